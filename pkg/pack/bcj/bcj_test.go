@@ -1,0 +1,99 @@
+package bcj
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"testing"
+)
+
+// testInputs returns buffers that exercise the filters: random bytes,
+// random bytes dense in x86 and ARM64 branch opcodes, and the running test
+// executable (real machine code).
+func testInputs(t *testing.T) map[string][]byte {
+	t.Helper()
+	r := rand.New(rand.NewPCG(1, 2))
+	random := make([]byte, 1<<16)
+	for i := range random {
+		random[i] = byte(r.Uint32())
+	}
+	x86 := make([]byte, 1<<16)
+	for i := range x86 {
+		switch r.IntN(8) {
+		case 0:
+			x86[i] = 0xE8
+		case 1:
+			x86[i] = 0xE9
+		case 2:
+			x86[i] = 0
+		case 3:
+			x86[i] = 0xFF
+		default:
+			x86[i] = byte(r.Uint32())
+		}
+	}
+	arm := make([]byte, 1<<16)
+	for i := 0; i < len(arm); i += 4 {
+		w := r.Uint32()
+		switch r.IntN(4) {
+		case 0:
+			w = 0x94000000 | w&0x03FFFFFF // BL
+		case 1:
+			w = 0x90000000 | w&0x60FFFFFF // ADRP
+			if r.IntN(2) == 0 {
+				w &^= 0x00E00000 // small ADRP offset, inside ±512 MiB
+			}
+		}
+		arm[i], arm[i+1], arm[i+2], arm[i+3] = byte(w), byte(w>>8), byte(w>>16), byte(w>>24)
+	}
+	in := map[string][]byte{"random": random, "x86-dense": x86, "arm64-dense": arm, "short": {0xE8, 1, 2}}
+	if exe, err := os.Executable(); err == nil {
+		if b, err := os.ReadFile(exe); err == nil {
+			in["self"] = b
+		}
+	}
+	return in
+}
+
+func TestRoundTrip(t *testing.T) {
+	filters := []struct {
+		name     string
+		enc, dec func([]byte, uint32) int
+	}{
+		{"x86", X86Encode, X86Decode},
+		{"arm64", ARM64Encode, ARM64Decode},
+	}
+	for name, in := range testInputs(t) {
+		for _, f := range filters {
+			for _, start := range []uint32{0, 0x1000, 0xFFFFFFF0} {
+				buf := bytes.Clone(in)
+				f.enc(buf, start)
+				if len(in) > 1000 && bytes.Equal(buf, in) {
+					t.Errorf("%s(%s, %#x) changed nothing", f.name, name, start)
+				}
+				f.dec(buf, start)
+				if !bytes.Equal(buf, in) {
+					t.Errorf("%s round trip of %s at %#x differs", f.name, name, start)
+				}
+			}
+		}
+	}
+}
+
+func TestX86KnownCall(t *testing.T) {
+	// call +0x10 at offset 0x20: the absolute target is 0x20+5+0x10 = 0x35.
+	buf := []byte{0xE8, 0x10, 0, 0, 0}
+	X86Encode(buf, 0x20)
+	if want := []byte{0xE8, 0x35, 0, 0, 0}; !bytes.Equal(buf, want) {
+		t.Errorf("X86Encode(call) = % x, want % x", buf, want)
+	}
+}
+
+func TestARM64KnownBL(t *testing.T) {
+	// bl +8 (imm26 = 2) at 0x1000: the absolute target in words is 0x402.
+	buf := []byte{0x02, 0x00, 0x00, 0x94}
+	ARM64Encode(buf, 0x1000)
+	if want := []byte{0x02, 0x04, 0x00, 0x94}; !bytes.Equal(buf, want) {
+		t.Errorf("ARM64Encode(bl) = % x, want % x", buf, want)
+	}
+}

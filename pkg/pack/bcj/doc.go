@@ -1,0 +1,24 @@
+// Package bcj implements the branch/call/jump (BCJ) filters that leve's
+// packer applies to executable code before LZMA compression.
+//
+// A BCJ filter rewrites the relative target of branch instructions into an
+// absolute one, so that repeated calls to the same function become repeated
+// byte strings that the compressor can match. The filters are byte-for-byte
+// compatible with the xz / LZMA SDK filters of the same name:
+//
+//   - X86: the x86 (32 and 64 bit) E8/E9 call/jmp converter, as `xz --x86`.
+//   - ARM64: the AArch64 BL and ADRP converter, as `xz --arm64`.
+//
+// Every filter works in place on a byte slice and takes the position of the
+// slice's first byte in the filtered stream (start). Encoding and decoding
+// must use the same start. leve uses the file offset of the filtered range,
+// so a decoder that knows only the file layout can undo the filter; xz uses
+// 0 for the start of its input, which is how the tests cross-check the
+// filters against xz.
+//
+// Usage:
+//
+//	bcj.X86Encode(exe[text.Offset:text.Offset+text.Size], uint32(text.Offset))
+//	// ... compress, store, decompress ...
+//	bcj.X86Decode(exe[text.Offset:text.Offset+text.Size], uint32(text.Offset))
+package bcj
