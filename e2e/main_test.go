@@ -1,0 +1,48 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Paths shared by every test, set by TestMain.
+var (
+	repoRoot  string // the leve repository (parent of this package)
+	workDir   string // a temporary directory removed at the end
+	leveBin   string // the leve binary built from ./cmd/leve
+	leveBuild error  // why leveBin could not be built, if it could not
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+// run builds leve, runs the tests and stops whatever they started.
+func run(m *testing.M) int {
+	var err error
+	if repoRoot, err = filepath.Abs(".."); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	if workDir, err = os.MkdirTemp("", "leve-e2e-"); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(workDir)
+	defer stopDockerd()
+
+	leveBin = filepath.Join(workDir, "bin", "leve")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", leveBin, "./cmd/leve")
+	cmd.Dir = repoRoot
+	if out, err := cmd.CombinedOutput(); err != nil {
+		leveBuild = fmt.Errorf("go build ./cmd/leve: %v\n%s", err, out)
+	}
+	cancel()
+	return m.Run()
+}

@@ -1,0 +1,71 @@
+package e2e
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestReproducible builds two copies of examples/hello that differ in
+// everything but their content (directory, file times, GOCACHE, TMPDIR,
+// umask, wall clock) and wants the same manifest digest.
+func TestReproducible(t *testing.T) {
+	bin := leve(t)
+	needTool(t, "sh")
+	src := filepath.Join(repoRoot, "examples", "hello")
+	builds := []struct {
+		umask string
+		mtime time.Time
+	}{
+		{"022", time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)},
+		{"077", time.Date(2024, 12, 31, 23, 59, 59, 0, time.UTC)},
+	}
+	var digests []string
+	var last time.Time
+	for i, b := range builds {
+		root := t.TempDir()
+		dir := filepath.Join(root, "copy", "hello")
+		copyTree(t, src, dir)
+		touchTree(t, dir, b.mtime)
+		gocache, tmp := filepath.Join(root, "gocache"), filepath.Join(root, "tmp")
+		for _, d := range []string{gocache, tmp} {
+			if err := os.Mkdir(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The second build starts more than a second after the first ends,
+		// so that a wall-clock timestamp anywhere would change the digest.
+		if wait := time.Second + 100*time.Millisecond - time.Since(last); i > 0 && wait > 0 {
+			time.Sleep(wait)
+		}
+		env := []string{"GOCACHE=" + gocache, "TMPDIR=" + tmp}
+		out := filepath.Join(root, "out")
+		r := runCmd(t, dir, "", env, "sh", "-c", `umask "$0"; exec "$@"`, b.umask,
+			bin, "build", "-o", out, ".")
+		last = time.Now()
+		if r.code != 0 {
+			t.Fatalf("build %d (umask %s): leve build: %s", i+1, b.umask, r)
+		}
+		digests = append(digests, parseRef(t, r).digest)
+	}
+	if digests[0] != digests[1] {
+		t.Errorf("two builds of examples/hello gave manifest digests %s and %s, want the same", digests[0], digests[1])
+	}
+}
+
+// touchTree sets the access and modification times of every entry under
+// root to mtime.
+func touchTree(t *testing.T, root string, mtime time.Time) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chtimes(p, mtime, mtime)
+	})
+	if err != nil {
+		t.Fatalf("changing times under %s: %v", root, err)
+	}
+}
