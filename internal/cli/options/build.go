@@ -1,0 +1,135 @@
+// Package options holds the flag sets of leve's commands: plain structs
+// with AddFlags to bind them and Validate to check them before any work.
+package options
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/publish"
+)
+
+// Build holds the flags of "leve build".
+type Build struct {
+	Tag        string
+	Output     string
+	Tarball    string
+	Platform   string
+	JSON       bool
+	Ldflags    []string
+	Tags       []string
+	Gcflags    []string
+	NoStrip    bool
+	User       string
+	Entrypoint []string
+	Workdir    string
+	Env        []string
+	Labels     []string
+	Ports      []string
+	Adds       []string
+}
+
+// AddFlags binds the flags to fs.
+func (b *Build) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&b.Tag, "tag", "t", "", "image name and tag, NAME[:TAG] (default: the binary's name, tag latest)")
+	fs.StringVarP(&b.Output, "output", "o", "", "OCI image layout directory to write (default ./leve-out/NAME)")
+	fs.StringVar(&b.Tarball, "tarball", "", "write one tar file that docker load and skopeo read (no layout unless -o is given too)")
+	fs.StringVar(&b.Platform, "platform", compile.DefaultPlatform.String(), "target platform, linux/ARCH[/VARIANT]")
+	fs.BoolVar(&b.JSON, "json", false, "print the build report as one JSON document on stdout")
+	fs.StringArrayVar(&b.Ldflags, "ldflags", nil, "extra linker flags, e.g. '-X main.version=1.2' (repeatable)")
+	fs.StringSliceVar(&b.Tags, "tags", nil, "build tags (comma-separated or repeated)")
+	fs.StringArrayVar(&b.Gcflags, "gcflags", nil, "compiler flags passed to go build -gcflags (repeatable)")
+	fs.BoolVar(&b.NoStrip, "no-strip", false, "keep the symbol table and DWARF in the binary")
+	fs.StringVar(&b.User, "user", "", "user the container runs as, e.g. root or 1000:1000 (default 65532:65532, nonroot)")
+	fs.StringArrayVar(&b.Entrypoint, "entrypoint", nil, "entrypoint argument (repeat for each; default /app/NAME)")
+	fs.StringVar(&b.Workdir, "workdir", "", "working directory (default /app)")
+	fs.StringArrayVar(&b.Env, "env", nil, "environment variable KEY=VALUE (repeatable)")
+	fs.StringArrayVar(&b.Labels, "label", nil, "image label KEY=VALUE (repeatable)")
+	fs.StringArrayVar(&b.Ports, "port", nil, "exposed port, PORT[/tcp|udp] (repeatable)")
+	fs.StringArrayVar(&b.Adds, "add", nil, "copy a host file or directory into the image, SRC:DEST (repeatable)")
+}
+
+// Validate checks the flags and returns the pipeline options they give.
+// target is the build target argument.
+func (b *Build) Validate(target string) (pipeline.Options, error) {
+	o := pipeline.Options{Target: target, Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, NoStrip: b.NoStrip,
+		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir}
+	var err error
+	if o.Platform, err = compile.ParsePlatform(b.Platform); err != nil {
+		return o, fmt.Errorf("--platform: %w", err)
+	}
+	if b.Tag != "" {
+		ref, err := publish.ParseRef(b.Tag)
+		if err != nil {
+			return o, fmt.Errorf("-t: %w", err)
+		}
+		o.Name, o.Tag = ref.Name, ref.Tag
+	}
+	for _, e := range b.Env {
+		if k, _, ok := strings.Cut(e, "="); !ok || k == "" {
+			return o, fmt.Errorf("--env %q: want KEY=VALUE", e)
+		}
+	}
+	o.Env = b.Env
+	if len(b.Labels) > 0 {
+		o.Labels = map[string]string{}
+	}
+	for _, l := range b.Labels {
+		k, v, ok := strings.Cut(l, "=")
+		if !ok || k == "" {
+			return o, fmt.Errorf("--label %q: want KEY=VALUE", l)
+		}
+		o.Labels[k] = v
+	}
+	for _, p := range b.Ports {
+		if err := checkPort(p); err != nil {
+			return o, err
+		}
+	}
+	o.Ports = b.Ports
+	for _, a := range b.Adds {
+		src, dest, ok := strings.Cut(a, ":")
+		if !ok || src == "" || !strings.HasPrefix(dest, "/") {
+			return o, fmt.Errorf("--add %q: want SRC:DEST with an absolute DEST, e.g. ./static:/app/static", a)
+		}
+		if _, err := os.Stat(src); err != nil {
+			return o, fmt.Errorf("--add %q: %s does not exist", a, src)
+		}
+		o.Adds = append(o.Adds, pipeline.Add{Src: src, Dest: dest})
+	}
+	if o.Created, err = sourceDateEpoch(); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+func checkPort(p string) error {
+	num, proto, hasProto := strings.Cut(p, "/")
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 1 || n > 65535 || (hasProto && proto != "tcp" && proto != "udp" && proto != "sctp") {
+		return fmt.Errorf("--port %q: want PORT[/tcp|udp|sctp] with PORT from 1 to 65535", p)
+	}
+	return nil
+}
+
+// sourceDateEpoch reads SOURCE_DATE_EPOCH, the reproducible-builds
+// convention for the creation time.
+func sourceDateEpoch() (*time.Time, error) {
+	s := os.Getenv("SOURCE_DATE_EPOCH")
+	if s == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return nil, fmt.Errorf("SOURCE_DATE_EPOCH=%q: want a non-negative number of seconds since 1970", s)
+	}
+	t := time.Unix(n, 0).UTC()
+	return &t, nil
+}

@@ -1,0 +1,86 @@
+// Package cli holds leve's cobra commands: one file per verb, each a thin
+// layer that validates options, calls one library function and renders the
+// result through internal/report.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes returned by Execute. They are documented in docs/cli.md.
+const (
+	ExitOK    = 0 // success
+	ExitError = 1 // bad input, a failed build or a failed check
+	ExitUsage = 2 // unknown command or flag, wrong number of arguments
+)
+
+// commands lists the constructors of every verb under the root command.
+// Each verb lives in its own file and adds itself here.
+var commands = []func() *cobra.Command{
+	newBuildCmd,
+	newVersionCmd,
+}
+
+// usageError marks errors that come from how leve was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// NewRoot returns the root "leve" command with every verb attached.
+func NewRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "leve",
+		Short: "Build the lightest Linux container image for a Go program, no daemon needed",
+		Long: `leve compiles Go source, reads the binary, optimizes it and packages it into a
+minimal, reproducible OCI image, then ships it to an OCI layout (the default),
+a docker-load tarball, a registry or the Docker daemon. It explains every byte
+it ships.
+
+Exit codes: 0 success, 1 error (bad input, failed build or check), 2 usage error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	for _, c := range commands {
+		root.AddCommand(c())
+	}
+	return root
+}
+
+// Execute runs leve with args and returns the process exit code.
+func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := NewRoot()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "leve: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		return ExitUsage
+	}
+	return ExitError
+}
+
+// isCobraUsage reports whether err is one of cobra's argument errors,
+// which it returns as plain errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand flag", "flag needs an argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,85 @@
+package compile
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Platform is a Linux target platform, written "linux/ARCH[/VARIANT]".
+type Platform struct {
+	OS      string // always "linux"
+	Arch    string // GOARCH: amd64, arm64, arm, 386, ...
+	Variant string // "v6"/"v7" for arm, "v2".."v4" for amd64; empty for the default
+}
+
+// Arches lists the GOARCH values leve builds Linux images for.
+var Arches = []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le", "mipsle", "ppc64", "ppc64le", "riscv64", "s390x"}
+
+// DefaultPlatform is linux/amd64.
+var DefaultPlatform = Platform{OS: "linux", Arch: "amd64"}
+
+// ParsePlatform parses "linux/ARCH[/VARIANT]".
+func ParsePlatform(s string) (Platform, error) {
+	parts := strings.Split(s, "/")
+	if len(parts) < 2 || len(parts) > 3 {
+		return Platform{}, fmt.Errorf("platform %q: want linux/ARCH or linux/ARCH/VARIANT, e.g. linux/amd64", s)
+	}
+	p := Platform{OS: parts[0], Arch: parts[1]}
+	if len(parts) == 3 {
+		p.Variant = parts[2]
+	}
+	if p.OS != "linux" {
+		return Platform{}, fmt.Errorf("platform %q: leve builds Linux images only; use linux/%s", s, p.Arch)
+	}
+	if !slices.Contains(Arches, p.Arch) {
+		return Platform{}, fmt.Errorf("platform %q: unknown architecture %q; use one of %s", s, p.Arch, strings.Join(Arches, ", "))
+	}
+	if p.Variant != "" {
+		if _, ok := p.variantEnv(); !ok {
+			return Platform{}, fmt.Errorf("platform %q: unknown variant %q for %s", s, p.Variant, p.Arch)
+		}
+	}
+	return p, nil
+}
+
+// String returns "linux/ARCH[/VARIANT]".
+func (p Platform) String() string {
+	s := p.OS + "/" + p.Arch
+	if p.Variant != "" {
+		s += "/" + p.Variant
+	}
+	return s
+}
+
+// Env returns the go build environment for the platform.
+func (p Platform) Env() []string {
+	env := []string{"GOOS=" + p.OS, "GOARCH=" + p.Arch}
+	if v, ok := p.variantEnv(); ok && v != "" {
+		env = append(env, v)
+	}
+	return env
+}
+
+// variantEnv maps the OCI variant to the Go environment variable that
+// selects it. ok is false for a variant the architecture does not have.
+func (p Platform) variantEnv() (string, bool) {
+	if p.Variant == "" {
+		return "", true
+	}
+	switch p.Arch {
+	case "arm":
+		if slices.Contains([]string{"v5", "v6", "v7"}, p.Variant) {
+			return "GOARM=" + p.Variant[1:], true
+		}
+	case "amd64":
+		if slices.Contains([]string{"v1", "v2", "v3", "v4"}, p.Variant) {
+			return "GOAMD64=" + p.Variant, true
+		}
+	case "arm64":
+		if p.Variant == "v8" {
+			return "", true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,234 @@
+package compile
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/build"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Package is a resolved build target.
+type Package struct {
+	// Name is the binary name: the package directory's base name, or the
+	// lone file's name without ".go".
+	Name string
+	// Dir is the absolute directory go build runs in.
+	Dir string
+	// ImportPath is the package's import path, "command-line-arguments"
+	// for lone files.
+	ImportPath string
+	// Args are the package arguments passed to go build: one import path,
+	// or the list of .go files for a directory without a go.mod.
+	Args []string
+	// Module is the main module's path, empty for lone files.
+	Module string
+}
+
+// Resolve finds what target names: a package directory or import path in a
+// module, a lone .go file, or a directory of .go files with no go.mod. It
+// checks that the target is one main package that builds without cgo.
+func Resolve(ctx context.Context, target string, p Platform, tags []string) (Package, error) {
+	if target == "" {
+		target = "."
+	}
+	if strings.Contains(target, "...") {
+		return Package{}, fmt.Errorf("resolving %q: %w: build one main package at a time", target, ErrMultiple)
+	}
+	fi, err := os.Stat(target)
+	switch {
+	case err == nil && !fi.IsDir():
+		return resolveFile(target)
+	case err == nil:
+		abs, err := filepath.Abs(target)
+		if err != nil {
+			return Package{}, fmt.Errorf("resolving %q: %w", target, err)
+		}
+		if findModuleRoot(abs) == "" {
+			return resolveLoneDir(target, abs, p, tags)
+		}
+		return resolveInModule(ctx, target, abs, abs, p, tags)
+	case errors.Is(err, fs.ErrNotExist) && looksLikePath(target):
+		return Package{}, fmt.Errorf("resolving %q: %w: no such file or directory; give a package directory, an import path or a .go file", target, ErrNotFound)
+	case errors.Is(err, fs.ErrNotExist):
+		wd, err := os.Getwd()
+		if err != nil {
+			return Package{}, fmt.Errorf("resolving %q: %w", target, err)
+		}
+		return resolveInModule(ctx, target, wd, target, p, tags)
+	default:
+		return Package{}, fmt.Errorf("resolving %q: %w", target, err)
+	}
+}
+
+func looksLikePath(s string) bool {
+	return filepath.IsAbs(s) || s == "." || s == ".." || strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || strings.HasSuffix(s, ".go")
+}
+
+// findModuleRoot returns the nearest directory at or above dir holding a
+// go.mod, or "" if there is none.
+func findModuleRoot(dir string) string {
+	for {
+		if fi, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil && !fi.IsDir() {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// resolveFile handles a single .go file, the seed's "app.go" case.
+func resolveFile(target string) (Package, error) {
+	if !strings.HasSuffix(target, ".go") {
+		return Package{}, fmt.Errorf("resolving %q: %w: a file target must be a .go source file (to analyze or pack a binary, use leve analyze or leve pack)", target, ErrNotFound)
+	}
+	abs, err := filepath.Abs(target)
+	if err != nil {
+		return Package{}, fmt.Errorf("resolving %q: %w", target, err)
+	}
+	dir, file := filepath.Split(abs)
+	ctxt := build.Default
+	ctxt.CgoEnabled = true
+	info, err := ctxt.ImportDir(dir, build.ImportComment)
+	name := ""
+	if info != nil {
+		name = info.Name
+	}
+	if err != nil && name == "" {
+		// Fall back to parsing the one file: the directory may mix packages.
+		name, err = packageClause(abs)
+		if err != nil {
+			return Package{}, fmt.Errorf("resolving %q: %w", target, err)
+		}
+	}
+	pkg := Package{Name: strings.TrimSuffix(file, ".go"), Dir: dir, ImportPath: "command-line-arguments", Args: []string{file}}
+	if name != "main" {
+		return Package{}, notMain(target, name)
+	}
+	if info != nil && slices.Contains(info.CgoFiles, file) {
+		return Package{}, cgoErr(target)
+	}
+	return pkg, nil
+}
+
+// resolveLoneDir handles a directory of .go files outside any module. Its
+// files are filtered by build constraints for the platform and passed to go
+// build by name, so the build does not depend on GOPATH or the directory.
+func resolveLoneDir(target, abs string, p Platform, tags []string) (Package, error) {
+	ctxt := build.Default
+	ctxt.GOOS, ctxt.GOARCH, ctxt.BuildTags = p.OS, p.Arch, tags
+	ctxt.CgoEnabled = true
+	info, err := ctxt.ImportDir(abs, 0)
+	var noGo *build.NoGoError
+	switch {
+	case errors.As(err, &noGo):
+		return Package{}, fmt.Errorf("resolving %q: %w in %s; point leve at the directory of your main package", target, ErrNoGoFiles, abs)
+	case err != nil:
+		return Package{}, fmt.Errorf("resolving %q: %w", target, err)
+	case info.Name != "main":
+		return Package{}, notMain(target, info.Name)
+	case len(info.CgoFiles) > 0:
+		return Package{}, cgoErr(target)
+	}
+	return Package{Name: filepath.Base(abs), Dir: abs, ImportPath: "command-line-arguments", Args: info.GoFiles}, nil
+}
+
+// listed is the part of "go list -json" that Resolve reads.
+type listed struct {
+	Name       string
+	Dir        string
+	ImportPath string
+	CgoFiles   []string
+	Module     *struct{ Path string }
+	Error      *struct{ Err string }
+}
+
+// resolveInModule asks go list about a directory or import path.
+func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, tags []string) (Package, error) {
+	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
+		arg = "."
+	}
+	args := []string{"list", "-e", "-find", "-json=Name,Dir,ImportPath,CgoFiles,Module,Error"}
+	if len(tags) > 0 {
+		args = append(args, "-tags="+strings.Join(tags, ","))
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, arg)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), append(p.Env(), "CGO_ENABLED=1")...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return Package{}, fmt.Errorf("resolving %q: %w: %s", target, ErrNotFound, firstLine(msg))
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	var pkgs []listed
+	for dec.More() {
+		var l listed
+		if err := dec.Decode(&l); err != nil {
+			return Package{}, fmt.Errorf("resolving %q: reading go list output: %w", target, err)
+		}
+		pkgs = append(pkgs, l)
+	}
+	if len(pkgs) != 1 {
+		return Package{}, fmt.Errorf("resolving %q: %w (%d); build one main package at a time", target, ErrMultiple, len(pkgs))
+	}
+	l := pkgs[0]
+	if l.Error != nil {
+		if strings.Contains(l.Error.Err, "no Go files") || strings.Contains(l.Error.Err, "build constraints exclude all Go files") {
+			return Package{}, fmt.Errorf("resolving %q: %w in %s; point leve at the directory of your main package", target, ErrNoGoFiles, l.Dir)
+		}
+		if l.Name == "" {
+			return Package{}, fmt.Errorf("resolving %q: %w: %s", target, ErrNotFound, firstLine(l.Error.Err))
+		}
+	}
+	if l.Name != "main" {
+		return Package{}, notMain(target, l.Name)
+	}
+	if len(l.CgoFiles) > 0 {
+		return Package{}, cgoErr(target)
+	}
+	pkg := Package{Name: filepath.Base(l.Dir), Dir: dir, ImportPath: l.ImportPath, Args: []string{l.ImportPath}}
+	if l.Module != nil {
+		pkg.Module = l.Module.Path
+	}
+	return pkg, nil
+}
+
+func notMain(target, name string) error {
+	return fmt.Errorf("resolving %q: %w (it is package %s); point leve at a directory or file with package main", target, ErrNotMain, name)
+}
+
+func cgoErr(target string) error {
+	return fmt.Errorf("resolving %q: %w (import \"C\"), so its binary needs a C library that a scratch image lacks; remove the cgo code or build it with a libc base", target, ErrCgo)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+// packageClause returns the package name a .go file declares.
+func packageClause(path string) (string, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.PackageClauseOnly)
+	if err != nil {
+		return "", err
+	}
+	return f.Name.Name, nil
+}

@@ -1,0 +1,61 @@
+package pipeline
+
+import (
+	"io"
+	"time"
+
+	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/publish"
+)
+
+// Options configure one Build. The zero value builds "." for linux/amd64
+// into an image named after the package, tagged "latest".
+type Options struct {
+	// Target is a package directory or import path in a module, a lone .go
+	// file, or a directory of .go files without go.mod. Default ".".
+	Target   string
+	Platform compile.Platform
+	Ldflags  []string
+	Tags     []string
+	Gcflags  []string
+	// NoStrip keeps the symbol table and DWARF in the shipped binary.
+	NoStrip bool
+
+	// Name and Tag name the image; Name defaults to the binary's name and
+	// Tag to "latest".
+	Name, Tag string
+
+	// Image config overrides; empty values keep leve's defaults.
+	User       string   // default "65532:65532" (nonroot)
+	Entrypoint []string // default ["/app/NAME"]
+	WorkingDir string   // default "/app"
+	Env        []string // KEY=VALUE, added after PATH (a PATH here replaces it)
+	Labels     map[string]string
+	Ports      []string // "8080/tcp"
+	Adds       []Add    // host files copied into the image
+
+	// Created is the image creation time when set (from SOURCE_DATE_EPOCH);
+	// otherwise the VCS commit time in the build info, else the Unix epoch.
+	Created *time.Time
+
+	// CacheDir holds binaries and compressed layers between builds; empty
+	// means no cache.
+	CacheDir string
+	// Stderr receives the compiler's diagnostics as it writes them.
+	Stderr io.Writer
+	// Sinks returns where to ship the image once its name is known; nil
+	// ships nowhere.
+	Sinks func(ref publish.Ref) (publish.Sink, error)
+}
+
+// Add copies Src (a file or directory on the build host) to Dest in the
+// image, in a layer of its own.
+type Add struct {
+	Src, Dest string
+}
+
+// Binary install directory and default user of leve images.
+const (
+	AppDir      = "/app"
+	DefaultUser = "65532:65532"
+)

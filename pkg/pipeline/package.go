@@ -1,0 +1,255 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/leve-build/leve/internal/humanize"
+	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/publish"
+)
+
+// gzipBest is the layer compressor of this stage: gzip at level 9, which
+// every container runtime pulls.
+var gzipBest = assemble.Gzip{Level: 9}
+
+func (b *builder) pack(context.Context) (string, error) {
+	var cache *assemble.Cache
+	if b.o.CacheDir != "" {
+		cache = assemble.NewCache(b.o.CacheDir)
+	}
+	bin := &b.rep.Binary
+	sys, err := assemble.NewLayer(assemble.SystemFiles(), gzipBest, cache, "leve: /etc/passwd, /etc/group (root, nonroot 65532), /home/nonroot, /tmp")
+	if err != nil {
+		return "", fmt.Errorf("packaging: %w", err)
+	}
+	b.layers = append(b.layers, sys)
+	if len(b.o.Adds) > 0 {
+		entries, desc, err := addEntries(b.o.Adds)
+		if err != nil {
+			return "", err
+		}
+		l, err := assemble.NewLayer(entries, gzipBest, cache, "leve: --add "+desc)
+		if err != nil {
+			return "", fmt.Errorf("packaging: %w", err)
+		}
+		b.layers = append(b.layers, l)
+	}
+	app, err := assemble.NewLayer([]assemble.Entry{
+		{Path: AppDir, Mode: fs.ModeDir | 0o755},
+		{Path: bin.Path, Mode: 0o755, Data: b.data},
+	}, gzipBest, cache, "leve: "+bin.Path+" ("+bin.Package+")")
+	if err != nil {
+		return "", fmt.Errorf("packaging: %w", err)
+	}
+	b.layers = append(b.layers, app)
+	if b.img, err = assemble.Image(b.layers, b.config()); err != nil {
+		return "", err
+	}
+	if err := b.describe(); err != nil {
+		return "", err
+	}
+	parts := make([]string, 0, len(b.layers))
+	for _, l := range b.rep.Layers {
+		parts = append(parts, fmt.Sprintf("%s (%s tar)", humanize.Bytes(l.Size), humanize.Bytes(l.UncompressedSize)))
+	}
+	return fmt.Sprintf("%d layers on scratch, gzip -9: %s", len(b.layers), strings.Join(parts, " + ")), nil
+}
+
+// config returns the image config: leve's defaults, then the user's.
+func (b *builder) config() assemble.Config {
+	bin := b.rep.Binary
+	c := assemble.Config{
+		OS: b.o.Platform.OS, Architecture: b.o.Platform.Arch, Variant: b.o.Platform.Variant,
+		Entrypoint: []string{bin.Path},
+		WorkingDir: AppDir,
+		User:       DefaultUser,
+		Env:        []string{assemble.DefaultPath},
+		Labels:     maps.Clone(b.o.Labels),
+		Created:    b.created(),
+	}
+	if len(b.o.Entrypoint) > 0 {
+		c.Entrypoint = b.o.Entrypoint
+	}
+	if b.o.WorkingDir != "" {
+		c.WorkingDir = b.o.WorkingDir
+	}
+	if b.o.User != "" {
+		c.User = b.o.User
+	}
+	for _, kv := range b.o.Env {
+		if strings.HasPrefix(kv, "PATH=") {
+			c.Env[0] = kv
+			continue
+		}
+		c.Env = append(c.Env, kv)
+	}
+	for _, p := range b.o.Ports {
+		if !strings.Contains(p, "/") {
+			p += "/tcp"
+		}
+		c.ExposedPorts = append(c.ExposedPorts, p)
+	}
+	c.Annotations = b.annotations(c.Created)
+	return c
+}
+
+// created is SOURCE_DATE_EPOCH, else the VCS commit time, else the epoch.
+func (b *builder) created() time.Time {
+	switch {
+	case b.o.Created != nil:
+		return b.o.Created.UTC()
+	case !b.facts.vcsTime.IsZero():
+		return b.facts.vcsTime.UTC()
+	default:
+		return time.Unix(0, 0).UTC()
+	}
+}
+
+// annotations fills the org.opencontainers.image.* manifest annotations
+// from the module and VCS build info, leaving out what is unknown.
+func (b *builder) annotations(created time.Time) map[string]string {
+	a := map[string]string{
+		"org.opencontainers.image.title":   b.rep.Binary.Name,
+		"org.opencontainers.image.created": created.Format(time.RFC3339),
+	}
+	mod := b.facts.info.Main
+	if v := mod.Version; v != "" && v != "(devel)" {
+		a["org.opencontainers.image.version"] = v
+	}
+	if r := b.facts.setting["vcs.revision"]; r != "" {
+		a["org.opencontainers.image.revision"] = r
+	}
+	if first, _, _ := strings.Cut(mod.Path, "/"); strings.Contains(first, ".") && !strings.HasSuffix(first, ".local") && first != "example.com" {
+		a["org.opencontainers.image.source"] = "https://" + mod.Path
+	}
+	return a
+}
+
+// describe fills the report's layer, config and manifest sizes and digest.
+func (b *builder) describe() error {
+	m, err := b.img.Manifest()
+	if err != nil {
+		return fmt.Errorf("packaging: %w", err)
+	}
+	raw, err := b.img.RawManifest()
+	if err != nil {
+		return fmt.Errorf("packaging: %w", err)
+	}
+	d, err := b.img.Digest()
+	if err != nil {
+		return fmt.Errorf("packaging: %w", err)
+	}
+	r := b.rep
+	r.Digest = d.String()
+	r.Manifest = BlobReport{Digest: d.String(), MediaType: string(m.MediaType), Size: int64(len(raw))}
+	r.Config = BlobReport{Digest: m.Config.Digest.String(), MediaType: string(m.Config.MediaType), Size: m.Config.Size}
+	r.PullSize = r.Manifest.Size + r.Config.Size
+	r.Layers = nil
+	for i, l := range b.layers {
+		size, _ := l.Size()
+		diffID, _ := l.DiffID()
+		r.Layers = append(r.Layers, BlobReport{
+			Digest: m.Layers[i].Digest.String(), MediaType: string(m.Layers[i].MediaType), Size: size,
+			DiffID: diffID.String(), UncompressedSize: l.UncompressedSize(), CreatedBy: l.CreatedBy,
+		})
+		r.PullSize += size
+	}
+	return nil
+}
+
+func (b *builder) ship(ctx context.Context) (string, error) {
+	name, tag := b.o.Name, b.o.Tag
+	if name == "" {
+		name = strings.ToLower(b.rep.Binary.Name)
+	}
+	if tag == "" {
+		tag = "latest"
+	}
+	ref := publish.Ref{Name: name, Tag: tag}
+	b.rep.Name, b.rep.Tag = name, tag
+	b.rep.Reference = ref.String() + "@" + b.rep.Digest
+	if b.o.Sinks == nil {
+		return "nowhere (no output requested)", nil
+	}
+	sink, err := b.o.Sinks(ref)
+	if err != nil {
+		return "", err
+	}
+	var outs []string
+	for _, s := range flatten(sink) {
+		p, err := s.Publish(ctx, b.img, ref)
+		if err != nil {
+			return "", err
+		}
+		b.rep.Outputs = append(b.rep.Outputs, Output{Kind: p.Kind, Location: p.Location})
+		outs = append(outs, p.Kind+" "+p.Location)
+	}
+	return strings.Join(outs, ", ") + " as " + ref.String(), nil
+}
+
+func flatten(s publish.Sink) []publish.Sink {
+	if m, ok := s.(publish.Multi); ok {
+		return m
+	}
+	return []publish.Sink{s}
+}
+
+// addEntries reads the host files of --add flags into layer entries.
+// Modes are normalized (0755 for directories and executables, 0644 for
+// other files) so the layer does not depend on the host's umask.
+func addEntries(adds []Add) ([]assemble.Entry, string, error) {
+	var entries []assemble.Entry
+	var desc []string
+	for _, a := range adds {
+		desc = append(desc, a.Src+":"+a.Dest)
+		fi, err := os.Stat(a.Src)
+		if err != nil {
+			return nil, "", fmt.Errorf("--add %s:%s: %w", a.Src, a.Dest, err)
+		}
+		dest := path.Clean("/" + a.Dest)
+		if !fi.IsDir() && strings.HasSuffix(a.Dest, "/") {
+			dest = path.Join(dest, filepath.Base(a.Src))
+		}
+		err = filepath.WalkDir(a.Src, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, err := filepath.Rel(a.Src, p)
+			if err != nil {
+				return err
+			}
+			e := assemble.Entry{Path: path.Join(dest, filepath.ToSlash(rel))}
+			switch {
+			case d.Type()&fs.ModeSymlink != 0:
+				e.Mode = fs.ModeSymlink | 0o777
+				e.Target, err = os.Readlink(p)
+			case d.IsDir():
+				e.Mode = fs.ModeDir | 0o755
+			default:
+				info, ierr := d.Info()
+				if ierr != nil {
+					return ierr
+				}
+				e.Mode = 0o644
+				if info.Mode()&0o111 != 0 {
+					e.Mode = 0o755
+				}
+				e.Data, err = os.ReadFile(p)
+			}
+			entries = append(entries, e)
+			return err
+		})
+		if err != nil {
+			return nil, "", fmt.Errorf("--add %s:%s: %w", a.Src, a.Dest, err)
+		}
+	}
+	return entries, strings.Join(desc, " "), nil
+}

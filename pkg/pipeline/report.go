@@ -1,0 +1,73 @@
+package pipeline
+
+import "time"
+
+// SchemaVersion is the version of the Report JSON schema (docs/build-json.md).
+const SchemaVersion = 1
+
+// Report is what a Build did, stage by stage. It is the --json output of
+// "leve build"; its fields are documented in docs/build-json.md.
+type Report struct {
+	SchemaVersion int          `json:"schemaVersion"`
+	Reference     string       `json:"reference"` // NAME:TAG@sha256:...
+	Name          string       `json:"name"`
+	Tag           string       `json:"tag"`
+	Digest        string       `json:"digest"` // manifest digest
+	Platform      string       `json:"platform"`
+	Binary        BinaryReport `json:"binary"`
+	Layers        []BlobReport `json:"layers"`
+	Config        BlobReport   `json:"config"`
+	Manifest      BlobReport   `json:"manifest"`
+	// PullSize is what a client downloads: compressed layers, config and
+	// manifest, in bytes.
+	PullSize int64         `json:"pullSize"`
+	Stages   []StageReport `json:"stages"`
+	Outputs  []Output      `json:"outputs"`
+	Warnings []string      `json:"warnings,omitempty"`
+}
+
+// BinaryReport describes the program shipped in the image.
+type BinaryReport struct {
+	Name       string `json:"name"`
+	Path       string `json:"path"`    // path in the image
+	Package    string `json:"package"` // import path
+	Module     string `json:"module,omitempty"`
+	GoVersion  string `json:"goVersion"`
+	Static     bool   `json:"static"`
+	SizeBefore int64  `json:"sizeBefore"` // as linked
+	SizeAfter  int64  `json:"sizeAfter"`  // as shipped
+	Stripped   bool   `json:"stripped"`
+	// Needs lists what the program needs at run time, with the evidence.
+	Needs []Need `json:"needs"`
+}
+
+// Need is one run-time requirement of the binary.
+type Need struct {
+	Kind     string `json:"kind"`     // "ca-certificates", "tzdata", ...
+	Evidence string `json:"evidence"` // what in the binary shows it
+	InImage  bool   `json:"inImage"`  // whether the image provides it
+}
+
+// BlobReport describes one blob of the image.
+type BlobReport struct {
+	Digest    string `json:"digest"`
+	MediaType string `json:"mediaType"`
+	Size      int64  `json:"size"` // bytes as stored and pulled
+	// For layers: the tar's digest and size, and what the layer holds.
+	DiffID           string `json:"diffID,omitempty"`
+	UncompressedSize int64  `json:"uncompressedSize,omitempty"`
+	CreatedBy        string `json:"createdBy,omitempty"`
+}
+
+// StageReport is one stage's timing and outcome.
+type StageReport struct {
+	Name     string        `json:"name"` // compile, read, optimize, package, ship
+	Duration time.Duration `json:"durationNs"`
+	Summary  string        `json:"summary"`
+}
+
+// Output is one place the image was shipped to.
+type Output struct {
+	Kind     string `json:"kind"`
+	Location string `json:"location"`
+}

@@ -1,0 +1,105 @@
+package publish
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// blob is one content-addressed file of an image.
+type blob struct {
+	digest v1.Hash
+	data   []byte
+}
+
+// imageBlobs returns the manifest, config and layer blobs of img, with the
+// manifest's descriptor.
+func imageBlobs(img v1.Image) (v1.Descriptor, []blob, error) {
+	raw, err := img.RawManifest()
+	if err != nil {
+		return v1.Descriptor{}, nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	digest, err := img.Digest()
+	if err != nil {
+		return v1.Descriptor{}, nil, fmt.Errorf("reading manifest digest: %w", err)
+	}
+	mt, err := img.MediaType()
+	if err != nil {
+		return v1.Descriptor{}, nil, fmt.Errorf("reading manifest media type: %w", err)
+	}
+	cfg, err := img.RawConfigFile()
+	if err != nil {
+		return v1.Descriptor{}, nil, fmt.Errorf("reading config: %w", err)
+	}
+	cfgName, err := img.ConfigName()
+	if err != nil {
+		return v1.Descriptor{}, nil, fmt.Errorf("reading config digest: %w", err)
+	}
+	blobs := []blob{{digest, raw}, {cfgName, cfg}}
+	layers, err := img.Layers()
+	if err != nil {
+		return v1.Descriptor{}, nil, fmt.Errorf("reading layers: %w", err)
+	}
+	for _, l := range layers {
+		d, err := l.Digest()
+		if err != nil {
+			return v1.Descriptor{}, nil, fmt.Errorf("reading layer digest: %w", err)
+		}
+		rc, err := l.Compressed()
+		if err != nil {
+			return v1.Descriptor{}, nil, fmt.Errorf("reading layer %s: %w", d, err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return v1.Descriptor{}, nil, fmt.Errorf("reading layer %s: %w", d, err)
+		}
+		blobs = append(blobs, blob{d, b})
+	}
+	desc := v1.Descriptor{MediaType: mt, Digest: digest, Size: int64(len(raw))}
+	if cf, err := img.ConfigFile(); err == nil && cf.OS != "" {
+		desc.Platform = &v1.Platform{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant}
+	}
+	return desc, blobs, nil
+}
+
+// dockerManifest is one entry of the manifest.json that "docker load" reads.
+type dockerManifest struct {
+	Config   string
+	RepoTags []string
+	Layers   []string
+}
+
+// dockerManifestJSON returns manifest.json for img tagged ref, pointing at
+// the blobs of an OCI layout.
+func dockerManifestJSON(img v1.Image, ref Ref) ([]byte, error) {
+	m, err := img.Manifest()
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	dm := dockerManifest{Config: blobPath(m.Config.Digest), RepoTags: []string{ref.String()}}
+	for _, l := range m.Layers {
+		dm.Layers = append(dm.Layers, blobPath(l.Digest))
+	}
+	return json.Marshal([]dockerManifest{dm})
+}
+
+func blobPath(h v1.Hash) string { return "blobs/" + h.Algorithm + "/" + h.Hex }
+
+// indexJSON returns an OCI index.json listing descs.
+func indexJSON(descs []v1.Descriptor) ([]byte, error) {
+	idx := v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: descs}
+	if idx.Manifests == nil {
+		idx.Manifests = []v1.Descriptor{}
+	}
+	return json.MarshalIndent(idx, "", "  ")
+}
+
+// tagged returns desc annotated with ref as layouts and containerd expect.
+func tagged(desc v1.Descriptor, ref Ref) v1.Descriptor {
+	desc.Annotations = map[string]string{AnnotationRefName: ref.Tag, AnnotationImageName: ref.String()}
+	return desc
+}

@@ -1,0 +1,5 @@
+// Package publish ships images: every destination is a Sink with one
+// method, Publish. Layout writes an OCI image layout directory, Tarball a
+// single file that both "docker load" and skopeo read. Writes are atomic:
+// a failed or interrupted publish leaves the previous output intact.
+package publish

@@ -1,0 +1,77 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
+
+// Annotation keys written on the descriptors of an image layout's index.
+const (
+	AnnotationRefName    = "org.opencontainers.image.ref.name"
+	AnnotationImageName  = "io.containerd.image.name"
+	defaultTag           = "latest"
+	ociLayoutFileContent = `{"imageLayoutVersion":"1.0.0"}`
+)
+
+// Ref names an image: a repository name and a tag, e.g. "hello:latest".
+type Ref struct {
+	Name string
+	Tag  string
+}
+
+// ParseRef parses "NAME[:TAG]"; the tag defaults to "latest".
+func ParseRef(s string) (Ref, error) {
+	n, tag := s, defaultTag
+	if i := strings.LastIndex(s, ":"); i > strings.LastIndex(s, "/") {
+		n, tag = s[:i], s[i+1:]
+	}
+	if n == "" || tag == "" || strings.ContainsAny(s, " @\t\n") {
+		return Ref{}, fmt.Errorf("image name %q: want NAME or NAME:TAG, e.g. hello:1.0", s)
+	}
+	for _, r := range tag {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-') {
+			return Ref{}, fmt.Errorf("image tag %q: use letters, digits, '_', '.' and '-'", tag)
+		}
+	}
+	if n != strings.ToLower(n) {
+		return Ref{}, fmt.Errorf("image name %q: repository names must be lowercase", n)
+	}
+	return Ref{Name: n, Tag: tag}, nil
+}
+
+// String returns "NAME:TAG".
+func (r Ref) String() string { return r.Name + ":" + r.Tag }
+
+// Published says where an image went.
+type Published struct {
+	Kind     string  // "layout", "tarball", ...
+	Location string  // a directory, file or registry reference
+	Digest   v1.Hash // the manifest digest
+}
+
+// Sink is a destination for images.
+type Sink interface {
+	// Publish ships img under ref and says where it went.
+	Publish(ctx context.Context, img v1.Image, ref Ref) (Published, error)
+}
+
+// Multi publishes to every sink in order and stops at the first error.
+type Multi []Sink
+
+var _ Sink = Multi(nil)
+
+// Publish ships img to each sink.
+func (m Multi) Publish(ctx context.Context, img v1.Image, ref Ref) (Published, error) {
+	var last Published
+	for _, s := range m {
+		p, err := s.Publish(ctx, img, ref)
+		if err != nil {
+			return p, err
+		}
+		last = p
+	}
+	return last, nil
+}

@@ -1,0 +1,99 @@
+package publish
+
+import (
+	"archive/tar"
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/leve-build/leve/internal/atomicfile"
+)
+
+// Tarball writes one image into a single tar file holding an OCI image
+// layout plus Docker's manifest.json, so that "docker load" (20.10 and
+// newer), skopeo's "oci-archive:" and "docker-archive:" all read it. The
+// file is replaced atomically; its bytes depend only on the image and ref.
+type Tarball struct {
+	Path string
+}
+
+var _ Sink = Tarball{}
+
+// Publish writes img tagged ref to the tarball file.
+func (t Tarball) Publish(ctx context.Context, img v1.Image, ref Ref) (Published, error) {
+	desc, blobs, err := imageBlobs(img)
+	if err != nil {
+		return Published{}, fmt.Errorf("writing tarball %s: %w", t.Path, err)
+	}
+	idx, err := indexJSON([]v1.Descriptor{tagged(desc, ref)})
+	if err != nil {
+		return Published{}, fmt.Errorf("writing tarball %s: %w", t.Path, err)
+	}
+	dm, err := dockerManifestJSON(img, ref)
+	if err != nil {
+		return Published{}, fmt.Errorf("writing tarball %s: %w", t.Path, err)
+	}
+	files := map[string][]byte{
+		"oci-layout":    []byte(ociLayoutFileContent),
+		"index.json":    idx,
+		"manifest.json": dm,
+	}
+	for _, b := range blobs {
+		files[blobPath(b.digest)] = b.data
+	}
+	if err := ctx.Err(); err != nil {
+		return Published{}, err
+	}
+	err = atomicfile.Write(t.Path, 0o644, func(w io.Writer) error { return writeTar(w, files) })
+	if err != nil {
+		return Published{}, err
+	}
+	return Published{Kind: "tarball", Location: t.Path, Digest: desc.Digest}, nil
+}
+
+// writeTar writes files, with their parent directories, in sorted order
+// with fixed times and owners.
+func writeTar(w io.Writer, files map[string][]byte) error {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	tw := tar.NewWriter(w)
+	dirs := map[string]bool{}
+	epoch := time.Unix(0, 0)
+	for _, n := range names {
+		for _, d := range parents(n) {
+			if dirs[d] {
+				continue
+			}
+			dirs[d] = true
+			if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d + "/", Mode: 0o755, ModTime: epoch, Format: tar.FormatUSTAR}); err != nil {
+				return err
+			}
+		}
+		b := files[n]
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: n, Mode: 0o644, Size: int64(len(b)), ModTime: epoch, Format: tar.FormatUSTAR}); err != nil {
+			return err
+		}
+		if _, err := tw.Write(b); err != nil {
+			return err
+		}
+	}
+	return tw.Close()
+}
+
+// parents returns the parent directories of a slash-separated path,
+// outermost first: "blobs/sha256/x" gives "blobs", "blobs/sha256".
+func parents(p string) []string {
+	var out []string
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' {
+			out = append(out, p[:i])
+		}
+	}
+	return out
+}
