@@ -1,0 +1,302 @@
+package exe
+
+import (
+	"debug/elf"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"sort"
+	"strings"
+)
+
+// Report analyses the file and returns its report. The analysis runs once;
+// later calls return the same report, which callers must not modify.
+func (f *File) Report() (*Report, error) {
+	f.analyze()
+	return f.report, f.err
+}
+
+// Ranges returns the ownership map of the file: non-overlapping ranges,
+// sorted by offset, that cover every byte of the file exactly once.
+func (f *File) Ranges() ([]Range, error) {
+	f.analyze()
+	if f.err != nil {
+		return nil, f.err
+	}
+	a := f.an
+	out := make([]Range, 0, len(a.rm.covered))
+	for _, c := range a.rm.covered {
+		r := Range{Off: c.off, Size: c.end - c.off, Owner: a.owners[c.owner], Class: c.class}
+		if n := len(out); n > 0 && out[n-1].Owner == r.Owner && out[n-1].Class == r.Class && out[n-1].Off+out[n-1].Size == r.Off {
+			out[n-1].Size += r.Size
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (f *File) analyze() {
+	f.once.Do(func() {
+		defer func() {
+			if p := recover(); p != nil {
+				if os.Getenv("LEVE_EXE_PANIC") != "" {
+					panic(p)
+				}
+				f.err = fmt.Errorf("analysing Go executable: %w", &FormatError{Off: -1, Msg: fmt.Sprint("unreadable structure: ", p)})
+			}
+		}()
+		f.an, f.report, f.err = f.run()
+		if f.err != nil {
+			f.err = fmt.Errorf("analysing Go executable: %w", f.err)
+		}
+	})
+}
+
+func (f *File) run() (*analysis, *Report, error) {
+	bi, biErr := f.readBuildInfo()
+	tab, tabErr := f.findPclntab()
+	if biErr != nil && tabErr != nil {
+		if errors.Is(biErr, ErrNoBuildInfo) && errors.Is(tabErr, ErrNoPclntab) {
+			return nil, nil, ErrNotGo
+		}
+		return nil, nil, errors.Join(biErr, tabErr)
+	}
+	if tabErr != nil {
+		return nil, nil, tabErr
+	}
+	a := &analysis{f: f, bi: bi, mods: newModuleSet(bi), tab: tab, ownerIdx: map[Owner]int32{}}
+	a.rm.size = int64(len(f.data))
+	a.md = f.findModuledata(tab)
+	switch {
+	case tab.textStart != 0:
+		tab.setText(tab.textStart)
+	case a.md != nil:
+		tab.setText(a.md.text)
+	case f.elf.Section(".text") != nil:
+		tab.setText(f.elf.Section(".text").Addr)
+	}
+
+	a.rm.add(a.headerLayer())
+	a.rm.add(a.pclnLayer())
+	if a.md != nil {
+		a.rm.add(a.moduledataLayer())
+	}
+	a.rm.add(a.symtabLayer())
+	a.rm.add(a.typesLayer())
+	a.rm.add(a.xrefLayer())
+	a.rm.add(a.elfLayer())
+	a.rm.add(a.gapLayer())
+
+	r := &Report{Schema: Schema, Size: int64(len(f.data)), GOOS: "linux", GOARCH: f.arch.goarch}
+	if bi != nil {
+		fillBuildInfo(r, bi)
+	}
+	f.fillELF(r)
+	a.fillSizes(r)
+	r.Linking.Cgo = a.hasPackage("runtime/cgo")
+	r.Needs = a.needs(r)
+	r.Suggestions = suggestions(r)
+	return a, r, nil
+}
+
+// headerLayer claims the ELF header and the header tables.
+func (a *analysis) headerLayer() []claim {
+	var cs []claim
+	for _, c := range a.elfLayer() {
+		if a.owners[c.owner].Name == metaELF {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
+// moduledataLayer claims runtime.firstmoduledata.
+func (a *analysis) moduledataLayer() []claim {
+	if s := a.f.elf.Section(".go.module"); s != nil && s.Addr == a.md.addr && s.Type == elf.SHT_PROGBITS {
+		return []claim{{int64(s.Offset), int64(s.Offset + s.FileSize), a.meta(metaModuledata), ClassData}}
+	}
+	if c, ok := a.fileClaim(a.md.addr, a.md.size, a.meta(metaModuledata), ClassData); ok {
+		return []claim{c}
+	}
+	return nil
+}
+
+func (a *analysis) hasPackage(pkg string) bool { return a.names[pkg] }
+
+func fillBuildInfo(r *Report, b *debug.BuildInfo) {
+	r.GoVersion = b.GoVersion
+	r.Main = moduleOf(&b.Main)
+	for _, d := range b.Deps {
+		r.Deps = append(r.Deps, moduleOf(d))
+	}
+	for _, s := range b.Settings {
+		r.Settings = append(r.Settings, Setting{s.Key, s.Value})
+	}
+}
+
+// fillELF records sections, segments, strip state and linking.
+func (f *File) fillELF(r *Report) {
+	ef := f.elf
+	for _, s := range ef.Sections {
+		if s.Type == elf.SHT_NULL {
+			continue
+		}
+		sec := Section{Name: s.Name, Type: strings.TrimPrefix(s.Type.String(), "SHT_"), Flags: sectionFlags(s.Flags),
+			Addr: s.Addr, Offset: s.Offset, MemSize: int64(s.Size), Compressed: s.Flags&elf.SHF_COMPRESSED != 0 || strings.HasPrefix(s.Name, ".zdebug_")}
+		if s.Type != elf.SHT_NOBITS {
+			sec.FileSize = int64(s.FileSize)
+		}
+		if s.Flags&elf.SHF_ALLOC == 0 {
+			sec.MemSize = 0
+		}
+		r.Sections = append(r.Sections, sec)
+		switch {
+		case s.Name == ".symtab" || s.Name == ".strtab":
+			r.Strip.Symtab = r.Strip.Symtab || s.Name == ".symtab"
+			r.Strip.SymtabSize += sec.FileSize
+		case isDWARF(s.Name):
+			r.Strip.DWARF = true
+			r.Strip.DWARFSize += sec.FileSize
+			r.Strip.DWARFCompressed = r.Strip.DWARFCompressed || sec.Compressed
+		}
+	}
+	r.Strip.Stripped = !r.Strip.Symtab && !r.Strip.DWARF
+	for _, p := range ef.Progs {
+		r.Segments = append(r.Segments, Segment{Type: strings.TrimPrefix(p.Type.String(), "PT_"), Flags: progFlags(p.Flags),
+			Offset: p.Off, Vaddr: p.Vaddr, FileSize: int64(p.Filesz), MemSize: int64(p.Memsz)})
+		if p.Type == elf.PT_INTERP {
+			b := f.data[p.Off : p.Off+p.Filesz]
+			r.Linking.Interpreter = strings.TrimRight(string(b), "\x00")
+		}
+	}
+	if libs, err := ef.ImportedLibraries(); err == nil {
+		r.Linking.Needed = libs
+	}
+	r.Linking.Static = r.Linking.Interpreter == "" && len(r.Linking.Needed) == 0
+}
+
+func sectionFlags(fl elf.SectionFlag) string {
+	var b strings.Builder
+	for _, x := range []struct {
+		f elf.SectionFlag
+		c byte
+	}{{elf.SHF_WRITE, 'W'}, {elf.SHF_ALLOC, 'A'}, {elf.SHF_EXECINSTR, 'X'}, {elf.SHF_MERGE, 'M'}, {elf.SHF_STRINGS, 'S'},
+		{elf.SHF_TLS, 'T'}, {elf.SHF_COMPRESSED, 'C'}} {
+		if fl&x.f != 0 {
+			b.WriteByte(x.c)
+		}
+	}
+	return b.String()
+}
+
+func progFlags(fl elf.ProgFlag) string {
+	b := []byte("---")
+	if fl&elf.PF_R != 0 {
+		b[0] = 'R'
+	}
+	if fl&elf.PF_W != 0 {
+		b[1] = 'W'
+	}
+	if fl&elf.PF_X != 0 {
+		b[2] = 'X'
+	}
+	return string(b)
+}
+
+// fillSizes sums the ownership map into packages, modules and buckets.
+func (a *analysis) fillSizes(r *Report) {
+	pkgs := map[string]*PackageSize{}
+	mods := map[string]*ModuleSize{}
+	buckets := map[[2]string]int64{}
+	mod := func(path string) *ModuleSize {
+		m := mods[path]
+		if m == nil {
+			m = &ModuleSize{Path: path, Version: a.mods.vers[path]}
+			mods[path] = m
+		}
+		return m
+	}
+	cov := &r.Coverage
+	cov.Size = r.Size
+	for _, c := range a.rm.covered {
+		o, n := a.owners[c.owner], c.end-c.off
+		switch o.Kind {
+		case OwnerPackage:
+			p := pkgs[o.Name]
+			if p == nil {
+				p = &PackageSize{Path: o.Name, Module: o.Module}
+				pkgs[o.Name] = p
+				mod(o.Module).Packages++
+			}
+			switch c.class {
+			case ClassCode:
+				p.Code += n
+			case ClassPcln:
+				p.Pcln += n
+			default:
+				p.Data += n
+			}
+			p.Total += n
+			mod(o.Module).Total += n
+			cov.Packages += n
+		case OwnerModule:
+			m := mod(o.Name)
+			m.Shared += n
+			m.Total += n
+			cov.Modules += n
+		default:
+			buckets[[2]string{o.Kind.String(), o.Name}] += n
+			switch o.Kind {
+			case OwnerShared:
+				cov.Shared += n
+			case OwnerMetadata:
+				cov.Metadata += n
+			default:
+				cov.Unattributed += n
+			}
+		}
+	}
+	for _, pkg := range a.funcPkg {
+		if p := pkgs[pkg]; p != nil {
+			p.Funcs++
+		}
+	}
+	for _, p := range pkgs {
+		r.Packages = append(r.Packages, *p)
+	}
+	sort.Slice(r.Packages, func(i, j int) bool {
+		if r.Packages[i].Total != r.Packages[j].Total {
+			return r.Packages[i].Total > r.Packages[j].Total
+		}
+		return r.Packages[i].Path < r.Packages[j].Path
+	})
+	for _, m := range mods {
+		r.Modules = append(r.Modules, *m)
+	}
+	sort.Slice(r.Modules, func(i, j int) bool {
+		if r.Modules[i].Total != r.Modules[j].Total {
+			return r.Modules[i].Total > r.Modules[j].Total
+		}
+		return r.Modules[i].Path < r.Modules[j].Path
+	})
+	for k, n := range buckets {
+		r.Buckets = append(r.Buckets, BucketSize{Kind: k[0], Name: k[1], Size: n})
+	}
+	sort.Slice(r.Buckets, func(i, j int) bool {
+		if r.Buckets[i].Size != r.Buckets[j].Size {
+			return r.Buckets[i].Size > r.Buckets[j].Size
+		}
+		return r.Buckets[i].Name < r.Buckets[j].Name
+	})
+}
+
+func moduleOf(m *debug.Module) Module {
+	out := Module{Path: m.Path, Version: m.Version, Sum: m.Sum}
+	if m.Replace != nil {
+		r := moduleOf(m.Replace)
+		out.Replace = &r
+	}
+	return out
+}

@@ -1,0 +1,247 @@
+package exe
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+)
+
+// pclnLayer attributes the function code and every table of the pclntab.
+func (a *analysis) pclnLayer() []claim {
+	t := a.tab
+	ord := a.f.arch.order
+	var cs []claim
+	add := func(off, n uint64, owner int32, class Class) {
+		if n > 0 {
+			cs = append(cs, claim{t.off + int64(off), t.off + int64(off+n), owner, class})
+		}
+	}
+	add(0, uint64(8+8*t.ptrSize), a.meta(metaPclntab), ClassOther)
+
+	// Code, the function table entry and the _func of each function.
+	a.resolveFuncPkgs()
+	funcOwner := make([]int32, len(t.funcs))
+	for i := range t.funcs {
+		fn := &t.funcs[i]
+		o := a.pkgOwner(a.funcPkg[i])
+		funcOwner[i] = o
+		if c, ok := a.fileClaim(fn.entry, fn.end-fn.entry, o, ClassCode); ok {
+			cs = append(cs, c)
+		}
+		add(t.pclnOff+uint64(i)*8, 8, o, ClassPcln)
+		add(t.pclnOff+uint64(fn.funcOff), uint64(fn.funcLen), o, ClassPcln)
+	}
+	add(t.pclnOff+uint64(len(t.funcs))*8, 8, a.meta(metaPclntab), ClassOther)
+
+	// Function names, each owned by the package it names.
+	names := t.funcnametab()
+	for off := 0; off < len(names); {
+		n := bytes.IndexByte(names[off:], 0)
+		if n < 0 {
+			n = len(names) - off - 1
+		}
+		pkg, ok := a.asmPkg[string(names[off:off+n])]
+		if !ok {
+			pkg = pkgOfSymbol(string(names[off:off+n]), a.mods)
+		}
+		add(t.funcnameOff+uint64(off), uint64(n+1), a.pkgOwner(pkg), ClassPcln)
+		off += n + 1
+	}
+
+	// Compilation units: a run of cutab entries per package.
+	cuPkg := map[uint32]*users{}
+	for i := range t.funcs {
+		u := cuPkg[t.funcs[i].cuOffset]
+		if u == nil {
+			u = &users{}
+			cuPkg[t.funcs[i].cuOffset] = u
+		}
+		if u.n == 0 || u.pkg != a.funcPkg[i] {
+			u.add(a.funcPkg[i], a.mods.module(a.funcPkg[i]))
+		}
+	}
+	cus := make([]uint32, 0, len(cuPkg))
+	for c := range cuPkg {
+		cus = append(cus, c)
+	}
+	sort.Slice(cus, func(i, j int) bool { return cus[i] < cus[j] })
+	cutab := t.data[t.cuOff:t.filetabOff]
+	fileUsers := map[uint32]*users{}
+	for i, c := range cus {
+		end := uint32(len(cutab) / 4)
+		if i+1 < len(cus) {
+			end = min(end, cus[i+1])
+		}
+		if c >= end {
+			continue
+		}
+		u := cuPkg[c]
+		add(t.cuOff+uint64(c)*4, uint64(end-c)*4, a.ownerOf(u, bucketPclnShared), ClassPcln)
+		for k := c; k < end; k++ {
+			fo := ord.Uint32(cutab[k*4:])
+			if fo == ^uint32(0) {
+				continue
+			}
+			fu := fileUsers[fo]
+			if fu == nil {
+				fu = &users{}
+				fileUsers[fo] = fu
+			}
+			fu.add(u.pkg, u.mod)
+		}
+	}
+
+	// File names: the package whose directory holds the file, else the
+	// packages whose compilation units list it.
+	files := t.data[t.filetabOff:t.pctabOff]
+	for off := 0; off < len(files); {
+		n := bytes.IndexByte(files[off:], 0)
+		if n < 0 {
+			n = len(files) - off - 1
+		}
+		o := a.meta(metaPclntab)
+		if u := fileUsers[uint32(off)]; u != nil {
+			o = a.ownerOf(u, bucketPclnShared)
+			if u.multiPkg {
+				if p := pkgOfFile(string(files[off:off+n]), a.names); p != "" {
+					o = a.pkgOwner(p)
+				}
+			}
+		}
+		add(t.filetabOff+uint64(off), uint64(n+1), o, ClassPcln)
+		off += n + 1
+	}
+
+	// pc-value tables, shared between functions when their content is equal.
+	pctab := t.pctab()
+	tabUsers := map[uint32]*users{}
+	for i := range t.funcs {
+		for _, off := range t.funcs[i].tables {
+			if off == 0 {
+				continue
+			}
+			u := tabUsers[off]
+			if u == nil {
+				u = &users{}
+				tabUsers[off] = u
+			}
+			u.add(a.funcPkg[i], a.mods.module(a.funcPkg[i]))
+		}
+	}
+	for off, u := range tabUsers {
+		if n := tableLen(pctab, off); n > 0 {
+			add(t.pctabOff+uint64(off), uint64(n), a.ownerOf(u, bucketPclnShared), ClassPcln)
+		}
+	}
+	cs = append(cs, a.funcdataClaims()...)
+	cs = append(cs, a.findfuncClaims(funcOwner)...)
+	return cs
+}
+
+// funcdataClaims attributes go:func.*: each funcdata extends to the next
+// one; shared funcdata (equal stack maps) goes to its users' module.
+func (a *analysis) funcdataClaims() []claim {
+	md, t := a.md, a.tab
+	if md == nil || md.gofunc == 0 {
+		return nil
+	}
+	end := md.findfunctab
+	if end <= md.gofunc || end > t.addr+uint64(len(t.data)) {
+		end = md.epclntab
+	}
+	if end <= md.gofunc {
+		return nil
+	}
+	limit := uint32(min(end-md.gofunc, 1<<31))
+	fdUsers := map[uint32]*users{}
+	for i := range t.funcs {
+		for _, off := range t.funcs[i].funcdata {
+			if off >= limit {
+				continue
+			}
+			u := fdUsers[off]
+			if u == nil {
+				u = &users{}
+				fdUsers[off] = u
+			}
+			u.add(a.funcPkg[i], a.mods.module(a.funcPkg[i]))
+		}
+	}
+	offs := make([]uint32, 0, len(fdUsers))
+	for o := range fdUsers {
+		offs = append(offs, o)
+	}
+	sort.Slice(offs, func(i, j int) bool { return offs[i] < offs[j] })
+	var cs []claim
+	for i, o := range offs {
+		next := limit
+		if i+1 < len(offs) {
+			next = offs[i+1]
+		}
+		if c, ok := a.fileClaim(md.gofunc+uint64(o), uint64(next-o), a.ownerOf(fdUsers[o], bucketFuncdata), ClassPcln); ok {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
+// findfuncClaims attributes runtime.findfunctab: one 20-byte bucket per
+// 4 KiB of text, owned by the function at the bucket's start.
+func (a *analysis) findfuncClaims(funcOwner []int32) []claim {
+	md, t := a.md, a.tab
+	if md == nil || md.findfunctab == 0 || md.maxpc <= md.minpc || len(t.funcs) == 0 {
+		return nil
+	}
+	const bucketSize, entrySize = 4096, 20
+	n := (md.maxpc - md.minpc + bucketSize - 1) / bucketSize
+	var cs []claim
+	fi := 0
+	for b := uint64(0); b < n; b++ {
+		pc := md.minpc + b*bucketSize
+		for fi+1 < len(t.funcs) && t.funcs[fi].end <= pc {
+			fi++
+		}
+		if c, ok := a.fileClaim(md.findfunctab+b*entrySize, entrySize, funcOwner[fi], ClassPcln); ok {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
+// resolveFuncPkgs sets the package of every function: the package its
+// name gives, or for assembly functions without a package prefix
+// (memeqbody, gogo) the package of the other functions of its compilation
+// unit.
+func (a *analysis) resolveFuncPkgs() {
+	t := a.tab
+	a.funcPkg = make([]string, len(t.funcs))
+	a.names = map[string]bool{}
+	a.asmPkg = map[string]string{}
+	cu := map[uint32]*users{}
+	for i := range t.funcs {
+		pkg := pkgOfSymbol(t.funcs[i].name, a.mods)
+		a.funcPkg[i] = pkg
+		if pkg == "" {
+			continue
+		}
+		a.names[pkg] = true
+		u := cu[t.funcs[i].cuOffset]
+		if u == nil {
+			u = &users{}
+			cu[t.funcs[i].cuOffset] = u
+		}
+		if u.n == 0 || u.pkg != pkg {
+			u.add(pkg, a.mods.module(pkg))
+		}
+	}
+	for i := range t.funcs {
+		name := t.funcs[i].name
+		if a.funcPkg[i] != "" || strings.ContainsAny(name, ".:") {
+			continue
+		}
+		if u := cu[t.funcs[i].cuOffset]; u != nil && !u.multiPkg {
+			a.funcPkg[i] = u.pkg
+			a.asmPkg[name] = u.pkg
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package exe
+
+import (
+	"testing"
+)
+
+// TestRangesCoverFile checks that the ownership map covers every byte of
+// the file exactly once, range by range.
+func TestRangesCoverFile(t *testing.T) {
+	for _, fx := range []fixture{
+		{"hello", "amd64", true}, {"hello", "amd64", false},
+		{"hello", "arm64", true}, {"server", "amd64", true}, {"cgo", "amd64", false},
+	} {
+		t.Run(fx.String(), func(t *testing.T) {
+			f := openFixture(t, fx)
+			rs, err := f.Ranges()
+			if err != nil {
+				t.Fatalf("Ranges() = %v", err)
+			}
+			var pos int64
+			for i, r := range rs {
+				if r.Off != pos {
+					t.Fatalf("range %d %+v starts at %#x, want %#x (previous range ends there)", i, r, r.Off, pos)
+				}
+				if r.Size <= 0 {
+					t.Fatalf("range %d %+v has size %d, want > 0", i, r, r.Size)
+				}
+				if r.Owner.Kind == 0 || r.Class == 0 {
+					t.Fatalf("range %d %+v has no owner or class", i, r)
+				}
+				pos = r.Off + r.Size
+			}
+			if pos != f.Size() {
+				t.Errorf("ranges end at %#x, want file size %#x", pos, f.Size())
+			}
+		})
+	}
+}
+
+// TestAttributionStripped checks that at least 90% of a stripped build is
+// owned by a named package or module.
+func TestAttributionStripped(t *testing.T) {
+	for _, fx := range []fixture{{"hello", "amd64", true}} {
+		t.Run(fx.String(), func(t *testing.T) {
+			r, err := openFixture(t, fx).Report()
+			if err != nil {
+				t.Fatalf("Report() = %v", err)
+			}
+			c := r.Coverage
+			if sum := c.Packages + c.Modules + c.Shared + c.Metadata + c.Unattributed; sum != c.Size || c.Size != r.Size {
+				t.Errorf("coverage %+v sums to %d, want %d", c, sum, r.Size)
+			}
+			if got := c.Attributed(); got < 0.90 {
+				t.Errorf("Coverage.Attributed() = %.3f, want >= 0.90 (%+v)", got, c)
+			}
+		})
+	}
+}

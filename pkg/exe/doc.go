@@ -1,0 +1,37 @@
+// Package exe reads a Go executable and explains what it contains, what it
+// costs and what it needs at run time.
+//
+// It opens a Go ELF executable for linux/amd64, arm64, 386 or arm with
+// [Open] or [NewFile], and [File.Report] returns a [Report]: the Go version,
+// modules and build settings, the ELF sections and segments, whether the
+// binary is stripped and statically linked, the bytes of the file owned by
+// each Go package and module, the files the binary needs at run time (CA
+// certificates, tzdata, /etc/passwd, resolver configuration, a temp dir,
+// shared libraries), and suggestions with an estimated saving.
+//
+// # Attribution
+//
+// Every byte of the file is owned by exactly one [Owner]; [File.Ranges]
+// returns the map of non-overlapping byte ranges. Ownership comes from the
+// pclntab (function code, function metadata, names, file tables and
+// funcdata), which the Go runtime needs and so survives stripping, from the
+// runtime type descriptors, from code references to read-only and
+// initialised data (amd64 and arm64), and, when present, from the ELF symbol
+// table. Bytes the linker shares between packages (deduplicated strings,
+// stack maps, unnamed types) go to the module all their users belong to, or
+// to a named shared bucket, never to an arbitrary package. What cannot be
+// attributed is reported per section. Memory that takes no file space
+// (.bss, .noptrbss) is never counted.
+//
+// # JSON
+//
+// A [Report] marshals to the stable JSON schema documented in
+// docs/analyze-json.md; [ReadJSON] reads it back, and [Compare] gives the
+// per-package and per-section deltas between two reports.
+//
+// # Security
+//
+// The reader accepts untrusted input: malformed files give an error (a
+// [*FormatError] or one of the sentinel errors), never a panic. It is not
+// hardened against inputs crafted to use much memory or time.
+package exe

@@ -1,0 +1,3 @@
+package exe
+
+func (a *analysis) needs(r *Report) []Need { return nil }

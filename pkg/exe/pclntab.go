@@ -1,0 +1,197 @@
+package exe
+
+import (
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"fmt"
+)
+
+// Go 1.18+ pclntab magic numbers (runtime.pcHeader.magic).
+const (
+	magic118 = 0xfffffff0
+	magic120 = 0xfffffff1
+)
+
+// funcStructSize is the fixed part of runtime._func in bytes.
+const funcStructSize = 44
+
+// pclntab is the parsed runtime.pcHeader and its tables.
+type pclntab struct {
+	addr    uint64 // virtual address of the header
+	off     int64  // file offset of the header
+	data    []byte // from the header to the end of its section or segment
+	ptrSize int
+
+	nfunc     int
+	textStart uint64
+	// Offsets of the sub-tables from the header.
+	funcnameOff, cuOff, filetabOff, pctabOff, pclnOff uint64
+
+	funcs []fn
+}
+
+// fn is one function of the pclntab.
+type fn struct {
+	name      string
+	entry     uint64 // virtual address
+	end       uint64 // start of the next function or end of text
+	funcOff   uint32 // offset of the _func in the pcln table
+	funcLen   uint32 // size of the _func with its pcdata and funcdata arrays
+	cuOffset  uint32
+	nameOff   uint32
+	tables    []uint32 // pcsp, pcfile, pcln, then pcdata offsets into pctab
+	funcdata  []uint32 // offsets from go:func.*, ^0 when absent
+	ftabIndex int
+}
+
+// findPclntab locates the pclntab through the .gopclntab section or, when
+// it is absent, by its magic number in the read-only segments.
+func (f *File) findPclntab() (*pclntab, error) {
+	if s := f.elf.Section(".gopclntab"); s != nil && s.Type == elf.SHT_PROGBITS {
+		return f.parsePclntab(s.Addr, int64(s.Offset), f.sectionData(s))
+	}
+	for _, p := range f.elf.Progs {
+		if p.Type != elf.PT_LOAD || p.Flags&elf.PF_X != 0 {
+			continue
+		}
+		seg := f.data[p.Off : p.Off+p.Filesz]
+		for start := 1; start < len(seg); {
+			j := bytes.Index(seg[start:], []byte{0xff, 0xff, 0xff, 0, 0})
+			if j < 0 {
+				break
+			}
+			i := start + j - 1
+			start += j + 1
+			if i%f.arch.ptrSize != 0 || (seg[i] != 0xf0 && seg[i] != 0xf1) {
+				continue
+			}
+			if t, err := f.parsePclntab(p.Vaddr+uint64(i), int64(p.Off)+int64(i), seg[i:]); err == nil {
+				return t, nil
+			}
+		}
+	}
+	return nil, ErrNoPclntab
+}
+
+// parsePclntab decodes the header, the function table and each _func.
+func (f *File) parsePclntab(addr uint64, off int64, data []byte) (*pclntab, error) {
+	ps := f.arch.ptrSize
+	if len(data) < 8+8*ps {
+		return nil, formatErr(off, "pclntab header truncated")
+	}
+	order := f.arch.order
+	magic := order.Uint32(data)
+	if (magic != magic118 && magic != magic120) || data[4] != 0 || data[5] != 0 || int(data[7]) != ps {
+		return nil, fmt.Errorf("%w: bad pclntab header at byte %#x", ErrNoPclntab, off)
+	}
+	word := func(i int) uint64 { return f.arch.word(data[8+i*ps:]) }
+	t := &pclntab{addr: addr, off: off, data: data, ptrSize: ps,
+		textStart: word(2), funcnameOff: word(3), cuOff: word(4), filetabOff: word(5),
+		pctabOff: word(6), pclnOff: word(7)}
+	nfunc := word(0)
+	n := uint64(len(data))
+	if !(t.funcnameOff <= t.cuOff && t.cuOff <= t.filetabOff && t.filetabOff <= t.pctabOff &&
+		t.pctabOff <= t.pclnOff && t.pclnOff <= n) || nfunc > (n-t.pclnOff)/8 {
+		return nil, formatErr(off, "pclntab table offsets out of range")
+	}
+	t.nfunc = int(nfunc)
+	pcln := data[t.pclnOff:]
+	ftab := pcln[:(t.nfunc+1)*8]
+	t.funcs = make([]fn, t.nfunc)
+	for i := range t.funcs {
+		entryOff := order.Uint32(ftab[i*8:])
+		funcOff := order.Uint32(ftab[i*8+4:])
+		next := order.Uint32(ftab[i*8+8:])
+		if next < entryOff {
+			return nil, formatErr(off+int64(t.pclnOff)+int64(i*8), "function table not sorted")
+		}
+		if uint64(funcOff) > uint64(len(pcln))-funcStructSize {
+			return nil, formatErr(off+int64(t.pclnOff)+int64(i*8), "function %d metadata out of range", i)
+		}
+		fs := pcln[funcOff:]
+		npcdata := order.Uint32(fs[28:])
+		nfuncdata := uint32(fs[43])
+		size := uint64(funcStructSize) + 4*uint64(npcdata) + 4*uint64(nfuncdata)
+		if npcdata > 1<<16 || size > uint64(len(fs)) {
+			return nil, formatErr(off+int64(t.pclnOff)+int64(funcOff), "function %d metadata truncated", i)
+		}
+		fn := &t.funcs[i]
+		fn.entry = uint64(entryOff) // relative until setText
+		fn.end = uint64(next)
+		fn.funcOff, fn.funcLen = funcOff, uint32(size)
+		fn.nameOff = order.Uint32(fs[4:])
+		fn.cuOffset = order.Uint32(fs[32:])
+		fn.ftabIndex = i
+		fn.tables = make([]uint32, 3+npcdata)
+		fn.tables[0] = order.Uint32(fs[16:])
+		fn.tables[1] = order.Uint32(fs[20:])
+		fn.tables[2] = order.Uint32(fs[24:])
+		for j := uint32(0); j < npcdata; j++ {
+			fn.tables[3+j] = order.Uint32(fs[funcStructSize+4*j:])
+		}
+		if nfuncdata > 0 {
+			fn.funcdata = make([]uint32, nfuncdata)
+			base := funcStructSize + 4*npcdata
+			for j := uint32(0); j < nfuncdata; j++ {
+				fn.funcdata[j] = order.Uint32(fs[base+4*j:])
+			}
+		}
+		fn.name = t.funcName(fn.nameOff)
+	}
+	return t, nil
+}
+
+// setText sets the text start address (pcHeader.textStart before Go 1.26,
+// else moduledata.text) and turns function offsets into addresses.
+func (t *pclntab) setText(text uint64) {
+	t.textStart = text
+	for i := range t.funcs {
+		t.funcs[i].entry += text
+		t.funcs[i].end += text
+	}
+}
+
+// funcnametab returns the function name table.
+func (t *pclntab) funcnametab() []byte { return t.data[t.funcnameOff:t.cuOff] }
+
+// funcName returns the NUL-terminated name at off in the name table.
+func (t *pclntab) funcName(off uint32) string {
+	tab := t.funcnametab()
+	if uint64(off) >= uint64(len(tab)) {
+		return ""
+	}
+	s := tab[off:]
+	if i := bytes.IndexByte(s, 0); i >= 0 {
+		s = s[:i]
+	}
+	return string(s)
+}
+
+// pctab returns the pc-value table area.
+func (t *pclntab) pctab() []byte { return t.data[t.pctabOff:t.pclnOff] }
+
+// tableLen returns the encoded length of the pc-value table at off, the
+// terminating zero included, or 0 when it is malformed.
+func tableLen(tab []byte, off uint32) uint32 {
+	if uint64(off) >= uint64(len(tab)) {
+		return 0
+	}
+	p := tab[off:]
+	i := 0
+	for first := true; ; first = false {
+		v, w := binary.Uvarint(p[i:])
+		if w <= 0 {
+			return 0
+		}
+		i += w
+		if v == 0 && !first {
+			return uint32(i)
+		}
+		_, w = binary.Uvarint(p[i:])
+		if w <= 0 {
+			return 0
+		}
+		i += w
+	}
+}
