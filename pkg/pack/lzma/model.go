@@ -1,5 +1,7 @@
 package lzma
 
+import "math/bits"
+
 // The constants of the LZMA1 format.
 const (
 	numStates       = 12
@@ -120,9 +122,6 @@ func posSlotOf(d uint32) uint32 {
 	if d < startPosModel {
 		return d
 	}
-	n := uint32(31)
-	for d>>n == 0 {
-		n--
-	}
+	n := uint32(bits.Len32(d)) - 1
 	return n<<1 | (d>>(n-1))&1
 }
