@@ -10,7 +10,7 @@ import (
 
 // TestReproducible builds two copies of examples/hello that differ in
 // everything but their content (directory, file times, GOCACHE, TMPDIR,
-// umask, wall clock) and wants the same manifest digest.
+// leve's cache, umask, wall clock) and wants the same manifest digest.
 func TestReproducible(t *testing.T) {
 	bin := leve(t)
 	needTool(t, "sh")
@@ -29,8 +29,8 @@ func TestReproducible(t *testing.T) {
 		dir := filepath.Join(root, "copy", "hello")
 		copyTree(t, src, dir)
 		touchTree(t, dir, b.mtime)
-		gocache, tmp := filepath.Join(root, "gocache"), filepath.Join(root, "tmp")
-		for _, d := range []string{gocache, tmp} {
+		gocache, tmp, cache := filepath.Join(root, "gocache"), filepath.Join(root, "tmp"), filepath.Join(root, "leve-cache")
+		for _, d := range []string{gocache, tmp, cache} {
 			if err := os.Mkdir(d, 0o755); err != nil {
 				t.Fatal(err)
 			}
@@ -40,7 +40,9 @@ func TestReproducible(t *testing.T) {
 		if wait := time.Second + 100*time.Millisecond - time.Since(last); i > 0 && wait > 0 {
 			time.Sleep(wait)
 		}
-		env := []string{"GOCACHE=" + gocache, "TMPDIR=" + tmp}
+		// Each build also gets its own leve cache, so that the second
+		// cannot reuse what the first stored.
+		env := []string{"GOCACHE=" + gocache, "TMPDIR=" + tmp, "LEVE_CACHE=" + cache, "XDG_CACHE_HOME=" + cache}
 		out := filepath.Join(root, "out")
 		r := runCmd(t, dir, "", env, "sh", "-c", `umask "$0"; exec "$@"`, b.umask,
 			bin, "build", "-o", out, ".")
