@@ -58,7 +58,7 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 		if ctx.Err() != nil {
 			return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, ctx.Err())
 		}
-		return Binary{}, fmt.Errorf("compiling %s for %s: %w (%v): %s; fix the errors the compiler reported above", pkg.Name, o.Platform, ErrCompile, err, firstLine(lastDiagnostic(diag.String())))
+		return Binary{}, fmt.Errorf("compiling %s for %s: %w (%v): %s; fix the errors the compiler reported above", pkg.Name, o.Platform, ErrCompile, err, firstLine(firstDiagnostic(diag.String())))
 	}
 	fi, err := os.Stat(out)
 	if err != nil {
@@ -94,9 +94,9 @@ func (o Options) key(pkg Package) string {
 	return hex.EncodeToString(h.Sum(nil))[:20]
 }
 
-// lastDiagnostic picks the first compiler message line from go build's
+// firstDiagnostic picks the first compiler message line from go build's
 // output, skipping its "# package" headers.
-func lastDiagnostic(s string) string {
+func firstDiagnostic(s string) string {
 	for _, line := range strings.Split(s, "\n") {
 		line = strings.TrimSpace(line)
 		if line != "" && !strings.HasPrefix(line, "#") {

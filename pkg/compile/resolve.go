@@ -19,8 +19,11 @@ import (
 
 // Package is a resolved build target.
 type Package struct {
-	// Name is the binary name: the package directory's base name, or the
-	// lone file's name without ".go".
+	// Name is the binary name: the last element of the import path (the
+	// package directory, or the module for its root package), skipping a
+	// major version suffix such as "/v2"; for lone files, the file's name
+	// without ".go" or the directory's name. It does not depend on where
+	// the source is checked out.
 	Name string
 	// Dir is the absolute directory go build runs in.
 	Dir string
@@ -204,7 +207,7 @@ func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, t
 	if len(l.CgoFiles) > 0 {
 		return Package{}, cgoErr(target)
 	}
-	pkg := Package{Name: filepath.Base(l.Dir), Dir: dir, ImportPath: l.ImportPath, Args: []string{l.ImportPath}}
+	pkg := Package{Name: commandName(l.ImportPath), Dir: dir, ImportPath: l.ImportPath, Args: []string{l.ImportPath}}
 	if l.Module != nil {
 		pkg.Module = l.Module.Path
 	}
@@ -222,6 +225,17 @@ func cgoErr(target string) error {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return s
+}
+
+// commandName is the name go build gives a command: the last element of
+// its import path, or the one before it for a "/vN" major version suffix.
+func commandName(importPath string) string {
+	elems := strings.Split(importPath, "/")
+	name := elems[len(elems)-1]
+	if len(elems) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+		name = elems[len(elems)-2]
+	}
+	return name
 }
 
 // packageClause returns the package name a .go file declares.

@@ -66,6 +66,12 @@ func Strip(in []byte) ([]byte, StripResult, error) {
 	if err != nil {
 		return nil, res, err
 	}
+	if end > uint64(len(in)) || hdr.shoff > uint64(len(in)) || hdr.shnum*uint64(hdr.shentsize) > uint64(len(in))-hdr.shoff {
+		return nil, res, fmt.Errorf("stripping: %w: headers point past the end of the file", ErrNotELF)
+	}
+	if want := sectionHeaderSize(f); hdr.shentsize != want {
+		return nil, res, fmt.Errorf("stripping: %w: section header size %d, want %d", ErrNotELF, hdr.shentsize, want)
+	}
 	out := make([]byte, end, end+4096)
 	copy(out, in[:end])
 
@@ -114,6 +120,13 @@ func droppable(s *elf.Section) bool {
 	}
 	return s.Type == elf.SHT_SYMTAB || s.Name == ".strtab" ||
 		strings.HasPrefix(s.Name, ".debug_") || strings.HasPrefix(s.Name, ".zdebug_")
+}
+
+func sectionHeaderSize(f *elf.File) uint16 {
+	if f.Class == elf.ELFCLASS64 {
+		return 64
+	}
+	return 40
 }
 
 // elfHeader holds the ELF header fields Strip rewrites.

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/leve-build/leve/internal/testutil"
+	"github.com/leve-build/leve/pkg/pipeline"
+)
+
+// run executes leve with args in dir and returns its exit code and outputs.
+func run(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	t.Chdir(dir)
+	t.Setenv("LEVE_CACHE", filepath.Join(t.TempDir(), "cache"))
+	var stdout, stderr bytes.Buffer
+	code := Execute(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	mod := testutil.Module(t, map[string]string{"main.go": testutil.Hello, "lib/lib.go": "package lib\n"})
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		wantErr string
+	}{
+		{"unknown flag", []string{"build", "--nope"}, ExitUsage, "unknown flag"},
+		{"unknown command", []string{"nope"}, ExitUsage, "unknown command"},
+		{"too many args", []string{"build", "a", "b"}, ExitUsage, "accepts at most 1 arg"},
+		{"bad platform", []string{"build", "--platform", "linux/nope"}, ExitError, "unknown architecture"},
+		{"bad tag", []string{"build", "-t", "Bad:Name"}, ExitError, "lowercase"},
+		{"bad port", []string{"build", "--port", "70000"}, ExitError, "1 to 65535"},
+		{"bad env", []string{"build", "--env", "NOEQUALS"}, ExitError, "KEY=VALUE"},
+		{"library", []string{"build", "./lib"}, ExitError, "not a main package"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, mod, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.wantErr) {
+				t.Errorf("leve %v = exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, stderr, tc.code, tc.wantErr)
+			}
+			if stdout != "" {
+				t.Errorf("leve %v wrote %q to stdout on failure", tc.args, stdout)
+			}
+			if lines := strings.Count(strings.TrimSpace(stderr), "\n"); lines != 0 {
+				t.Errorf("error spans %d lines: %q", lines+1, stderr)
+			}
+		})
+	}
+}
+
+func TestBuildOutputs(t *testing.T) {
+	mod := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
+	code, stdout, stderr := run(t, mod, "build", "-t", "greet:1.0")
+	if code != ExitOK {
+		t.Fatalf("leve build = %d, stderr:\n%s", code, stderr)
+	}
+	if !regexp.MustCompile(`^greet:1\.0@sha256:[0-9a-f]{64}\n$`).MatchString(stdout) {
+		t.Errorf("stdout = %q, want exactly one NAME:TAG@sha256:DIGEST line", stdout)
+	}
+	for _, stage := range []string{"compile", "read", "optimize", "package", "ship", "pull size"} {
+		if !strings.Contains(stderr, stage) {
+			t.Errorf("report lacks %q:\n%s", stage, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(mod, "leve-out", "greet", "index.json")); err != nil {
+		t.Errorf("default layout not written: %v", err)
+	}
+
+	code, stdout, _ = run(t, mod, "build", "--json", "--tarball", "img.tar")
+	if code != ExitOK {
+		t.Fatalf("leve build --json = %d", code)
+	}
+	var rep pipeline.Report
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("--json output is not one JSON document: %v\n%s", err, stdout)
+	}
+	if rep.Name != "m" || rep.PullSize <= 0 || len(rep.Outputs) != 1 || rep.Outputs[0].Kind != "tarball" {
+		t.Errorf("report = %+v", rep)
+	}
+	if _, err := os.Stat(filepath.Join(mod, "leve-out", "m")); !os.IsNotExist(err) {
+		t.Errorf("--tarball alone also wrote a layout (%v)", err)
+	}
+}
+
+func TestHelpHasExamples(t *testing.T) {
+	for _, c := range NewRoot().Commands() {
+		if c.Name() == "help" || c.Name() == "completion" || c.Name() == "version" {
+			continue
+		}
+		if c.Example == "" {
+			t.Errorf("leve %s --help has no examples", c.Name())
+		}
+	}
+}

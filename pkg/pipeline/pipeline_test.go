@@ -1,0 +1,84 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/v1/validate"
+	"github.com/leve-build/leve/internal/testutil"
+	"github.com/leve-build/leve/pkg/compile"
+)
+
+func TestBuildReproducible(t *testing.T) {
+	ctx := context.Background()
+	files := map[string]string{"go.mod": "module example.com/hello\n\ngo 1.26\n", "main.go": testutil.Hello}
+	var digests []string
+	for i := range 2 {
+		dir := filepath.Join(t.TempDir(), "copy", string(rune('a'+i)))
+		testutil.WriteFiles(t, dir, files)
+		old := time.Now().Add(-time.Duration(i+1) * time.Hour)
+		os.Chtimes(filepath.Join(dir, "main.go"), old, old)
+		t.Setenv("GOCACHE", t.TempDir())
+		rep, img, err := Build(ctx, Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard})
+		if err != nil {
+			t.Fatalf("Build: %v", err)
+		}
+		if err := validate.Image(img); err != nil {
+			t.Fatalf("validate.Image: %v", err)
+		}
+		if rep.Binary.Name != "hello" || rep.Name != "hello" || rep.Tag != "latest" || !rep.Binary.Stripped || rep.Binary.SizeAfter >= rep.Binary.SizeBefore {
+			t.Errorf("report = %+v", rep.Binary)
+		}
+		cf, _ := img.ConfigFile()
+		if cf.Created.Unix() != 0 || cf.Config.User != DefaultUser || cf.Config.Entrypoint[0] != "/app/hello" || cf.Config.WorkingDir != AppDir {
+			t.Errorf("config = %+v", cf.Config)
+		}
+		digests = append(digests, rep.Digest)
+	}
+	if digests[0] != digests[1] {
+		t.Errorf("two builds of the same source gave %s and %s", digests[0], digests[1])
+	}
+}
+
+func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
+	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
+	created := time.Unix(1_700_000_000, 0)
+	static := t.TempDir()
+	testutil.WriteFiles(t, static, map[string]string{"index.html": "<h1>oi</h1>", "css/a.css": "a{}"})
+	rep, img, err := Build(context.Background(), Options{
+		Target: dir, Name: "web", Tag: "1.0", Created: &created, User: "root", WorkingDir: "/srv",
+		Env: []string{"PATH=/app", "MODE=prod"}, Labels: map[string]string{"team": "leve"}, Ports: []string{"8080"},
+		Adds: []Add{{Src: static, Dest: "/srv/static"}}, Stderr: io.Discard,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, _ := img.ConfigFile()
+	c := cf.Config
+	if cf.Created.Unix() != created.Unix() || c.User != "root" || c.WorkingDir != "/srv" || c.Env[0] != "PATH=/app" || c.Env[1] != "MODE=prod" || c.Labels["team"] != "leve" {
+		t.Errorf("config = %+v", c)
+	}
+	if _, ok := c.ExposedPorts["8080/tcp"]; !ok {
+		t.Errorf("ExposedPorts = %v", c.ExposedPorts)
+	}
+	if len(rep.Layers) != 3 || rep.Reference[:7] != "web:1.0" {
+		t.Errorf("layers = %d, reference %s", len(rep.Layers), rep.Reference)
+	}
+	m, _ := img.Manifest()
+	if m.Annotations["org.opencontainers.image.created"] != "2023-11-14T22:13:20Z" || m.Annotations["org.opencontainers.image.title"] != "m" {
+		t.Errorf("annotations = %v", m.Annotations)
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	dir := testutil.Module(t, map[string]string{"main.go": "package main\nfunc main() { nope() }\n"})
+	_, _, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard})
+	if !errors.Is(err, compile.ErrCompile) {
+		t.Errorf("Build of broken source: %v, want compile.ErrCompile", err)
+	}
+}
