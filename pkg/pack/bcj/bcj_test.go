@@ -2,6 +2,7 @@ package bcj
 
 import (
 	"bytes"
+	"debug/elf"
 	"math/rand/v2"
 	"os"
 	"testing"
@@ -95,5 +96,28 @@ func TestARM64KnownBL(t *testing.T) {
 	ARM64Encode(buf, 0x1000)
 	if want := []byte{0x02, 0x04, 0x00, 0x94}; !bytes.Equal(buf, want) {
 		t.Errorf("ARM64Encode(bl) = % x, want % x", buf, want)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	for _, tc := range []struct {
+		m    elf.Machine
+		want Filter
+		name string
+	}{{elf.EM_X86_64, X86, "x86"}, {elf.EM_AARCH64, ARM64, "arm64"}, {elf.EM_RISCV, None, "none"}} {
+		f := ForMachine(tc.m)
+		if f != tc.want || f.String() != tc.name {
+			t.Errorf("ForMachine(%v) = %v, want %v", tc.m, f, tc.name)
+		}
+		in := testInputs(t)["x86-dense"]
+		buf := bytes.Clone(in)
+		f.Encode(buf, 64)
+		f.Decode(buf, 64)
+		if !bytes.Equal(buf, in) {
+			t.Errorf("%v round trip differs", f)
+		}
+	}
+	if got := Filter(9).String(); got != "filter(9)" {
+		t.Errorf("Filter(9).String() = %q", got)
 	}
 }

@@ -18,7 +18,8 @@
 //
 // Usage:
 //
-//	bcj.X86Encode(exe[text.Offset:text.Offset+text.Size], uint32(text.Offset))
+//	f := bcj.ForMachine(elfFile.Machine)
+//	f.Encode(exe[text.Offset:text.Offset+text.Size], uint32(text.Offset))
 //	// ... compress, store, decompress ...
-//	bcj.X86Decode(exe[text.Offset:text.Offset+text.Size], uint32(text.Offset))
+//	f.Decode(exe[text.Offset:text.Offset+text.Size], uint32(text.Offset))
 package bcj
