@@ -57,6 +57,16 @@ func TestBadInputs(t *testing.T) {
 			compiler: true,
 		},
 		{
+			name: "invalid tag",
+			args: func(string) []string { return []string{"-t", "hello:a:b", src} },
+			want: []string{"hello:a:b"},
+		},
+		{
+			name: "uppercase name",
+			args: func(string) []string { return []string{"-t", "Hello:latest", src} },
+			want: []string{"Hello"},
+		},
+		{
 			name: "unknown platform",
 			args: func(string) []string { return []string{"--platform", "linux/nope", src} },
 			want: []string{"linux/nope"},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -80,4 +81,28 @@ func helloLayout(t *testing.T) (string, imageRef) {
 		t.Fatalf("leve build -o %s examples/hello: %s", hello.layout, hello.res)
 	}
 	return hello.layout, parseRef(t, hello.res)
+}
+
+// layoutPullSize returns what pulling the image tag of the layout dir
+// downloads: its manifest, its config and its compressed layers.
+func layoutPullSize(t *testing.T, dir, tag string) int64 {
+	t.Helper()
+	d := findTag(t, dir, tag)
+	alg, hex, _ := strings.Cut(d.Digest, ":")
+	data, err := os.ReadFile(filepath.Join(dir, "blobs", alg, hex))
+	if err != nil {
+		t.Fatalf("reading the manifest of %s: %v", tag, err)
+	}
+	var m struct {
+		Config descriptor   `json:"config"`
+		Layers []descriptor `json:"layers"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("parsing the manifest of %s: %v", tag, err)
+	}
+	n := d.Size + m.Config.Size
+	for _, l := range m.Layers {
+		n += l.Size
+	}
+	return n
 }

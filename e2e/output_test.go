@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestStdout checks that without --json stdout is exactly one line
@@ -21,8 +23,9 @@ func TestStdout(t *testing.T) {
 	}
 }
 
-// TestJSON checks that --json prints one JSON document on stdout, naming the
-// same digest as a build without it.
+// TestJSON checks that --json prints one JSON document on stdout that names
+// the same image as a build without it, with the fields docs/build-json.md
+// documents.
 func TestJSON(t *testing.T) {
 	_, ref := helloLayout(t)
 	out := filepath.Join(t.TempDir(), "layout")
@@ -40,7 +43,24 @@ func TestJSON(t *testing.T) {
 		t.Errorf("leve build --json printed more than one JSON document (next: %v, %v):\n%s", extra, err, r.stdout)
 	}
 	if !containsString(doc, ref.digest) {
-		t.Errorf("leve build --json does not name the digest %s:\n%s", ref.digest, r.stdout)
+		t.Fatalf("leve build --json does not name the digest %s:\n%s", ref.digest, r.stdout)
+	}
+
+	var got struct {
+		SchemaVersion        int
+		Reference, Name, Tag string
+		Digest, Platform     string
+		PullSize             int64
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("parsing leve build --json: %v", err)
+	}
+	want := got
+	want.SchemaVersion, want.Name, want.Tag, want.Platform = 1, "hello", "latest", "linux/amd64"
+	want.Reference, want.Digest = strings.TrimSuffix(hello.res.stdout, "\n"), ref.digest
+	want.PullSize = layoutPullSize(t, out, "latest")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("leve build --json (-want +got):\n%s", diff)
 	}
 }
 
