@@ -79,17 +79,19 @@ func (f *File) run() (*analysis, *Report, error) {
 	}
 
 	a.rm.add(a.headerLayer())
+	a.resolveFuncPkgs()
+	a.rm.add(a.symtabLayer())
 	a.rm.add(a.pclnLayer())
 	if a.md != nil {
 		a.rm.add(a.moduledataLayer())
 	}
-	a.rm.add(a.symtabLayer())
+	a.xrefs = a.scanXrefs()
 	a.rm.add(a.typesLayer())
 	a.rm.add(a.xrefLayer())
 	a.rm.add(a.elfLayer())
 	a.rm.add(a.gapLayer())
 
-	r := &Report{Schema: Schema, Size: int64(len(f.data)), GOOS: "linux", GOARCH: f.arch.goarch}
+	r := &Report{Schema: Schema, Path: f.name, Size: int64(len(f.data)), GOOS: "linux", GOARCH: f.arch.goarch}
 	if bi != nil {
 		fillBuildInfo(r, bi)
 	}

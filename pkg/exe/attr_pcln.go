@@ -10,7 +10,7 @@ import (
 func (a *analysis) pclnLayer() []claim {
 	t := a.tab
 	ord := a.f.arch.order
-	var cs []claim
+	cs := make([]claim, 0, 8*len(t.funcs))
 	add := func(off, n uint64, owner int32, class Class) {
 		if n > 0 {
 			cs = append(cs, claim{t.off + int64(off), t.off + int64(off+n), owner, class})
@@ -19,7 +19,6 @@ func (a *analysis) pclnLayer() []claim {
 	add(0, uint64(8+8*t.ptrSize), a.meta(metaPclntab), ClassOther)
 
 	// Code, the function table entry and the _func of each function.
-	a.resolveFuncPkgs()
 	funcOwner := make([]int32, len(t.funcs))
 	for i := range t.funcs {
 		fn := &t.funcs[i]

@@ -1,4 +1,218 @@
 package exe
 
-// xrefLayer attributes data referenced from code.
-func (a *analysis) xrefLayer() []claim { return nil }
+import (
+	"debug/elf"
+	"encoding/binary"
+	"sort"
+)
+
+// xref is the result of the code reference scan: data addresses referenced
+// from code, with the packages referencing them.
+type xref struct {
+	users map[uint64]*users
+}
+
+// dataRange is a section that may hold referenced data.
+type dataRange struct{ start, end uint64 }
+
+// scanXrefs finds the data addresses each function references: RIP-relative
+// operands on amd64, ADRP+ADD/LDR pairs on arm64. Other architectures give
+// no references. Type descriptor targets become roots of the type walker.
+func (a *analysis) scanXrefs() *xref {
+	x := &xref{users: map[uint64]*users{}}
+	ranges := a.dataRanges()
+	if len(ranges) == 0 {
+		return x
+	}
+	in := func(addr uint64) bool {
+		i := sort.Search(len(ranges), func(i int) bool { return ranges[i].end > addr })
+		return i < len(ranges) && addr >= ranges[i].start
+	}
+	a.typeUsers = map[uint64][]string{}
+	add := func(target uint64, pkg string) {
+		if !in(target) {
+			return
+		}
+		u := x.users[target]
+		if u == nil {
+			u = &users{}
+			x.users[target] = u
+		}
+		if u.n == 0 || u.pkg != pkg || (u.multiPkg && u.n < 64) {
+			u.add(pkg, a.mods.module(pkg))
+		}
+		if md := a.md; md != nil && target >= md.types && target < md.etypes {
+			tu := a.typeUsers[target]
+			if len(tu) == 0 {
+				a.typeRoots = append(a.typeRoots, target)
+			}
+			if len(tu) < 4 && (len(tu) == 0 || tu[len(tu)-1] != pkg) {
+				a.typeUsers[target] = append(tu, pkg)
+			}
+		}
+	}
+	for i := range a.tab.funcs {
+		fn := &a.tab.funcs[i]
+		code, ok := a.f.bytesAt(fn.entry, fn.end-fn.entry)
+		if !ok || a.funcPkg[i] == "" {
+			continue
+		}
+		pkg := a.funcPkg[i]
+		switch a.f.arch.goarch {
+		case "amd64":
+			scanAMD64(code, fn.entry, func(t uint64) { add(t, pkg) })
+		case "arm64":
+			scanARM64(code, fn.entry, func(t uint64) { add(t, pkg) })
+		}
+	}
+	return x
+}
+
+// dataRanges returns the allocated, file-backed, non-executable sections
+// sorted by address.
+func (a *analysis) dataRanges() []dataRange {
+	var rs []dataRange
+	for _, s := range a.f.elf.Sections {
+		if s.Type == elf.SHT_PROGBITS && s.Flags&elf.SHF_ALLOC != 0 && s.Flags&elf.SHF_EXECINSTR == 0 && s.Name != ".gopclntab" {
+			rs = append(rs, dataRange{s.Addr, s.Addr + s.Size})
+		}
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].start < rs[j].start })
+	return rs
+}
+
+// amd64Op reports whether b is an opcode (after an optional REX prefix)
+// whose ModRM operand may be RIP-relative without an immediate.
+var amd64Op = [256]bool{0x8d: true, 0x8b: true, 0x89: true, 0x3b: true, 0x39: true, 0x03: true, 0x2b: true,
+	0x33: true, 0x0b: true, 0x23: true, 0x85: true, 0x63: true, 0x87: true}
+
+// amd64Op0F is the same for two-byte 0F opcodes (SSE moves, MOVZX, MOVSX).
+var amd64Op0F = [256]bool{0x10: true, 0x11: true, 0x28: true, 0x29: true, 0x6f: true, 0x7f: true, 0xb6: true,
+	0xb7: true, 0xbe: true, 0xbf: true, 0x2e: true, 0x2f: true, 0x54: true, 0x57: true, 0x58: true, 0x59: true}
+
+// scanAMD64 reports the targets of RIP-relative operands in code.
+func scanAMD64(code []byte, pc uint64, ref func(uint64)) {
+	for i := 1; i+6 <= len(code); i++ {
+		op := code[i]
+		if code[i+1]&0xc7 != 0x05 {
+			continue
+		}
+		prev := code[i-1]
+		switch {
+		case amd64Op[op] && (prev&0xf0 == 0x40 || op == 0x8b || op == 0x89 || op == 0x8d):
+		case prev == 0x0f && amd64Op0F[op]:
+		default:
+			continue
+		}
+		disp := int32(binary.LittleEndian.Uint32(code[i+2:]))
+		ref(uint64(int64(pc) + int64(i) + 6 + int64(disp)))
+	}
+}
+
+// scanARM64 reports the targets of ADRP+ADD and ADRP+LDR pairs in code.
+func scanARM64(code []byte, pc uint64, ref func(uint64)) {
+	for i := 0; i+8 <= len(code); i += 4 {
+		insn := binary.LittleEndian.Uint32(code[i:])
+		if insn&0x9f000000 != 0x90000000 {
+			continue
+		}
+		rd := insn & 0x1f
+		imm := int64((insn>>29)&3 | ((insn>>5)&0x7ffff)<<2)
+		if imm&(1<<20) != 0 {
+			imm -= 1 << 21
+		}
+		page := uint64(int64((pc+uint64(i))&^0xfff) + imm<<12)
+		next := binary.LittleEndian.Uint32(code[i+4:])
+		if (next>>5)&0x1f != rd {
+			continue
+		}
+		imm12 := uint64((next >> 10) & 0xfff)
+		switch next & 0xffc00000 {
+		case 0x91000000: // ADD Xd, Xn, #imm
+			ref(page + imm12)
+		case 0xf9400000, 0xf9000000, 0xfd400000, 0xfd000000: // LDR/STR X, D
+			ref(page + imm12*8)
+		case 0xb9400000, 0xb9000000, 0xbd400000, 0xbd000000: // LDR/STR W, S
+			ref(page + imm12*4)
+		case 0x39400000, 0x39000000: // LDRB/STRB
+			ref(page + imm12)
+		case 0x79400000, 0x79000000: // LDRH/STRH
+			ref(page + imm12*2)
+		case 0x3dc00000: // LDR Q
+			ref(page + imm12*16)
+		}
+	}
+}
+
+// xrefLayer attributes referenced data: each referenced address starts an
+// item that extends to the next referenced address or the end of its
+// section, owned by the packages referencing it. Words of those items that
+// point at other data pass their users on, one level deep.
+func (a *analysis) xrefLayer() []claim {
+	x := a.xrefs
+	if x == nil || len(x.users) == 0 {
+		return nil
+	}
+	ranges := a.dataRanges()
+	items := func() ([]uint64, []uint64) {
+		starts := make([]uint64, 0, len(x.users))
+		for t := range x.users {
+			starts = append(starts, t)
+		}
+		sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
+		ends := make([]uint64, len(starts))
+		ri := 0
+		for i, s := range starts {
+			for ri < len(ranges) && ranges[ri].end <= s {
+				ri++
+			}
+			end := ranges[ri].end
+			if i+1 < len(starts) && starts[i+1] < end {
+				end = starts[i+1]
+			}
+			ends[i] = end
+		}
+		return starts, ends
+	}
+	starts, ends := items()
+	ps := uint64(a.f.arch.ptrSize)
+	type ptrRef struct {
+		target uint64
+		from   *users
+	}
+	var second []ptrRef
+	for i, s := range starts {
+		n := ends[i] - s
+		if n > 4096 {
+			n = 4096
+		}
+		b, ok := a.f.bytesAt(s, n)
+		if !ok {
+			continue
+		}
+		u := x.users[s]
+		for k := (ps - s%ps) % ps; k+ps <= uint64(len(b)); k += ps {
+			p := a.f.arch.word(b[k:])
+			j := sort.Search(len(ranges), func(j int) bool { return ranges[j].end > p })
+			if j < len(ranges) && p >= ranges[j].start && x.users[p] == nil {
+				second = append(second, ptrRef{p, u})
+			}
+		}
+	}
+	for _, r := range second {
+		u := x.users[r.target]
+		if u == nil {
+			u = &users{}
+			x.users[r.target] = u
+		}
+		u.merge(r.from)
+	}
+	starts, ends = items()
+	cs := make([]claim, 0, len(starts))
+	for i, s := range starts {
+		if c, ok := a.fileClaim(s, ends[i]-s, a.ownerOf(x.users[s], bucketData), ClassData); ok {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}

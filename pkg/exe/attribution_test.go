@@ -40,7 +40,7 @@ func TestRangesCoverFile(t *testing.T) {
 // TestAttributionStripped checks that at least 90% of a stripped build is
 // owned by a named package or module.
 func TestAttributionStripped(t *testing.T) {
-	for _, fx := range []fixture{{"hello", "amd64", true}} {
+	for _, fx := range []fixture{{"hello", "amd64", true}, {"hello", "arm64", true}, {"server", "amd64", true}, {"server", "arm64", true}} {
 		t.Run(fx.String(), func(t *testing.T) {
 			r, err := openFixture(t, fx).Report()
 			if err != nil {

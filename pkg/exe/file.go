@@ -19,6 +19,7 @@ type File struct {
 	elf    *elf.File
 	data   []byte // the whole file
 	closer io.Closer
+	name   string // the path given to Open
 	arch   arch
 
 	once   sync.Once
@@ -53,6 +54,7 @@ func Open(name string) (*File, error) {
 		return nil, fmt.Errorf("opening Go executable %q: %w", name, err)
 	}
 	f.closer = osf
+	f.name = name
 	return f, nil
 }
 

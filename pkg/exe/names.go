@@ -128,6 +128,9 @@ func (m *moduleSet) module(pkg string) string {
 		}
 	}
 	first, _, _ := strings.Cut(pkg, "/")
+	if first == "cmd" {
+		return "cmd" // the Go command's own module
+	}
 	if !strings.Contains(first, ".") || first == "vendor" {
 		return moduleStd
 	}

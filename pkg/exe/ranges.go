@@ -1,7 +1,8 @@
 package exe
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 )
 
 // OwnerKind classifies who owns a range of the file.
@@ -84,13 +85,23 @@ type claim struct {
 type rangeMap struct {
 	size    int64
 	covered []claim
+	spare   []claim // the previous covered, reused by the next merge
+	pieces  []claim
 }
 
 // add merges a layer of claims. Claims of a layer may overlap each other;
-// the earlier claim in start order wins.
+// the claim that starts first (then the longest) wins.
 func (m *rangeMap) add(layer []claim) {
-	sort.SliceStable(layer, func(i, j int) bool { return layer[i].off < layer[j].off })
-	var pieces []claim
+	slices.SortFunc(layer, func(x, y claim) int {
+		if c := cmp.Compare(x.off, y.off); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(y.end, x.end); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.owner, y.owner)
+	})
+	pieces := m.pieces[:0]
 	ci := 0
 	var layerEnd int64
 	for _, c := range layer {
@@ -122,21 +133,30 @@ func (m *rangeMap) add(layer []claim) {
 			start = max(start, m.covered[k].end)
 		}
 	}
+	m.pieces = pieces
 	if len(pieces) == 0 {
 		return
 	}
-	merged := make([]claim, 0, len(m.covered)+len(pieces))
+	merged := m.spare[:0]
 	i, j := 0, 0
 	for i < len(m.covered) || j < len(pieces) {
+		var c claim
 		if j == len(pieces) || (i < len(m.covered) && m.covered[i].off < pieces[j].off) {
-			merged = append(merged, m.covered[i])
+			c = m.covered[i]
 			i++
 		} else {
-			merged = append(merged, pieces[j])
+			c = pieces[j]
 			j++
 		}
+		// Coalesce runs of one owner and class (consecutive functions of
+		// a package) to keep the map small.
+		if n := len(merged); n > 0 && merged[n-1].end == c.off && merged[n-1].owner == c.owner && merged[n-1].class == c.class {
+			merged[n-1].end = c.end
+			continue
+		}
+		merged = append(merged, c)
 	}
-	m.covered = merged
+	m.covered, m.spare = merged, m.covered
 }
 
 // gaps returns the ranges no claim covers.

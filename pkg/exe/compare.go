@@ -1,0 +1,85 @@
+package exe
+
+import (
+	"cmp"
+	"slices"
+)
+
+// A Comparison holds the deltas between two reports, the biggest change
+// first in each list.
+type Comparison struct {
+	Old      int64   `json:"old"`   // old file size
+	New      int64   `json:"new"`   // new file size
+	Delta    int64   `json:"delta"` // New - Old
+	Packages []Delta `json:"packages"`
+	Modules  []Delta `json:"modules"`
+	Sections []Delta `json:"sections"`
+}
+
+// A Delta is the change of one package, module or section. Old or New is
+// 0 when it exists on one side only.
+type Delta struct {
+	Name  string `json:"name"`
+	Old   int64  `json:"old"`
+	New   int64  `json:"new"`
+	Delta int64  `json:"delta"`
+}
+
+// Compare returns the per-package, per-module and per-section deltas from
+// old to new. Unchanged entries are left out. Section sizes are file sizes.
+func Compare(old, new *Report) *Comparison {
+	c := &Comparison{Old: old.Size, New: new.Size, Delta: new.Size - old.Size}
+	pkgs := func(r *Report) map[string]int64 {
+		m := map[string]int64{}
+		for _, p := range r.Packages {
+			m[p.Path] += p.Total
+		}
+		return m
+	}
+	mods := func(r *Report) map[string]int64 {
+		m := map[string]int64{}
+		for _, p := range r.Modules {
+			m[p.Path] += p.Total
+		}
+		return m
+	}
+	secs := func(r *Report) map[string]int64 {
+		m := map[string]int64{}
+		for _, s := range r.Sections {
+			m[s.Name] += s.FileSize
+		}
+		return m
+	}
+	c.Packages = deltas(pkgs(old), pkgs(new))
+	c.Modules = deltas(mods(old), mods(new))
+	c.Sections = deltas(secs(old), secs(new))
+	return c
+}
+
+func deltas(old, new map[string]int64) []Delta {
+	var out []Delta
+	for name, o := range old {
+		if n := new[name]; n != o {
+			out = append(out, Delta{Name: name, Old: o, New: n, Delta: n - o})
+		}
+	}
+	for name, n := range new {
+		if _, ok := old[name]; !ok && n != 0 {
+			out = append(out, Delta{Name: name, New: n, Delta: n})
+		}
+	}
+	slices.SortFunc(out, func(a, b Delta) int {
+		if c := cmp.Compare(abs(b.Delta), abs(a.Delta)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Name, b.Name)
+	})
+	return out
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
