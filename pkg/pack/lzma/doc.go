@@ -14,8 +14,8 @@
 //
 // Usage:
 //
-//	comp, props, err := lzma.Encode(exe)                  // defaults: DefaultProps, nice 273, depth 512
-//	comp, props, err := lzma.Encode(exe, lzma.WithNiceLen(64), lzma.WithDepth(48)) // faster
+//	comp, props, err := lzma.Encode(exe)                  // defaults: DefaultProps, nice 128, depth 512
+//	comp, props, err := lzma.Encode(exe, lzma.WithNiceLen(273))      // xz -9e's nice length
 //	orig, err := lzma.Decode(comp, props, len(exe))
 //
 // The match finder runs on its own goroutine, one block ahead of the

@@ -8,13 +8,25 @@ import (
 // Default encoder settings.
 const (
 	// DefaultNiceLen is the default nice length: a match this long is
-	// taken without looking for a cheaper parse.
-	DefaultNiceLen = maxMatchLen
+	// taken without looking for a cheaper parse. On Go executables 128
+	// compresses better than longer ones, and faster.
+	DefaultNiceLen = 128
 	// DefaultDepth is the default number of binary tree nodes the match
 	// finder visits at each position.
 	DefaultDepth = 512
 	// MaxNiceLen is the longest LZMA match, the largest nice length.
 	MaxNiceLen = maxMatchLen
+)
+
+// How often the parser's price tables follow the adaptive probabilities:
+// the distance prices after each parsed block that coded at least this many
+// matches, the align prices after this many aligned distances, and the
+// length prices of a position state after this many lengths coded in it.
+// Fresher prices than the LZMA SDK's (128, 16, nice-1) save about 0.2 %.
+const (
+	distPriceInterval  = 1
+	alignPriceInterval = alignSize
+	lenPriceInterval   = 16
 )
 
 // DefaultProps are the literal and position context bits Encode uses by
@@ -170,10 +182,10 @@ func (e *encoder) run(endMarker bool) {
 		e.additionalOffset -= int(l)
 		pos += int(l)
 		if e.additionalOffset == 0 {
-			if e.matchPriceCount >= 1<<7 {
+			if e.matchPriceCount >= distPriceInterval {
 				e.fillDistancesPrices()
 			}
-			if e.alignPriceCount >= alignSize {
+			if e.alignPriceCount >= alignPriceInterval {
 				e.fillAlignPrices()
 			}
 		}

@@ -118,18 +118,22 @@ func (e *encoder) updateLenPrices(lm *lenModel, t *lenPriceTable, posState uint3
 	a0, a1 := price0(lm.choice), price1(lm.choice)
 	b0, b1 := a1+price0(lm.choice2), a1+price1(lm.choice2)
 	p := &t.prices[posState]
-	n := uint32(e.lenTableSize)
-	i := uint32(0)
-	for ; i < lenLowSymbols && i < n; i++ {
-		p[i] = a0 + treePrice(lm.low[posState][:], lenLowBits, i)
+	var tmp [1 << lenHighBits]uint32
+	treePrices(lm.low[posState][:], lenLowBits, tmp[:])
+	for i := range lenLowSymbols {
+		p[i] = a0 + tmp[i]
 	}
-	for ; i < lenLowSymbols+lenMidSymbols && i < n; i++ {
-		p[i] = b0 + treePrice(lm.mid[posState][:], lenMidBits, i-lenLowSymbols)
+	treePrices(lm.mid[posState][:], lenMidBits, tmp[:])
+	for i := range lenMidSymbols {
+		p[lenLowSymbols+i] = b0 + tmp[i]
 	}
-	for ; i < n; i++ {
-		p[i] = b1 + treePrice(lm.high[:], lenHighBits, i-lenLowSymbols-lenMidSymbols)
+	if n := e.lenTableSize - lenLowSymbols - lenMidSymbols; n > 0 {
+		treePrices(lm.high[:], lenHighBits, tmp[:])
+		for i := range n {
+			p[lenLowSymbols+lenMidSymbols+i] = b1 + tmp[i]
+		}
 	}
-	t.counters[posState] = e.lenTableSize
+	t.counters[posState] = min(e.lenTableSize, lenPriceInterval)
 }
 
 // encodeMatch writes a match of length l at distance dist+1.
@@ -193,24 +197,19 @@ func (e *encoder) encodeRep(i, l, posState uint32) {
 }
 
 func (e *encoder) fillAlignPrices() {
-	for i := uint32(0); i < alignSize; i++ {
-		e.alignPrices[i] = reverseTreePrice(e.m.align[:], alignBits, i)
-	}
+	reverseTreePrices(e.m.align[:], alignBits, e.alignPrices[:])
 	e.alignPriceCount = 0
 }
 
 func (e *encoder) fillDistancesPrices() {
-	for i := uint32(startPosModel); i < fullDistances; i++ {
-		slot := posSlotOf(i)
+	for slot := uint32(startPosModel); slot < endPosModel; slot++ {
 		footer := slot>>1 - 1
 		base := (2 | slot&1) << footer
-		e.tempDistPrices[i] = reverseTreePrice(e.m.posSpecial[base-slot:], footer, i-base)
+		reverseTreePrices(e.m.posSpecial[base-slot:], footer, e.tempDistPrices[base:])
 	}
 	for lps := 0; lps < lenToPosStates; lps++ {
 		sp := &e.posSlotPrices[lps]
-		for slot := uint32(0); slot < e.distTableSize; slot++ {
-			sp[slot] = treePrice(e.m.posSlot[lps][:], posSlotBits, slot)
-		}
+		treePrices(e.m.posSlot[lps][:], posSlotBits, sp[:])
 		for slot := uint32(endPosModel); slot < e.distTableSize; slot++ {
 			sp[slot] += (slot>>1 - 1 - alignBits) << priceShift
 		}

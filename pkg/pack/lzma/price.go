@@ -1,5 +1,7 @@
 package lzma
 
+import bits32 "math/bits"
+
 const (
 	// priceShift is the number of fractional bits of a price: a price is
 	// the cost of a symbol in 1/16 bits.
@@ -76,4 +78,32 @@ func matchedLiteralPrice(ps []prob, sym, match uint32) uint32 {
 		offs &^= match ^ sym
 	}
 	return price
+}
+
+// treePrices sets out[sym] to the price of each symbol of a bits-bit tree
+// (bits at most 8), sharing the price of common prefixes.
+func treePrices(ps []prob, bits uint32, out []uint32) {
+	var node [512]uint32
+	n := uint32(1) << bits
+	for i := uint32(1); i < n; i++ {
+		p := ps[i]
+		node[2*i] = node[i] + price0(p)
+		node[2*i+1] = node[i] + price1(p)
+	}
+	copy(out[:n], node[n:2*n])
+}
+
+// reverseTreePrices sets out[sym] to the price of each symbol of a
+// bits-bit reverse tree (bits at most 8).
+func reverseTreePrices(ps []prob, bits uint32, out []uint32) {
+	var node [512]uint32
+	n := uint32(1) << bits
+	for i := uint32(1); i < n; i++ {
+		p := ps[i]
+		node[2*i] = node[i] + price0(p)
+		node[2*i+1] = node[i] + price1(p)
+	}
+	for sym := uint32(0); sym < n; sym++ {
+		out[sym] = node[n|bits32.Reverse32(sym)>>(32-bits)]
+	}
 }
