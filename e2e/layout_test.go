@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,4 +106,12 @@ func layoutPullSize(t *testing.T, dir, tag string) int64 {
 		n += l.Size
 	}
 	return n
+}
+
+// readJSONString decodes the JSON document s into v.
+func readJSONString(s string, v any) error {
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		return fmt.Errorf("parsing %q: %w", s, err)
+	}
+	return nil
 }
