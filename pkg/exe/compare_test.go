@@ -1,0 +1,56 @@
+package exe
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCompare(t *testing.T) {
+	old := &Report{Size: 1000,
+		Packages: []PackageSize{{Path: "fmt", Total: 300}, {Path: "os", Total: 100}},
+		Modules:  []ModuleSize{{Path: "std", Total: 400}},
+		Sections: []Section{{Name: ".text", FileSize: 500}, {Name: ".bss", MemSize: 80}}}
+	new := &Report{Size: 1250,
+		Packages: []PackageSize{{Path: "fmt", Total: 300}, {Path: "net", Total: 200}, {Path: "os", Total: 150}},
+		Modules:  []ModuleSize{{Path: "std", Total: 650}},
+		Sections: []Section{{Name: ".text", FileSize: 700}, {Name: ".bss", MemSize: 9000}}}
+	want := &Comparison{Old: 1000, New: 1250, Delta: 250,
+		Packages: []Delta{{"net", 0, 200, 200}, {"os", 100, 150, 50}},
+		Modules:  []Delta{{"std", 400, 650, 250}},
+		Sections: []Delta{{".text", 500, 700, 200}},
+	}
+	if diff := cmp.Diff(want, Compare(old, new)); diff != "" {
+		t.Errorf("Compare() (-want +got):\n%s", diff)
+	}
+}
+
+// TestJSONRoundTrip checks that a real report survives WriteJSON and
+// ReadJSON unchanged and that a foreign schema is refused.
+func TestJSONRoundTrip(t *testing.T) {
+	r, err := openFixture(t, fixture{"server", "amd64", false}).Report()
+	if err != nil {
+		t.Fatalf("Report() = %v", err)
+	}
+	var buf bytes.Buffer
+	if err := r.WriteJSON(&buf); err != nil {
+		t.Fatalf("WriteJSON() = %v", err)
+	}
+	got, err := ReadJSON(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatalf("ReadJSON() = %v", err)
+	}
+	if diff := cmp.Diff(r, got); diff != "" {
+		t.Errorf("ReadJSON(WriteJSON(r)) (-want +got):\n%s", diff)
+	}
+	if c := Compare(r, got); c.Delta != 0 || len(c.Packages)+len(c.Sections)+len(c.Modules) != 0 {
+		t.Errorf("Compare(r, r) = %+v, want no deltas", c)
+	}
+	_, err = ReadJSON(strings.NewReader(`{"schema":"other/v9"}`))
+	if !errors.Is(err, ErrSchema) {
+		t.Errorf("ReadJSON(other schema) = %v, want ErrSchema", err)
+	}
+}
