@@ -13,10 +13,20 @@ import (
 	"time"
 )
 
-// TestInterrupted interrupts a build while it runs go build (a cold GOCACHE
-// keeps it there long enough) and wants leve to stop with an error that says
-// so and leave the previous output in the same -o directory untouched.
+// TestInterrupted interrupts a build while leve runs "go list" (resolving
+// the target) and while it runs "go build" (a cold GOCACHE keeps each long
+// enough), and wants leve to stop with an error that says it was
+// interrupted, leaving the previous output in the same -o directory
+// untouched.
 func TestInterrupted(t *testing.T) {
+	for _, goCmd := range []string{"list", "build"} {
+		t.Run("during go "+goCmd, func(t *testing.T) { interrupt(t, goCmd) })
+	}
+}
+
+// interrupt sends SIGINT to "leve build" once it runs "go goCmd" and checks
+// how leve stops.
+func interrupt(t *testing.T, goCmd string) {
 	bin := leve(t)
 	good, _ := helloLayout(t)
 	parent := t.TempDir()
@@ -24,10 +34,9 @@ func TestInterrupted(t *testing.T) {
 	copyTree(t, good, out)
 	before := hashTree(t, parent)
 
-	gocache := t.TempDir()
 	cmd := exec.Command(bin, "build", "-t", "hello:latest", "-o", out, filepath.Join(repoRoot, "examples", "hello"))
 	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "GOCACHE="+gocache, "LEVE_CACHE="+t.TempDir())
+	cmd.Env = append(os.Environ(), "GOCACHE="+t.TempDir(), "LEVE_CACHE="+t.TempDir())
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
@@ -36,11 +45,10 @@ func TestInterrupted(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
-	// Wait until leve runs "go build", then interrupt.
 	if err := waitFor(30*time.Second, done, func() bool {
-		return childRunning(cmd.Process.Pid, "build")
+		return childRunning(cmd.Process.Pid, goCmd)
 	}); err != nil {
-		t.Fatalf("waiting for the compile stage: %v\nstderr:\n%s", err, stderr.String())
+		t.Fatalf("waiting for leve to run go %s: %v\nstderr:\n%s", goCmd, err, stderr.String())
 	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
