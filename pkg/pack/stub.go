@@ -1,0 +1,40 @@
+package pack
+
+import (
+	"debug/elf"
+	_ "embed" // the stubs
+)
+
+//go:generate sh stub/build.sh
+
+// The stubs: flat position-independent code, entry point at offset 0,
+// built from stub/*.c and stub/*.h by stub/build.sh.
+var (
+	//go:embed stub/amd64.bin
+	stubAMD64 []byte
+	//go:embed stub/arm64.bin
+	stubARM64 []byte
+)
+
+// stubFor returns the stub for the given machine, or nil.
+func stubFor(m elf.Machine) []byte {
+	switch m {
+	case elf.EM_X86_64:
+		return stubAMD64
+	case elf.EM_AARCH64:
+		return stubARM64
+	}
+	return nil
+}
+
+// StubSize returns the size in bytes of the stub for goarch ("amd64" or
+// "arm64"), or 0 for another architecture.
+func StubSize(goarch string) int {
+	switch goarch {
+	case "amd64":
+		return len(stubAMD64)
+	case "arm64":
+		return len(stubARM64)
+	}
+	return 0
+}
