@@ -9,7 +9,8 @@ import (
 func TestRangesCoverFile(t *testing.T) {
 	for _, fx := range []fixture{
 		{"hello", "amd64", true}, {"hello", "amd64", false},
-		{"hello", "arm64", true}, {"server", "amd64", true}, {"cgo", "amd64", false},
+		{"hello", "arm64", true}, {"hello", "386", true}, {"hello", "arm", false},
+		{"server", "amd64", true}, {"cgo", "amd64", false},
 	} {
 		t.Run(fx.String(), func(t *testing.T) {
 			f := openFixture(t, fx)
