@@ -48,7 +48,7 @@ func TestParseRef(t *testing.T) {
 			t.Errorf("ParseRef(%q) = %+v, %v, want %+v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", ":x", "Hello:1", "a:b c", "a@sha256:00", "a:"} {
+	for _, in := range []string{"", ":x", "Hello:1", "a:b c", "a@sha256:00", "a:", "hello:a:b"} {
 		if _, err := ParseRef(in); err == nil {
 			t.Errorf("ParseRef(%q) succeeded, want an error", in)
 		}

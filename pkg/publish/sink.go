@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
@@ -22,22 +23,18 @@ type Ref struct {
 	Tag  string
 }
 
-// ParseRef parses "NAME[:TAG]"; the tag defaults to "latest".
+// ParseRef parses "NAME[:TAG]"; the tag defaults to "latest". NAME may
+// start with a registry host ("localhost:5000/app").
 func ParseRef(s string) (Ref, error) {
 	n, tag := s, defaultTag
 	if i := strings.LastIndex(s, ":"); i > strings.LastIndex(s, "/") {
 		n, tag = s[:i], s[i+1:]
 	}
-	if n == "" || tag == "" || strings.ContainsAny(s, " @\t\n") {
+	if n == "" || tag == "" || strings.ContainsAny(s, "@") {
 		return Ref{}, fmt.Errorf("image name %q: want NAME or NAME:TAG, e.g. hello:1.0", s)
 	}
-	for _, r := range tag {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-') {
-			return Ref{}, fmt.Errorf("image tag %q: use letters, digits, '_', '.' and '-'", tag)
-		}
-	}
-	if n != strings.ToLower(n) {
-		return Ref{}, fmt.Errorf("image name %q: repository names must be lowercase", n)
+	if _, err := name.NewTag(n+":"+tag); err != nil {
+		return Ref{}, fmt.Errorf("image name %q: %v; use NAME[:TAG] with a lowercase NAME", s, err)
 	}
 	return Ref{Name: n, Tag: tag}, nil
 }
