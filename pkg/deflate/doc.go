@@ -1,0 +1,23 @@
+// Package deflate is leve's DEFLATE (RFC 1951) encoder, wrapped as gzip
+// (RFC 1952) for image layers.
+//
+// Layers must be gzip that every container runtime can pull, so the format
+// is fixed; what leve controls is how well the bytes are parsed into
+// literals and matches. The [Default] level uses a near-optimal parser in
+// the style of libdeflate's: a binary-tree match finder records every match
+// at every position of a block, then a minimum-cost path through the block
+// is found several times, each pass pricing literals, lengths and offsets
+// from the Huffman codes the previous pass produced. Blocks end where the
+// symbol statistics change, each block is written with optimal
+// length-limited (15/7-bit) Huffman codes, or as a static or stored block
+// when that is smaller.
+//
+// Large inputs are cut into fixed-size chunks that are parsed concurrently;
+// each chunk sees the 32 KiB before it as a dictionary, so matches still
+// cross chunk boundaries. Chunk boundaries depend only on the input length
+// and the level, never on the number of CPUs, and the gzip header carries no
+// name and a zero MTIME: the same input and level always give the same bytes.
+//
+// [Fast] is a lazy hash-chain parser for speed, [Max] searches deeper and
+// refines the cost model for more passes.
+package deflate

@@ -1,0 +1,180 @@
+package deflate
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"runtime"
+	"sync"
+)
+
+// Level selects how hard the encoder searches.
+type Level int
+
+const (
+	// Fast is a lazy hash-chain parser: several times faster than Default,
+	// about as small as gzip -9.
+	Fast Level = 1
+	// Default is the near-optimal parser, within a fraction of a percent
+	// of libdeflate's level 12 at several MB/s.
+	Default Level = 2
+	// Max searches deeper and refines the cost model for more passes.
+	Max Level = 3
+)
+
+// String returns "fast", "default" or "max".
+func (l Level) String() string {
+	switch l {
+	case Fast:
+		return "fast"
+	case Default:
+		return "default"
+	case Max:
+		return "max"
+	}
+	return fmt.Sprintf("Level(%d)", int(l))
+}
+
+// ParseLevel returns the level named "fast", "default" or "max".
+func ParseLevel(s string) (Level, error) {
+	for _, l := range []Level{Fast, Default, Max} {
+		if l.String() == s {
+			return l, nil
+		}
+	}
+	return 0, fmt.Errorf("parsing deflate level %q: want fast, default or max", s)
+}
+
+// Gzip appends to dst src compressed as a single gzip member: no file
+// name, MTIME 0, OS 255 (unknown), so equal inputs give equal bytes.
+func Gzip(dst, src []byte, level Level) ([]byte, error) {
+	xfl := byte(0)
+	switch level {
+	case Fast:
+		xfl = 4
+	case Default, Max:
+		xfl = 2
+	}
+	dst = append(dst, 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 255)
+	dst, err := Deflate(dst, src, level)
+	if err != nil {
+		return nil, err
+	}
+	dst = binary.LittleEndian.AppendUint32(dst, crc32.ChecksumIEEE(src))
+	return binary.LittleEndian.AppendUint32(dst, uint32(len(src))), nil
+}
+
+// Deflate appends to dst src compressed as a raw DEFLATE stream.
+func Deflate(dst, src []byte, level Level) ([]byte, error) {
+	p, ok := levels[level]
+	if !ok {
+		return nil, fmt.Errorf("compressing with deflate: unknown level %d", int(level))
+	}
+	bw := newBlockWriter()
+	bw.bw.out = dst
+	if len(src) == 0 {
+		bw.writeBlock(nil, nil, true)
+		bw.bw.align()
+		return bw.bw.out, nil
+	}
+	nchunks := (len(src) + p.chunk - 1) / p.chunk
+	chunkAt := func(i int) (int, int) { return i * p.chunk, min((i+1)*p.chunk, len(src)) }
+	procs := min(runtime.GOMAXPROCS(0), nchunks)
+	pool := sync.Pool{New: func() any { return p.newParser() }}
+	if procs <= 1 {
+		ps := p.newParser()
+		var r chunkResult
+		for i := range nchunks {
+			start, end := chunkAt(i)
+			r.reset()
+			ps.parse(src, start, end, &r)
+			r.write(bw, src, i == nchunks-1)
+		}
+		bw.bw.align()
+		return bw.bw.out, nil
+	}
+	results := make([]chan *chunkResult, nchunks)
+	for i := range results {
+		results[i] = make(chan *chunkResult, 1)
+	}
+	inflight := make(chan struct{}, procs+1)
+	go func() {
+		for i := range nchunks {
+			inflight <- struct{}{}
+			go func() {
+				ps := pool.Get().(parser)
+				r := &chunkResult{}
+				start, end := chunkAt(i)
+				ps.parse(src, start, end, r)
+				pool.Put(ps)
+				results[i] <- r
+			}()
+		}
+	}()
+	for i := range nchunks {
+		r := <-results[i]
+		r.write(bw, src, i == nchunks-1)
+		<-inflight
+	}
+	bw.bw.align()
+	return bw.bw.out, nil
+}
+
+// params configures one level.
+type params struct {
+	chunk     int // bytes per independently parsed chunk
+	newParser func() parser
+}
+
+var levels = map[Level]params{
+	Fast:    {chunk: 1 << 20, newParser: func() parser { return newLazyParser(16, 128) }},
+	Default: {chunk: 1 << 18, newParser: func() parser { return newOptParser(optDefault) }},
+	Max:     {chunk: 1 << 20, newParser: func() parser { return newOptParser(optMax) }},
+}
+
+// A parser turns src[start:end] into blocks of tokens; src[:start] is
+// history that matches may refer back to.
+type parser interface {
+	parse(src []byte, start, end int, r *chunkResult)
+}
+
+// chunkResult holds the blocks parsed from one chunk.
+type chunkResult struct {
+	tokens []token
+	blocks []blockSpan
+}
+
+// blockSpan is one block: tokens[tokStart:tokEnd] encode src[start:end].
+type blockSpan struct {
+	tokStart, tokEnd int
+	start, end       int
+}
+
+// lastTokEnd is the index of the first token not yet in a block.
+func (r *chunkResult) lastTokEnd() int {
+	if n := len(r.blocks); n > 0 {
+		return r.blocks[n-1].tokEnd
+	}
+	return 0
+}
+
+func (r *chunkResult) reset() {
+	r.tokens = r.tokens[:0]
+	r.blocks = r.blocks[:0]
+}
+
+// endBlock closes a block holding the tokens added since the previous one.
+func (r *chunkResult) endBlock(start, end int) {
+	ts := 0
+	if n := len(r.blocks); n > 0 {
+		ts = r.blocks[n-1].tokEnd
+	}
+	r.blocks = append(r.blocks, blockSpan{tokStart: ts, tokEnd: len(r.tokens), start: start, end: end})
+}
+
+// write writes the chunk's blocks; the last block of the last chunk is final.
+func (r *chunkResult) write(bw *blockWriter, src []byte, last bool) {
+	for i, b := range r.blocks {
+		bw.writeBlock(r.tokens[b.tokStart:b.tokEnd], src[b.start:b.end], last && i == len(r.blocks)-1)
+	}
+}
