@@ -1,0 +1,97 @@
+package deflate
+
+import "encoding/binary"
+
+const (
+	btHash3Bits = 15
+	btHash4Bits = 16
+)
+
+// btFinder is a binary-tree match finder over a 32 KiB window, as in
+// libdeflate: a 3-byte hash table remembers the latest position for
+// length-3 matches, and a 4-byte hash table roots binary trees of earlier
+// positions sorted by the bytes that follow them. Searching a tree for the
+// current position also re-roots the tree there, so each position is
+// visited once and the matches come out in increasing length.
+type btFinder struct {
+	hash3 [1 << btHash3Bits]int32
+	hash4 [1 << btHash4Bits]int32
+	child [2 * windowSize]int32 // left and right child of each window slot
+}
+
+func (f *btFinder) reset() {
+	for i := range f.hash3 {
+		f.hash3[i] = noPos
+	}
+	for i := range f.hash4 {
+		f.hash4[i] = noPos
+	}
+}
+
+// advance inserts pos into the match finder. When record is set it appends
+// to out every match that is longer than all before it, as
+// length<<16 | offset, in increasing length, at most maxLen long; it stops
+// at the first match of nice bytes or after depth tree nodes. The caller
+// guarantees 4 <= maxLen, nice <= maxLen and pos+maxLen <= len(src).
+func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint32, record bool) []uint32 {
+	seq := binary.LittleEndian.Uint32(src[pos:])
+	h3 := (seq & 0xffffff) * 0x1E35A7BD >> (32 - btHash3Bits)
+	h4 := seq * 0x1E35A7BD >> (32 - btHash4Bits)
+	cutoff := pos - windowSize
+	cur := src[pos : pos+maxLen]
+	best := 3
+
+	node := int(f.hash3[h3])
+	f.hash3[h3] = int32(pos)
+	if record && node > cutoff && src[node] == cur[0] && src[node+1] == cur[1] && src[node+2] == cur[2] {
+		out = append(out, 3<<16|uint32(pos-node))
+	}
+
+	node = int(f.hash4[h4])
+	f.hash4[h4] = int32(pos)
+	child := &f.child
+	lt := 2 * (pos & windowMask)
+	gt := lt + 1
+	if node <= cutoff {
+		child[lt], child[gt] = noPos, noPos
+		return out
+	}
+	bestLt, bestGt, l := 0, 0, 0
+	for {
+		m := src[node : node+maxLen]
+		if m[l] == cur[l] {
+			l++
+			l += matchLen(cur[l:], m[l:])
+			if !record || l > best {
+				if record {
+					best = l
+					out = append(out, uint32(l)<<16|uint32(pos-node))
+				}
+				if l >= nice {
+					n := 2 * (node & windowMask)
+					child[lt], child[gt] = child[n], child[n+1]
+					return out
+				}
+			}
+		}
+		n := 2 * (node & windowMask)
+		if m[l] < cur[l] {
+			child[lt] = int32(node)
+			lt = n + 1
+			node = int(child[lt])
+			bestLt = l
+			l = min(l, bestGt)
+		} else {
+			child[gt] = int32(node)
+			gt = n
+			node = int(child[gt])
+			bestGt = l
+			l = min(l, bestLt)
+		}
+		depth--
+		if node <= cutoff || depth == 0 {
+			child[lt], child[gt] = noPos, noPos
+			return out
+		}
+	}
+}

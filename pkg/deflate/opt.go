@@ -1,0 +1,277 @@
+package deflate
+
+// optConfig tunes the near-optimal parser.
+type optConfig struct {
+	depth  int // binary-tree nodes visited per position
+	nice   int // a match this long ends the search and is taken
+	passes int // cost-model refinement passes per block
+}
+
+var (
+	optDefault = optConfig{depth: 32, nice: 128, passes: 3}
+	optMax     = optConfig{depth: 300, nice: maxMatch, passes: 10}
+)
+
+const (
+	bitCost    = 16 // costs are in 1/16 bits
+	infCost    = 1 << 31
+	litNoStat  = 13 // assumed code length of symbols unused so far
+	lenNoStat  = 13
+	distNoStat = 10
+	cacheMax   = softMaxBlock * 5 // match-cache entries per block
+)
+
+// optParser is the near-optimal parser. For each block it caches every
+// match the binary tree finds, then repeatedly finds the minimum-cost path
+// through the block, each pass pricing symbols by the Huffman code lengths
+// the previous pass's path would get, and keeps the cheapest path.
+type optParser struct {
+	cfg   optConfig
+	mf    btFinder
+	split splitStats
+	bw    *blockWriter // used for code lengths and exact block costs
+
+	cache  []uint32 // per position: count<<16 | literal, then its matches
+	at     []int32  // index in the cache of each block position's entry
+	cost   []uint32 // cost from a position to the block end
+	choice []token  // best item at a position: a match token, or 0 for a literal
+	path   []token
+	best   []token
+
+	litCost  [256]uint32
+	lenCost  [maxMatch + 1]uint32
+	distCost [numDist]uint32
+}
+
+func newOptParser(cfg optConfig) *optParser {
+	return &optParser{cfg: cfg, bw: newBlockWriter()}
+}
+
+func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
+	cfg := p.cfg
+	p.mf.reset()
+	for i := max(0, start-windowSize); i < start; i++ {
+		if maxLen := min(maxMatch, len(src)-i); maxLen >= 4 {
+			p.mf.advance(src, i, maxLen, min(cfg.nice, maxLen), cfg.depth, nil, false)
+		}
+	}
+	p.cache = p.cache[:0]
+	blockStart, pos := start, start
+	for blockStart < end {
+		p.split.reset()
+		prevCheck, prevCheckCache := -1, 0
+		changed := false
+		nextObs := pos
+		for pos < end {
+			maxLen := min(maxMatch, end-pos)
+			lit := uint32(src[pos])
+			if maxLen < 4 {
+				p.cache = append(p.cache, lit)
+				if pos >= nextObs {
+					p.split.literal(src[pos])
+				}
+				pos++
+				continue
+			}
+			nice := min(cfg.nice, maxLen)
+			h := len(p.cache)
+			p.cache = p.mf.advance(src, pos, maxLen, nice, cfg.depth, append(p.cache, 0), true)
+			nm := len(p.cache) - h - 1
+			bestLen := 0
+			if nm > 0 {
+				bestLen = int(p.cache[len(p.cache)-1] >> 16)
+			}
+			p.cache[h] = uint32(nm)<<16 | lit
+			if pos >= nextObs {
+				if bestLen >= 4 {
+					p.split.match(bestLen)
+					nextObs = pos + bestLen
+				} else {
+					p.split.literal(src[pos])
+					nextObs = pos + 1
+				}
+			}
+			pos++
+			if bestLen >= nice {
+				// Skip over a long match: its positions get no matches
+				// of their own, which costs little and saves much time.
+				for stop := pos + bestLen - 1; pos < stop; pos++ {
+					if ml := min(maxMatch, end-pos); ml >= 4 {
+						p.mf.advance(src, pos, ml, min(cfg.nice, ml), cfg.depth, nil, false)
+					}
+					p.cache = append(p.cache, uint32(src[pos]))
+				}
+			}
+			if pos-blockStart >= softMaxBlock || len(p.cache) >= cacheMax {
+				break
+			}
+			if p.split.ready(blockStart, pos, end) {
+				if p.split.endBlock(pos - blockStart) {
+					changed = true
+					break
+				}
+				prevCheck, prevCheckCache = pos, len(p.cache)
+			}
+		}
+		blockEnd, cacheEnd := pos, len(p.cache)
+		if changed && prevCheck > blockStart {
+			// End the block before the data that differs from it; the
+			// matches already found there start the next block.
+			blockEnd, cacheEnd = prevCheck, prevCheckCache
+		}
+		p.optimize(src, blockStart, blockEnd, p.cache[:cacheEnd])
+		r.tokens = append(r.tokens, p.best...)
+		r.endBlock(blockStart, blockEnd)
+		p.cache = p.cache[:copy(p.cache, p.cache[cacheEnd:])]
+		blockStart = blockEnd
+	}
+}
+
+// optimize chooses the tokens for src[start:end] given its cached matches
+// and leaves them in p.best.
+func (p *optParser) optimize(src []byte, start, end int, cache []uint32) {
+	n := end - start
+	if cap(p.cost) < n+maxMatch+1 {
+		p.cost = make([]uint32, n+maxMatch+1)
+		p.choice = make([]token, n+maxMatch+1)
+	}
+	cost := p.cost[:n+maxMatch+1]
+	for i := n + 1; i < len(cost); i++ {
+		cost[i] = infCost // matches may not run past the block end
+	}
+	cost[n] = 0
+
+	p.index(cache, n)
+	p.greedy(src[start:end], cache)
+	p.best = append(p.best[:0], p.path...)
+	bestBits := p.trueCost(p.path)
+	p.setCosts()
+	for pass := 0; pass < p.cfg.passes; pass++ {
+		p.minCostPath(src[start:end], cache)
+		bits := p.trueCost(p.path)
+		if bits >= bestBits {
+			break
+		}
+		bestBits = bits
+		p.best, p.path = p.path, p.best
+		p.setCosts()
+	}
+}
+
+// index fills p.at with the cache index of each of the n positions.
+func (p *optParser) index(cache []uint32, n int) {
+	if cap(p.at) < n {
+		p.at = make([]int32, n)
+	}
+	at := p.at[:n]
+	ci := 0
+	for i := range at {
+		at[i] = int32(ci)
+		ci += 1 + int(cache[ci]>>16)
+	}
+}
+
+// greedy sets p.path to the longest match at every position, the parse
+// that gives the first cost model.
+func (p *optParser) greedy(block []byte, cache []uint32) {
+	p.path = p.path[:0]
+	n := len(block)
+	for i := 0; i < n; {
+		ci := p.at[i]
+		nm := int32(cache[ci] >> 16)
+		if nm > 0 {
+			m := cache[ci+nm]
+			l := int(m >> 16)
+			if i+l <= n && (l > 3 || m&0xffff <= 4096) {
+				p.path = append(p.path, m)
+				i += l
+				continue
+			}
+		}
+		p.path = append(p.path, token(block[i]))
+		i++
+	}
+}
+
+// minCostPath sets p.path to the cheapest parse of block under the current
+// costs: walking backwards, each position takes the cheaper of its literal
+// and, for every length up to its longest match, the nearest match of that
+// length.
+func (p *optParser) minCostPath(block []byte, cache []uint32) {
+	n := len(block)
+	cost := p.cost
+	choice := p.choice
+	at := p.at[:n]
+	for i := n - 1; i >= 0; i-- {
+		ci := int(at[i])
+		hdr := cache[ci]
+		best := p.litCost[hdr&0xff] + cost[i+1]
+		ch := token(0)
+		if nm := int(hdr >> 16); nm > 0 {
+			l := minMatch
+			for _, m := range cache[ci+1 : ci+1+nm] {
+				dist := m & 0xffff
+				dc := p.distCost[distSlot[dist]]
+				ml := int(m >> 16)
+				cs := cost[i+l : i+ml+1]
+				lc := p.lenCost[l : ml+1]
+				for k, c := range cs {
+					if t := dc + lc[k] + c; t < best {
+						best = t
+						ch = token(l+k)<<16 | dist
+					}
+				}
+				l = ml + 1
+			}
+		}
+		cost[i] = best
+		choice[i] = ch
+	}
+	p.path = p.path[:0]
+	for i := 0; i < n; {
+		if ch := choice[i]; ch != 0 {
+			p.path = append(p.path, ch)
+			i += int(ch >> 16)
+		} else {
+			p.path = append(p.path, token(block[i]))
+			i++
+		}
+	}
+}
+
+// trueCost returns the size in bits of path as a dynamic block and leaves
+// its code lengths in p.bw.
+func (p *optParser) trueCost(path []token) uint64 {
+	bw := p.bw
+	countFreqs(path, &bw.llFreq, &bw.dFreq)
+	hdr, _, _, _ := bw.buildDynamic()
+	return hdr + dataBits(&bw.llFreq, &bw.dFreq, bw.llLens[:], bw.dLens[:])
+}
+
+// setCosts prices every literal, length and offset slot by the code
+// lengths left in p.bw.
+func (p *optParser) setCosts() {
+	ll, dl := &p.bw.llLens, &p.bw.dLens
+	for i := range p.litCost {
+		l := uint32(ll[i])
+		if l == 0 {
+			l = litNoStat
+		}
+		p.litCost[i] = l * bitCost
+	}
+	for l := minMatch; l <= maxMatch; l++ {
+		s := lengthSlot[l]
+		b := uint32(ll[firstLenSym+int(s)])
+		if b == 0 {
+			b = lenNoStat
+		}
+		p.lenCost[l] = (b + uint32(lengthExtra[s])) * bitCost
+	}
+	for s := range p.distCost {
+		b := uint32(dl[s])
+		if b == 0 {
+			b = distNoStat
+		}
+		p.distCost[s] = (b + uint32(distExtra[s])) * bitCost
+	}
+}
