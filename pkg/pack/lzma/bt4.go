@@ -92,9 +92,7 @@ func (mf *bt4) find(pos int, out []uint32) []uint32 {
 	}
 	if best != 0 {
 		prev := buf[best-1:]
-		for maxLen < lenLimit && prev[maxLen] == cur[maxLen] {
-			maxLen++
-		}
+		maxLen = extend(cur, prev, maxLen, lenLimit)
 		out[len(out)-2] = uint32(maxLen)
 		if maxLen == lenLimit {
 			mf.insert(pos, curMatch, cur, out, maxLen, false)
@@ -125,10 +123,7 @@ func (mf *bt4) insert(pos int, curMatch uint32, cur []byte, out []uint32, maxLen
 		pb := buf[m : m+lenLimit]
 		l := min(len0, len1)
 		if pb[l] == cur[l] {
-			l++
-			for l < lenLimit && pb[l] == cur[l] {
-				l++
-			}
+			l = extend(cur, pb, l+1, lenLimit)
 			if l > maxLen {
 				maxLen = l
 				if collect {

@@ -39,10 +39,7 @@ func (e *encoder) getOptimum(position uint32) (uint32, uint32) {
 		if data[0] != d[0] || data[1] != d[1] {
 			continue
 		}
-		l := uint32(2)
-		for l < numAvail && data[l] == d[l] {
-			l++
-		}
+		l := uint32(extend(data, d, 2, int(numAvail)))
 		repLens[i] = l
 		if l > repLens[repMax] {
 			repMax = i

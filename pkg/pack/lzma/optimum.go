@@ -18,9 +18,7 @@ func (e *encoder) readMatches() (uint32, int) {
 		avail := min(e.numAvail, maxMatchLen)
 		cur := e.buf[pos:]
 		prev := e.buf[pos-int(e.matches[n-1])-1:]
-		for l < avail && cur[l] == prev[l] {
-			l++
-		}
+		l = uint32(extend(cur, prev, int(l), int(avail)))
 	}
 	return l, n
 }

@@ -122,10 +122,7 @@ func (e *encoder) optimumLoop(position, lenEnd uint32) (uint32, uint32) {
 			// literal then rep0
 			d := buf[pos-int(reps[0])-1:]
 			limit := min(nice+1, numAvailFull)
-			t := uint32(1)
-			for t < limit && data[t] == d[t] {
-				t++
-			}
+			t := uint32(extend(data, d, 1, int(limit)))
 			if l2 := t - 1; l2 >= 2 {
 				state2 := uint32(nextStateLiteral[state])
 				posStateNext := (position + 1) & e.pbMask
@@ -152,10 +149,7 @@ func (e *encoder) optimumLoop(position, lenEnd uint32) (uint32, uint32) {
 			if data[0] != d[0] || data[1] != d[1] {
 				continue
 			}
-			lenTest := uint32(2)
-			for lenTest < numAvail && data[lenTest] == d[lenTest] {
-				lenTest++
-			}
+			lenTest := uint32(extend(data, d, 2, int(numAvail)))
 			for lenEnd < cur+lenTest {
 				lenEnd++
 				opt[lenEnd].price = infinityCost
@@ -177,9 +171,7 @@ func (e *encoder) optimumLoop(position, lenEnd uint32) (uint32, uint32) {
 			// rep, literal, rep0
 			l2 := lenTest + 1
 			limit := min(l2+nice, numAvailFull)
-			for l2 < limit && data[l2] == d[l2] {
-				l2++
-			}
+			l2 = uint32(extend(data, d, int(l2), int(max(l2, limit))))
 			l2 -= lenTest + 1
 			if l2 >= 2 {
 				state2 := uint32(nextStateRep[state])
@@ -246,9 +238,7 @@ func (e *encoder) optimumLoop(position, lenEnd uint32) (uint32, uint32) {
 			d := buf[pos-int(curBack)-1:]
 			l2 := lenTest + 1
 			limit := min(l2+nice, numAvailFull)
-			for l2 < limit && data[l2] == d[l2] {
-				l2++
-			}
+			l2 = uint32(extend(data, d, int(l2), int(max(l2, limit))))
 			l2 -= lenTest + 1
 			if l2 >= 2 {
 				state2 := uint32(nextStateMatch[state])
