@@ -8,22 +8,19 @@ import (
 
 // Names of shared and metadata buckets.
 const (
-	bucketGenerated  = "linker-generated"     // symbols of no package (go:*, unnamed type helpers)
-	bucketPclnShared = "shared pcln tables"   // pc-value tables and file names used by several modules
-	bucketFuncdata   = "shared funcdata"      // stack maps and other funcdata used by several modules
-	bucketStrings    = "shared strings"       // deduplicated string data used by several modules
-	bucketTypes      = "shared types"         // unnamed types used by several modules
-	bucketData       = "shared data"          // other data referenced from several modules
-	metaELF          = "ELF headers"          // ELF, program and section headers, section names
-	metaPadding      = "alignment padding"    // bytes between sections
-	metaPclntab      = "pclntab header"       // pcHeader and the function table end marker
-	metaBuildInfo    = "build info"           // .go.buildinfo, .go.fipsinfo, notes
-	metaModuledata   = "runtime moduledata"   // runtime.firstmoduledata
-	metaSymtab       = "symbol table"         // .symtab and .strtab entries of no package
-	metaDWARF        = "DWARF"                // .debug_* and .zdebug_*
-	metaDynamic      = "dynamic linking"      // .dynamic, .dynsym, .plt, .got, .rela and friends
-	metaTypeLinks    = "type links"           // .typelink / .itablink entries of unknown types
-	metaFuncLookup   = "pclntab lookup table" // findfunctab buckets of no function
+	bucketGenerated  = "linker-generated"   // symbols of no package (go:*, unnamed type helpers)
+	bucketPclnShared = "shared pcln tables" // pc-value tables and file names used by several modules
+	bucketFuncdata   = "shared funcdata"    // stack maps and other funcdata used by several modules
+	bucketTypes      = "shared types"       // unnamed types used by several modules
+	bucketData       = "shared data"        // other data referenced from several modules
+	metaELF          = "ELF headers"        // ELF, program and section headers, section names
+	metaPadding      = "alignment padding"  // bytes between sections
+	metaPclntab      = "pclntab header"     // pcHeader and the function table end marker
+	metaBuildInfo    = "build info"         // .go.buildinfo, .go.fipsinfo, notes
+	metaModuledata   = "runtime moduledata" // runtime.firstmoduledata
+	metaSymtab       = "symbol table"       // .symtab and .strtab entries of no package
+	metaDWARF        = "DWARF"              // .debug_* and .zdebug_*
+	metaDynamic      = "dynamic linking"    // .dynamic, .dynsym, .plt, .got, .rela and friends
 )
 
 // analysis is the state of one attribution run.

@@ -90,11 +90,14 @@ var amd64Op = [256]bool{0x8d: true, 0x8b: true, 0x89: true, 0x3b: true, 0x39: tr
 var amd64Op0F = [256]bool{0x10: true, 0x11: true, 0x28: true, 0x29: true, 0x6f: true, 0x7f: true, 0xb6: true,
 	0xb7: true, 0xbe: true, 0xbf: true, 0x2e: true, 0x2f: true, 0x54: true, 0x57: true, 0x58: true, 0x59: true}
 
-// scanAMD64 reports the targets of RIP-relative operands in code.
+// scanAMD64 reports the targets of RIP-relative operands and of absolute
+// indexed operands (table lookups) in code.
 func scanAMD64(code []byte, pc uint64, ref func(uint64)) {
 	for i := 1; i+6 <= len(code); i++ {
 		op := code[i]
-		if code[i+1]&0xc7 != 0x05 {
+		modrm := code[i+1]
+		sib := modrm&0xc7 == 0x04 && i+7 <= len(code) && code[i+2]&7 == 5
+		if modrm&0xc7 != 0x05 && !sib {
 			continue
 		}
 		prev := code[i-1]
@@ -102,6 +105,10 @@ func scanAMD64(code []byte, pc uint64, ref func(uint64)) {
 		case amd64Op[op] && (prev&0xf0 == 0x40 || op == 0x8b || op == 0x89 || op == 0x8d):
 		case prev == 0x0f && amd64Op0F[op]:
 		default:
+			continue
+		}
+		if sib { // [disp32 + index*scale]: an absolute table address
+			ref(uint64(int64(int32(binary.LittleEndian.Uint32(code[i+3:])))))
 			continue
 		}
 		disp := int32(binary.LittleEndian.Uint32(code[i+2:]))

@@ -119,10 +119,6 @@ func newFile(r io.ReaderAt) (f *File, err error) {
 func parseELF(data []byte) (*File, error) {
 	ef, err := elf.NewFile(sliceReader(data))
 	if err != nil {
-		var fe *elf.FormatError
-		if errors.As(err, &fe) {
-			return nil, &FormatError{Off: -1, Msg: "bad ELF header: " + err.Error()}
-		}
 		return nil, &FormatError{Off: -1, Msg: "bad ELF header: " + err.Error()}
 	}
 	a, ok := arches[ef.Machine]
