@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -135,6 +136,22 @@ func TestOutputs(t *testing.T) {
 			if d.Digest != ref.digest || d.Annotations[annotationImageName] != "greeter:"+tag {
 				t.Errorf("index.json entry for %s = %+v, want digest %s and %s=greeter:%s", tag, d, ref.digest, annotationImageName, tag)
 			}
+		}
+	})
+
+	t.Run("tarball and layout", func(t *testing.T) {
+		dir := t.TempDir()
+		out, tar := filepath.Join(dir, "layout"), filepath.Join(dir, "hello.tar")
+		r := runLeve(t, "", nil, "build", "--tarball", tar, "-o", out, src)
+		if r.code != 0 {
+			t.Fatalf("leve build --tarball -o: %s", r)
+		}
+		ref := parseRef(t, r)
+		if d := findTag(t, out, "latest"); d.Digest != ref.digest {
+			t.Errorf("layout tag latest = %s, want %s", d.Digest, ref.digest)
+		}
+		if info, err := os.Stat(tar); err != nil || info.Size() == 0 {
+			t.Errorf("leve build --tarball -o wrote no tarball: %v", err)
 		}
 	})
 
