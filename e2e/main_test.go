@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -24,6 +25,11 @@ func TestMain(m *testing.M) {
 
 // run builds leve, runs the tests and stops whatever they started.
 func run(m *testing.M) int {
+	flag.Parse()
+	if testing.Short() {
+		fmt.Println("e2e: skipped in -short mode")
+		return 0
+	}
 	var err error
 	if repoRoot, err = filepath.Abs(".."); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
