@@ -10,40 +10,57 @@ import (
 	"github.com/leve-build/leve/pkg/pipeline"
 )
 
-// Build writes the stage-by-stage report of a build: one line per stage
-// with its time and outcome, one line per layer, then the image's pull size
-// and digest.
+// Build writes the stage-by-stage report of a build: for each platform one
+// line per stage with its time and outcome and one line per layer, then
+// the ship stage, the pull size and the reference with its digest.
 func Build(w io.Writer, r *pipeline.Report) error {
 	var b strings.Builder
-	for _, s := range r.Stages {
-		size := ""
-		switch s.Name {
-		case "compile":
-			size = humanize.Bytes(r.Binary.SizeBefore)
-		case "optimize":
-			size = humanize.Bytes(r.Binary.SizeAfter)
-		case "package":
-			size = humanize.Bytes(r.PullSize)
+	many := len(r.Images) > 1
+	for _, img := range r.Images {
+		if many {
+			fmt.Fprintf(&b, "%s\n", img.Platform)
 		}
-		fmt.Fprintf(&b, "%-9s %7s %9s  %s\n", s.Name, duration(s.Duration), size, s.Summary)
-	}
-	for i, l := range r.Layers {
-		fmt.Fprintf(&b, "  layer %d  %s  %9s  %9s tar  %s\n", i+1, short(l.Digest), humanize.Bytes(l.Size), humanize.Bytes(l.UncompressedSize), l.CreatedBy)
-	}
-	fmt.Fprintf(&b, "  config   %s  %9s\n", short(r.Config.Digest), humanize.Bytes(r.Config.Size))
-	fmt.Fprintf(&b, "  manifest %s  %9s\n", short(r.Manifest.Digest), humanize.Bytes(r.Manifest.Size))
-	fmt.Fprintf(&b, "pull size %s (%s B: compressed layers + config + manifest)\n", humanize.Bytes(r.PullSize), thousands(r.PullSize))
-	for _, n := range r.Binary.Needs {
-		if !n.InImage {
-			fmt.Fprintf(&b, "warning: the binary needs %s (%s); the image has none\n", n.Kind, n.Evidence)
+		for _, s := range img.Stages {
+			size := ""
+			switch s.Name {
+			case "compile":
+				size = humanize.Bytes(img.Binary.SizeBefore)
+			case "optimize":
+				size = humanize.Bytes(img.Binary.SizeAfter)
+			case "package":
+				size = humanize.Bytes(img.PullSize)
+			}
+			stage(&b, s, size)
+		}
+		for i, l := range img.Layers {
+			fmt.Fprintf(&b, "  layer %d  %s  %9s  %9s tar  %s\n", i+1, short(l.Digest), humanize.Bytes(l.Size), humanize.Bytes(l.UncompressedSize), l.CreatedBy)
+		}
+		fmt.Fprintf(&b, "  config   %s  %9s\n", short(img.Config.Digest), humanize.Bytes(img.Config.Size))
+		fmt.Fprintf(&b, "  manifest %s  %9s\n", short(img.Manifest.Digest), humanize.Bytes(img.Manifest.Size))
+		for _, n := range img.Binary.Needs {
+			if !n.InImage {
+				fmt.Fprintf(&b, "warning: this binary needs %s (%s); the image has none\n", n.Kind, n.Evidence)
+			}
 		}
 	}
+	if r.Ship.Name != "" {
+		stage(&b, r.Ship, "")
+	}
+	what := "compressed layers + config + manifest"
+	if many {
+		what = "index + " + what + " of " + r.Images[0].Platform
+	}
+	fmt.Fprintf(&b, "pull size %s (%s B: %s)\n", humanize.Bytes(r.PullSize), thousands(r.PullSize), what)
 	for _, wmsg := range r.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", wmsg)
 	}
 	fmt.Fprintf(&b, "image %s\n", r.Reference)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func stage(b *strings.Builder, s pipeline.StageReport, size string) {
+	fmt.Fprintf(b, "%-9s %7s %9s  %s\n", s.Name, duration(s.Duration), size, s.Summary)
 }
 
 // duration rounds d for a report line: "1.21s", "35ms", "0.4ms".
@@ -68,10 +85,10 @@ func short(digest string) string {
 
 // thousands formats n with comma separators: 765,432.
 func thousands(n int64) string {
-	s := fmt.Sprint(n)
 	if n < 0 {
 		return "-" + thousands(-n)
 	}
+	s := fmt.Sprint(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
 	}

@@ -19,6 +19,32 @@ var Arches = []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mips64
 // DefaultPlatform is linux/amd64.
 var DefaultPlatform = Platform{OS: "linux", Arch: "amd64"}
 
+// AllPlatforms are the platforms "all" stands for on scratch.
+var AllPlatforms = []Platform{
+	{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}, {OS: "linux", Arch: "arm", Variant: "v7"},
+	{OS: "linux", Arch: "386"}, {OS: "linux", Arch: "ppc64le"}, {OS: "linux", Arch: "s390x"}, {OS: "linux", Arch: "riscv64"},
+}
+
+// ParsePlatforms parses a comma-separated list of platforms, or "all".
+// Duplicates are an error.
+func ParsePlatforms(s string) ([]Platform, error) {
+	if s == "all" {
+		return slices.Clone(AllPlatforms), nil
+	}
+	var out []Platform
+	for _, part := range strings.Split(s, ",") {
+		p, err := ParsePlatform(strings.TrimSpace(part))
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(out, p) {
+			return nil, fmt.Errorf("platform %s given twice", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 // ParsePlatform parses "linux/ARCH[/VARIANT]".
 func ParsePlatform(s string) (Platform, error) {
 	parts := strings.Split(s, "/")

@@ -13,11 +13,13 @@ import (
 type Options struct {
 	// Target is a package directory or import path in a module, a lone .go
 	// file, or a directory of .go files without go.mod. Default ".".
-	Target   string
-	Platform compile.Platform
-	Ldflags  []string
-	Tags     []string
-	Gcflags  []string
+	Target string
+	// Platforms to build; several give an OCI image index. Default
+	// linux/amd64.
+	Platforms []compile.Platform
+	Ldflags   []string
+	Tags      []string
+	Gcflags   []string
 	// NoStrip keeps the symbol table and DWARF in the shipped binary.
 	NoStrip bool
 

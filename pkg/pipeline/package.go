@@ -67,7 +67,7 @@ func (b *builder) pack(context.Context) (string, error) {
 func (b *builder) config() assemble.Config {
 	bin := b.rep.Binary
 	c := assemble.Config{
-		OS: b.o.Platform.OS, Architecture: b.o.Platform.Arch, Variant: b.o.Platform.Variant,
+		OS: b.platform.OS, Architecture: b.platform.Arch, Variant: b.platform.Variant,
 		Entrypoint: []string{bin.Path},
 		WorkingDir: AppDir,
 		User:       DefaultUser,
@@ -165,32 +165,37 @@ func (b *builder) describe() error {
 	return nil
 }
 
-func (b *builder) ship(ctx context.Context) (string, error) {
-	name, tag := b.o.Name, b.o.Tag
+// ship publishes art to the sinks the options ask for, under the name
+// given or the binary's name.
+func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (string, error) {
+	name, tag := o.Name, o.Tag
 	if name == "" {
-		name = strings.ToLower(b.rep.Binary.Name)
+		name = strings.ToLower(rep.Images[0].Binary.Name)
 	}
 	if tag == "" {
 		tag = "latest"
 	}
 	ref := publish.Ref{Name: name, Tag: tag}
-	b.rep.Name, b.rep.Tag = name, tag
-	b.rep.Reference = ref.String() + "@" + b.rep.Digest
-	if b.o.Sinks == nil {
+	rep.Name, rep.Tag = name, tag
+	rep.Reference = ref.String() + "@" + rep.Digest
+	if o.Sinks == nil {
 		return "nowhere (no output requested)", nil
 	}
-	sink, err := b.o.Sinks(ref)
+	sink, err := o.Sinks(ref)
 	if err != nil {
 		return "", err
 	}
 	var outs []string
 	for _, s := range flatten(sink) {
-		p, err := s.Publish(ctx, b.img, ref)
+		p, err := s.Publish(ctx, art, ref)
 		if err != nil {
 			return "", err
 		}
-		b.rep.Outputs = append(b.rep.Outputs, Output{Kind: p.Kind, Location: p.Location})
+		rep.Outputs = append(rep.Outputs, Output{Kind: p.Kind, Location: p.Location})
 		outs = append(outs, p.Kind+" "+p.Location)
+		if p.Note != "" {
+			rep.Warnings = append(rep.Warnings, p.Note)
+		}
 	}
 	return strings.Join(outs, ", ") + " as " + ref.String(), nil
 }

@@ -5,24 +5,106 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/optimize"
+	"github.com/leve-build/leve/pkg/publish"
 )
 
-// Build runs compile → read → optimize → package → ship for one target and
-// returns the image and the report of every stage.
-func Build(ctx context.Context, o Options) (*Report, v1.Image, error) {
-	if o.Platform.Arch == "" {
-		o.Platform = compile.DefaultPlatform
+// Build runs compile → read → optimize → package for each platform,
+// concurrently, then ships the image (one platform) or the image index
+// (several) and returns it with the report of every stage.
+func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
+	if len(o.Platforms) == 0 {
+		o.Platforms = []compile.Platform{compile.DefaultPlatform}
 	}
-	rep := &Report{SchemaVersion: SchemaVersion, Platform: o.Platform.String(), Outputs: []Output{}}
-	b := &builder{o: o, rep: rep}
+	rep := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: make([]ImageReport, len(o.Platforms))}
+	images := make([]v1.Image, len(o.Platforms))
+	tmp, err := os.MkdirTemp("", "leve-build-")
+	if err != nil {
+		return rep, nil, fmt.Errorf("building: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.NumCPU())
+	for i, p := range o.Platforms {
+		g.Go(func() error {
+			b := &builder{o: o, platform: p, rep: &rep.Images[i], tmp: filepath.Join(tmp, fmt.Sprint(i))}
+			var err error
+			images[i], err = b.run(gctx)
+			if err != nil && len(o.Platforms) > 1 {
+				err = fmt.Errorf("%s: %w", p, err)
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return rep, nil, err
+	}
+	art, err := combine(images, rep)
+	if err != nil {
+		return rep, nil, err
+	}
+	start := time.Now()
+	summary, err := ship(ctx, o, art, rep)
+	if err != nil {
+		return rep, nil, err
+	}
+	rep.Ship = StageReport{Name: "ship", Duration: time.Since(start), Summary: summary}
+	return rep, art, nil
+}
+
+// combine returns the one image, or an OCI index of several, and fills the
+// report's digest and pull size.
+func combine(images []v1.Image, rep *Report) (publish.Artifact, error) {
+	first := rep.Images[0]
+	rep.PullSize = first.PullSize
+	if len(images) == 1 {
+		rep.Digest, rep.MediaType = first.Digest, first.Manifest.MediaType
+		return images[0], nil
+	}
+	idx, err := assemble.Index(images)
+	if err != nil {
+		return nil, err
+	}
+	d, err := idx.Digest()
+	if err != nil {
+		return nil, fmt.Errorf("assembling index: %w", err)
+	}
+	raw, err := idx.RawManifest()
+	if err != nil {
+		return nil, fmt.Errorf("assembling index: %w", err)
+	}
+	mt, _ := idx.MediaType()
+	rep.Digest, rep.MediaType = d.String(), string(mt)
+	rep.PullSize += int64(len(raw))
+	return idx, nil
+}
+
+// builder carries one platform's intermediate results between stages.
+type builder struct {
+	o        Options
+	platform compile.Platform
+	rep      *ImageReport
+	tmp      string
+	bin      compile.Binary
+	data     []byte
+	facts    *facts
+	img      v1.Image
+	layers   []*assemble.Layer
+}
+
+// run executes the per-platform stages in order.
+func (b *builder) run(ctx context.Context) (v1.Image, error) {
+	b.rep.Platform = b.platform.String()
 	steps := []struct {
 		name string
 		run  func(context.Context) (string, error)
@@ -31,58 +113,35 @@ func Build(ctx context.Context, o Options) (*Report, v1.Image, error) {
 		{"read", b.read},
 		{"optimize", b.optimize},
 		{"package", b.pack},
-		{"ship", b.ship},
 	}
-	defer b.cleanup()
 	for _, s := range steps {
 		start := time.Now()
 		summary, err := s.run(ctx)
 		if err != nil {
-			return rep, nil, err
+			return nil, err
 		}
-		rep.Stages = append(rep.Stages, StageReport{Name: s.name, Duration: time.Since(start), Summary: summary})
+		b.rep.Stages = append(b.rep.Stages, StageReport{Name: s.name, Duration: time.Since(start), Summary: summary})
 	}
-	return rep, b.img, nil
-}
-
-// builder carries one Build's intermediate results between stages.
-type builder struct {
-	o      Options
-	rep    *Report
-	tmp    string
-	bin    compile.Binary
-	data   []byte
-	facts  *facts
-	img    v1.Image
-	layers []*assemble.Layer
-}
-
-func (b *builder) cleanup() {
-	if b.tmp != "" {
-		os.RemoveAll(b.tmp)
-	}
+	return b.img, nil
 }
 
 func (b *builder) compile(ctx context.Context) (string, error) {
-	pkg, err := compile.Resolve(ctx, b.o.Target, b.o.Platform, b.o.Tags)
+	pkg, err := compile.Resolve(ctx, b.o.Target, b.platform, b.o.Tags)
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(b.o.CacheDir, "bin")
-	if b.o.CacheDir == "" {
-		if b.tmp, err = os.MkdirTemp("", "leve-build-"); err != nil {
-			return "", fmt.Errorf("compiling: %w", err)
-		}
-		dir = b.tmp
+	dir := b.tmp
+	if b.o.CacheDir != "" {
+		dir = filepath.Join(b.o.CacheDir, "bin")
 	}
 	b.bin, err = compile.Build(ctx, pkg, dir, compile.Options{
-		Platform: b.o.Platform, Ldflags: b.o.Ldflags, Tags: b.o.Tags, Gcflags: b.o.Gcflags, Stderr: b.o.Stderr,
+		Platform: b.platform, Ldflags: b.o.Ldflags, Tags: b.o.Tags, Gcflags: b.o.Gcflags, Stderr: b.o.Stderr,
 	})
 	if err != nil {
 		return "", err
 	}
 	b.rep.Binary = BinaryReport{Name: pkg.Name, Path: AppDir + "/" + pkg.Name, Package: pkg.ImportPath, Module: pkg.Module, SizeBefore: b.bin.Size}
-	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=0, -trimpath)", pkg.ImportPath, pkg.Name, b.o.Platform), nil
+	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=0, -trimpath)", pkg.ImportPath, pkg.Name, b.platform), nil
 }
 
 func (b *builder) read(context.Context) (string, error) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/compile"
@@ -24,15 +25,17 @@ func TestBuildReproducible(t *testing.T) {
 		old := time.Now().Add(-time.Duration(i+1) * time.Hour)
 		os.Chtimes(filepath.Join(dir, "main.go"), old, old)
 		t.Setenv("GOCACHE", t.TempDir())
-		rep, img, err := Build(ctx, Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard})
+		rep, art, err := Build(ctx, Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard})
 		if err != nil {
 			t.Fatalf("Build: %v", err)
 		}
+		img := art.(v1.Image)
 		if err := validate.Image(img); err != nil {
 			t.Fatalf("validate.Image: %v", err)
 		}
-		if rep.Binary.Name != "hello" || rep.Name != "hello" || rep.Tag != "latest" || !rep.Binary.Stripped || rep.Binary.SizeAfter >= rep.Binary.SizeBefore {
-			t.Errorf("report = %+v", rep.Binary)
+		bin := rep.Images[0].Binary
+		if bin.Name != "hello" || rep.Name != "hello" || rep.Tag != "latest" || !bin.Stripped || bin.SizeAfter >= bin.SizeBefore {
+			t.Errorf("report = %+v", bin)
 		}
 		cf, _ := img.ConfigFile()
 		if cf.Created.Unix() != 0 || cf.Config.User != DefaultUser || cf.Config.Entrypoint[0] != "/app/hello" || cf.Config.WorkingDir != AppDir {
@@ -50,7 +53,7 @@ func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
 	created := time.Unix(1_700_000_000, 0)
 	static := t.TempDir()
 	testutil.WriteFiles(t, static, map[string]string{"index.html": "<h1>oi</h1>", "css/a.css": "a{}"})
-	rep, img, err := Build(context.Background(), Options{
+	rep, art, err := Build(context.Background(), Options{
 		Target: dir, Name: "web", Tag: "1.0", Created: &created, User: "root", WorkingDir: "/srv",
 		Env: []string{"PATH=/app", "MODE=prod"}, Labels: map[string]string{"team": "leve"}, Ports: []string{"8080"},
 		Adds: []Add{{Src: static, Dest: "/srv/static"}}, Stderr: io.Discard,
@@ -58,6 +61,7 @@ func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	img := art.(v1.Image)
 	cf, _ := img.ConfigFile()
 	c := cf.Config
 	if cf.Created.Unix() != created.Unix() || c.User != "root" || c.WorkingDir != "/srv" || c.Env[0] != "PATH=/app" || c.Env[1] != "MODE=prod" || c.Labels["team"] != "leve" {
@@ -66,8 +70,8 @@ func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
 	if _, ok := c.ExposedPorts["8080/tcp"]; !ok {
 		t.Errorf("ExposedPorts = %v", c.ExposedPorts)
 	}
-	if len(rep.Layers) != 3 || rep.Reference[:7] != "web:1.0" {
-		t.Errorf("layers = %d, reference %s", len(rep.Layers), rep.Reference)
+	if len(rep.Images[0].Layers) != 3 || rep.Reference[:7] != "web:1.0" {
+		t.Errorf("layers = %d, reference %s", len(rep.Images[0].Layers), rep.Reference)
 	}
 	m, _ := img.Manifest()
 	if m.Annotations["org.opencontainers.image.created"] != "2023-11-14T22:13:20Z" || m.Annotations["org.opencontainers.image.title"] != "m" {
@@ -80,5 +84,39 @@ func TestBuildErrors(t *testing.T) {
 	_, _, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard})
 	if !errors.Is(err, compile.ErrCompile) {
 		t.Errorf("Build of broken source: %v, want compile.ErrCompile", err)
+	}
+}
+
+func TestBuildPlatforms(t *testing.T) {
+	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
+	platforms := []compile.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}, {OS: "linux", Arch: "arm", Variant: "v7"}}
+	rep, art, err := Build(context.Background(), Options{Target: dir, Platforms: platforms, Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, ok := art.(v1.ImageIndex)
+	if !ok {
+		t.Fatalf("Build for 3 platforms returned %T, want an image index", art)
+	}
+	if err := validate.Index(idx); err != nil {
+		t.Fatalf("validate.Index: %v", err)
+	}
+	im, _ := idx.IndexManifest()
+	if len(im.Manifests) != 3 || len(rep.Images) != 3 {
+		t.Fatalf("index has %d entries, report %d images, want 3", len(im.Manifests), len(rep.Images))
+	}
+	for i, d := range im.Manifests {
+		want := platforms[i]
+		if d.Platform.Architecture != want.Arch || d.Platform.Variant != want.Variant || rep.Images[i].Platform != want.String() || rep.Images[i].Digest != d.Digest.String() {
+			t.Errorf("entry %d = %+v (report %s %s), want %s", i, d.Platform, rep.Images[i].Platform, rep.Images[i].Digest, want)
+		}
+		img, _ := idx.Image(d.Digest)
+		cf, _ := img.ConfigFile()
+		if cf.Architecture != want.Arch {
+			t.Errorf("image %d config architecture = %s, want %s", i, cf.Architecture, want.Arch)
+		}
+	}
+	if d, _ := idx.Digest(); rep.Digest != d.String() || rep.MediaType != string(im.MediaType) {
+		t.Errorf("report digest %s (%s), want the index's %s", rep.Digest, rep.MediaType, d)
 	}
 }

@@ -5,25 +5,39 @@ import "time"
 // SchemaVersion is the version of the Report JSON schema (docs/build-json.md).
 const SchemaVersion = 1
 
-// Report is what a Build did, stage by stage. It is the --json output of
-// "leve build"; its fields are documented in docs/build-json.md.
+// Report is what a Build did. It is the --json output of "leve build"; its
+// fields are documented in docs/build-json.md.
 type Report struct {
-	SchemaVersion int          `json:"schemaVersion"`
-	Reference     string       `json:"reference"` // NAME:TAG@sha256:...
-	Name          string       `json:"name"`
-	Tag           string       `json:"tag"`
-	Digest        string       `json:"digest"` // manifest digest
-	Platform      string       `json:"platform"`
-	Binary        BinaryReport `json:"binary"`
-	Layers        []BlobReport `json:"layers"`
-	Config        BlobReport   `json:"config"`
-	Manifest      BlobReport   `json:"manifest"`
-	// PullSize is what a client downloads: compressed layers, config and
-	// manifest, in bytes.
+	SchemaVersion int    `json:"schemaVersion"`
+	Reference     string `json:"reference"` // NAME:TAG@sha256:...
+	Name          string `json:"name"`
+	Tag           string `json:"tag"`
+	// Digest and MediaType are those of what was shipped: the image
+	// manifest for one platform, the image index for several.
+	Digest    string `json:"digest"`
+	MediaType string `json:"mediaType"`
+	// PullSize is what a client of the first platform downloads, in bytes:
+	// the index (if any), the image manifest, config and compressed layers.
+	PullSize int64 `json:"pullSize"`
+	// Images has one entry per platform, in the order asked for.
+	Images []ImageReport `json:"images"`
+	// Ship is the ship stage, common to all platforms.
+	Ship     StageReport `json:"ship"`
+	Outputs  []Output    `json:"outputs"`
+	Warnings []string    `json:"warnings,omitempty"`
+}
+
+// ImageReport is one platform's image and the stages that made it.
+type ImageReport struct {
+	Platform string       `json:"platform"`
+	Digest   string       `json:"digest"`
+	Binary   BinaryReport `json:"binary"`
+	Layers   []BlobReport `json:"layers"`
+	Config   BlobReport   `json:"config"`
+	Manifest BlobReport   `json:"manifest"`
+	// PullSize is compressed layers + config + manifest, in bytes.
 	PullSize int64         `json:"pullSize"`
 	Stages   []StageReport `json:"stages"`
-	Outputs  []Output      `json:"outputs"`
-	Warnings []string      `json:"warnings,omitempty"`
 }
 
 // BinaryReport describes the program shipped in the image.

@@ -29,9 +29,10 @@ type Layout struct {
 
 var _ Sink = Layout{}
 
-// Publish writes img into the layout under ref.Tag.
-func (l Layout) Publish(ctx context.Context, img v1.Image, ref Ref) (Published, error) {
-	desc, blobs, err := imageBlobs(img)
+// Publish writes art, an image or an index with all its images, into the
+// layout under ref.Tag.
+func (l Layout) Publish(ctx context.Context, art Artifact, ref Ref) (Published, error) {
+	desc, blobs, err := artifactBlobs(art)
 	if err != nil {
 		return Published{}, fmt.Errorf("writing layout %s: %w", l.Dir, err)
 	}

@@ -46,13 +46,16 @@ func (r Ref) String() string { return r.Name + ":" + r.Tag }
 type Published struct {
 	Kind     string  // "layout", "tarball", ...
 	Location string  // a directory, file or registry reference
-	Digest   v1.Hash // the manifest digest
+	Digest   v1.Hash // the manifest or index digest
+	// Note says what the sink did differently from what was asked, e.g.
+	// kept one platform of an index; empty when nothing.
+	Note string
 }
 
 // Sink is a destination for images.
 type Sink interface {
-	// Publish ships img under ref and says where it went.
-	Publish(ctx context.Context, img v1.Image, ref Ref) (Published, error)
+	// Publish ships art under ref and says where it went.
+	Publish(ctx context.Context, art Artifact, ref Ref) (Published, error)
 }
 
 // Multi publishes to every sink in order and stops at the first error.
@@ -60,11 +63,11 @@ type Multi []Sink
 
 var _ Sink = Multi(nil)
 
-// Publish ships img to each sink.
-func (m Multi) Publish(ctx context.Context, img v1.Image, ref Ref) (Published, error) {
+// Publish ships art to each sink.
+func (m Multi) Publish(ctx context.Context, art Artifact, ref Ref) (Published, error) {
 	var last Published
 	for _, s := range m {
-		p, err := s.Publish(ctx, img, ref)
+		p, err := s.Publish(ctx, art, ref)
 		if err != nil {
 			return p, err
 		}

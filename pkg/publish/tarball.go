@@ -22,8 +22,16 @@ type Tarball struct {
 
 var _ Sink = Tarball{}
 
-// Publish writes img tagged ref to the tarball file.
-func (t Tarball) Publish(ctx context.Context, img v1.Image, ref Ref) (Published, error) {
+// Publish writes art tagged ref to the tarball file. Of an index, it
+// writes the host platform's image and says so in the Note.
+func (t Tarball) Publish(ctx context.Context, art Artifact, ref Ref) (Published, error) {
+	img, note, err := hostImage(art)
+	if err != nil {
+		return Published{}, fmt.Errorf("writing tarball %s: %w", t.Path, err)
+	}
+	if note != "" {
+		note = "tarball " + t.Path + ": " + note
+	}
 	desc, blobs, err := imageBlobs(img)
 	if err != nil {
 		return Published{}, fmt.Errorf("writing tarball %s: %w", t.Path, err)
@@ -51,7 +59,7 @@ func (t Tarball) Publish(ctx context.Context, img v1.Image, ref Ref) (Published,
 	if err != nil {
 		return Published{}, err
 	}
-	return Published{Kind: "tarball", Location: t.Path, Digest: desc.Digest}, nil
+	return Published{Kind: "tarball", Location: t.Path, Digest: desc.Digest, Note: note}, nil
 }
 
 // writeTar writes files, with their parent directories, in sorted order

@@ -41,7 +41,7 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&b.Tag, "tag", "t", "", "image name and tag, NAME[:TAG] (default: the binary's name, tag latest)")
 	fs.StringVarP(&b.Output, "output", "o", "", "OCI image layout directory to write (default ./leve-out/NAME)")
 	fs.StringVar(&b.Tarball, "tarball", "", "write one tar file that docker load and skopeo read (no layout unless -o is given too)")
-	fs.StringVar(&b.Platform, "platform", compile.DefaultPlatform.String(), "target platform, linux/ARCH[/VARIANT]")
+	fs.StringVar(&b.Platform, "platform", compile.DefaultPlatform.String(), "target platforms, linux/ARCH[/VARIANT] separated by commas, or all; several make an image index")
 	fs.BoolVar(&b.JSON, "json", false, "print the build report as one JSON document on stdout")
 	fs.StringArrayVar(&b.Ldflags, "ldflags", nil, "extra linker flags, e.g. '-X main.version=1.2' (repeatable)")
 	fs.StringSliceVar(&b.Tags, "tags", nil, "build tags (comma-separated or repeated)")
@@ -62,7 +62,7 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 	o := pipeline.Options{Target: target, Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, NoStrip: b.NoStrip,
 		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir}
 	var err error
-	if o.Platform, err = compile.ParsePlatform(b.Platform); err != nil {
+	if o.Platforms, err = compile.ParsePlatforms(b.Platform); err != nil {
 		return o, fmt.Errorf("--platform: %w", err)
 	}
 	if b.Tag != "" {
