@@ -33,7 +33,7 @@ func ParseRef(s string) (Ref, error) {
 	if n == "" || tag == "" || strings.ContainsAny(s, "@") {
 		return Ref{}, fmt.Errorf("image name %q: want NAME or NAME:TAG, e.g. hello:1.0", s)
 	}
-	if _, err := name.NewTag(n+":"+tag); err != nil {
+	if _, err := name.NewTag(n + ":" + tag); err != nil {
 		return Ref{}, fmt.Errorf("image name %q: %v; use NAME[:TAG] with a lowercase NAME", s, err)
 	}
 	return Ref{Name: n, Tag: tag}, nil
