@@ -13,7 +13,10 @@ type xref struct {
 }
 
 // dataRange is a section that may hold referenced data.
-type dataRange struct{ start, end uint64 }
+type dataRange struct {
+	start, end uint64
+	writable   bool
+}
 
 // scanXrefs finds the data addresses each function references: RIP-relative
 // operands on amd64, ADRP+ADD/LDR pairs on arm64. Other architectures give
@@ -24,10 +27,7 @@ func (a *analysis) scanXrefs() *xref {
 	if len(ranges) == 0 {
 		return x
 	}
-	in := func(addr uint64) bool {
-		i := sort.Search(len(ranges), func(i int) bool { return ranges[i].end > addr })
-		return i < len(ranges) && addr >= ranges[i].start
-	}
+	in := func(addr uint64) bool { return referable(ranges, addr) }
 	a.typeUsers = map[uint64][]string{}
 	add := func(target uint64, pkg string) {
 		if !in(target) {
@@ -51,21 +51,84 @@ func (a *analysis) scanXrefs() *xref {
 			}
 		}
 	}
+	inl := &inliner{a: a, names: map[uint32]string{}}
 	for i := range a.tab.funcs {
 		fn := &a.tab.funcs[i]
 		code, ok := a.f.bytesAt(fn.entry, fn.end-fn.entry)
 		if !ok || a.funcPkg[i] == "" {
 			continue
 		}
-		pkg := a.funcPkg[i]
+		inl.load(fn, a.funcPkg[i])
+		ref := func(pc, t uint64) { add(t, inl.pkgAt(pc)) }
 		switch a.f.arch.goarch {
 		case "amd64":
-			scanAMD64(code, fn.entry, func(t uint64) { add(t, pkg) })
+			scanAMD64(code, fn.entry, ref)
 		case "arm64":
-			scanARM64(code, fn.entry, func(t uint64) { add(t, pkg) })
+			scanARM64(code, fn.entry, ref)
 		}
 	}
 	return x
+}
+
+// inliner maps the pcs of one function to the package of the innermost
+// function inlined there, from the function's inline tree.
+type inliner struct {
+	a     *analysis
+	pkg   string   // the function's own package
+	runs  []inlRun // pc runs with an inlined function, sorted
+	names map[uint32]string
+}
+
+type inlRun struct {
+	start, end uint64
+	pkg        string
+}
+
+// Function data indices of the runtime.
+const (
+	pcdataInlTreeIndex = 2
+	funcdataInlTree    = 3
+	inlinedCallSize    = 16
+)
+
+// load prepares pkgAt for fn, whose own package is pkg.
+func (in *inliner) load(fn *fn, pkg string) {
+	in.pkg, in.runs = pkg, in.runs[:0]
+	md := in.a.md
+	if md == nil || len(fn.tables) <= 3+pcdataInlTreeIndex || len(fn.funcdata) <= funcdataInlTree {
+		return
+	}
+	tree := fn.funcdata[funcdataInlTree]
+	if tree == ^uint32(0) {
+		return
+	}
+	in.a.tab.pcValues(fn.tables[3+pcdataInlTreeIndex], fn.entry, func(start, end uint64, val int32) {
+		if val < 0 || val > 1<<20 {
+			return
+		}
+		b, ok := in.a.f.bytesAt(md.gofunc+uint64(tree)+uint64(val)*inlinedCallSize, inlinedCallSize)
+		if !ok {
+			return
+		}
+		nameOff := binary.LittleEndian.Uint32(b[4:])
+		p, ok := in.names[nameOff]
+		if !ok {
+			p = pkgOfSymbol(in.a.tab.funcName(nameOff), in.a.mods)
+			in.names[nameOff] = p
+		}
+		if p != "" && p != pkg {
+			in.runs = append(in.runs, inlRun{start, end, p})
+		}
+	})
+}
+
+// pkgAt returns the package of the code at pc.
+func (in *inliner) pkgAt(pc uint64) string {
+	i := sort.Search(len(in.runs), func(i int) bool { return in.runs[i].end > pc })
+	if i < len(in.runs) && pc >= in.runs[i].start {
+		return in.runs[i].pkg
+	}
+	return in.pkg
 }
 
 // dataRanges returns the allocated, file-backed, non-executable sections
@@ -74,11 +137,20 @@ func (a *analysis) dataRanges() []dataRange {
 	var rs []dataRange
 	for _, s := range a.f.elf.Sections {
 		if s.Type == elf.SHT_PROGBITS && s.Flags&elf.SHF_ALLOC != 0 && s.Flags&elf.SHF_EXECINSTR == 0 && s.Name != ".gopclntab" {
-			rs = append(rs, dataRange{s.Addr, s.Addr + s.Size})
+			rs = append(rs, dataRange{s.Addr, s.Addr + s.Size, s.Flags&elf.SHF_WRITE != 0})
 		}
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].start < rs[j].start })
 	return rs
+}
+
+// referable reports whether addr may start a data item: it lies in one of
+// the ranges and, in a writable section, is 4-aligned. A variable there
+// starts aligned unless it is tiny; an unaligned target is an interior
+// reference (a constant index into a table) and would split the table.
+func referable(ranges []dataRange, addr uint64) bool {
+	i := sort.Search(len(ranges), func(i int) bool { return ranges[i].end > addr })
+	return i < len(ranges) && addr >= ranges[i].start && (!ranges[i].writable || addr%4 == 0)
 }
 
 // amd64Op reports whether b is an opcode (after an optional REX prefix)
@@ -92,7 +164,7 @@ var amd64Op0F = [256]bool{0x10: true, 0x11: true, 0x28: true, 0x29: true, 0x6f: 
 
 // scanAMD64 reports the targets of RIP-relative operands and of absolute
 // indexed operands (table lookups) in code.
-func scanAMD64(code []byte, pc uint64, ref func(uint64)) {
+func scanAMD64(code []byte, pc uint64, ref func(pc, target uint64)) {
 	for i := 1; i+6 <= len(code); i++ {
 		op := code[i]
 		modrm := code[i+1]
@@ -108,16 +180,16 @@ func scanAMD64(code []byte, pc uint64, ref func(uint64)) {
 			continue
 		}
 		if sib { // [disp32 + index*scale]: an absolute table address
-			ref(uint64(int64(int32(binary.LittleEndian.Uint32(code[i+3:])))))
+			ref(pc+uint64(i), uint64(int64(int32(binary.LittleEndian.Uint32(code[i+3:])))))
 			continue
 		}
 		disp := int32(binary.LittleEndian.Uint32(code[i+2:]))
-		ref(uint64(int64(pc) + int64(i) + 6 + int64(disp)))
+		ref(pc+uint64(i), uint64(int64(pc)+int64(i)+6+int64(disp)))
 	}
 }
 
 // scanARM64 reports the targets of ADRP+ADD and ADRP+LDR pairs in code.
-func scanARM64(code []byte, pc uint64, ref func(uint64)) {
+func scanARM64(code []byte, pc uint64, ref func(pc, target uint64)) {
 	for i := 0; i+8 <= len(code); i += 4 {
 		insn := binary.LittleEndian.Uint32(code[i:])
 		if insn&0x9f000000 != 0x90000000 {
@@ -136,17 +208,17 @@ func scanARM64(code []byte, pc uint64, ref func(uint64)) {
 		imm12 := uint64((next >> 10) & 0xfff)
 		switch next & 0xffc00000 {
 		case 0x91000000: // ADD Xd, Xn, #imm
-			ref(page + imm12)
+			ref(pc+uint64(i), page+imm12)
 		case 0xf9400000, 0xf9000000, 0xfd400000, 0xfd000000: // LDR/STR X, D
-			ref(page + imm12*8)
+			ref(pc+uint64(i), page+imm12*8)
 		case 0xb9400000, 0xb9000000, 0xbd400000, 0xbd000000: // LDR/STR W, S
-			ref(page + imm12*4)
+			ref(pc+uint64(i), page+imm12*4)
 		case 0x39400000, 0x39000000: // LDRB/STRB
-			ref(page + imm12)
+			ref(pc+uint64(i), page+imm12)
 		case 0x79400000, 0x79000000: // LDRH/STRH
-			ref(page + imm12*2)
+			ref(pc+uint64(i), page+imm12*2)
 		case 0x3dc00000: // LDR Q
-			ref(page + imm12*16)
+			ref(pc+uint64(i), page+imm12*16)
 		}
 	}
 }
@@ -200,8 +272,7 @@ func (a *analysis) xrefLayer() []claim {
 		u := x.users[s]
 		for k := (ps - s%ps) % ps; k+ps <= uint64(len(b)); k += ps {
 			p := a.f.arch.word(b[k:])
-			j := sort.Search(len(ranges), func(j int) bool { return ranges[j].end > p })
-			if j < len(ranges) && p >= ranges[j].start && x.users[p] == nil {
+			if referable(ranges, p) && x.users[p] == nil {
 				second = append(second, ptrRef{p, u})
 			}
 		}

@@ -24,6 +24,7 @@ type pclntab struct {
 	ptrSize int
 
 	nfunc     int
+	quantum   uint64 // minimum instruction size: pc deltas are multiples of it
 	textStart uint64
 	// Offsets of the sub-tables from the header.
 	funcnameOff, cuOff, filetabOff, pctabOff, pclnOff uint64
@@ -96,6 +97,7 @@ func (f *File) parsePclntab(addr uint64, off int64, data []byte) (*pclntab, erro
 		return nil, formatErr(off, "pclntab table offsets out of range")
 	}
 	t.nfunc = int(nfunc)
+	t.quantum = uint64(max(data[6], 1))
 	pcln := data[t.pclnOff:]
 	ftab := pcln[:(t.nfunc+1)*8]
 	t.funcs = make([]fn, t.nfunc)
@@ -193,5 +195,33 @@ func tableLen(tab []byte, off uint32) uint32 {
 			return 0
 		}
 		i += w
+	}
+}
+
+// pcValues decodes the pc-value table at off of a function starting at
+// entry and calls yield for each run of pcs [start, end) with one value.
+// It stops at the end of the table or at malformed data.
+func (t *pclntab) pcValues(off uint32, entry uint64, yield func(start, end uint64, val int32)) {
+	tab := t.pctab()
+	if off == 0 || uint64(off) >= uint64(len(tab)) {
+		return
+	}
+	p := tab[off:]
+	pc, val := entry, int32(-1)
+	for first := true; ; first = false {
+		uv, w := binary.Uvarint(p)
+		if w <= 0 || (uv == 0 && !first) {
+			return
+		}
+		p = p[w:]
+		val += int32(-(uint32(uv) & 1) ^ (uint32(uv) >> 1))
+		pcd, w := binary.Uvarint(p)
+		if w <= 0 {
+			return
+		}
+		p = p[w:]
+		next := pc + pcd*t.quantum
+		yield(pc, next, val)
+		pc = next
 	}
 }
