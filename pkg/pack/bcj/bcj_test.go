@@ -47,7 +47,16 @@ func testInputs(t *testing.T) map[string][]byte {
 		}
 		arm[i], arm[i+1], arm[i+2], arm[i+3] = byte(w), byte(w>>8), byte(w>>16), byte(w>>24)
 	}
-	in := map[string][]byte{"random": random, "x86-dense": x86, "arm64-dense": arm, "short": {0xE8, 1, 2}}
+	amd := make([]byte, 1<<16)
+	ops := []byte{0x48, 0x4C, 0x8D, 0x8B, 0x89, 0x05, 0x0D, 0x3D, 0x0F, 0xB6, 0x10, 0x83, 0x81, 0xC7, 0xE8, 0xE9, 0, 0xFF}
+	for i := range amd {
+		if r.IntN(4) == 0 {
+			amd[i] = byte(r.Uint32())
+		} else {
+			amd[i] = ops[r.IntN(len(ops))]
+		}
+	}
+	in := map[string][]byte{"random": random, "x86-dense": x86, "amd64-dense": amd, "arm64-dense": arm, "short": {0xE8, 1, 2}}
 	if exe, err := os.Executable(); err == nil {
 		if b, err := os.ReadFile(exe); err == nil {
 			in["self"] = b
@@ -63,6 +72,7 @@ func TestRoundTrip(t *testing.T) {
 	}{
 		{"x86", X86Encode, X86Decode},
 		{"arm64", ARM64Encode, ARM64Decode},
+		{"amd64", AMD64Encode, AMD64Decode},
 	}
 	for name, in := range testInputs(t) {
 		for _, f := range filters {
@@ -90,6 +100,17 @@ func TestX86KnownCall(t *testing.T) {
 	}
 }
 
+func TestAMD64KnownLEA(t *testing.T) {
+	// lea rax, [rip+0x10] at 0x100 refers to 0x100+7+0x10 = 0x117;
+	// cmp dword [rip+0x20], 0 at 0x107 refers to 0x107+7+0x20 = 0x12e.
+	buf := []byte{0x48, 0x8D, 0x05, 0x10, 0, 0, 0, 0x83, 0x3D, 0x20, 0, 0, 0, 0x00, 0x90, 0x90}
+	AMD64Encode(buf, 0x100)
+	want := []byte{0x48, 0x8D, 0x05, 0x17, 0x01, 0, 0, 0x83, 0x3D, 0x2e, 0x01, 0, 0, 0x00, 0x90, 0x90}
+	if !bytes.Equal(buf, want) {
+		t.Errorf("AMD64Encode(lea; cmp) = % x, want % x", buf, want)
+	}
+}
+
 func TestARM64KnownBL(t *testing.T) {
 	// bl +8 (imm26 = 2) at 0x1000: the absolute target in words is 0x402.
 	buf := []byte{0x02, 0x00, 0x00, 0x94}
@@ -105,19 +126,27 @@ func TestFilter(t *testing.T) {
 		want Filter
 		name string
 	}{{elf.EM_X86_64, X86, "x86"}, {elf.EM_AARCH64, ARM64, "arm64"}, {elf.EM_RISCV, None, "none"}} {
-		f := ForMachine(tc.m)
-		if f != tc.want || f.String() != tc.name {
+		testFilterRoundTrip(t, tc.want)
+		if f := ForMachine(tc.m); f != tc.want || f.String() != tc.name {
 			t.Errorf("ForMachine(%v) = %v, want %v", tc.m, f, tc.name)
 		}
-		in := testInputs(t)["x86-dense"]
-		buf := bytes.Clone(in)
-		f.Encode(buf, 64)
-		f.Decode(buf, 64)
-		if !bytes.Equal(buf, in) {
-			t.Errorf("%v round trip differs", f)
-		}
+	}
+	testFilterRoundTrip(t, AMD64)
+	if AMD64.String() != "amd64" {
+		t.Errorf("AMD64.String() = %q", AMD64.String())
 	}
 	if got := Filter(9).String(); got != "filter(9)" {
 		t.Errorf("Filter(9).String() = %q", got)
+	}
+}
+
+func testFilterRoundTrip(t *testing.T, f Filter) {
+	t.Helper()
+	in := testInputs(t)["x86-dense"]
+	buf := bytes.Clone(in)
+	f.Encode(buf, 64)
+	f.Decode(buf, 64)
+	if !bytes.Equal(buf, in) {
+		t.Errorf("%v round trip differs", f)
 	}
 }
