@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -43,6 +44,10 @@ or the JSON report with --json (schema: docs/build-json.md).`,
   leve build -t api:1.2 -o out/oci --tarball api.tar ./cmd/api
   docker load -i api.tar
 
+  # Two platforms, pushed to a registry and loaded into Docker
+  leve build --platform linux/amd64,linux/arm64 --push ghcr.io/me/api:1.2 ./cmd/api
+  leve build --docker ./examples/hello && docker run -ti hello:latest
+
   # Stamp a version, run as root, add static files
   leve build --ldflags '-X main.version=1.2' --user root --add ./static:/app/static .`,
 		Args: cobra.MaximumNArgs(1),
@@ -57,7 +62,7 @@ or the JSON report with --json (schema: docs/build-json.md).`,
 			}
 			po.Stderr = cmd.ErrOrStderr()
 			po.CacheDir = cacheDir()
-			po.Sinks = func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref) }
+			po.Sinks = func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref, cmd.ErrOrStderr()) }
 			rep, _, err := pipeline.Build(cmd.Context(), po)
 			if err != nil {
 				return err
@@ -77,20 +82,45 @@ or the JSON report with --json (schema: docs/build-json.md).`,
 }
 
 // sinks returns the outputs the flags ask for: the OCI layout (by default
-// ./leve-out/NAME) and the tarball.
-func sinks(o options.Build, ref publish.Ref) (publish.Sink, error) {
+// ./leve-out/NAME, when no other output is named), the tarball, registries
+// and the Docker engine.
+func sinks(o options.Build, ref publish.Ref, stderr io.Writer) (publish.Sink, error) {
 	var m publish.Multi
-	if o.Output != "" || o.Tarball == "" {
+	if o.Output != "" || (o.Tarball == "" && len(o.Push) == 0 && !o.Docker) {
 		dir := o.Output
 		if dir == "" {
-			dir = filepath.Join("leve-out", ref.Name)
+			dir = filepath.Join("leve-out", filepath.FromSlash(ref.Name))
 		}
 		m = append(m, publish.Layout{Dir: dir})
 	}
 	if o.Tarball != "" {
 		m = append(m, publish.Tarball{Path: o.Tarball})
 	}
+	for _, p := range o.Push {
+		r := publish.Registry{Repo: p, Insecure: o.Insecure}
+		if isTerminal(stderr) {
+			r.Progress = stderr
+		}
+		if _, err := r.Reference(ref); err != nil {
+			return nil, err
+		}
+		m = append(m, r)
+	}
+	if o.Docker {
+		m = append(m, publish.Daemon{})
+	}
 	return m, nil
+}
+
+// isTerminal reports whether w is a character device, where progress
+// lines belong.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // cacheDir is where leve keeps binaries and compressed layers between

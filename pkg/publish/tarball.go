@@ -25,32 +25,12 @@ var _ Sink = Tarball{}
 // Publish writes art tagged ref to the tarball file. Of an index, it
 // writes the host platform's image and says so in the Note.
 func (t Tarball) Publish(ctx context.Context, art Artifact, ref Ref) (Published, error) {
-	img, note, err := hostImage(art)
+	files, desc, note, err := archiveFiles(art, ref)
 	if err != nil {
 		return Published{}, fmt.Errorf("writing tarball %s: %w", t.Path, err)
 	}
 	if note != "" {
 		note = "tarball " + t.Path + ": " + note
-	}
-	desc, blobs, err := imageBlobs(img)
-	if err != nil {
-		return Published{}, fmt.Errorf("writing tarball %s: %w", t.Path, err)
-	}
-	idx, err := indexJSON([]v1.Descriptor{tagged(desc, ref)})
-	if err != nil {
-		return Published{}, fmt.Errorf("writing tarball %s: %w", t.Path, err)
-	}
-	dm, err := dockerManifestJSON(img, ref)
-	if err != nil {
-		return Published{}, fmt.Errorf("writing tarball %s: %w", t.Path, err)
-	}
-	files := map[string][]byte{
-		"oci-layout":    []byte(ociLayoutFileContent),
-		"index.json":    idx,
-		"manifest.json": dm,
-	}
-	for _, b := range blobs {
-		files[blobPath(b.digest)] = b.data
 	}
 	if err := ctx.Err(); err != nil {
 		return Published{}, err
@@ -60,6 +40,37 @@ func (t Tarball) Publish(ctx context.Context, art Artifact, ref Ref) (Published,
 		return Published{}, err
 	}
 	return Published{Kind: "tarball", Location: t.Path, Digest: desc.Digest, Note: note}, nil
+}
+
+// archiveFiles returns the files of a single-image archive of art: an OCI
+// layout plus Docker's manifest.json. Of an index it keeps the host
+// platform's image, and note says so.
+func archiveFiles(art Artifact, ref Ref) (files map[string][]byte, desc v1.Descriptor, note string, err error) {
+	img, note, err := hostImage(art)
+	if err != nil {
+		return nil, desc, "", err
+	}
+	desc, blobs, err := imageBlobs(img)
+	if err != nil {
+		return nil, desc, "", err
+	}
+	idx, err := indexJSON([]v1.Descriptor{tagged(desc, ref)})
+	if err != nil {
+		return nil, desc, "", err
+	}
+	dm, err := dockerManifestJSON(img, ref)
+	if err != nil {
+		return nil, desc, "", err
+	}
+	files = map[string][]byte{
+		"oci-layout":    []byte(ociLayoutFileContent),
+		"index.json":    idx,
+		"manifest.json": dm,
+	}
+	for _, b := range blobs {
+		files[blobPath(b.digest)] = b.data
+	}
+	return files, desc, note, nil
 }
 
 // writeTar writes files, with their parent directories, in sorted order

@@ -34,6 +34,9 @@ type Build struct {
 	Labels     []string
 	Ports      []string
 	Adds       []string
+	Push       []string
+	Insecure   bool
+	Docker     bool
 }
 
 // AddFlags binds the flags to fs.
@@ -54,6 +57,9 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&b.Labels, "label", nil, "image label KEY=VALUE (repeatable)")
 	fs.StringArrayVar(&b.Ports, "port", nil, "exposed port, PORT[/tcp|udp] (repeatable)")
 	fs.StringArrayVar(&b.Adds, "add", nil, "copy a host file or directory into the image, SRC:DEST (repeatable)")
+	fs.StringArrayVar(&b.Push, "push", nil, "push to a registry, REGISTRY/REPO[:TAG] (repeatable; credentials from docker login and credential helpers)")
+	fs.BoolVar(&b.Insecure, "insecure", false, "allow plain HTTP for --push (registries on loopback)")
+	fs.BoolVar(&b.Docker, "docker", false, "load the image into the Docker engine on DOCKER_HOST")
 }
 
 // Validate checks the flags and returns the pipeline options they give.

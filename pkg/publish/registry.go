@@ -1,0 +1,150 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+)
+
+// Registry pushes to a container registry with go-containerregistry's
+// remote package: credentials from the Docker config and its credential
+// helpers, blobs the registry already has are not uploaded again, layers
+// from another repository of the same registry are mounted, and requests
+// failing with a 5xx status or a timeout are retried with back-off.
+type Registry struct {
+	// Repo is where to push: REGISTRY/REPO[:TAG]. Without a tag the
+	// image's tag is used.
+	Repo string
+	// Insecure allows plain HTTP, for registries on loopback.
+	Insecure bool
+	// Progress, when set, receives a progress line as blobs upload.
+	Progress io.Writer
+	// Keychain resolves credentials; nil means authn.DefaultKeychain.
+	Keychain authn.Keychain
+	// Transport is the HTTP transport; nil means remote's default.
+	Transport http.RoundTripper
+}
+
+var _ Sink = Registry{}
+
+// Reference returns where art is pushed for ref.
+func (r Registry) Reference(ref Ref) (name.Tag, error) {
+	var opts []name.Option
+	if r.Insecure {
+		opts = append(opts, name.Insecure)
+	}
+	s := r.Repo
+	if i := strings.LastIndex(s, ":"); i <= strings.LastIndex(s, "/") {
+		s += ":" + ref.Tag
+	}
+	t, err := name.NewTag(s, opts...)
+	if err != nil {
+		return name.Tag{}, fmt.Errorf("--push %q: %v; want REGISTRY/REPO[:TAG], e.g. ghcr.io/me/app", r.Repo, err)
+	}
+	return t, nil
+}
+
+// Publish pushes art, an image or an index with its images.
+func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published, error) {
+	tag, err := r.Reference(ref)
+	if err != nil {
+		return Published{}, err
+	}
+	opts := r.options(ctx)
+	var done chan struct{}
+	if r.Progress != nil {
+		updates := make(chan v1.Update, 16)
+		done = make(chan struct{})
+		go showProgress(r.Progress, tag.String(), updates, done)
+		opts = append(opts, remote.WithProgress(updates))
+	}
+	switch a := art.(type) {
+	case v1.Image:
+		err = remote.Write(tag, a, opts...)
+	case v1.ImageIndex:
+		err = remote.WriteIndex(tag, a, opts...)
+	default:
+		err = fmt.Errorf("cannot push %T: not an image or an index", art)
+	}
+	if done != nil {
+		<-done
+	}
+	if err != nil {
+		return Published{}, pushError(tag, err)
+	}
+	d, err := art.Digest()
+	if err != nil {
+		return Published{}, err
+	}
+	return Published{Kind: "registry", Location: tag.String(), Digest: d}, nil
+}
+
+func (r Registry) options(ctx context.Context) []remote.Option {
+	kc := r.Keychain
+	if kc == nil {
+		kc = authn.DefaultKeychain
+	}
+	opts := []remote.Option{
+		remote.WithContext(ctx),
+		remote.WithAuthFromKeychain(kc),
+		remote.WithRetryBackoff(remote.Backoff{Duration: 200 * time.Millisecond, Factor: 2, Jitter: 0.1, Steps: 5}),
+		remote.WithRetryStatusCodes(http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout, http.StatusTooManyRequests),
+		remote.WithJobs(4),
+	}
+	if r.Transport != nil {
+		opts = append(opts, remote.WithTransport(r.Transport))
+	}
+	return opts
+}
+
+// pushError turns a push failure into one line that names the cause and
+// the fix, and never echoes credentials.
+func pushError(tag name.Tag, err error) error {
+	var terr *transport.Error
+	var nerr net.Error
+	switch {
+	case errors.As(err, &terr) && (terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden):
+		return fmt.Errorf("pushing %s: the registry refused the credentials (HTTP %d); log in with docker login %s or fix the credential helper", tag, terr.StatusCode, tag.RegistryStr())
+	case errors.As(err, &terr):
+		return fmt.Errorf("pushing %s: the registry answered HTTP %d (%s); try again later or check the registry", tag, terr.StatusCode, firstLine(terr.Error()))
+	case errors.As(err, &nerr), strings.Contains(err.Error(), "connection refused"), strings.Contains(err.Error(), "no such host"):
+		return fmt.Errorf("pushing %s: cannot reach the registry (%s); check the address, or use --insecure for a plain-HTTP registry", tag, firstLine(err.Error()))
+	default:
+		return fmt.Errorf("pushing %s: %s", tag, firstLine(err.Error()))
+	}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+// showProgress prints one updating line per push to w until updates closes.
+func showProgress(w io.Writer, what string, updates <-chan v1.Update, done chan<- struct{}) {
+	defer close(done)
+	last := time.Time{}
+	var u v1.Update
+	for u = range updates {
+		if time.Since(last) < 100*time.Millisecond {
+			continue
+		}
+		last = time.Now()
+		fmt.Fprintf(w, "\rpushing %s: %s / %s ", what, mb(u.Complete), mb(u.Total))
+	}
+	if !last.IsZero() {
+		fmt.Fprintf(w, "\rpushing %s: %s / %s done\n", what, mb(u.Complete), mb(u.Total))
+	}
+}
+
+func mb(n int64) string { return fmt.Sprintf("%.2f MB", float64(n)/1e6) }
