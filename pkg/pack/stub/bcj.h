@@ -36,7 +36,7 @@ static __attribute__((noinline)) void x86_decode(u8 *buf, uptr size, u32 start)
 				if (!prev_mask)
 					break;
 				/* the bit number table 0,1,2,2,3,3,3,3 */
-				u32 m = prev_mask >> 1, k = m < 3 ? m : m < 4 ? 2 : 3;
+				u32 k = (0xFFA4 >> (prev_mask & 14)) & 3;
 				if (!x86_msbyte((u8)(dest >> (24 - k * 8))))
 					break;
 				src = dest ^ ((1u << (32 - k * 8)) - 1);

@@ -80,7 +80,8 @@ static __attribute__((noinline)) u32 rc_tree(struct rc *r, prob *p, u32 limit, u
 	return sym - limit;
 }
 
-#define rc_bit(r, p) rc_tree(r, (p) - 1, 2, 0, 0)
+/* rc_bit decodes one bit with the model *p. */
+static __attribute__((noinline)) u32 rc_bit(struct rc *r, prob *p) { return rc_tree(r, p - 1, 2, 0, 0); }
 
 /* rc_rev decodes n bits least significant first with the models at p, or,
  * when p is null, n bits of fixed probability one half, most significant
@@ -108,11 +109,14 @@ static __attribute__((noinline)) u32 rc_rev(struct rc *r, prob *p, int n)
 
 static u32 len_decode(struct rc *r, prob *p, u32 pos_state)
 {
-	if (!rc_bit(r, p + L_CHOICE))
-		return rc_tree(r, p + L_LOW + (pos_state << 3), 8, 0, 0);
-	if (!rc_bit(r, p + L_CHOICE2))
-		return 8 + rc_tree(r, p + L_MID + (pos_state << 3), 8, 0, 0);
-	return 16 + rc_tree(r, p + L_HIGH, 256, 0, 0);
+	u32 base = 0, limit = 8;
+	prob *q = p + L_LOW + (pos_state << 3);
+	if (rc_bit(r, p + L_CHOICE)) {
+		base = 8, q += L_MID - L_LOW;
+		if (rc_bit(r, p + L_CHOICE2))
+			base = 16, q = p + L_HIGH, limit = 256;
+	}
+	return base + rc_tree(r, q, limit, 0, 0);
 }
 
 static __attribute__((noinline)) u32 dist_decode(struct rc *r, prob *probs, u32 len)

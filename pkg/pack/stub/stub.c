@@ -64,6 +64,23 @@ static __attribute__((noinline)) u32 crc32(const u8 *p, uptr n, u32 *table)
 	return ~c;
 }
 
+/* on_fault turns a fault while the stub runs (reading past the end of a
+ * truncated file, say) into the usual one-line error. */
+static void on_fault(int sig)
+{
+	(void)sig;
+	fail("truncated or corrupt file\n");
+}
+
+/* signals sets the actions of SIGBUS and SIGSEGV to *act, saving the old
+ * ones in old[0] and old[1], or, when act is null, restores them. */
+static void signals(struct ksigaction *act, struct ksigaction *old)
+{
+	for (int i = 0; i < 2; i++)
+		sys6(SYS_rt_sigaction, i ? SIGSEGV : SIGBUS, (long)(act ? act : old + i),
+		     (long)(act ? old + i : 0), 8, 0, 0);
+}
+
 static int prot_of(u32 pf) { return (pf & 1 ? PROT_EXEC : 0) | (pf & 2 ? PROT_WRITE : 0) | (pf & 4 ? PROT_READ : 0); }
 
 __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
@@ -71,6 +88,12 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	uptr *auxv = sp + 1 + sp[0] + 1;
 	while (*auxv++)
 		;
+	/* amd64 requires a restorer; it is never used, on_fault does not return. */
+	struct ksigaction act, old[2];
+	act.handler = act.restorer = (uptr)on_fault; /* code addresses: PC-relative */
+	act.flags = SA_RESTORER;
+	act.mask = 0;
+	signals(&act, old);
 	/* The kernel always passes these; the dummy keeps a missing one harmless. */
 	uptr dummy[2] = {0, 4096}, *at[10];
 	for (int i = 0; i < 10; i++)
@@ -195,5 +218,6 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	at[AT_PHNUM][1] = phnum;
 	at[AT_ENTRY][1] = base + entry;
 	at[AT_BASE][1] = 0;
+	signals(0, old);
 	return base + entry;
 }

@@ -11,6 +11,7 @@ typedef unsigned long uptr;
 
 #if defined(__x86_64__)
 #define SYS_write 1
+#define SYS_rt_sigaction 13
 #define SYS_mmap 9
 #define SYS_mprotect 10
 #define SYS_munmap 11
@@ -51,6 +52,7 @@ static void flush_icache(uptr lo, uptr hi) { (void)lo, (void)hi; }
 
 #elif defined(__aarch64__)
 #define SYS_write 64
+#define SYS_rt_sigaction 134
 #define SYS_munmap 215
 #define SYS_mremap 216
 #define SYS_mmap 222
@@ -114,6 +116,14 @@ static void flush_icache(uptr lo, uptr hi)
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED 2
 #define MADV_DONTNEED 4
+#define SIGBUS 7
+#define SIGSEGV 11
+#define SA_RESTORER 0x04000000
+
+/* The kernel's struct sigaction on amd64 and arm64. */
+struct ksigaction {
+	uptr handler, flags, restorer, mask;
+};
 
 static uptr sys_mmap(uptr addr, uptr len, int prot, int flags)
 {
