@@ -1,15 +1,22 @@
 package deflate
 
+import "math"
+
 // optConfig tunes the near-optimal parser.
 type optConfig struct {
 	depth  int // binary-tree nodes visited per position
 	nice   int // a match this long ends the search and is taken
 	passes int // cost-model refinement passes per block
+	splits int // levels of cost-based block splitting after the parse
+
+	minSplit  int // no block split off is shorter than this many bytes
+	blockBits int // estimated header bits of one more block, for splitting
+	symBits   int // estimated header bits per used symbol, for splitting
 }
 
 var (
-	optDefault = optConfig{depth: 32, nice: 128, passes: 3}
-	optMax     = optConfig{depth: 300, nice: maxMatch, passes: 10}
+	optDefault = optConfig{depth: 32, nice: 128, passes: 3, splits: 2, minSplit: 2048, blockBits: 400, symBits: 4}
+	optMax     = optConfig{depth: 300, nice: maxMatch, passes: 10, splits: 3, minSplit: 1024, blockBits: 100, symBits: 2}
 )
 
 const (
@@ -38,6 +45,7 @@ type optParser struct {
 	path   []token
 	best   []token
 
+	havePrev bool
 	litCost  [256]uint32
 	lenCost  [maxMatch + 1]uint32
 	distCost [numDist]uint32
@@ -50,6 +58,7 @@ func newOptParser(cfg optConfig) *optParser {
 func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 	cfg := p.cfg
 	p.mf.reset()
+	p.havePrev = false
 	for i := max(0, start-windowSize); i < start; i++ {
 		if maxLen := min(maxMatch, len(src)-i); maxLen >= 4 {
 			p.mf.advance(src, i, maxLen, min(cfg.nice, maxLen), cfg.depth, nil, false)
@@ -119,18 +128,18 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			// matches already found there start the next block.
 			blockEnd, cacheEnd = prevCheck, prevCheckCache
 		}
-		p.optimize(src, blockStart, blockEnd, p.cache[:cacheEnd])
-		r.tokens = append(r.tokens, p.best...)
-		r.endBlock(blockStart, blockEnd)
+		p.emit(src, blockStart, blockEnd, p.cache[:cacheEnd], nil, r, cfg.splits)
 		p.cache = p.cache[:copy(p.cache, p.cache[cacheEnd:])]
 		blockStart = blockEnd
 	}
 }
 
-// optimize chooses the tokens for src[start:end] given its cached matches
-// and leaves them in p.best.
-func (p *optParser) optimize(src []byte, start, end int, cache []uint32) {
-	n := end - start
+// optimize chooses the tokens for block, whose cached matches are cache,
+// leaves them in p.best and returns their size in bits as a dynamic block.
+// The first cost model comes from the symbol statistics of init when it is
+// given, else from the previous block's final model or a greedy parse.
+func (p *optParser) optimize(block []byte, cache []uint32, init []token) uint64 {
+	n := len(block)
 	if cap(p.cost) < n+maxMatch+1 {
 		p.cost = make([]uint32, n+maxMatch+1)
 		p.choice = make([]token, n+maxMatch+1)
@@ -142,12 +151,21 @@ func (p *optParser) optimize(src []byte, start, end int, cache []uint32) {
 	cost[n] = 0
 
 	p.index(cache, n)
-	p.greedy(src[start:end], cache)
-	p.best = append(p.best[:0], p.path...)
-	bestBits := p.trueCost(p.path)
-	p.setCosts()
+	var bestBits uint64 = 1 << 62
+	switch {
+	case init != nil:
+		p.best = append(p.best[:0], init...)
+		bestBits = p.trueCost(init)
+		p.setCosts()
+	case !p.havePrev:
+		p.greedy(block, cache)
+		p.best = append(p.best[:0], p.path...)
+		bestBits = p.trueCost(p.path)
+		p.setCosts()
+	}
+	p.havePrev = true
 	for pass := 0; pass < p.cfg.passes; pass++ {
-		p.minCostPath(src[start:end], cache)
+		p.minCostPath(block, cache)
 		bits := p.trueCost(p.path)
 		if bits >= bestBits {
 			break
@@ -156,6 +174,7 @@ func (p *optParser) optimize(src []byte, start, end int, cache []uint32) {
 		p.best, p.path = p.path, p.best
 		p.setCosts()
 	}
+	return bestBits
 }
 
 // index fills p.at with the cache index of each of the n positions.
@@ -251,6 +270,10 @@ func (p *optParser) trueCost(path []token) uint64 {
 // setCosts prices every literal, length and offset slot by the code
 // lengths left in p.bw.
 func (p *optParser) setCosts() {
+	if expEntropy {
+		p.setEntropyCosts()
+		return
+	}
 	ll, dl := &p.bw.llLens, &p.bw.dLens
 	for i := range p.litCost {
 		l := uint32(ll[i])
@@ -273,5 +296,43 @@ func (p *optParser) setCosts() {
 			b = distNoStat
 		}
 		p.distCost[s] = (b + uint32(distExtra[s])) * bitCost
+	}
+}
+
+var expEntropy = false
+
+// setEntropyCosts prices symbols by their information content under the
+// frequencies left in p.bw.
+func (p *optParser) setEntropyCosts() {
+	llf, df := &p.bw.llFreq, &p.bw.dFreq
+	var tl, td uint64
+	for _, f := range llf {
+		tl += uint64(f)
+	}
+	for _, f := range df {
+		td += uint64(f)
+	}
+	lg := func(f uint32, tot uint64, nostat uint32) uint32 {
+		if f == 0 {
+			return nostat * bitCost
+		}
+		b := math.Log2(float64(tot) / float64(f))
+		if b < 1 {
+			b = 1
+		}
+		if b > 15 {
+			b = 15
+		}
+		return uint32(b*bitCost + 0.5)
+	}
+	for i := range p.litCost {
+		p.litCost[i] = lg(llf[i], tl, litNoStat)
+	}
+	for l := minMatch; l <= maxMatch; l++ {
+		s := lengthSlot[l]
+		p.lenCost[l] = lg(llf[firstLenSym+int(s)], tl, lenNoStat) + uint32(lengthExtra[s])*bitCost
+	}
+	for s := range p.distCost {
+		p.distCost[s] = lg(df[s], td, distNoStat) + uint32(distExtra[s])*bitCost
 	}
 }

@@ -3,7 +3,7 @@ package deflate
 const (
 	splitObsTypes   = 10
 	obsPerCheck     = 512
-	minBlockLength  = 5000
+	minBlockLengthC = 5000
 	softMaxBlock    = 300_000
 	splitLiteralObs = 8
 )
@@ -72,3 +72,5 @@ func (s *splitStats) endBlock(blockLen int) bool {
 	s.numNew = 0
 	return false
 }
+
+var minBlockLength = minBlockLengthC

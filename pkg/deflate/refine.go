@@ -1,0 +1,140 @@
+package deflate
+
+import (
+	"math"
+	"slices"
+	"sync"
+)
+
+// emit optimizes src[start:end] and appends it to r as one block, or, up
+// to splits levels deep, as two blocks split where the symbol statistics
+// of the parse change most, when the two are smaller. It returns the size
+// in bits of what it appended.
+func (p *optParser) emit(src []byte, start, end int, cache []uint32, init []token, r *chunkResult, splits int) uint64 {
+	bits := p.optimize(src[start:end], cache, init)
+	if splits == 0 || end-start < 2*p.cfg.minSplit {
+		r.tokens = append(r.tokens, p.best...)
+		r.endBlock(start, end)
+		return bits
+	}
+	k, at := splitPoint(p.best, start, end, &p.cfg)
+	if k < 0 {
+		r.tokens = append(r.tokens, p.best...)
+		r.endBlock(start, end)
+		return bits
+	}
+	whole := slices.Clone(p.best)
+	mark, markBlocks := len(r.tokens), len(r.blocks)
+	off := cacheOffset(cache, at-start)
+	b := p.emit(src, start, at, cache[:off], whole[:k], r, splits-1)
+	b += p.emit(src, at, end, cache[off:], whole[k:], r, splits-1)
+	if b < bits {
+		return b
+	}
+	r.tokens = append(r.tokens[:mark], whole...)
+	r.blocks = r.blocks[:markBlocks]
+	r.endBlock(start, end)
+	return bits
+}
+
+// cacheOffset returns the index in cache of the entry of position n.
+func cacheOffset(cache []uint32, n int) int {
+	ci := 0
+	for ; n > 0; n-- {
+		ci += 1 + int(cache[ci]>>16)
+	}
+	return ci
+}
+
+// histogram tracks symbol counts and their entropy sum incrementally.
+type histogram struct {
+	cfg  *optConfig
+	f    [numLitLen + numDist]uint32
+	tl   uint32  // literal/length symbols
+	td   uint32  // offset symbols
+	sum  float64 // Σ f·log2 f over all symbols
+	used int
+}
+
+func (h *histogram) add(sym int, d int32) {
+	f := h.f[sym]
+	h.sum -= flog(f)
+	if f == 0 {
+		h.used++
+	}
+	f = uint32(int32(f) + d)
+	if f == 0 {
+		h.used--
+	}
+	h.f[sym] = f
+	h.sum += flog(f)
+	if sym < numLitLen {
+		h.tl = uint32(int32(h.tl) + d)
+	} else {
+		h.td = uint32(int32(h.td) + d)
+	}
+}
+
+func (h *histogram) addToken(t token, d int32) {
+	if t < 256 {
+		h.add(int(t), d)
+		return
+	}
+	h.add(firstLenSym+int(lengthSlot[t>>16]), d)
+	h.add(numLitLen+int(distSlot[t&0xffff]), d)
+}
+
+// bits estimates the size of a block with these statistics.
+func (h *histogram) bits() float64 {
+	return flog(h.tl) + flog(h.td) - h.sum + float64(h.used*h.cfg.symBits+h.cfg.blockBits)
+}
+
+var (
+	flogOnce  sync.Once
+	flogTable []float64
+)
+
+// flog returns f·log2(f), 0 for 0.
+func flog(f uint32) float64 {
+	flogOnce.Do(func() {
+		flogTable = make([]float64, 1<<16)
+		for i := 1; i < len(flogTable); i++ {
+			flogTable[i] = float64(i) * math.Log2(float64(i))
+		}
+	})
+	if int(f) < len(flogTable) {
+		return flogTable[f]
+	}
+	return float64(f) * math.Log2(float64(f))
+}
+
+// splitPoint returns the token index and byte position at which splitting
+// toks, which encode src[start:end], into two blocks saves the most by
+// an entropy estimate, or -1 when no split seems to pay.
+func splitPoint(toks []token, start, end int, cfg *optConfig) (int, int) {
+	left, right := histogram{cfg: cfg}, histogram{cfg: cfg}
+	left.add(endOfBlock, 1)
+	right.add(endOfBlock, 1)
+	for _, t := range toks {
+		right.addToken(t, 1)
+	}
+	best := right.bits()
+	bestK, bestAt := -1, 0
+	pos := start
+	for k, t := range toks {
+		left.addToken(t, 1)
+		right.addToken(t, -1)
+		if t < 256 {
+			pos++
+		} else {
+			pos += int(t >> 16)
+		}
+		if pos-start < cfg.minSplit || end-pos < cfg.minSplit {
+			continue
+		}
+		if e := left.bits() + right.bits(); e < best {
+			best, bestK, bestAt = e, k+1, pos
+		}
+	}
+	return bestK, bestAt
+}
