@@ -2,6 +2,8 @@ package exe
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -113,25 +115,20 @@ func (a *analysis) pclnLayer() []claim {
 
 	// pc-value tables, shared between functions when their content is equal.
 	pctab := t.pctab()
-	tabUsers := map[uint32]*users{}
+	var refs []funcRef
 	for i := range t.funcs {
-		for _, off := range t.funcs[i].tables {
-			if off == 0 {
-				continue
+		fn := &t.funcs[i]
+		for j := range fn.ntables() {
+			if off := t.table(fn, j); off != 0 {
+				refs = append(refs, funcRef{off, int32(i)})
 			}
-			u := tabUsers[off]
-			if u == nil {
-				u = &users{}
-				tabUsers[off] = u
-			}
-			u.add(a.funcPkg[i], a.mods.module(a.funcPkg[i]))
 		}
 	}
-	for off, u := range tabUsers {
+	a.groupRefs(refs, bucketPclnShared, func(off, _ uint32, owner int32) {
 		if n := tableLen(pctab, off); n > 0 {
-			add(t.pctabOff+uint64(off), uint64(n), a.ownerOf(u, bucketPclnShared), ClassPcln)
+			add(t.pctabOff+uint64(off), uint64(n), owner, ClassPcln)
 		}
-	}
+	})
 	cs = append(cs, a.funcdataClaims()...)
 	cs = append(cs, a.findfuncClaims(funcOwner)...)
 	return cs
@@ -152,36 +149,53 @@ func (a *analysis) funcdataClaims() []claim {
 		return nil
 	}
 	limit := uint32(min(end-md.gofunc, 1<<31))
-	fdUsers := map[uint32]*users{}
+	var refs []funcRef
 	for i := range t.funcs {
-		for _, off := range t.funcs[i].funcdata {
-			if off >= limit {
-				continue
+		fn := &t.funcs[i]
+		for j := range int(fn.nfuncdata) {
+			if off := t.funcdata(fn, j); off < limit {
+				refs = append(refs, funcRef{off, int32(i)})
 			}
-			u := fdUsers[off]
-			if u == nil {
-				u = &users{}
-				fdUsers[off] = u
-			}
-			u.add(a.funcPkg[i], a.mods.module(a.funcPkg[i]))
 		}
 	}
-	offs := make([]uint32, 0, len(fdUsers))
-	for o := range fdUsers {
-		offs = append(offs, o)
-	}
-	sort.Slice(offs, func(i, j int) bool { return offs[i] < offs[j] })
 	var cs []claim
-	for i, o := range offs {
-		next := limit
-		if i+1 < len(offs) {
-			next = offs[i+1]
+	a.groupRefs(refs, bucketFuncdata, func(off, next uint32, owner int32) {
+		if next == 0 {
+			next = limit
 		}
-		if c, ok := a.fileClaim(md.gofunc+uint64(o), uint64(next-o), a.ownerOf(fdUsers[o], bucketFuncdata), ClassPcln); ok {
+		if c, ok := a.fileClaim(md.gofunc+uint64(off), uint64(next-off), owner, ClassPcln); ok {
 			cs = append(cs, c)
 		}
-	}
+	})
 	return cs
+}
+
+// funcRef is a reference from function fn to a table at off.
+type funcRef struct {
+	off uint32
+	fn  int32
+}
+
+// groupRefs sorts refs by offset and calls yield once per distinct offset
+// with the next distinct offset (0 for the last) and the owner of the
+// functions referencing it.
+func (a *analysis) groupRefs(refs []funcRef, bucket string, yield func(off, next uint32, owner int32)) {
+	slices.SortFunc(refs, func(x, y funcRef) int { return cmp.Compare(x.off, y.off) })
+	for i := 0; i < len(refs); {
+		var u users
+		j := i
+		for ; j < len(refs) && refs[j].off == refs[i].off; j++ {
+			if pkg := a.funcPkg[refs[j].fn]; u.n == 0 || u.pkg != pkg {
+				u.add(pkg, a.mods.module(pkg))
+			}
+		}
+		var next uint32
+		if j < len(refs) {
+			next = refs[j].off
+		}
+		yield(refs[i].off, next, a.ownerOf(&u, bucket))
+		i = j
+	}
 }
 
 // findfuncClaims attributes runtime.findfunctab: one 20-byte bucket per

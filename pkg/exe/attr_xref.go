@@ -95,14 +95,14 @@ const (
 func (in *inliner) load(fn *fn, pkg string) {
 	in.pkg, in.runs = pkg, in.runs[:0]
 	md := in.a.md
-	if md == nil || len(fn.tables) <= 3+pcdataInlTreeIndex || len(fn.funcdata) <= funcdataInlTree {
+	if md == nil || fn.ntables() <= 3+pcdataInlTreeIndex || fn.nfuncdata <= funcdataInlTree {
 		return
 	}
-	tree := fn.funcdata[funcdataInlTree]
+	tree := in.a.tab.funcdata(fn, funcdataInlTree)
 	if tree == ^uint32(0) {
 		return
 	}
-	in.a.tab.pcValues(fn.tables[3+pcdataInlTreeIndex], fn.entry, func(start, end uint64, val int32) {
+	in.a.tab.pcValues(in.a.tab.table(fn, 3+pcdataInlTreeIndex), fn.entry, func(start, end uint64, val int32) {
 		if val < 0 || val > 1<<20 {
 			return
 		}

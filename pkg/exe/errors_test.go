@@ -110,8 +110,12 @@ func FuzzPclntab(f *testing.F) {
 		ff := &File{arch: arches[62]}
 		if t, err := ff.parsePclntab(0x1000, 0, in); err == nil {
 			for i := range t.funcs {
-				for _, o := range t.funcs[i].tables {
-					tableLen(t.pctab(), o)
+				fn := &t.funcs[i]
+				for j := range fn.ntables() {
+					tableLen(t.pctab(), t.table(fn, j))
+				}
+				for j := range int(fn.nfuncdata) {
+					t.funcdata(fn, j)
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package exe
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -29,7 +30,7 @@ var needRules = []needRule{
 		detail: "os/user looks up users and groups: the image needs /etc/passwd and /etc/group"},
 	{kind: NeedTempDir, files: []string{"/tmp"},
 		any:    []string{"os.TempDir"},
-		detail: "os.TempDir is linked (os.CreateTemp, os.MkdirTemp, multipart forms): the image needs a writable /tmp"},
+		detail: "os.TempDir is used (os.CreateTemp, os.MkdirTemp, multipart forms): the image needs a writable /tmp"},
 }
 
 // dnsFuncs reveal the net package's resolvers.
@@ -40,15 +41,26 @@ var (
 
 // needs lists what the executable needs at run time, with evidence.
 func (a *analysis) needs(r *Report) []Need {
-	have := map[string]bool{}
+	// Functions of the binary, and functions only inlined into others:
+	// the name table holds both.
+	have := map[string]string{}
+	names := a.tab.funcnametab()
+	for off := 0; off < len(names); {
+		n := bytes.IndexByte(names[off:], 0)
+		if n < 0 {
+			break
+		}
+		have[string(names[off:off+n])] = "inlined: "
+		off += n + 1
+	}
 	for i := range a.tab.funcs {
-		have[a.tab.funcs[i].name] = true
+		have[a.tab.funcs[i].name] = "linked: "
 	}
 	found := func(names []string) []string {
 		var ev []string
 		for _, n := range names {
-			if have[n] {
-				ev = append(ev, "linked: "+n)
+			if how, ok := have[n]; ok {
+				ev = append(ev, how+n)
 			}
 		}
 		return ev
@@ -72,7 +84,8 @@ func (a *analysis) needs(r *Report) []Need {
 		out = append(out, Need{Kind: NeedDNS, Files: []string{"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf"}, Evidence: ev,
 			Detail: "the Go DNS resolver reads /etc/resolv.conf, /etc/hosts and /etc/nsswitch.conf when present; without them it asks localhost:53 and skips hosts"})
 	}
-	if ev := found(cgoResolverFuncs); len(ev) > 0 {
+	// Without runtime/cgo the cgo resolver functions are stubs that panic.
+	if ev := found(cgoResolverFuncs); len(ev) > 0 && a.hasPackage("runtime/cgo") {
 		out = append(out, Need{Kind: NeedDNS, Files: []string{"/etc/nsswitch.conf", "/etc/hosts", "libnss_*.so"}, Evidence: ev,
 			Detail: "the cgo DNS resolver calls getaddrinfo: the image needs libc's NSS modules and configuration"})
 	}

@@ -22,6 +22,7 @@ type pclntab struct {
 	off     int64  // file offset of the header
 	data    []byte // from the header to the end of its section or segment
 	ptrSize int
+	order   binary.ByteOrder
 
 	nfunc     int
 	quantum   uint64 // minimum instruction size: pc deltas are multiples of it
@@ -41,8 +42,8 @@ type fn struct {
 	funcLen   uint32 // size of the _func with its pcdata and funcdata arrays
 	cuOffset  uint32
 	nameOff   uint32
-	tables    []uint32 // pcsp, pcfile, pcln, then pcdata offsets into pctab
-	funcdata  []uint32 // offsets from go:func.*, ^0 when absent
+	npcdata   uint32 // pcdata tables after pcsp, pcfile and pcln
+	nfuncdata uint32 // funcdata offsets from go:func.*, ^0 when absent
 	ftabIndex int
 }
 
@@ -87,7 +88,7 @@ func (f *File) parsePclntab(addr uint64, off int64, data []byte) (*pclntab, erro
 		return nil, fmt.Errorf("%w: bad pclntab header at byte %#x", ErrNoPclntab, off)
 	}
 	word := func(i int) uint64 { return f.arch.word(data[8+i*ps:]) }
-	t := &pclntab{addr: addr, off: off, data: data, ptrSize: ps,
+	t := &pclntab{addr: addr, off: off, data: data, ptrSize: ps, order: order,
 		textStart: word(2), funcnameOff: word(3), cuOff: word(4), filetabOff: word(5),
 		pctabOff: word(6), pclnOff: word(7)}
 	nfunc := word(0)
@@ -125,23 +126,29 @@ func (f *File) parsePclntab(addr uint64, off int64, data []byte) (*pclntab, erro
 		fn.nameOff = order.Uint32(fs[4:])
 		fn.cuOffset = order.Uint32(fs[32:])
 		fn.ftabIndex = i
-		fn.tables = make([]uint32, 3+npcdata)
-		fn.tables[0] = order.Uint32(fs[16:])
-		fn.tables[1] = order.Uint32(fs[20:])
-		fn.tables[2] = order.Uint32(fs[24:])
-		for j := uint32(0); j < npcdata; j++ {
-			fn.tables[3+j] = order.Uint32(fs[funcStructSize+4*j:])
-		}
-		if nfuncdata > 0 {
-			fn.funcdata = make([]uint32, nfuncdata)
-			base := funcStructSize + 4*npcdata
-			for j := uint32(0); j < nfuncdata; j++ {
-				fn.funcdata[j] = order.Uint32(fs[base+4*j:])
-			}
-		}
+		fn.npcdata, fn.nfuncdata = npcdata, nfuncdata
 		fn.name = t.funcName(fn.nameOff)
 	}
 	return t, nil
+}
+
+// ntables returns the number of pc-value tables of fn: pcsp, pcfile, pcln
+// and its pcdata tables.
+func (fn *fn) ntables() int { return 3 + int(fn.npcdata) }
+
+// table returns the pctab offset of table j of fn (0 when absent).
+func (t *pclntab) table(fn *fn, j int) uint32 {
+	pcln := t.data[t.pclnOff:]
+	if j < 3 {
+		return t.order.Uint32(pcln[fn.funcOff+16+4*uint32(j):])
+	}
+	return t.order.Uint32(pcln[fn.funcOff+funcStructSize+4*uint32(j-3):])
+}
+
+// funcdata returns funcdata offset j of fn, ^0 when absent.
+func (t *pclntab) funcdata(fn *fn, j int) uint32 {
+	pcln := t.data[t.pclnOff:]
+	return t.order.Uint32(pcln[fn.funcOff+funcStructSize+4*fn.npcdata+4*uint32(j):])
 }
 
 // setText sets the text start address (pcHeader.textStart before Go 1.26,

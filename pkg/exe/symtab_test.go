@@ -154,3 +154,62 @@ func nmPkg(funcPkg map[string]string, name string) (string, bool) {
 	}
 	return "", false
 }
+
+// TestStrippedDataAgreesWithSymtab checks the data attribution of a
+// stripped build (type descriptors and code references, no symbol table)
+// against the symbol table of the unstripped build of the same source:
+// most bytes of named data symbols go to the package the symbol names, or
+// to its module when several of its packages share them.
+func TestStrippedDataAgreesWithSymtab(t *testing.T) {
+	for _, tt := range []struct {
+		prog, goarch string
+		min          float64
+	}{{"hello", "amd64", 0.80}, {"server", "amd64", 0.85}, {"server", "arm64", 0.80}} {
+		t.Run(tt.prog+"-"+tt.goarch, func(t *testing.T) {
+			full := openFixture(t, fixture{tt.prog, tt.goarch, false})
+			stripped := openFixture(t, fixture{tt.prog, tt.goarch, true})
+			if _, err := full.Report(); err != nil {
+				t.Fatalf("Report() = %v", err)
+			}
+			rs, err := stripped.Ranges()
+			if err != nil {
+				t.Fatalf("Ranges() = %v", err)
+			}
+			syms, err := full.elf.Symbols()
+			if err != nil {
+				t.Fatalf("Symbols() = %v", err)
+			}
+			var total, agree int64
+			for _, s := range syms {
+				if s.Size == 0 || elf.ST_TYPE(s.Info) == elf.STT_FUNC || s.Section == 0 || int(s.Section) >= len(full.elf.Sections) {
+					continue
+				}
+				sec := full.elf.Sections[s.Section]
+				if sec.Type == elf.SHT_NOBITS || sec.Flags&elf.SHF_EXECINSTR != 0 || sec.Name == ".gopclntab" {
+					continue
+				}
+				pkg := pkgOfSymbol(s.Name, full.an.mods)
+				off, ok := stripped.offset(s.Value, s.Size)
+				if pkg == "" || !ok {
+					continue
+				}
+				for _, r := range rangesIn(rs, off, off+int64(s.Size)) {
+					n := min(r.Off+r.Size, off+int64(s.Size)) - max(r.Off, off)
+					total += n
+					if (r.Owner.Kind == OwnerPackage && r.Owner.Name == pkg) ||
+						(r.Owner.Kind == OwnerModule && r.Owner.Name == full.an.mods.module(pkg)) {
+						agree += n
+					}
+				}
+			}
+			if total == 0 {
+				t.Fatal("no named data symbols")
+			}
+			if got := float64(agree) / float64(total); got < tt.min {
+				t.Errorf("stripped attribution agrees with the symbol table for %.1f%% of %d data bytes, want >= %.0f%%", 100*got, total, 100*tt.min)
+			} else {
+				t.Logf("agreement %.1f%% of %d data bytes", 100*got, total)
+			}
+		})
+	}
+}
