@@ -134,7 +134,7 @@ func TestImage(t *testing.T) {
 	cfg := Config{OS: "linux", Architecture: "arm64", Entrypoint: []string{"/app/hello"}, WorkingDir: "/app",
 		User: "65532:65532", Env: []string{DefaultPath}, ExposedPorts: []string{"8080/tcp"},
 		Created: time.Unix(1700000000, 0), Annotations: map[string]string{"org.opencontainers.image.title": "hello"}}
-	img, err := Image([]*Layer{sys, app}, cfg)
+	img, err := Image(nil, []*Layer{sys, app}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestImage(t *testing.T) {
 	if m.MediaType != "application/vnd.oci.image.manifest.v1+json" || m.Annotations["org.opencontainers.image.title"] != "hello" {
 		t.Errorf("manifest = %+v", m)
 	}
-	img2, _ := Image([]*Layer{sys, app}, cfg)
+	img2, _ := Image(nil, []*Layer{sys, app}, cfg)
 	d1, _ := img.Digest()
 	d2, _ := img2.Digest()
 	if d1 != d2 {

@@ -1,6 +1,12 @@
 package assemble
 
-import "io/fs"
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
 
 // Nonroot is the user and group id leve images run as by default, the
 // same as distroless' "nonroot".
@@ -25,4 +31,70 @@ func SystemFiles() []Entry {
 		{Path: "/home/nonroot", Mode: fs.ModeDir | 0o700, UID: Nonroot, GID: Nonroot},
 		{Path: "/tmp", Mode: fs.ModeDir | fs.ModeSticky | 0o777},
 	}
+}
+
+// BaseConfig is what a base image's config says that leve extends.
+type BaseConfig struct {
+	Env        []string
+	User       string
+	WorkingDir string
+}
+
+// ReadBaseConfig returns the env, user and working directory of base.
+func ReadBaseConfig(base v1.Image) (BaseConfig, error) {
+	cf, err := base.ConfigFile()
+	if err != nil {
+		return BaseConfig{}, fmt.Errorf("reading base config: %w", err)
+	}
+	return BaseConfig{Env: cf.Config.Env, User: cf.Config.User, WorkingDir: cf.Config.WorkingDir}, nil
+}
+
+// SystemFilesOn returns SystemFiles for an image on base: the base's
+// /etc/passwd and /etc/group with leve's nonroot user and group appended
+// when they lack them, so the base's accounts stay visible. A nil base
+// gives SystemFiles().
+func SystemFilesOn(base v1.Image) ([]Entry, error) {
+	entries := SystemFiles()
+	if base == nil {
+		return entries, nil
+	}
+	files, err := readFiles(base, "etc/passwd", "etc/group")
+	if err != nil {
+		return nil, fmt.Errorf("reading the base's /etc/passwd and /etc/group: %w", err)
+	}
+	for i, e := range entries {
+		switch e.Path {
+		case "/etc/passwd":
+			entries[i].Data = mergeAccounts(files["etc/passwd"], Passwd)
+		case "/etc/group":
+			entries[i].Data = mergeAccounts(files["etc/group"], Group)
+		}
+	}
+	return entries, nil
+}
+
+// mergeAccounts appends to base the lines of ours whose name or id base
+// does not have yet. A nil base gives ours.
+func mergeAccounts(base []byte, ours string) []byte {
+	if base == nil {
+		return []byte(ours)
+	}
+	names, ids := map[string]bool{}, map[string]bool{}
+	for _, line := range strings.Split(string(base), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) >= 3 {
+			names[f[0]], ids[f[2]] = true, true
+		}
+	}
+	out := string(base)
+	if out != "" && !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
+	for _, line := range strings.Split(strings.TrimSpace(ours), "\n") {
+		f := strings.Split(line, ":")
+		if !names[f[0]] && !ids[f[2]] {
+			out += line + "\n"
+		}
+	}
+	return []byte(out)
 }

@@ -30,28 +30,37 @@ type Config struct {
 	Annotations map[string]string
 }
 
-// Image returns an OCI image made of layers on scratch, with cfg as its
-// config: one history entry per layer, OCI media types, and nothing that
-// depends on the time or place of the build.
-func Image(layers []*Layer, cfg Config) (v1.Image, error) {
+// Image returns an OCI image made of layers on base (nil for scratch),
+// with cfg as its config: the base's layers are reused by digest, its
+// history kept, and one history entry added per layer. Nothing depends on
+// the time or place of the build. On a Docker-format base the image stays
+// in Docker format, its new layers with Docker media types.
+func Image(base v1.Image, layers []*Layer, cfg Config) (v1.Image, error) {
 	img := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
 	img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
-	created := v1.Time{Time: cfg.Created.UTC()}
-	cf := &v1.ConfigFile{
-		Architecture: cfg.Architecture,
-		OS:           cfg.OS,
-		Variant:      cfg.Variant,
-		Created:      created,
-		RootFS:       v1.RootFS{Type: "layers"},
-		Config: v1.Config{
-			Entrypoint: cfg.Entrypoint,
-			Cmd:        cfg.Cmd,
-			WorkingDir: cfg.WorkingDir,
-			User:       cfg.User,
-			Env:        cfg.Env,
-			Labels:     cfg.Labels,
-		},
+	cf := &v1.ConfigFile{RootFS: v1.RootFS{Type: "layers"}}
+	layerType := types.MediaType("")
+	if base != nil {
+		img = base
+		bcf, err := base.ConfigFile()
+		if err != nil {
+			return nil, fmt.Errorf("reading base config: %w", err)
+		}
+		cf = bcf.DeepCopy()
+		if mt, err := base.MediaType(); err == nil && mt == types.DockerManifestSchema2 {
+			layerType = types.DockerLayer
+		}
 	}
+	created := v1.Time{Time: cfg.Created.UTC()}
+	cf.Architecture, cf.OS, cf.Variant = cfg.Architecture, cfg.OS, cfg.Variant
+	cf.Created = created
+	cf.Config.Entrypoint = cfg.Entrypoint
+	cf.Config.Cmd = cfg.Cmd
+	cf.Config.WorkingDir = cfg.WorkingDir
+	cf.Config.User = cfg.User
+	cf.Config.Env = cfg.Env
+	cf.Config.Labels = cfg.Labels
+	cf.Config.ExposedPorts = nil
 	if len(cfg.ExposedPorts) > 0 {
 		cf.Config.ExposedPorts = map[string]struct{}{}
 		for _, p := range cfg.ExposedPorts {
@@ -60,9 +69,13 @@ func Image(layers []*Layer, cfg Config) (v1.Image, error) {
 	}
 	adds := make([]mutate.Addendum, 0, len(layers))
 	for _, l := range layers {
+		mt := l.mediaType
+		if layerType != "" && mt == types.OCILayer {
+			mt = layerType
+		}
 		cf.RootFS.DiffIDs = append(cf.RootFS.DiffIDs, l.diffID)
 		cf.History = append(cf.History, v1.History{Created: created, CreatedBy: l.CreatedBy, Comment: "leve"})
-		adds = append(adds, mutate.Addendum{Layer: l, MediaType: l.mediaType})
+		adds = append(adds, mutate.Addendum{Layer: l, MediaType: mt})
 	}
 	img, err := mutate.Append(img, adds...)
 	if err != nil {

@@ -21,6 +21,7 @@ type Options struct {
 	Tags     []string // build tags
 	Gcflags  []string // -gcflags
 	Strip    bool     // pass -s -w to the linker
+	Cgo      bool     // build with CGO_ENABLED=1 (the default is 0: a static binary)
 	Stderr   io.Writer
 }
 
@@ -33,7 +34,7 @@ type Binary struct {
 	Duration time.Duration // how long go build took
 }
 
-// Build compiles pkg with CGO_ENABLED=0 and -trimpath into a file under
+// Build compiles pkg with -trimpath (and CGO_ENABLED=0 unless o.Cgo) into a file under
 // outDir. The output path depends only on the package and options, so a
 // warm rebuild lets go build see an up-to-date binary and skip the link.
 func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, error) {
@@ -46,7 +47,11 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 	args = append(args, pkg.Args...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = pkg.Dir
-	cmd.Env = append(os.Environ(), append(o.Platform.Env(), "CGO_ENABLED=0")...)
+	cgo := "CGO_ENABLED=0"
+	if o.Cgo {
+		cgo = "CGO_ENABLED=1"
+	}
+	cmd.Env = append(os.Environ(), append(o.Platform.Env(), cgo)...)
 	var diag bytes.Buffer
 	cmd.Stdout = io.Discard
 	cmd.Stderr = &diag
@@ -90,7 +95,7 @@ func (o Options) flags() []string {
 // key names the output directory of one package, platform and flag set.
 func (o Options) key(pkg Package) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%q", pkg.Dir, pkg.ImportPath, strings.Join(pkg.Args, "\x00"), o.Platform, o.flags())
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%q\x00%t", pkg.Dir, pkg.ImportPath, strings.Join(pkg.Args, "\x00"), o.Platform, o.flags(), o.Cgo)
 	return hex.EncodeToString(h.Sum(nil))[:20]
 }
 

@@ -89,7 +89,7 @@ func TestResolve(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Chdir(tc.dir)
-			got, err := Resolve(context.Background(), tc.target, DefaultPlatform, nil)
+			got, err := Resolve(context.Background(), tc.target, Query{Platform: DefaultPlatform})
 			if tc.wantErr != nil {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("Resolve(%q) error = %v, want %v", tc.target, err, tc.wantErr)
@@ -117,7 +117,7 @@ func TestBuild(t *testing.T) {
 	})
 	t.Chdir(mod)
 	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", DefaultPlatform, nil)
+	pkg, err := Resolve(ctx, ".", Query{Platform: DefaultPlatform})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("rebuild = %q, %v, want the same path %q", again.Path, err, bin.Path)
 	}
 
-	bad, err := Resolve(ctx, "./bad", DefaultPlatform, nil)
+	bad, err := Resolve(ctx, "./bad", Query{Platform: DefaultPlatform})
 	if err != nil {
 		t.Fatal(err)
 	}

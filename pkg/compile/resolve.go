@@ -37,10 +37,21 @@ type Package struct {
 	Module string
 }
 
+// Query says for what a target is resolved.
+type Query struct {
+	Platform Platform
+	Tags     []string
+	// Cgo allows packages that use cgo; without it they are refused with
+	// ErrCgo, since a static scratch image cannot run them.
+	Cgo bool
+}
+
 // Resolve finds what target names: a package directory or import path in a
 // module, a lone .go file, or a directory of .go files with no go.mod. It
-// checks that the target is one main package that builds without cgo.
-func Resolve(ctx context.Context, target string, p Platform, tags []string) (Package, error) {
+// checks that the target is one main package that builds (without cgo,
+// unless q.Cgo).
+func Resolve(ctx context.Context, target string, q Query) (Package, error) {
+	p, tags := q.Platform, q.Tags
 	if target == "" {
 		target = "."
 	}
@@ -50,16 +61,16 @@ func Resolve(ctx context.Context, target string, p Platform, tags []string) (Pac
 	fi, err := os.Stat(target)
 	switch {
 	case err == nil && !fi.IsDir():
-		return resolveFile(target)
+		return resolveFile(target, q.Cgo)
 	case err == nil:
 		abs, err := filepath.Abs(target)
 		if err != nil {
 			return Package{}, fmt.Errorf("resolving %q: %w", target, err)
 		}
 		if findModuleRoot(abs) == "" {
-			return resolveLoneDir(target, abs, p, tags)
+			return resolveLoneDir(target, abs, p, tags, q.Cgo)
 		}
-		return resolveInModule(ctx, target, abs, abs, p, tags)
+		return resolveInModule(ctx, target, abs, abs, p, tags, q.Cgo)
 	case errors.Is(err, fs.ErrNotExist) && looksLikePath(target):
 		return Package{}, fmt.Errorf("resolving %q: %w: no such file or directory; give a package directory, an import path or a .go file", target, ErrNotFound)
 	case errors.Is(err, fs.ErrNotExist):
@@ -67,7 +78,7 @@ func Resolve(ctx context.Context, target string, p Platform, tags []string) (Pac
 		if err != nil {
 			return Package{}, fmt.Errorf("resolving %q: %w", target, err)
 		}
-		return resolveInModule(ctx, target, wd, target, p, tags)
+		return resolveInModule(ctx, target, wd, target, p, tags, q.Cgo)
 	default:
 		return Package{}, fmt.Errorf("resolving %q: %w", target, err)
 	}
@@ -93,7 +104,7 @@ func findModuleRoot(dir string) string {
 }
 
 // resolveFile handles a single .go file, the seed's "app.go" case.
-func resolveFile(target string) (Package, error) {
+func resolveFile(target string, cgo bool) (Package, error) {
 	if !strings.HasSuffix(target, ".go") {
 		return Package{}, fmt.Errorf("resolving %q: %w: a file target must be a .go source file (to analyze or pack a binary, use leve analyze or leve pack)", target, ErrNotFound)
 	}
@@ -120,7 +131,7 @@ func resolveFile(target string) (Package, error) {
 	if name != "main" {
 		return Package{}, notMain(target, name)
 	}
-	if info != nil && slices.Contains(info.CgoFiles, file) {
+	if info != nil && slices.Contains(info.CgoFiles, file) && !cgo {
 		return Package{}, cgoErr(target)
 	}
 	return pkg, nil
@@ -129,7 +140,7 @@ func resolveFile(target string) (Package, error) {
 // resolveLoneDir handles a directory of .go files outside any module. Its
 // files are filtered by build constraints for the platform and passed to go
 // build by name, so the build does not depend on GOPATH or the directory.
-func resolveLoneDir(target, abs string, p Platform, tags []string) (Package, error) {
+func resolveLoneDir(target, abs string, p Platform, tags []string, cgo bool) (Package, error) {
 	ctxt := build.Default
 	ctxt.GOOS, ctxt.GOARCH, ctxt.BuildTags = p.OS, p.Arch, tags
 	ctxt.CgoEnabled = true
@@ -142,10 +153,10 @@ func resolveLoneDir(target, abs string, p Platform, tags []string) (Package, err
 		return Package{}, fmt.Errorf("resolving %q: %w", target, err)
 	case info.Name != "main":
 		return Package{}, notMain(target, info.Name)
-	case len(info.CgoFiles) > 0:
+	case len(info.CgoFiles) > 0 && !cgo:
 		return Package{}, cgoErr(target)
 	}
-	return Package{Name: filepath.Base(abs), Dir: abs, ImportPath: "command-line-arguments", Args: info.GoFiles}, nil
+	return Package{Name: filepath.Base(abs), Dir: abs, ImportPath: "command-line-arguments", Args: append(info.GoFiles, info.CgoFiles...)}, nil
 }
 
 // listed is the part of "go list -json" that Resolve reads.
@@ -159,7 +170,7 @@ type listed struct {
 }
 
 // resolveInModule asks go list about a directory or import path.
-func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, tags []string) (Package, error) {
+func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, tags []string, cgo bool) (Package, error) {
 	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
 		arg = "."
 	}
@@ -204,7 +215,7 @@ func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, t
 	if l.Name != "main" {
 		return Package{}, notMain(target, l.Name)
 	}
-	if len(l.CgoFiles) > 0 {
+	if len(l.CgoFiles) > 0 && !cgo {
 		return Package{}, cgoErr(target)
 	}
 	pkg := Package{Name: commandName(l.ImportPath), Dir: dir, ImportPath: l.ImportPath, Args: []string{l.ImportPath}}
@@ -219,7 +230,7 @@ func notMain(target, name string) error {
 }
 
 func cgoErr(target string) error {
-	return fmt.Errorf("resolving %q: %w (import \"C\"), so its binary needs a C library that a scratch image lacks; remove the cgo code or build it with a libc base", target, ErrCgo)
+	return fmt.Errorf("resolving %q: %w (import \"C\"), so its binary needs a C library that a scratch image lacks; remove the cgo code, or build with --cgo on a base that has its C libraries", target, ErrCgo)
 }
 
 func firstLine(s string) string {

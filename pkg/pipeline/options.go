@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/publish"
 )
@@ -22,6 +23,17 @@ type Options struct {
 	Gcflags   []string
 	// NoStrip keeps the symbol table and DWARF in the shipped binary.
 	NoStrip bool
+	// Cgo builds with CGO_ENABLED=1; the binary then needs a base with its
+	// C libraries.
+	Cgo bool
+
+	// Base is the base image: "scratch" (the default), "oci:DIR[:TAG]",
+	// "docker-archive:FILE" or a registry reference.
+	Base        string
+	BaseOptions assemble.BaseOptions
+	// PlatformsFromBase builds for every Linux platform the base offers
+	// (--platform all); on scratch it builds Platforms.
+	PlatformsFromBase bool
 
 	// Name and Tag name the image; Name defaults to the binary's name and
 	// Tag to "latest".

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,7 +27,11 @@ func (b *builder) pack(context.Context) (string, error) {
 		cache = assemble.NewCache(b.o.CacheDir)
 	}
 	bin := &b.rep.Binary
-	sys, err := assemble.NewLayer(assemble.SystemFiles(), gzipBest, cache, "leve: /etc/passwd, /etc/group (root, nonroot 65532), /home/nonroot, /tmp")
+	sysFiles, err := assemble.SystemFilesOn(b.base)
+	if err != nil {
+		return "", fmt.Errorf("packaging: %w", err)
+	}
+	sys, err := assemble.NewLayer(sysFiles, gzipBest, cache, "leve: /etc/passwd, /etc/group (root, nonroot 65532), /home/nonroot, /tmp")
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
@@ -50,7 +55,11 @@ func (b *builder) pack(context.Context) (string, error) {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
 	b.layers = append(b.layers, app)
-	if b.img, err = assemble.Image(b.layers, b.config()); err != nil {
+	cfg, err := b.config()
+	if err != nil {
+		return "", err
+	}
+	if b.img, err = assemble.Image(b.base, b.layers, cfg); err != nil {
 		return "", err
 	}
 	if err := b.describe(); err != nil {
@@ -60,11 +69,17 @@ func (b *builder) pack(context.Context) (string, error) {
 	for _, l := range b.rep.Layers {
 		parts = append(parts, fmt.Sprintf("%s (%s tar)", humanize.Bytes(l.Size), humanize.Bytes(l.UncompressedSize)))
 	}
-	return fmt.Sprintf("%d layers on scratch, gzip -9: %s", len(b.layers), strings.Join(parts, " + ")), nil
+	on := "scratch"
+	if b.base != nil {
+		on = b.o.Base
+	}
+	return fmt.Sprintf("%d layers on %s, gzip -9: %s", len(b.layers), on, strings.Join(parts, " + ")), nil
 }
 
-// config returns the image config: leve's defaults, then the user's.
-func (b *builder) config() assemble.Config {
+// config returns the image config: the base's (env, user, working
+// directory), then leve's defaults where the base sets nothing, then the
+// user's flags.
+func (b *builder) config() (assemble.Config, error) {
 	bin := b.rep.Binary
 	c := assemble.Config{
 		OS: b.platform.OS, Architecture: b.platform.Arch, Variant: b.platform.Variant,
@@ -74,6 +89,19 @@ func (b *builder) config() assemble.Config {
 		Env:        []string{assemble.DefaultPath},
 		Labels:     maps.Clone(b.o.Labels),
 		Created:    b.created(),
+	}
+	if b.base != nil {
+		bc, err := assemble.ReadBaseConfig(b.base)
+		if err != nil {
+			return c, err
+		}
+		c.Env = withAppPath(bc.Env)
+		if bc.User != "" {
+			c.User = bc.User
+		}
+		if bc.WorkingDir != "" {
+			c.WorkingDir = bc.WorkingDir
+		}
 	}
 	if len(b.o.Entrypoint) > 0 {
 		c.Entrypoint = b.o.Entrypoint
@@ -85,11 +113,7 @@ func (b *builder) config() assemble.Config {
 		c.User = b.o.User
 	}
 	for _, kv := range b.o.Env {
-		if strings.HasPrefix(kv, "PATH=") {
-			c.Env[0] = kv
-			continue
-		}
-		c.Env = append(c.Env, kv)
+		c.Env = setEnv(c.Env, kv)
 	}
 	for _, p := range b.o.Ports {
 		if !strings.Contains(p, "/") {
@@ -98,7 +122,34 @@ func (b *builder) config() assemble.Config {
 		c.ExposedPorts = append(c.ExposedPorts, p)
 	}
 	c.Annotations = b.annotations(c.Created)
-	return c
+	return c, nil
+}
+
+// withAppPath returns a base's environment with /app at the end of its
+// PATH, or leve's PATH when the base has none.
+func withAppPath(env []string) []string {
+	out := slices.Clone(env)
+	for i, kv := range out {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			if !slices.Contains(strings.Split(v, ":"), AppDir) {
+				out[i] = kv + ":" + AppDir
+			}
+			return out
+		}
+	}
+	return append(out, assemble.DefaultPath)
+}
+
+// setEnv sets KEY=VALUE in env, replacing an existing KEY.
+func setEnv(env []string, kv string) []string {
+	key, _, _ := strings.Cut(kv, "=")
+	for i, old := range env {
+		if k, _, _ := strings.Cut(old, "="); k == key {
+			env[i] = kv
+			return env
+		}
+	}
+	return append(env, kv)
 }
 
 // created is SOURCE_DATE_EPOCH, else the VCS commit time, else the epoch.
@@ -126,6 +177,12 @@ func (b *builder) annotations(created time.Time) map[string]string {
 	}
 	if r := b.facts.setting["vcs.revision"]; r != "" {
 		a["org.opencontainers.image.revision"] = r
+	}
+	if b.base != nil {
+		a["org.opencontainers.image.base.name"] = b.o.Base
+		if d, err := b.base.Digest(); err == nil {
+			a["org.opencontainers.image.base.digest"] = d.String()
+		}
 	}
 	if first, _, _ := strings.Cut(mod.Path, "/"); strings.Contains(first, ".") && !strings.HasSuffix(first, ".local") && first != "example.com" {
 		a["org.opencontainers.image.source"] = "https://" + mod.Path

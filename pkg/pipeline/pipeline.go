@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,15 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if len(o.Platforms) == 0 {
 		o.Platforms = []compile.Platform{compile.DefaultPlatform}
 	}
+	base, err := assemble.OpenBase(ctx, o.Base, o.BaseOptions)
+	if err != nil {
+		return &Report{SchemaVersion: SchemaVersion}, nil, err
+	}
+	if base != nil && o.PlatformsFromBase {
+		if o.Platforms, err = basePlatforms(base); err != nil {
+			return &Report{SchemaVersion: SchemaVersion}, nil, err
+		}
+	}
 	rep := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: make([]ImageReport, len(o.Platforms))}
 	images := make([]v1.Image, len(o.Platforms))
 	tmp, err := os.MkdirTemp("", "leve-build-")
@@ -39,6 +49,11 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 		g.Go(func() error {
 			b := &builder{o: o, platform: p, rep: &rep.Images[i], tmp: filepath.Join(tmp, fmt.Sprint(i))}
 			var err error
+			if base != nil {
+				if b.base, err = base.Image(p.OS, p.Arch, p.Variant); err != nil {
+					return err
+				}
+			}
 			images[i], err = b.run(gctx)
 			if err != nil && len(o.Platforms) > 1 {
 				err = fmt.Errorf("%s: %w", p, err)
@@ -95,6 +110,7 @@ type builder struct {
 	platform compile.Platform
 	rep      *ImageReport
 	tmp      string
+	base     v1.Image // nil for scratch
 	bin      compile.Binary
 	data     []byte
 	facts    *facts
@@ -126,7 +142,7 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 }
 
 func (b *builder) compile(ctx context.Context) (string, error) {
-	pkg, err := compile.Resolve(ctx, b.o.Target, b.platform, b.o.Tags)
+	pkg, err := compile.Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Tags: b.o.Tags, Cgo: b.o.Cgo})
 	if err != nil {
 		return "", err
 	}
@@ -135,13 +151,13 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 		dir = filepath.Join(b.o.CacheDir, "bin")
 	}
 	b.bin, err = compile.Build(ctx, pkg, dir, compile.Options{
-		Platform: b.platform, Ldflags: b.o.Ldflags, Tags: b.o.Tags, Gcflags: b.o.Gcflags, Stderr: b.o.Stderr,
+		Platform: b.platform, Ldflags: b.o.Ldflags, Tags: b.o.Tags, Gcflags: b.o.Gcflags, Cgo: b.o.Cgo, Stderr: b.o.Stderr,
 	})
 	if err != nil {
 		return "", err
 	}
 	b.rep.Binary = BinaryReport{Name: pkg.Name, Path: AppDir + "/" + pkg.Name, Package: pkg.ImportPath, Module: pkg.Module, SizeBefore: b.bin.Size}
-	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=0, -trimpath)", pkg.ImportPath, pkg.Name, b.platform), nil
+	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=%d, -trimpath)", pkg.ImportPath, pkg.Name, b.platform, btoi(b.o.Cgo)), nil
 }
 
 func (b *builder) read(context.Context) (string, error) {
@@ -156,10 +172,14 @@ func (b *builder) read(context.Context) (string, error) {
 	bin.GoVersion = b.facts.info.GoVersion
 	bin.Static = b.facts.static
 	bin.Needs = []Need{}
-	if !b.facts.static {
-		return "", fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build it with CGO_ENABLED=0", bin.Name, b.facts.interp, strings.Join(b.facts.needed, ", "))
+	if !b.facts.static && b.base == nil {
+		return "", fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build without --cgo (CGO_ENABLED=0) or choose a --base that has those libraries", bin.Name, b.facts.interp, strings.Join(b.facts.needed, ", "))
 	}
-	return fmt.Sprintf("%s, static, module %s", bin.GoVersion, orNone(b.facts.info.Main.Path)), nil
+	linking := "static"
+	if !b.facts.static {
+		linking = "dynamic (" + strings.Join(b.facts.needed, ", ") + ")"
+	}
+	return fmt.Sprintf("%s, %s, module %s", bin.GoVersion, linking, orNone(b.facts.info.Main.Path)), nil
 }
 
 func (b *builder) optimize(context.Context) (string, error) {
@@ -175,6 +195,40 @@ func (b *builder) optimize(context.Context) (string, error) {
 	b.data = out
 	bin.SizeAfter, bin.Stripped = res.After, true
 	return fmt.Sprintf("strip %s → %s (-%s, %d sections)", humanize.Bytes(res.Before), humanize.Bytes(res.After), humanize.Bytes(res.Before-res.After), len(res.Removed)), nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// basePlatforms converts the base's Linux platforms to build targets,
+// skipping those Go cannot build for.
+func basePlatforms(base *assemble.Base) ([]compile.Platform, error) {
+	ps, err := base.Platforms()
+	if err != nil {
+		return nil, err
+	}
+	var out []compile.Platform
+	for _, p := range ps {
+		if cp, err := compile.ParsePlatform(platformString(p)); err == nil && !slices.Contains(out, cp) {
+			out = append(out, cp)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("base %q offers no Linux platform leve can build for", base.Ref)
+	}
+	return out, nil
+}
+
+func platformString(p v1.Platform) string {
+	s := p.OS + "/" + p.Architecture
+	if p.Variant != "" {
+		s += "/" + p.Variant
+	}
+	return s
 }
 
 func orNone(s string) string {

@@ -1,18 +1,23 @@
 package pipeline
 
 import (
+	"archive/tar"
 	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 	"github.com/leve-build/leve/internal/testutil"
+	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/publish"
 )
 
 func TestBuildReproducible(t *testing.T) {
@@ -118,5 +123,85 @@ func TestBuildPlatforms(t *testing.T) {
 	}
 	if d, _ := idx.Digest(); rep.Digest != d.String() || rep.MediaType != string(im.MediaType) {
 		t.Errorf("report digest %s (%s), want the index's %s", rep.Digest, rep.MediaType, d)
+	}
+}
+
+// writeBase writes an OCI layout holding a base image with an
+// /etc/passwd of its own, a user and an environment, and returns its
+// "oci:DIR:TAG" reference and the image.
+func writeBase(t *testing.T) (string, v1.Image) {
+	t.Helper()
+	passwd := []byte("root:x:0:0:root:/root:/bin/sh\nwww:x:33:33:www:/var/www:/bin/false\n")
+	layer, err := assemble.NewLayer([]assemble.Entry{
+		{Path: "/etc/passwd", Mode: 0o644, Data: passwd},
+		{Path: "/etc/group", Mode: 0o644, Data: []byte("root:x:0:\nwww:x:33:\n")},
+		{Path: "/bin/tool", Mode: 0o755, Data: []byte("#!/bin/sh\n")},
+	}, assemble.Gzip{Level: 1}, nil, "base files")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := assemble.Image(nil, []*assemble.Layer{layer}, assemble.Config{OS: "linux", Architecture: "amd64",
+		User: "www", WorkingDir: "/var/www", Env: []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "base")
+	if _, err := (publish.Layout{Dir: dir}).Publish(context.Background(), img, publish.Ref{Name: "base", Tag: "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	return "oci:" + dir + ":v1", img
+}
+
+func TestBuildOnBase(t *testing.T) {
+	ref, base := writeBase(t)
+	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
+	rep, art, err := Build(context.Background(), Options{Target: dir, Base: ref, Env: []string{"MODE=prod"}, Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := art.(v1.Image)
+	if err := validate.Image(img); err != nil {
+		t.Fatal(err)
+	}
+	baseLayers, _ := base.Layers()
+	layers, _ := img.Layers()
+	bd, _ := baseLayers[0].Digest()
+	if d, _ := layers[0].Digest(); d != bd || len(layers) != 3 {
+		t.Fatalf("image layers start with %s (of %d), want the base's %s", d, len(layers), bd)
+	}
+	cf, _ := img.ConfigFile()
+	c := cf.Config
+	wantEnv := []string{"PATH=/usr/bin:/bin:/app", "LANG=C.UTF-8", "MODE=prod"}
+	if c.User != "www" || c.WorkingDir != "/var/www" || strings.Join(c.Env, " ") != strings.Join(wantEnv, " ") {
+		t.Errorf("config user %q workdir %q env %q; want the base's, extended", c.User, c.WorkingDir, c.Env)
+	}
+	if len(cf.History) != 3 || len(cf.RootFS.DiffIDs) != 3 {
+		t.Errorf("history %d, diff ids %d, want 3 each", len(cf.History), len(cf.RootFS.DiffIDs))
+	}
+	fs := mutate.Extract(img)
+	defer fs.Close()
+	tr := tar.NewReader(fs)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		if h.Name == "etc/passwd" {
+			b, _ := io.ReadAll(tr)
+			if !strings.Contains(string(b), "www:x:33") || !strings.Contains(string(b), "nonroot:x:65532") {
+				t.Errorf("/etc/passwd = %q, want the base's accounts and nonroot", b)
+			}
+		}
+	}
+	m, _ := img.Manifest()
+	if m.Annotations["org.opencontainers.image.base.name"] != ref || m.Annotations["org.opencontainers.image.base.digest"] == "" {
+		t.Errorf("annotations = %v", m.Annotations)
+	}
+	if !strings.Contains(rep.Images[0].Stages[3].Summary, "on "+ref) {
+		t.Errorf("package summary = %q", rep.Images[0].Stages[3].Summary)
+	}
+
+	if _, _, err := Build(context.Background(), Options{Target: dir, Base: ref, Platforms: []compile.Platform{{OS: "linux", Arch: "arm64"}}, Stderr: io.Discard}); err == nil || !strings.Contains(err.Error(), "not linux/arm64") {
+		t.Errorf("arm64 build on an amd64 base: %v", err)
 	}
 }

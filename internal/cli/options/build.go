@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/publish"
@@ -37,6 +38,8 @@ type Build struct {
 	Push       []string
 	Insecure   bool
 	Docker     bool
+	Base       string
+	Cgo        bool
 }
 
 // AddFlags binds the flags to fs.
@@ -60,13 +63,16 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&b.Push, "push", nil, "push to a registry, REGISTRY/REPO[:TAG] (repeatable; credentials from docker login and credential helpers)")
 	fs.BoolVar(&b.Insecure, "insecure", false, "allow plain HTTP for --push (registries on loopback)")
 	fs.BoolVar(&b.Docker, "docker", false, "load the image into the Docker engine on DOCKER_HOST")
+	fs.StringVar(&b.Base, "base", "scratch", "base image: scratch, a registry reference (alpine:3.24), oci:DIR[:TAG] or docker-archive:FILE")
+	fs.BoolVar(&b.Cgo, "cgo", false, "build with CGO_ENABLED=1, for programs that need C (needs a --base with their libraries)")
 }
 
 // Validate checks the flags and returns the pipeline options they give.
 // target is the build target argument.
 func (b *Build) Validate(target string) (pipeline.Options, error) {
 	o := pipeline.Options{Target: target, Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, NoStrip: b.NoStrip,
-		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir}
+		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir, Cgo: b.Cgo,
+		Base: b.Base, BaseOptions: assemble.BaseOptions{Insecure: b.Insecure}, PlatformsFromBase: b.Platform == "all"}
 	var err error
 	if o.Platforms, err = compile.ParsePlatforms(b.Platform); err != nil {
 		return o, fmt.Errorf("--platform: %w", err)
