@@ -2,6 +2,7 @@ package exe
 
 import (
 	"debug/elf"
+	"fmt"
 	"runtime/debug"
 	"sort"
 )
@@ -179,27 +180,20 @@ func (a *analysis) elfLayer() []claim {
 // gapLayer names the bytes nothing else claimed: the section they fall in
 // (unattributed) or alignment padding between sections.
 func (a *analysis) gapLayer() []claim {
-	var secs []*elf.Section
-	for _, s := range a.f.elf.Sections {
-		if s.Type != elf.SHT_NOBITS && s.FileSize > 0 {
-			secs = append(secs, s)
-		}
-	}
-	sort.Slice(secs, func(i, j int) bool { return secs[i].Offset < secs[j].Offset })
+	regs := a.regions()
 	var cs []claim
 	for _, g := range a.rm.gaps() {
 		pos := g[0]
-		for _, s := range secs {
-			so, se := int64(s.Offset), int64(s.Offset+s.FileSize)
-			if se <= pos || so >= g[1] {
+		for _, r := range regs {
+			if r.end <= pos || r.off >= g[1] {
 				continue
 			}
-			if so > pos {
-				cs = append(cs, claim{pos, so, a.meta(metaPadding), ClassOther})
-				pos = so
+			if r.off > pos {
+				cs = append(cs, claim{pos, r.off, a.meta(metaPadding), ClassOther})
+				pos = r.off
 			}
-			end := min(se, g[1])
-			cs = append(cs, claim{pos, end, a.owner(Owner{Kind: OwnerUnattributed, Name: s.Name}), sectionClass(s)})
+			end := min(r.end, g[1])
+			cs = append(cs, claim{pos, end, a.owner(Owner{Kind: OwnerUnattributed, Name: r.name}), r.class})
 			pos = end
 		}
 		if pos < g[1] {
@@ -207,6 +201,38 @@ func (a *analysis) gapLayer() []claim {
 		}
 	}
 	return cs
+}
+
+// region is a named part of the file: a section, or a loadable segment
+// when the section headers are gone.
+type region struct {
+	name     string
+	off, end int64
+	class    Class
+}
+
+// regions returns the file-backed sections sorted by offset or, without
+// section headers, the PT_LOAD segments.
+func (a *analysis) regions() []region {
+	var rs []region
+	for _, s := range a.f.elf.Sections {
+		if s.Type != elf.SHT_NOBITS && s.FileSize > 0 {
+			rs = append(rs, region{s.Name, int64(s.Offset), int64(s.Offset + s.FileSize), sectionClass(s)})
+		}
+	}
+	if len(rs) == 0 {
+		for i, p := range a.f.elf.Progs {
+			if p.Type == elf.PT_LOAD && p.Filesz > 0 {
+				class := ClassData
+				if p.Flags&elf.PF_X != 0 {
+					class = ClassCode
+				}
+				rs = append(rs, region{fmt.Sprintf("segment %d (%s)", i, progFlags(p.Flags)), int64(p.Off), int64(p.Off + p.Filesz), class})
+			}
+		}
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].off < rs[j].off })
+	return rs
 }
 
 func sectionClass(s *elf.Section) Class {

@@ -132,12 +132,19 @@ func (in *inliner) pkgAt(pc uint64) string {
 }
 
 // dataRanges returns the allocated, file-backed, non-executable sections
-// sorted by address.
+// (or, without section headers, segments) sorted by address.
 func (a *analysis) dataRanges() []dataRange {
 	var rs []dataRange
 	for _, s := range a.f.elf.Sections {
 		if s.Type == elf.SHT_PROGBITS && s.Flags&elf.SHF_ALLOC != 0 && s.Flags&elf.SHF_EXECINSTR == 0 && s.Name != ".gopclntab" {
 			rs = append(rs, dataRange{s.Addr, s.Addr + s.Size, s.Flags&elf.SHF_WRITE != 0})
+		}
+	}
+	if len(rs) == 0 { // no section headers: the data segments
+		for _, p := range a.f.elf.Progs {
+			if p.Type == elf.PT_LOAD && p.Flags&elf.PF_X == 0 && p.Filesz > 0 {
+				rs = append(rs, dataRange{p.Vaddr, p.Vaddr + p.Filesz, p.Flags&elf.PF_W != 0})
+			}
 		}
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].start < rs[j].start })

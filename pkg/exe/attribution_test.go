@@ -1,7 +1,11 @@
 package exe
 
 import (
+	"bytes"
+	"os"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestRangesCoverFile checks that the ownership map covers every byte of
@@ -53,6 +57,46 @@ func TestAttributionStripped(t *testing.T) {
 			}
 			if got := c.Attributed(); got < 0.90 {
 				t.Errorf("Coverage.Attributed() = %.3f, want >= 0.90 (%+v)", got, c)
+			}
+		})
+	}
+}
+
+// TestNoSectionHeaders checks a binary whose section headers were removed
+// (sstrip): the pclntab is found by its magic number and the moduledata by
+// its pointer to the pclntab, and attribution still covers the file.
+func TestNoSectionHeaders(t *testing.T) {
+	for _, fx := range []fixture{{"server", "amd64", true}, {"server", "arm64", true}} {
+		t.Run(fx.String(), func(t *testing.T) {
+			b, err := os.ReadFile(build(t, fx))
+			if err != nil {
+				t.Fatal(err)
+			}
+			clear(b[40:48]) // e_shoff
+			clear(b[60:64]) // e_shnum, e_shstrndx
+			f, err := NewFile(bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("NewFile() = %v", err)
+			}
+			if len(f.elf.Sections) != 0 {
+				t.Fatalf("NewFile() found %d sections, want 0", len(f.elf.Sections))
+			}
+			r, err := f.Report()
+			if err != nil {
+				t.Fatalf("Report() = %v", err)
+			}
+			if got := r.Coverage.Attributed(); got < 0.90 {
+				t.Errorf("Coverage.Attributed() = %.3f, want >= 0.90 (%+v)", got, r.Coverage)
+			}
+			want, err := openFixture(t, fx).Report()
+			if err != nil {
+				t.Fatalf("Report() = %v", err)
+			}
+			if diff := cmp.Diff(want.Needs, r.Needs); diff != "" {
+				t.Errorf("Report().Needs without section headers (-want +got):\n%s", diff)
+			}
+			if r.GoVersion != want.GoVersion || r.Main != want.Main {
+				t.Errorf("Report() build info = %s %+v, want %s %+v", r.GoVersion, r.Main, want.GoVersion, want.Main)
 			}
 		})
 	}
