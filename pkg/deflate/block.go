@@ -6,6 +6,9 @@ type token = uint32
 
 func matchToken(length, dist int) token { return token(length)<<16 | token(dist) }
 
+// matchMask keeps the length and offset of a cached match.
+const matchMask = 1<<25 - 1
+
 // blockWriter turns token lists into DEFLATE blocks, choosing for each the
 // smallest of a dynamic Huffman, a static Huffman and a stored block.
 type blockWriter struct {

@@ -30,7 +30,7 @@ func (f *btFinder) reset() {
 
 // advance inserts pos into the match finder. When record is set it appends
 // to out every match that is longer than all before it, as
-// length<<16 | offset, in increasing length, at most maxLen long; it stops
+// slot<<25 | length<<16 | offset, in increasing length, at most maxLen long; it stops
 // at the first match of nice bytes or after depth tree nodes. The caller
 // guarantees 4 <= maxLen, nice <= maxLen and pos+maxLen <= len(src).
 func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint32, record bool) []uint32 {
@@ -44,7 +44,7 @@ func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint3
 	node := int(f.hash3[h3])
 	f.hash3[h3] = int32(pos)
 	if record && node > cutoff && src[node] == cur[0] && src[node+1] == cur[1] && src[node+2] == cur[2] {
-		out = append(out, 3<<16|uint32(pos-node))
+		out = append(out, uint32(distSlot[pos-node])<<25|3<<16|uint32(pos-node))
 	}
 
 	node = int(f.hash4[h4])
@@ -65,7 +65,7 @@ func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint3
 			if !record || l > best {
 				if record {
 					best = l
-					out = append(out, uint32(l)<<16|uint32(pos-node))
+					out = append(out, uint32(distSlot[pos-node])<<25|uint32(l)<<16|uint32(pos-node))
 				}
 				if l >= nice {
 					n := 2 * (node & windowMask)

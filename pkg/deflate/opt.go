@@ -7,7 +7,9 @@ type optConfig struct {
 	depth  int // binary-tree nodes visited per position
 	nice   int // a match this long ends the search and is taken
 	passes int // cost-model refinement passes per block
-	splits int // levels of cost-based block splitting after the parse
+	// subPasses is the number of passes over a block split off another.
+	subPasses int
+	splits    int // levels of cost-based block splitting after the parse
 
 	minSplit  int // no block split off is shorter than this many bytes
 	blockBits int // estimated header bits of one more block, for splitting
@@ -15,8 +17,8 @@ type optConfig struct {
 }
 
 var (
-	optDefault = optConfig{depth: 32, nice: 128, passes: 3, splits: 2, minSplit: 2048, blockBits: 400, symBits: 4}
-	optMax     = optConfig{depth: 300, nice: maxMatch, passes: 10, splits: 3, minSplit: 1024, blockBits: 100, symBits: 2}
+	optDefault = optConfig{depth: 32, nice: 128, passes: 3, subPasses: 2, splits: 2, minSplit: 2048, blockBits: 400, symBits: 4}
+	optMax     = optConfig{depth: 300, nice: maxMatch, passes: 10, subPasses: 10, splits: 3, minSplit: 1024, blockBits: 100, symBits: 2}
 )
 
 const (
@@ -38,7 +40,9 @@ type optParser struct {
 	split splitStats
 	bw    *blockWriter // used for code lengths and exact block costs
 
-	cache  []uint32 // per position: count<<16 | literal, then its matches
+	// cache holds per position count<<16 | literal, then its matches as
+	// slot<<25 | length<<16 | offset.
+	cache  []uint32
 	at     []int32  // index in the cache of each block position's entry
 	cost   []uint32 // cost from a position to the block end
 	choice []token  // best item at a position: a match token, or 0 for a literal
@@ -88,7 +92,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			nm := len(p.cache) - h - 1
 			bestLen := 0
 			if nm > 0 {
-				bestLen = int(p.cache[len(p.cache)-1] >> 16)
+				bestLen = int(p.cache[len(p.cache)-1]>>16) & 0x1ff
 			}
 			p.cache[h] = uint32(nm)<<16 | lit
 			if pos >= nextObs {
@@ -164,7 +168,11 @@ func (p *optParser) optimize(block []byte, cache []uint32, init []token) uint64 
 		p.setCosts()
 	}
 	p.havePrev = true
-	for pass := 0; pass < p.cfg.passes; pass++ {
+	passes := p.cfg.passes
+	if init != nil {
+		passes = p.cfg.subPasses
+	}
+	for pass := 0; pass < passes; pass++ {
 		p.minCostPath(block, cache)
 		bits := p.trueCost(p.path)
 		if bits >= bestBits {
@@ -200,9 +208,9 @@ func (p *optParser) greedy(block []byte, cache []uint32) {
 		nm := int32(cache[ci] >> 16)
 		if nm > 0 {
 			m := cache[ci+nm]
-			l := int(m >> 16)
+			l := int(m>>16) & 0x1ff
 			if i+l <= n && (l > 3 || m&0xffff <= 4096) {
-				p.path = append(p.path, m)
+				p.path = append(p.path, m&matchMask)
 				i += l
 				continue
 			}
@@ -218,27 +226,33 @@ func (p *optParser) greedy(block []byte, cache []uint32) {
 // length.
 func (p *optParser) minCostPath(block []byte, cache []uint32) {
 	n := len(block)
-	cost := p.cost
-	choice := p.choice
+	cost := p.cost[:n+maxMatch+1]
+	choice := p.choice[:n]
 	at := p.at[:n]
+	litCost, lenCost, distCost := &p.litCost, &p.lenCost, &p.distCost
 	for i := n - 1; i >= 0; i-- {
 		ci := int(at[i])
 		hdr := cache[ci]
-		best := p.litCost[hdr&0xff] + cost[i+1]
+		best := litCost[uint8(hdr)] + cost[i+1]
 		ch := token(0)
 		if nm := int(hdr >> 16); nm > 0 {
 			l := minMatch
 			for _, m := range cache[ci+1 : ci+1+nm] {
-				dist := m & 0xffff
-				dc := p.distCost[distSlot[dist]]
-				ml := int(m >> 16)
+				dist := uint16(m)
+				dc := distCost[m>>25%32%numDist]
+				ml := int(m>>16) & 0x1ff
 				cs := cost[i+l : i+ml+1]
-				lc := p.lenCost[l : ml+1]
+				lc := lenCost[l : ml+1]
+				lc = lc[:len(cs)]
+				bk := -1
 				for k, c := range cs {
 					if t := dc + lc[k] + c; t < best {
 						best = t
-						ch = token(l+k)<<16 | dist
+						bk = k
 					}
+				}
+				if bk >= 0 {
+					ch = token(l+bk)<<16 | token(dist)
 				}
 				l = ml + 1
 			}

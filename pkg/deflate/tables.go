@@ -40,8 +40,9 @@ var precodeOrder = [numPrecode]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12
 // lengthSlot maps a match length to its length slot.
 var lengthSlot [maxMatch + 1]uint8
 
-// distSlot maps an offset (1..32768) to its offset slot.
-var distSlot [windowSize + 1]uint8
+// distSlot maps an offset (1..32768) to its offset slot; it is sized so
+// that a uint16 index needs no bounds check.
+var distSlot [1 << 16]uint8
 
 func init() {
 	for s := range lengthBase {
