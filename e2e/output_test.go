@@ -47,19 +47,25 @@ func TestJSON(t *testing.T) {
 		t.Fatalf("leve build --json does not name the digest %s:\n%s", ref.digest, r.stdout)
 	}
 
+	type image struct {
+		Platform, Digest string
+		PullSize         int64
+	}
 	var got struct {
 		SchemaVersion        int
 		Reference, Name, Tag string
-		Digest, Platform     string
+		Digest               string
 		PullSize             int64
+		Images               []image
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("parsing leve build --json: %v", err)
 	}
 	want := got
-	want.SchemaVersion, want.Name, want.Tag, want.Platform = 1, "hello", "latest", "linux/amd64"
+	want.SchemaVersion, want.Name, want.Tag = 1, "hello", "latest"
 	want.Reference, want.Digest = strings.TrimSuffix(hello.res.stdout, "\n"), ref.digest
 	want.PullSize = layoutPullSize(t, out, "latest")
+	want.Images = []image{{Platform: "linux/amd64", Digest: ref.digest, PullSize: want.PullSize}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("leve build --json (-want +got):\n%s", diff)
 	}
