@@ -1,0 +1,81 @@
+package exe
+
+import (
+	"testing"
+)
+
+// TestSectionsAndStrip checks the ELF facts of an unstripped and a
+// stripped build.
+func TestSectionsAndStrip(t *testing.T) {
+	for _, stripped := range []bool{false, true} {
+		fx := fixture{"hello", "amd64", stripped}
+		t.Run(fx.String(), func(t *testing.T) {
+			f := openFixture(t, fx)
+			r, err := f.Report()
+			if err != nil {
+				t.Fatalf("Report() = %v", err)
+			}
+			secs := map[string]Section{}
+			for _, s := range r.Sections {
+				secs[s.Name] = s
+			}
+			for _, name := range []string{".text", ".rodata", ".gopclntab", ".go.buildinfo", ".noptrdata", ".data", ".bss", ".noptrbss"} {
+				if _, ok := secs[name]; !ok {
+					t.Errorf("Report().Sections has no %s", name)
+				}
+			}
+			if s := secs[".bss"]; s.FileSize != 0 || s.MemSize == 0 || s.Type != "NOBITS" {
+				t.Errorf("Report() .bss = %+v, want NOBITS with no file bytes", s)
+			}
+			if s := secs[".text"]; s.Flags != "AX" || s.FileSize == 0 {
+				t.Errorf("Report() .text = %+v, want flags AX and file bytes", s)
+			}
+			_, hasSymtab := secs[".symtab"]
+			_, hasDWARF := secs[".debug_info"]
+			if hasSymtab == stripped || hasDWARF == stripped {
+				t.Errorf("stripped %v build has .symtab %v, .debug_info %v", stripped, hasSymtab, hasDWARF)
+			}
+			want := StripInfo{Stripped: stripped}
+			if !stripped {
+				want = StripInfo{Symtab: true, SymtabSize: secs[".symtab"].FileSize + secs[".strtab"].FileSize, DWARF: true, DWARFCompressed: secs[".debug_info"].Compressed}
+				for _, s := range r.Sections {
+					if isDWARF(s.Name) {
+						want.DWARFSize += s.FileSize
+					}
+				}
+				if !want.DWARFCompressed {
+					t.Errorf("Report() .debug_info = %+v, want compressed (the linker's default)", secs[".debug_info"])
+				}
+			}
+			if r.Strip != want {
+				t.Errorf("Report().Strip = %+v, want %+v", r.Strip, want)
+			}
+			kinds := map[string]bool{}
+			for _, s := range r.Suggestions {
+				kinds[s.Kind] = true
+				if (s.Kind == SuggestDWARF && s.Saving != r.Strip.DWARFSize) || (s.Kind == SuggestStrip && s.Saving != r.Strip.SymtabSize) {
+					t.Errorf("suggestion %+v, want saving from %+v", s, r.Strip)
+				}
+			}
+			if kinds[SuggestStrip] == stripped || kinds[SuggestDWARF] == stripped || !kinds[SuggestPackage] {
+				t.Errorf("Report().Suggestions kinds = %v for stripped %v", kinds, stripped)
+			}
+			var loads int
+			for _, p := range r.Segments {
+				if p.Type == "LOAD" {
+					loads++
+				}
+			}
+			if loads != 3 {
+				t.Errorf("Report() has %d LOAD segments, want 3 (text, rodata, data)", loads)
+			}
+			var total int64
+			for _, p := range r.Packages {
+				total += p.Total
+			}
+			if total > r.Size {
+				t.Errorf("package totals %d exceed the file size %d", total, r.Size)
+			}
+		})
+	}
+}
