@@ -30,14 +30,21 @@ var ripOneByte, ripTwoByte = func() (one, two [256]int8) {
 	return one, two
 }()
 
-// AMD64Encode applies leve's AMD64 filter to buf in place: the X86 filter
-// (E8/E9 branches), then the RIP-relative filter, which makes the 32-bit
-// displacement of RIP-relative memory operands absolute. Go's amd64 code
-// refers to the same type descriptors and globals from thousands of places;
-// made absolute, those references repeat and compress (about 2.4 % smaller
-// Go executables than with the X86 filter alone). start is as for
-// X86Encode. This filter is leve's own: xz does not have it. It returns
-// the number of bytes processed, as X86Encode.
+// AMD64Encode applies leve's AMD64 filter to buf in place. It is made for
+// the code of Go's amd64 compiler, and is leve's own: xz does not have it.
+// Two passes make 32-bit displacements absolute, so that the many
+// references to one function, type descriptor or global variable become
+// repeated byte strings:
+//
+//   - the X86 filter (E8 call and E9 jmp, exactly as X86Encode);
+//   - then every RIP-relative memory operand of the loads, stores, LEAs,
+//     compares and SSE moves Go emits (see ripOneByte), whose absolute
+//     address is stored big-endian, which an LZMA literal coder predicts
+//     better than little-endian.
+//
+// On Go executables the result is about 2.5 % smaller than with the X86
+// filter alone. start is as for X86Encode; RIP-relative addresses count
+// from it. It returns the number of bytes processed, as X86Encode.
 func AMD64Encode(buf []byte, start uint32) int {
 	n := X86Encode(buf, start)
 	rip(buf, start, true)
@@ -55,8 +62,8 @@ func AMD64Decode(buf []byte, start uint32) int {
 // optional REX prefix (0x40–0x4F), a one-byte opcode or 0x0F and a
 // two-byte opcode, and a ModRM byte; if the opcode is in the tables and the
 // ModRM byte selects RIP+disp32 (mod 00, r/m 101), the displacement d at
-// offset p becomes d + start + p + 4 + immediate size (the operand's
-// address, relative to start) and the scan resumes after it. The scan only
+// offset q becomes d + start + q + 4 + the immediate's size (the operand's
+// address), stored big-endian, and the scan resumes after it. The scan only
 // ever inspects bytes that the filter does not change, so decoding visits
 // the same positions. The last 7 bytes are not inspected.
 func rip(buf []byte, start uint32, encode bool) {
@@ -77,13 +84,12 @@ func rip(buf []byte, start uint32, encode bool) {
 			continue
 		}
 		pc := start + uint32(j+5) + uint32(imm)
-		d := binary.LittleEndian.Uint32(buf[j+1:])
+		op := buf[j+1 : j+5]
 		if encode {
-			d += pc
+			binary.BigEndian.PutUint32(op, binary.LittleEndian.Uint32(op)+pc)
 		} else {
-			d -= pc
+			binary.LittleEndian.PutUint32(op, binary.BigEndian.Uint32(op)-pc)
 		}
-		binary.LittleEndian.PutUint32(buf[j+1:], d)
 		i = j + 4 // the loop's i++ resumes after the displacement
 	}
 }
