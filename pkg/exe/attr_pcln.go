@@ -12,26 +12,29 @@ import (
 func (a *analysis) pclnLayer() []claim {
 	t := a.tab
 	ord := a.f.arch.order
-	cs := make([]claim, 0, 8*len(t.funcs))
+	var cs []claim
 	add := func(off, n uint64, owner int32, class Class) {
 		if n > 0 {
-			cs = append(cs, claim{t.off + int64(off), t.off + int64(off+n), owner, class})
+			cs = appendClaim(cs, claim{t.off + int64(off), t.off + int64(off+n), owner, class})
 		}
 	}
 	add(0, uint64(8+8*t.ptrSize), a.meta(metaPclntab), ClassOther)
 
 	// Code, the function table entry and the _func of each function.
+	var code, funcs []claim
 	funcOwner := make([]int32, len(t.funcs))
 	for i := range t.funcs {
 		fn := &t.funcs[i]
 		o := a.pkgOwner(a.funcPkg[i])
 		funcOwner[i] = o
 		if c, ok := a.fileClaim(fn.entry, fn.end-fn.entry, o, ClassCode); ok {
-			cs = append(cs, c)
+			code = appendClaim(code, c)
 		}
 		add(t.pclnOff+uint64(i)*8, 8, o, ClassPcln)
-		add(t.pclnOff+uint64(fn.funcOff), uint64(fn.funcLen), o, ClassPcln)
+		ff := t.off + int64(t.pclnOff) + int64(fn.funcOff)
+		funcs = appendClaim(funcs, claim{ff, ff + int64(fn.funcLen), o, ClassPcln})
 	}
+	cs = append(append(cs, code...), funcs...)
 	add(t.pclnOff+uint64(len(t.funcs))*8, 8, a.meta(metaPclntab), ClassOther)
 
 	// Function names, each owned by the package it names.
@@ -164,7 +167,7 @@ func (a *analysis) funcdataClaims() []claim {
 			next = limit
 		}
 		if c, ok := a.fileClaim(md.gofunc+uint64(off), uint64(next-off), owner, ClassPcln); ok {
-			cs = append(cs, c)
+			cs = appendClaim(cs, c)
 		}
 	})
 	return cs

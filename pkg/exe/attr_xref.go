@@ -9,7 +9,7 @@ import (
 // xref is the result of the code reference scan: data addresses referenced
 // from code, with the packages referencing them.
 type xref struct {
-	users map[uint64]*users
+	users map[uint64]users
 }
 
 // dataRange is a section that may hold referenced data.
@@ -22,7 +22,7 @@ type dataRange struct {
 // operands on amd64, ADRP+ADD/LDR pairs on arm64. Other architectures give
 // no references. Type descriptor targets become roots of the type walker.
 func (a *analysis) scanXrefs() *xref {
-	x := &xref{users: map[uint64]*users{}}
+	x := &xref{users: map[uint64]users{}}
 	ranges := a.dataRanges()
 	if len(ranges) == 0 {
 		return x
@@ -33,13 +33,9 @@ func (a *analysis) scanXrefs() *xref {
 		if !in(target) {
 			return
 		}
-		u := x.users[target]
-		if u == nil {
-			u = &users{}
-			x.users[target] = u
-		}
-		if u.n == 0 || u.pkg != pkg || (u.multiPkg && u.n < 64) {
+		if u := x.users[target]; u.n == 0 || u.pkg != pkg {
 			u.add(pkg, a.mods.module(pkg))
+			x.users[target] = u
 		}
 		if md := a.md; md != nil && target >= md.types && target < md.etypes {
 			tu := a.typeUsers[target]
@@ -264,7 +260,7 @@ func (a *analysis) xrefLayer() []claim {
 	ps := uint64(a.f.arch.ptrSize)
 	type ptrRef struct {
 		target uint64
-		from   *users
+		from   users
 	}
 	var second []ptrRef
 	for i, s := range starts {
@@ -279,24 +275,22 @@ func (a *analysis) xrefLayer() []claim {
 		u := x.users[s]
 		for k := (ps - s%ps) % ps; k+ps <= uint64(len(b)); k += ps {
 			p := a.f.arch.word(b[k:])
-			if referable(ranges, p) && x.users[p] == nil {
+			if _, seen := x.users[p]; !seen && referable(ranges, p) {
 				second = append(second, ptrRef{p, u})
 			}
 		}
 	}
 	for _, r := range second {
 		u := x.users[r.target]
-		if u == nil {
-			u = &users{}
-			x.users[r.target] = u
-		}
-		u.merge(r.from)
+		u.merge(&r.from)
+		x.users[r.target] = u
 	}
 	starts, ends = items()
 	cs := make([]claim, 0, len(starts))
 	for i, s := range starts {
-		if c, ok := a.fileClaim(s, ends[i]-s, a.ownerOf(x.users[s], bucketData), ClassData); ok {
-			cs = append(cs, c)
+		u := x.users[s]
+		if c, ok := a.fileClaim(s, ends[i]-s, a.ownerOf(&u, bucketData), ClassData); ok {
+			cs = appendClaim(cs, c)
 		}
 	}
 	return cs

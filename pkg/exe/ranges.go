@@ -174,3 +174,13 @@ func (m *rangeMap) gaps() [][2]int64 {
 	}
 	return g
 }
+
+// appendClaim appends c to cs, extending the last claim instead when c
+// continues it with the same owner and class. Layers use it to stay small.
+func appendClaim(cs []claim, c claim) []claim {
+	if n := len(cs); n > 0 && cs[n-1].end == c.off && cs[n-1].owner == c.owner && cs[n-1].class == c.class {
+		cs[n-1].end = c.end
+		return cs
+	}
+	return append(cs, c)
+}
