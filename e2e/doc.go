@@ -5,7 +5,8 @@
 // A test whose tool is missing is skipped, unless the environment variable CI
 // is "true": in CI every tool is required and a missing one fails the test.
 // The tools are the Debian packages skopeo, umoci, oci-image-tool, runc,
-// docker.io and qemu-user-static; the container tests run as root. The whole
+// docker.io, qemu-user-static and busybox-static; the container tests run
+// as root. The whole
 // package is skipped with -short. Run with:
 //
 //	CI=true go test ./e2e/
