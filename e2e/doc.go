@@ -6,8 +6,7 @@
 // is "true": in CI every tool is required and a missing one fails the test.
 // The tools are the Debian packages skopeo, umoci, oci-image-tool, runc,
 // docker.io, qemu-user-static and busybox-static; the container tests run
-// as root. The whole
-// package is skipped with -short. Run with:
+// as root. The whole package is skipped with -short. Run with:
 //
 //	CI=true go test ./e2e/
 package e2e
