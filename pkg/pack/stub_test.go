@@ -1,0 +1,47 @@
+package pack
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestStubReproducible rebuilds the stubs from stub/ with clang and lld and
+// checks that they match the committed amd64.bin and arm64.bin byte for
+// byte.
+func TestStubReproducible(t *testing.T) {
+	needTool(t, "clang")
+	needTool(t, "ld.lld")
+	needTool(t, "llvm-readelf")
+	dir := t.TempDir()
+	cmd := exec.Command("sh", filepath.Join("stub", "build.sh"), dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("stub/build.sh: %v\n%s", err, out)
+	}
+	for _, arch := range []string{"amd64", "arm64"} {
+		got, err := os.ReadFile(filepath.Join(dir, arch+".bin"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join("stub", arch+".bin"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("rebuilt stub/%s.bin (%d bytes) differs from the committed one (%d bytes): run go generate ./pkg/pack/", arch, len(got), len(want))
+		}
+	}
+}
+
+func TestStubSize(t *testing.T) {
+	for _, arch := range []string{"amd64", "arm64"} {
+		if n := StubSize(arch); n == 0 || n > 4608 {
+			t.Errorf("StubSize(%q) = %d, want 1..4608 (4.5 KB)", arch, n)
+		}
+	}
+	if n := StubSize("riscv64"); n != 0 {
+		t.Errorf("StubSize(riscv64) = %d, want 0", n)
+	}
+}
