@@ -41,6 +41,7 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(workDir)
 	defer stopDockerd()
+	defer stopRegistry()
 
 	leveBin = filepath.Join(workDir, "bin", "leve")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

@@ -49,3 +49,23 @@ func TestTarball(t *testing.T) {
 		}
 	})
 }
+
+// TestDocker loads examples/hello straight into the private dockerd with
+// --docker (Engine API on DOCKER_HOST) and runs it there.
+func TestDocker(t *testing.T) {
+	env := dockerEnv(t)
+	cwd := t.TempDir()
+	r := runLeve(t, cwd, env, "build", "--docker", "-t", "hello-direct:e2e", filepath.Join(repoRoot, "examples", "hello"))
+	if r.code != 0 {
+		t.Fatalf("leve build --docker: %s", r)
+	}
+	parseRef(t, r)
+	if _, err := os.Stat(filepath.Join(cwd, "leve-out")); err == nil {
+		t.Errorf("leve build --docker also wrote ./leve-out, want only the load")
+	}
+	g := greetings[0]
+	r = runCmd(t, "", g.stdin, env, "docker", "run", "--rm", "-i", "--network", "none", "hello-direct:e2e")
+	if r.code != 0 || !strings.Contains(r.stdout, g.want) {
+		t.Errorf("docker run -i hello-direct:e2e with stdin %q: %s\nwant exit 0 and %q on stdout", g.stdin, r, g.want)
+	}
+}
