@@ -1,6 +1,6 @@
 module github.com/leve-build/leve
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/docker/cli v29.7.2+incompatible // indirect
@@ -14,6 +14,7 @@ require (
 	github.com/sirupsen/logrus v1.9.4 // indirect
 	github.com/spf13/cobra v1.10.2 // indirect
 	github.com/spf13/pflag v1.0.10 // indirect
+	golang.org/x/crypto/x509roots/fallback v0.0.0-20261030153154-30a33513ff6d // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 )

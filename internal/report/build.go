@@ -35,6 +35,9 @@ func Build(w io.Writer, r *pipeline.Report) error {
 		for i, l := range img.Layers {
 			fmt.Fprintf(&b, "  layer %d  %s  %9s  %9s tar  %s\n", i+1, short(l.Digest), humanize.Bytes(l.Size), humanize.Bytes(l.UncompressedSize), l.CreatedBy)
 		}
+		for _, f := range img.Files {
+			fmt.Fprintf(&b, "  file     %s  %9s  %s\n", f.Path, humanize.Bytes(f.Size), f.Reason)
+		}
 		fmt.Fprintf(&b, "  config   %s  %9s\n", short(img.Config.Digest), humanize.Bytes(img.Config.Size))
 		fmt.Fprintf(&b, "  manifest %s  %9s\n", short(img.Manifest.Digest), humanize.Bytes(img.Manifest.Size))
 		for _, n := range img.Binary.Needs {

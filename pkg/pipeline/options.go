@@ -52,6 +52,12 @@ type Options struct {
 	// otherwise the VCS commit time in the build info, else the Unix epoch.
 	Created *time.Time
 
+	// Run-time files added for what the binary needs, each "auto" (the
+	// default: when the analysis finds the need) or "none"; CACerts may
+	// also be "bundle" (the pinned Mozilla roots, what auto adds), "host"
+	// or a PEM file, which add it whatever the analysis says.
+	CACerts, TZData, NSSwitch, Passwd string
+
 	// CacheDir holds binaries and compressed layers between builds; empty
 	// means no cache.
 	CacheDir string

@@ -21,21 +21,43 @@ import (
 // every container runtime pulls.
 var gzipBest = assemble.Gzip{Level: 9}
 
-func (b *builder) pack(context.Context) (string, error) {
+func (b *builder) pack(ctx context.Context) (string, error) {
 	var cache *assemble.Cache
 	if b.o.CacheDir != "" {
 		cache = assemble.NewCache(b.o.CacheDir)
 	}
 	bin := &b.rep.Binary
+	b.rep.Files = []FileReport{}
 	sysFiles, err := assemble.SystemFilesOn(b.base)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
-	sys, err := assemble.NewLayer(sysFiles, gzipBest, cache, "leve: /etc/passwd, /etc/group (root, nonroot 65532), /home/nonroot, /tmp")
+	sysDesc := "leve: /etc/passwd, /etc/group (root, nonroot 65532), /home/nonroot, /tmp"
+	if b.o.Passwd == "none" {
+		sysFiles = slices.DeleteFunc(sysFiles, func(e assemble.Entry) bool { return e.Path == "/etc/passwd" || e.Path == "/etc/group" })
+		sysDesc = "leve: /home/nonroot, /tmp"
+	}
+	sys, err := assemble.NewLayer(sysFiles, gzipBest, cache, sysDesc)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
 	b.layers = append(b.layers, sys)
+	rt, err := b.runtimeFiles(ctx)
+	if err != nil {
+		return "", fmt.Errorf("packaging: %w", err)
+	}
+	b.runtimeEnv = rt.Env
+	if len(rt.Entries) > 0 {
+		var paths []string
+		for _, e := range rt.Entries {
+			paths = append(paths, e.Path)
+		}
+		l, err := assemble.NewLayer(rt.Entries, gzipBest, cache, "leve: run-time files "+strings.Join(paths, ", "))
+		if err != nil {
+			return "", fmt.Errorf("packaging: %w", err)
+		}
+		b.layers = append(b.layers, l)
+	}
 	if len(b.o.Adds) > 0 {
 		entries, desc, err := addEntries(b.o.Adds)
 		if err != nil {
@@ -112,7 +134,7 @@ func (b *builder) config() (assemble.Config, error) {
 	if b.o.User != "" {
 		c.User = b.o.User
 	}
-	for _, kv := range b.o.Env {
+	for _, kv := range append(slices.Clone(b.runtimeEnv), b.o.Env...) {
 		c.Env = setEnv(c.Env, kv)
 	}
 	for _, p := range b.o.Ports {
@@ -171,7 +193,7 @@ func (b *builder) annotations(created time.Time) map[string]string {
 		"org.opencontainers.image.title":   b.rep.Binary.Name,
 		"org.opencontainers.image.created": created.Format(time.RFC3339),
 	}
-	mod := b.facts.info.Main
+	mod := b.facts.rep.Main
 	if v := mod.Version; v != "" && v != "(devel)" {
 		a["org.opencontainers.image.version"] = v
 	}

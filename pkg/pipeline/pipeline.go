@@ -116,6 +116,8 @@ type builder struct {
 	facts    *facts
 	img      v1.Image
 	layers   []*assemble.Layer
+	// runtimeEnv points the program at its run-time files.
+	runtimeEnv []string
 }
 
 // run executes the per-platform stages in order.
@@ -168,18 +170,29 @@ func (b *builder) read(context.Context) (string, error) {
 	if b.facts, err = read(b.data); err != nil {
 		return "", err
 	}
+	r := b.facts.rep
 	bin := &b.rep.Binary
-	bin.GoVersion = b.facts.info.GoVersion
-	bin.Static = b.facts.static
-	bin.Needs = []Need{}
-	if !b.facts.static && b.base == nil {
-		return "", fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build without --cgo (CGO_ENABLED=0) or choose a --base that has those libraries", bin.Name, b.facts.interp, strings.Join(b.facts.needed, ", "))
+	bin.GoVersion = r.GoVersion
+	bin.Static = r.Linking.Static
+	bin.Needs = needsOf(r)
+	bin.TopPackages = topPackages(r, 5)
+	bin.Attributed = r.Coverage.Attributed()
+	if !r.Linking.Static && b.base == nil {
+		return "", fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build without --cgo (CGO_ENABLED=0) or choose a --base that has those libraries", bin.Name, r.Linking.Interpreter, strings.Join(r.Linking.Needed, ", "))
 	}
 	linking := "static"
-	if !b.facts.static {
-		linking = "dynamic (" + strings.Join(b.facts.needed, ", ") + ")"
+	if !r.Linking.Static {
+		linking = "dynamic (" + strings.Join(r.Linking.Needed, ", ") + ")"
 	}
-	return fmt.Sprintf("%s, %s, module %s", bin.GoVersion, linking, orNone(b.facts.info.Main.Path)), nil
+	var top []string
+	for _, p := range bin.TopPackages[:min(3, len(bin.TopPackages))] {
+		top = append(top, p.Path+" "+humanize.Bytes(p.Size))
+	}
+	var needs []string
+	for _, n := range bin.Needs {
+		needs = append(needs, n.Kind)
+	}
+	return fmt.Sprintf("%s, %s, needs %s; top: %s", bin.GoVersion, linking, orNone(strings.Join(needs, ", ")), strings.Join(top, ", ")), nil
 }
 
 func (b *builder) optimize(context.Context) (string, error) {

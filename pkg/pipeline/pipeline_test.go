@@ -205,3 +205,64 @@ func TestBuildOnBase(t *testing.T) {
 		t.Errorf("arm64 build on an amd64 base: %v", err)
 	}
 }
+
+const tlsTimeProgram = `package main
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+func main() {
+	loc, err := time.LoadLocation("America/Sao_Paulo")
+	fmt.Println(loc, err)
+	resp, err := http.Get("https://127.0.0.1:1/")
+	fmt.Println(resp, err)
+}
+`
+
+func TestBuildRuntimeFiles(t *testing.T) {
+	dir := testutil.Module(t, map[string]string{"main.go": tlsTimeProgram})
+	rep, art, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := art.(v1.Image)
+	files := map[string]bool{}
+	for _, f := range rep.Images[0].Files {
+		files[f.Path] = f.Size > 0 && f.Reason != ""
+	}
+	for _, p := range []string{assemble.CACertsPath, assemble.ZoneInfoPath, assemble.NSSwitchPath} {
+		if !files[p] {
+			t.Errorf("image files %v lack %s with size and reason", rep.Images[0].Files, p)
+		}
+	}
+	for _, n := range rep.Images[0].Binary.Needs {
+		if (n.Kind == "ca-certificates" || n.Kind == "tzdata") && !n.InImage {
+			t.Errorf("need %s not marked as met", n.Kind)
+		}
+	}
+	cf, _ := img.ConfigFile()
+	env := strings.Join(cf.Config.Env, " ")
+	if !strings.Contains(env, "SSL_CERT_FILE="+assemble.CACertsPath) || !strings.Contains(env, "ZONEINFO="+assemble.ZoneInfoPath) {
+		t.Errorf("env = %q", env)
+	}
+
+	rep, _, err = Build(context.Background(), Options{Target: dir, CACerts: "none", TZData: "none", NSSwitch: "none", Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Images[0].Files) != 0 || len(rep.Images[0].Layers) != 2 {
+		t.Errorf("with every file turned off: files %v, %d layers", rep.Images[0].Files, len(rep.Images[0].Layers))
+	}
+
+	hello := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
+	rep, _, err = Build(context.Background(), Options{Target: hello, Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Images[0].Files) != 0 || len(rep.Images[0].Binary.Needs) != 0 {
+		t.Errorf("hello got files %v for needs %v; it needs none", rep.Images[0].Files, rep.Images[0].Binary.Needs)
+	}
+}

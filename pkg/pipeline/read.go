@@ -2,53 +2,58 @@ package pipeline
 
 import (
 	"bytes"
-	"debug/buildinfo"
-	"debug/elf"
 	"fmt"
-	"runtime/debug"
+	"sort"
+	"strings"
 	"time"
+
+	"github.com/leve-build/leve/pkg/exe"
 )
 
 // facts is what the read stage learns about a binary.
 type facts struct {
-	info    *debug.BuildInfo
-	static  bool
-	interp  string
-	needed  []string
-	vcsTime time.Time
+	rep     *exe.Report
 	setting map[string]string
+	vcsTime time.Time
 }
 
-// read parses the ELF headers and the Go build info of a binary.
+// read analyses a binary with pkg/exe: build info, linking, the bytes per
+// package and what it needs at run time.
 func read(data []byte) (*facts, error) {
-	f, err := elf.NewFile(bytes.NewReader(data))
+	f, err := exe.NewFile(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("reading binary: not an ELF executable: %w", err)
+		return nil, fmt.Errorf("reading binary: %w", err)
 	}
-	defer f.Close()
-	info, err := buildinfo.Read(bytes.NewReader(data))
+	rep, err := f.Report()
 	if err != nil {
-		return nil, fmt.Errorf("reading binary: no Go build info: %w", err)
+		return nil, fmt.Errorf("reading binary: %w", err)
 	}
-	fa := &facts{info: info, static: true, setting: map[string]string{}}
-	for _, s := range info.Settings {
+	fa := &facts{rep: rep, setting: map[string]string{}}
+	for _, s := range rep.Settings {
 		fa.setting[s.Key] = s.Value
 	}
 	if t, err := time.Parse(time.RFC3339, fa.setting["vcs.time"]); err == nil {
 		fa.vcsTime = t
 	}
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			fa.static = false
-			b := make([]byte, p.Filesz)
-			if _, err := p.ReadAt(b, 0); err == nil {
-				fa.interp = string(bytes.TrimRight(b, "\x00"))
-			}
-		}
-	}
-	if libs, err := f.ImportedLibraries(); err == nil && len(libs) > 0 {
-		fa.static = false
-		fa.needed = libs
-	}
 	return fa, nil
+}
+
+// topPackages returns the n packages owning the most bytes.
+func topPackages(r *exe.Report, n int) []PackageReport {
+	pkgs := append([]exe.PackageSize(nil), r.Packages...)
+	sort.SliceStable(pkgs, func(i, j int) bool { return pkgs[i].Total > pkgs[j].Total })
+	out := []PackageReport{}
+	for i := 0; i < len(pkgs) && i < n; i++ {
+		out = append(out, PackageReport{Path: pkgs[i].Path, Size: pkgs[i].Total})
+	}
+	return out
+}
+
+// needsOf converts the analysis' run-time needs for the report.
+func needsOf(r *exe.Report) []Need {
+	out := []Need{}
+	for _, n := range r.Needs {
+		out = append(out, Need{Kind: n.Kind, Evidence: strings.Join(n.Evidence, ", "), Files: n.Files})
+	}
+	return out
 }

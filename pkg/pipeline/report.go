@@ -35,6 +35,8 @@ type ImageReport struct {
 	Layers   []BlobReport `json:"layers"`
 	Config   BlobReport   `json:"config"`
 	Manifest BlobReport   `json:"manifest"`
+	// Files are the run-time files added for the binary's needs.
+	Files []FileReport `json:"files"`
 	// PullSize is compressed layers + config + manifest, in bytes.
 	PullSize int64         `json:"pullSize"`
 	Stages   []StageReport `json:"stages"`
@@ -53,13 +55,32 @@ type BinaryReport struct {
 	Stripped   bool   `json:"stripped"`
 	// Needs lists what the program needs at run time, with the evidence.
 	Needs []Need `json:"needs"`
+	// TopPackages are the packages owning the most bytes, largest first.
+	TopPackages []PackageReport `json:"topPackages"`
+	// Attributed is the fraction of the binary's bytes owned by a named
+	// package or module.
+	Attributed float64 `json:"attributed"`
+}
+
+// PackageReport is one Go package's share of the binary.
+type PackageReport struct {
+	Path string `json:"path"`
+	Size int64  `json:"size"` // bytes of the binary it owns
 }
 
 // Need is one run-time requirement of the binary.
 type Need struct {
-	Kind     string `json:"kind"`     // "ca-certificates", "tzdata", ...
-	Evidence string `json:"evidence"` // what in the binary shows it
-	InImage  bool   `json:"inImage"`  // whether the image provides it
+	Kind     string   `json:"kind"`            // "ca-certificates", "tzdata", ...
+	Evidence string   `json:"evidence"`        // what in the binary shows it
+	Files    []string `json:"files,omitempty"` // what it reads at run time
+	InImage  bool     `json:"inImage"`         // whether the image provides it
+}
+
+// FileReport is one run-time file in the image and why it is there.
+type FileReport struct {
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	Reason string `json:"reason"`
 }
 
 // BlobReport describes one blob of the image.

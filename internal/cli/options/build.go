@@ -40,6 +40,10 @@ type Build struct {
 	Docker     bool
 	Base       string
 	Cgo        bool
+	CACerts    string
+	TZData     string
+	NSSwitch   string
+	Passwd     string
 }
 
 // AddFlags binds the flags to fs.
@@ -64,6 +68,10 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&b.Insecure, "insecure", false, "allow plain HTTP for --push (registries on loopback)")
 	fs.BoolVar(&b.Docker, "docker", false, "load the image into the Docker engine on DOCKER_HOST")
 	fs.StringVar(&b.Base, "base", "scratch", "base image: scratch, a registry reference (alpine:3.24), oci:DIR[:TAG] or docker-archive:FILE")
+	fs.StringVar(&b.CACerts, "ca-certs", "auto", "CA certificates: auto (when the binary loads system roots), none, bundle, host or a PEM FILE")
+	fs.StringVar(&b.TZData, "tzdata", "auto", "time zone data: auto (when the binary calls time.LoadLocation without time/tzdata) or none")
+	fs.StringVar(&b.NSSwitch, "nsswitch", "auto", "/etc/nsswitch.conf: auto (when the binary resolves host names) or none")
+	fs.StringVar(&b.Passwd, "passwd", "auto", "/etc/passwd and /etc/group: auto (root and nonroot) or none")
 	fs.BoolVar(&b.Cgo, "cgo", false, "build with CGO_ENABLED=1, for programs that need C (needs a --base with their libraries)")
 }
 
@@ -116,6 +124,19 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		}
 		o.Adds = append(o.Adds, pipeline.Add{Src: src, Dest: dest})
 	}
+	for flag, v := range map[string]string{"--tzdata": b.TZData, "--nsswitch": b.NSSwitch, "--passwd": b.Passwd} {
+		if v != "auto" && v != "none" {
+			return o, fmt.Errorf("%s %q: want auto or none", flag, v)
+		}
+	}
+	switch b.CACerts {
+	case "auto", "none", "bundle", "host":
+	default:
+		if _, err := os.Stat(b.CACerts); err != nil {
+			return o, fmt.Errorf("--ca-certs %q: want auto, none, bundle, host or an existing PEM file", b.CACerts)
+		}
+	}
+	o.CACerts, o.TZData, o.NSSwitch, o.Passwd = b.CACerts, b.TZData, b.NSSwitch, b.Passwd
 	if o.Created, err = sourceDateEpoch(); err != nil {
 		return o, err
 	}

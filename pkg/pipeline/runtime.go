@@ -1,0 +1,113 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+
+	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/exe"
+)
+
+// runtimeFiles returns the run-time files the binary's needs call for, as
+// the options allow, marks the needs they meet, and records each file in
+// the report with its reason.
+func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, error) {
+	var all assemble.RuntimeFiles
+	add := func(kind, why string, rf assemble.RuntimeFiles) {
+		all.Entries = append(all.Entries, rf.Entries...)
+		all.Env = append(all.Env, rf.Env...)
+		for _, e := range rf.Entries {
+			b.rep.Files = append(b.rep.Files, FileReport{Path: e.Path, Size: int64(len(e.Data)), Reason: why})
+		}
+		for i := range b.rep.Binary.Needs {
+			if b.rep.Binary.Needs[i].Kind == kind {
+				b.rep.Binary.Needs[i].InImage = true
+			}
+		}
+	}
+	need := func(kind string) (string, bool) {
+		for _, n := range b.rep.Binary.Needs {
+			if n.Kind == kind {
+				return n.Evidence, true
+			}
+		}
+		return "", false
+	}
+	if ev, ok := need(exe.NeedCACerts); (ok && b.o.CACerts != "none") || isForced(b.o.CACerts) {
+		src := b.o.CACerts
+		if src == "" || src == "auto" {
+			src = "bundle"
+		}
+		rf, err := assemble.CACertificates(src)
+		if err != nil {
+			return all, err
+		}
+		add(exe.NeedCACerts, reason("CA certificates", ev, src), rf)
+	}
+	if ev, ok := need(exe.NeedTZData); ok && b.o.TZData != "none" {
+		goroot, err := goRoot(ctx)
+		if err != nil {
+			return all, err
+		}
+		rf, err := assemble.ZoneInfo(goroot)
+		if err != nil {
+			return all, err
+		}
+		add(exe.NeedTZData, reason("time zone data", ev, "the Go toolchain's zoneinfo.zip"), rf)
+	}
+	if ev, ok := need(exe.NeedDNS); ok && b.o.NSSwitch != "none" {
+		add(exe.NeedDNS, reason("host lookup order", ev, "hosts: files dns"), assemble.NSSwitch())
+	}
+	if _, ok := need(exe.NeedUsers); ok && b.o.Passwd != "none" {
+		for i := range b.rep.Binary.Needs {
+			if b.rep.Binary.Needs[i].Kind == exe.NeedUsers {
+				b.rep.Binary.Needs[i].InImage = true
+			}
+		}
+	}
+	if _, ok := need(exe.NeedTempDir); ok {
+		for i := range b.rep.Binary.Needs {
+			if b.rep.Binary.Needs[i].Kind == exe.NeedTempDir {
+				b.rep.Binary.Needs[i].InImage = true
+			}
+		}
+	}
+	return all, nil
+}
+
+// isForced reports whether a CA setting names a source, which adds the
+// certificates whatever the analysis found.
+func isForced(s string) bool { return s != "" && s != "auto" && s != "none" }
+
+func reason(what, evidence, source string) string {
+	if evidence == "" {
+		return fmt.Sprintf("%s from %s (asked for)", what, source)
+	}
+	return fmt.Sprintf("%s from %s (%s)", what, source, firstOf(evidence))
+}
+
+func firstOf(list string) string {
+	s, _, _ := strings.Cut(list, ", ")
+	return s
+}
+
+var goRootOnce struct {
+	sync.Once
+	dir string
+	err error
+}
+
+// goRoot returns the Go toolchain's GOROOT, asked once per process.
+func goRoot(ctx context.Context) (string, error) {
+	goRootOnce.Do(func() {
+		out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+		goRootOnce.dir, goRootOnce.err = strings.TrimSpace(string(out)), err
+		if err != nil {
+			goRootOnce.err = fmt.Errorf("finding GOROOT for time zone data: %w", err)
+		}
+	})
+	return goRootOnce.dir, goRootOnce.err
+}
