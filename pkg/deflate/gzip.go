@@ -2,11 +2,15 @@ package deflate
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"runtime"
 	"sync"
 )
+
+// ErrLevel is returned for a Level other than Fast, Default and Max.
+var ErrLevel = errors.New("unknown deflate level")
 
 // Level selects how hard the encoder searches.
 type Level int
@@ -68,7 +72,7 @@ func Gzip(dst, src []byte, level Level) ([]byte, error) {
 func Deflate(dst, src []byte, level Level) ([]byte, error) {
 	p, ok := levels[level]
 	if !ok {
-		return nil, fmt.Errorf("compressing with deflate: unknown level %d", int(level))
+		return nil, fmt.Errorf("compressing with deflate level %d: %w", int(level), ErrLevel)
 	}
 	bw := newBlockWriter()
 	bw.bw.out = dst
@@ -80,9 +84,10 @@ func Deflate(dst, src []byte, level Level) ([]byte, error) {
 	nchunks := (len(src) + p.chunk - 1) / p.chunk
 	chunkAt := func(i int) (int, int) { return i * p.chunk, min((i+1)*p.chunk, len(src)) }
 	procs := min(runtime.GOMAXPROCS(0), nchunks)
-	pool := sync.Pool{New: func() any { return p.newParser() }}
+	pool := p.pool
 	if procs <= 1 {
-		ps := p.newParser()
+		ps := pool.Get().(parser)
+		defer pool.Put(ps)
 		var r chunkResult
 		for i := range nchunks {
 			start, end := chunkAt(i)
@@ -122,14 +127,18 @@ func Deflate(dst, src []byte, level Level) ([]byte, error) {
 
 // params configures one level.
 type params struct {
-	chunk     int // bytes per independently parsed chunk
-	newParser func() parser
+	chunk int        // bytes per independently parsed chunk
+	pool  *sync.Pool // of parsers, whose tables are costly to allocate
+}
+
+func newParams(chunk int, newParser func() parser) params {
+	return params{chunk: chunk, pool: &sync.Pool{New: func() any { return newParser() }}}
 }
 
 var levels = map[Level]params{
-	Fast:    {chunk: 1 << 20, newParser: func() parser { return newLazyParser(16, 128) }},
-	Default: {chunk: 1 << 18, newParser: func() parser { return newOptParser(optDefault) }},
-	Max:     {chunk: 1 << 20, newParser: func() parser { return newOptParser(optMax) }},
+	Fast:    newParams(1<<20, func() parser { return newLazyParser(16, 128) }),
+	Default: newParams(1<<18, func() parser { return newOptParser(optDefault) }),
+	Max:     newParams(1<<20, func() parser { return newOptParser(optMax) }),
 }
 
 // A parser turns src[start:end] into blocks of tokens; src[:start] is

@@ -103,17 +103,38 @@ func helloBinary(t testing.TB) []byte {
 	return helloData
 }
 
+var memo sync.Map // name/level -> compressed bytes
+
+// compressed returns Gzip(in, lvl), computed once per test binary.
+func compressed(t testing.TB, name string, in []byte, lvl Level) []byte {
+	t.Helper()
+	key := name + "/" + lvl.String()
+	if v, ok := memo.Load(key); ok {
+		return v.([]byte)
+	}
+	gz, err := Gzip(nil, in, lvl)
+	if err != nil {
+		t.Fatalf("Gzip(%s, %v): %v", name, lvl, err)
+	}
+	memo.Store(key, gz)
+	return gz
+}
+
+// levelsFor returns the levels to test on an input: Max only on inputs
+// small enough to keep the package's tests quick, and on the hello binary.
+func levelsFor(name string, in []byte) []Level {
+	if len(in) <= 1<<19 || name == "hello" {
+		return []Level{Fast, Default, Max}
+	}
+	return []Level{Fast, Default}
+}
+
 func TestRoundTrip(t *testing.T) {
 	for name, in := range inputs(t) {
-		for _, lvl := range []Level{Fast, Default, Max} {
-			if lvl == Max && len(in) > 1<<20 && testing.Short() {
-				continue
-			}
+		for _, lvl := range levelsFor(name, in) {
 			t.Run(name+"/"+lvl.String(), func(t *testing.T) {
-				gz, err := Gzip(nil, in, lvl)
-				if err != nil {
-					t.Fatal(err)
-				}
+				t.Parallel()
+				gz := compressed(t, name, in, lvl)
 				if got := gunzip(t, gz); !bytes.Equal(got, in) {
 					t.Fatalf("Gzip(%d bytes, %v) does not round-trip: got %d bytes", len(in), lvl, len(got))
 				}
