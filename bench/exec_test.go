@@ -94,4 +94,6 @@ type toolError struct {
 	out  []byte
 }
 
-func (e *toolError) Error() string { return "go " + e.what + ": " + e.err.Error() + "\n" + string(e.out) }
+func (e *toolError) Error() string {
+	return "go " + e.what + ": " + e.err.Error() + "\n" + string(e.out)
+}
