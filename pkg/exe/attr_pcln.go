@@ -144,9 +144,26 @@ func (a *analysis) funcdataClaims() []claim {
 	if md == nil || md.gofunc == 0 {
 		return nil
 	}
-	end := md.findfunctab
-	if end <= md.gofunc || end > t.addr+uint64(len(t.data)) {
-		end = md.epclntab
+	// Since Go 1.26 go:func.* sits in the pclntab, right before
+	// runtime.findfunctab. Before, it sat in .rodata among other data with
+	// no end marker: the last funcdata then gets at most lastMax bytes.
+	const lastMax = 1 << 10
+	pclnEnd := t.addr + uint64(len(t.data))
+	end, exact := uint64(0), false
+	switch {
+	case md.gofunc >= t.addr && md.findfunctab > md.gofunc && md.findfunctab <= pclnEnd:
+		end, exact = md.findfunctab, true
+	case md.gofunc >= t.addr && md.epclntab > md.gofunc:
+		end, exact = md.epclntab, true
+	default:
+		for _, s := range a.f.elf.Sections {
+			if s.Addr <= md.gofunc && md.gofunc < s.Addr+s.Size {
+				end = s.Addr + s.Size
+			}
+		}
+		if t.addr > md.gofunc && (end == 0 || t.addr < end) {
+			end = t.addr
+		}
 	}
 	if end <= md.gofunc {
 		return nil
@@ -165,6 +182,9 @@ func (a *analysis) funcdataClaims() []claim {
 	a.groupRefs(refs, bucketFuncdata, func(off, next uint32, owner int32) {
 		if next == 0 {
 			next = limit
+			if !exact {
+				next = min(limit, off+lastMax)
+			}
 		}
 		if c, ok := a.fileClaim(md.gofunc+uint64(off), uint64(next-off), owner, ClassPcln); ok {
 			cs = appendClaim(cs, c)

@@ -2,6 +2,7 @@ package exe
 
 import (
 	"encoding/binary"
+	"slices"
 	"sort"
 )
 
@@ -226,11 +227,11 @@ func pow2(x byte) bool { return x != 0 && x&(x-1) == 0 }
 
 // name decodes the abi.Name at addr; ok is false when it is malformed.
 func (w *typeWalker) name(addr uint64) (string, bool) {
-	b, n, ok := w.nameBytes(addr)
+	text, _, ok := w.nameBytes(addr)
 	if !ok {
 		return "", false
 	}
-	return string(b[:n]), true
+	return string(text), true
 }
 
 // nameBytes returns the text of the name at addr and its encoded length.
@@ -325,7 +326,13 @@ func (w *typeWalker) claims(itabs []uint64) []claim {
 			u.merge(&t.users)
 		}
 	}
-	for addr, u := range nameUsers {
+	nameAddrs := make([]uint64, 0, len(nameUsers))
+	for addr := range nameUsers {
+		nameAddrs = append(nameAddrs, addr)
+	}
+	slices.Sort(nameAddrs)
+	for _, addr := range nameAddrs {
+		u := nameUsers[addr]
 		if _, n, ok := w.nameBytes(addr); ok {
 			if c, ok := a.fileClaim(addr, n, a.ownerOf(u, bucketTypes), ClassData); ok {
 				cs = append(cs, c)

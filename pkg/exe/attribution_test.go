@@ -3,6 +3,7 @@ package exe
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -58,7 +59,65 @@ func TestAttributionStripped(t *testing.T) {
 			if got := c.Attributed(); got < 0.90 {
 				t.Errorf("Coverage.Attributed() = %.3f, want >= 0.90 (%+v)", got, c)
 			}
+			for _, p := range r.Packages {
+				if !validPath(p.Path) || p.Total != p.Code+p.Pcln+p.Data {
+					t.Errorf("package %+v: bad path or total", p)
+				}
+			}
+			for _, want := range []string{"runtime", "fmt", "os"} {
+				if p := findPackage(r, want); p == nil || p.Code == 0 || p.Pcln == 0 || p.Data == 0 {
+					t.Errorf("package %s = %+v, want code, pcln and data bytes", want, p)
+				}
+			}
 		})
+	}
+}
+
+// validPath reports whether p looks like an import path.
+func validPath(p string) bool {
+	for _, r := range p {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._~+-", r)) {
+			return false
+		}
+	}
+	return p != ""
+}
+
+func findPackage(r *Report, path string) *PackageSize {
+	for i := range r.Packages {
+		if r.Packages[i].Path == path {
+			return &r.Packages[i]
+		}
+	}
+	return nil
+}
+
+// TestDeterministic checks that two analyses of the same bytes give the
+// same report and the same ownership map.
+func TestDeterministic(t *testing.T) {
+	b, err := os.ReadFile(build(t, fixture{"server", "amd64", true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reports [2]*Report
+	var ranges [2][]Range
+	for i := range reports {
+		f, err := NewFile(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("NewFile() = %v", err)
+		}
+		if reports[i], err = f.Report(); err != nil {
+			t.Fatalf("Report() = %v", err)
+		}
+		if ranges[i], err = f.Ranges(); err != nil {
+			t.Fatalf("Ranges() = %v", err)
+		}
+	}
+	if diff := cmp.Diff(reports[0], reports[1]); diff != "" {
+		t.Errorf("Report() differs between runs (-first +second):\n%s", diff)
+	}
+	if diff := cmp.Diff(ranges[0], ranges[1]); diff != "" {
+		t.Errorf("Ranges() differs between runs (-first +second):\n%s", diff)
 	}
 }
 

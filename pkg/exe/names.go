@@ -3,6 +3,7 @@ package exe
 import (
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -22,8 +23,8 @@ func pkgOfSymbol(name string, mods *moduleSet) string {
 			return pkgOfType(name[len(p):], mods)
 		}
 	}
-	if strings.HasPrefix(name, "go:") {
-		return ""
+	if strings.HasPrefix(name, "go:") || strings.HasPrefix(name, "go.shape.") {
+		return "" // linker-generated, or a method of a generic shape type
 	}
 	s := name
 	if i := strings.IndexByte(s, '['); i > 0 {
@@ -35,6 +36,12 @@ func pkgOfSymbol(name string, mods *moduleSet) string {
 		return ""
 	}
 	pkg := s[:slash+1+dot]
+	if strings.ContainsAny(pkg, " {};\"") {
+		return "" // a type literal, not an import path
+	}
+	if strings.Contains(pkg, "%") {
+		pkg = unescapePath(pkg)
+	}
 	if mods != nil {
 		if mp := mods.dottedPrefix(name); len(mp) > len(pkg) {
 			pkg = mp
@@ -167,4 +174,21 @@ func pkgOfFile(path string, known map[string]bool) string {
 		d = d[i+1:]
 	}
 	return ""
+}
+
+// unescapePath undoes the linker's escaping of import paths in symbol
+// names: %2e for a dot in the last element, %xx for other bytes.
+func unescapePath(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' && i+2 < len(p) {
+			if v, err := strconv.ParseUint(p[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
 }
