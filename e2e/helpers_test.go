@@ -41,10 +41,23 @@ func needTool(t *testing.T, tool string) string {
 		return p
 	}
 	if inCI() {
-		t.Fatalf("%s is required in CI (CI=true) but is not in PATH: %v", tool, err)
+		t.Fatalf("%s is required in CI (CI=true) but is not in PATH (apt-get install %s): %v", tool, debianPackage(tool), err)
 	}
-	t.Skipf("%s is not in PATH (apt-get install it, see the container-tools recipes); set CI=true to fail instead", tool)
+	t.Skipf("%s is not in PATH (apt-get install %s); set CI=true to fail instead", tool, debianPackage(tool))
 	return ""
+}
+
+// debianPackage names the Debian package that provides tool.
+func debianPackage(tool string) string {
+	switch tool {
+	case "docker", "dockerd":
+		return "docker.io"
+	case "qemu-aarch64-static":
+		return "qemu-user-static"
+	case "busybox":
+		return "busybox-static"
+	}
+	return tool
 }
 
 // needRoot skips the test (fails it in CI) unless it runs as root, which
