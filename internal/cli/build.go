@@ -1,15 +1,19 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/leve-build/leve/internal/cli/options"
 	"github.com/leve-build/leve/internal/report"
+	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/publish"
 )
@@ -17,23 +21,27 @@ import (
 func newBuildCmd() *cobra.Command {
 	var o options.Build
 	cmd := &cobra.Command{
-		Use:   "build [flags] [TARGET]",
+		Use:   "build [flags] [TARGET...]",
 		Short: "Compile Go source into a minimal, reproducible OCI image",
 		Long: `Build compiles TARGET for Linux (CGO_ENABLED=0, -trimpath), reads the binary,
-strips it, and packages it on scratch with exactly what a static Go program
-needs: /app/NAME, /etc/passwd and /etc/group with root and nonroot (65532),
-/home/nonroot and /tmp. The image runs as nonroot.
+strips it, and packages it on scratch with exactly what it needs:
+/app/NAME, /etc/passwd and /etc/group with root and nonroot (65532),
+/home/nonroot and /tmp, plus CA certificates, time zone data and
+/etc/nsswitch.conf when the analysis of the binary finds it needs them. The
+image runs as nonroot.
 
 TARGET is a package directory or import path in a module (default "."), a
-lone .go file, or a directory of .go files with no go.mod.
+lone .go file, or a directory of .go files with no go.mod. Several targets,
+or a pattern such as ./..., build every main package concurrently, each into
+its own image named after it.
 
 The image is written as an OCI image layout in ./leve-out/NAME (no daemon, no
-network), or where -o and --tarball say. The same source and flags give the
-same digest, run after run: times come from SOURCE_DATE_EPOCH, else the VCS
-commit time, else 1970.
+network), or where -o, --tarball, --push and --docker say. The same source
+and flags give the same digest, run after run: times come from
+SOURCE_DATE_EPOCH, else the VCS commit time, else 1970.
 
-The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST,
-or the JSON report with --json (schema: docs/build-json.md).`,
+The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
+(one line per image), or the JSON report with --json (docs/build-json.md).`,
 		Example: `  # The example greeting program, into ./leve-out/hello
   leve build ./examples/hello
 
@@ -48,48 +56,108 @@ or the JSON report with --json (schema: docs/build-json.md).`,
   leve build --platform linux/amd64,linux/arm64 --push ghcr.io/me/api:1.2 ./cmd/api
   leve build --docker ./examples/hello && docker run -ti hello:latest
 
+  # Every command of a module, pushed as ghcr.io/me/NAME
+  leve build --push ghcr.io/me ./...
+
   # Stamp a version, run as root, add static files
   leve build --ldflags '-X main.version=1.2' --user root --add ./static:/app/static .`,
-		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			target := "."
-			if len(args) == 1 {
-				target = args[0]
+			if len(args) == 0 {
+				args = []string{"."}
 			}
-			po, err := o.Validate(target)
+			targets, err := expandTargets(cmd.Context(), args, o)
 			if err != nil {
 				return err
 			}
-			po.Stderr = cmd.ErrOrStderr()
-			po.CacheDir = cacheDir()
-			po.Sinks = func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref, cmd.ErrOrStderr()) }
-			rep, _, err := pipeline.Build(cmd.Context(), po)
-			if err != nil {
-				return err
+			if len(targets) > 1 && (o.Tag != "" || o.Tarball != "") {
+				return fmt.Errorf("-t and --tarball name one image, and %d targets give %d; build them one by one", len(targets), len(targets))
 			}
-			if err := report.Build(cmd.ErrOrStderr(), rep); err != nil {
+			reps, err := buildAll(cmd.Context(), targets, o, cmd.ErrOrStderr())
+			if err != nil {
 				return err
 			}
 			if o.JSON {
-				return report.JSON(cmd.OutOrStdout(), rep)
+				if len(reps) == 1 {
+					return report.JSON(cmd.OutOrStdout(), reps[0])
+				}
+				return report.JSON(cmd.OutOrStdout(), reps)
 			}
-			_, err = fmt.Fprintln(cmd.OutOrStdout(), rep.Reference)
-			return err
+			for _, r := range reps {
+				if _, err := fmt.Fprintln(cmd.OutOrStdout(), r.Reference); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
 }
 
+// expandTargets turns patterns such as ./... into the main packages they
+// match; other targets stay as they are.
+func expandTargets(ctx context.Context, args []string, o options.Build) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		if !compile.IsPattern(a) {
+			out = append(out, a)
+			continue
+		}
+		mains, err := compile.ListMains(ctx, ".", []string{a}, compile.Query{Platform: compile.DefaultPlatform})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mains...)
+	}
+	return out, nil
+}
+
+// buildAll builds targets concurrently, at most one per CPU, and writes
+// each report to stderr as it completes. Reports come back in target order.
+func buildAll(ctx context.Context, targets []string, o options.Build, stderr io.Writer) ([]*pipeline.Report, error) {
+	reps := make([]*pipeline.Report, len(targets))
+	mu := make(chan struct{}, 1) // one report on stderr at a time
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.NumCPU())
+	many := len(targets) > 1
+	for i, target := range targets {
+		g.Go(func() error {
+			po, err := o.Validate(target)
+			if err != nil {
+				return err
+			}
+			po.Stderr = stderr
+			po.CacheDir = cacheDir()
+			po.Sinks = func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref, stderr, many) }
+			rep, _, err := pipeline.Build(gctx, po)
+			if err != nil {
+				if many {
+					return fmt.Errorf("%s: %w", target, err)
+				}
+				return err
+			}
+			reps[i] = rep
+			mu <- struct{}{}
+			defer func() { <-mu }()
+			return report.Build(stderr, rep)
+		})
+	}
+	return reps, g.Wait()
+}
+
 // sinks returns the outputs the flags ask for: the OCI layout (by default
 // ./leve-out/NAME, when no other output is named), the tarball, registries
-// and the Docker engine.
-func sinks(o options.Build, ref publish.Ref, stderr io.Writer) (publish.Sink, error) {
+// and the Docker engine. When many images are built, -o DIR and --push
+// REPO are prefixes: DIR/NAME and REPO/NAME.
+func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publish.Sink, error) {
 	var m publish.Multi
 	if o.Output != "" || (o.Tarball == "" && len(o.Push) == 0 && !o.Docker) {
 		dir := o.Output
-		if dir == "" {
+		switch {
+		case dir == "":
 			dir = filepath.Join("leve-out", filepath.FromSlash(ref.Name))
+		case many:
+			dir = filepath.Join(dir, filepath.FromSlash(ref.Name))
 		}
 		m = append(m, publish.Layout{Dir: dir})
 	}
@@ -97,6 +165,9 @@ func sinks(o options.Build, ref publish.Ref, stderr io.Writer) (publish.Sink, er
 		m = append(m, publish.Tarball{Path: o.Tarball})
 	}
 	for _, p := range o.Push {
+		if many {
+			p += "/" + ref.Name
+		}
 		r := publish.Registry{Repo: p, Insecure: o.Insecure}
 		if isTerminal(stderr) {
 			r.Progress = stderr

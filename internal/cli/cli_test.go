@@ -34,7 +34,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{"unknown flag", []string{"build", "--nope"}, ExitUsage, "unknown flag"},
 		{"unknown command", []string{"nope"}, ExitUsage, "unknown command"},
-		{"too many args", []string{"build", "a", "b"}, ExitUsage, "accepts at most 1 arg"},
+		{"too many args", []string{"version", "x"}, ExitUsage, "unknown command"},
 		{"bad platform", []string{"build", "--platform", "linux/nope"}, ExitError, "unknown architecture"},
 		{"bad tag", []string{"build", "-t", "Bad:Name"}, ExitError, "lowercase"},
 		{"bad port", []string{"build", "--port", "70000"}, ExitError, "1 to 65535"},
@@ -99,5 +99,32 @@ func TestHelpHasExamples(t *testing.T) {
 		if c.Example == "" {
 			t.Errorf("leve %s --help has no examples", c.Name())
 		}
+	}
+}
+
+func TestBuildMany(t *testing.T) {
+	mod := testutil.Module(t, map[string]string{
+		"cmd/one/main.go": testutil.Hello,
+		"cmd/two/main.go": "package main\nfunc main() { println(2) }\n",
+		"lib/lib.go":      "package lib\n",
+	})
+	code, stdout, stderr := run(t, mod, "build", "-o", "out", "./...")
+	if code != ExitOK {
+		t.Fatalf("leve build ./... = %d\n%s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "one:latest@sha256:") || !strings.HasPrefix(lines[1], "two:latest@sha256:") {
+		t.Errorf("stdout = %q, want one reference per command, in order", stdout)
+	}
+	for _, name := range []string{"one", "two"} {
+		if _, err := os.Stat(filepath.Join(mod, "out", name, "index.json")); err != nil {
+			t.Errorf("layout of %s: %v", name, err)
+		}
+	}
+	if code, _, stderr := run(t, mod, "build", "-t", "x:1", "./..."); code != ExitError || !strings.Contains(stderr, "one by one") {
+		t.Errorf("-t with many targets = %d, %q", code, stderr)
+	}
+	if code, _, stderr := run(t, mod, "build", "./lib/..."); code != ExitError || !strings.Contains(stderr, "no main package") {
+		t.Errorf("pattern without commands = %d, %q", code, stderr)
 	}
 }

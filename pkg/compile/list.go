@@ -1,0 +1,43 @@
+package compile
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// ListMains expands patterns such as "./..." into the main packages they
+// match, as import paths, in go list's order. It runs in dir.
+func ListMains(ctx context.Context, dir string, patterns []string, q Query) ([]string, error) {
+	args := []string{"list", "-e", "-f", "{{if eq .Name \"main\"}}{{.ImportPath}}{{end}}"}
+	if len(q.Tags) > 0 {
+		args = append(args, "-tags="+strings.Join(q.Tags, ","))
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, patterns...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), q.Platform.Env()...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %w: %s", strings.Join(patterns, " "), ErrNotFound, firstLine(stderr.String()))
+	}
+	var mains []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if p := strings.TrimSpace(sc.Text()); p != "" {
+			mains = append(mains, p)
+		}
+	}
+	if len(mains) == 0 {
+		return nil, fmt.Errorf("listing %s: %w: no main package matches; give a pattern that includes commands", strings.Join(patterns, " "), ErrNotMain)
+	}
+	return mains, nil
+}
+
+// IsPattern reports whether target is a go list pattern ("./...").
+func IsPattern(target string) bool { return strings.Contains(target, "...") }
