@@ -24,6 +24,7 @@ const (
 // Each verb lives in its own file and adds itself here.
 var commands = []func() *cobra.Command{
 	newBuildCmd,
+	newResolveCmd,
 	newPackCmd,
 	newVersionCmd,
 }

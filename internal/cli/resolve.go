@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leve-build/leve/internal/cli/options"
+	"github.com/leve-build/leve/internal/report"
+	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/publish"
+)
+
+func newResolveCmd() *cobra.Command {
+	var (
+		o     options.Build
+		files []string
+		repo  string
+	)
+	cmd := &cobra.Command{
+		Use:   "resolve -f FILE --repo REGISTRY/PREFIX",
+		Short: "Build and push every leve:// reference in Kubernetes YAML and print the YAML with digests",
+		Long: `Resolve reads YAML (Kubernetes manifests or any text), builds every Go main
+package referenced as leve://IMPORT/PATH with leve build's defaults and flags,
+pushes each to PREFIX/NAME, and prints the YAML with each reference replaced by
+PREFIX/NAME@sha256:DIGEST. The rest of the text is left exactly as it was.
+
+--repo defaults to $LEVE_REPO. Build reports go to stderr.`,
+		Example: `  leve resolve -f k8s/ --repo ghcr.io/me > resolved.yaml
+  leve resolve -f deploy.yaml --repo 127.0.0.1:5000/apps --insecure | kubectl apply -f -
+  kustomize build . | leve resolve -f - --repo ghcr.io/me`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if repo == "" {
+				repo = os.Getenv("LEVE_REPO")
+			}
+			if repo == "" {
+				return fmt.Errorf("no registry to push to: give --repo REGISTRY/PREFIX or set LEVE_REPO")
+			}
+			if len(files) == 0 {
+				return fmt.Errorf("no YAML to resolve: give -f FILE (or -f - for stdin)")
+			}
+			if o.Tag != "" || o.Tarball != "" || o.Output != "" || len(o.Push) > 0 {
+				return fmt.Errorf("resolve pushes to --repo only; -t, -o, --tarball and --push belong to leve build")
+			}
+			doc, err := readDocs(files, cmd.InOrStdin())
+			if err != nil {
+				return err
+			}
+			o.Push = []string{strings.TrimSuffix(repo, "/")}
+			stderr := cmd.ErrOrStderr()
+			out, err := pipeline.ResolveReferences(cmd.Context(), doc, runtime.NumCPU(), func(ctx context.Context, ip string) (string, error) {
+				po, err := o.Validate(ip)
+				if err != nil {
+					return "", err
+				}
+				po.Stderr, po.CacheDir = stderr, cacheDir()
+				po.Sinks = func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref, stderr, true) }
+				rep, _, err := pipeline.Build(ctx, po)
+				if err != nil {
+					return "", fmt.Errorf("leve://%s: %w", ip, err)
+				}
+				if err := report.Build(stderr, rep); err != nil {
+					return "", err
+				}
+				return strings.TrimSuffix(repo, "/") + "/" + rep.Name + "@" + rep.Digest, nil
+			})
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(out)
+			return err
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	cmd.Flags().StringArrayVarP(&files, "filename", "f", nil, "YAML file or directory (repeatable; - for stdin)")
+	cmd.Flags().StringVar(&repo, "repo", "", "registry and prefix to push to, REGISTRY/PREFIX (default $LEVE_REPO)")
+	return cmd
+}
+
+// readDocs concatenates the YAML files named (directories: their .yaml
+// and .yml files, sorted), separated by "---" lines.
+func readDocs(names []string, stdin io.Reader) ([]byte, error) {
+	var docs [][]byte
+	for _, n := range names {
+		if n == "-" {
+			b, err := io.ReadAll(stdin)
+			if err != nil {
+				return nil, fmt.Errorf("reading stdin: %w", err)
+			}
+			docs = append(docs, b)
+			continue
+		}
+		fi, err := os.Stat(n)
+		if err != nil {
+			return nil, fmt.Errorf("-f %s: %w", n, err)
+		}
+		paths := []string{n}
+		if fi.IsDir() {
+			entries, err := os.ReadDir(n)
+			if err != nil {
+				return nil, fmt.Errorf("-f %s: %w", n, err)
+			}
+			paths = paths[:0]
+			for _, e := range entries {
+				if !e.IsDir() && (strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
+					paths = append(paths, n+"/"+e.Name())
+				}
+			}
+		}
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil, fmt.Errorf("-f %s: %w", p, err)
+			}
+			docs = append(docs, b)
+		}
+	}
+	var out []byte
+	for i, d := range docs {
+		if i > 0 {
+			if len(out) > 0 && out[len(out)-1] != '\n' {
+				out = append(out, '\n')
+			}
+			out = append(out, "---\n"...)
+		}
+		out = append(out, d...)
+	}
+	return out, nil
+}
