@@ -19,5 +19,6 @@
 //	orig, err := lzma.Decode(comp, props, len(exe))
 //
 // The match finder runs on its own goroutine, one block ahead of the
-// parser. Memory use while encoding is about 9 bytes per input byte.
+// parser. Encoding uses about 10 bytes of memory per input byte: 8 for the
+// binary tree, up to 2 for the hash table, and the output.
 package lzma
