@@ -19,6 +19,17 @@ type lazyParser struct {
 	prev  [windowSize]int32
 	depth int
 	nice  int
+	split splitStats
+}
+
+func (p *lazyParser) literal(r *chunkResult, b byte) {
+	r.tokens = append(r.tokens, token(b))
+	p.split.literal(b)
+}
+
+func (p *lazyParser) match(r *chunkResult, length, dist int) {
+	r.tokens = append(r.tokens, matchToken(length, dist))
+	p.split.match(length)
 }
 
 func newLazyParser(depth, nice int) *lazyParser {
@@ -101,6 +112,7 @@ func (p *lazyParser) parse(src []byte, start, end int, r *chunkResult) {
 	}
 	blockStart := start
 	pos := start
+	p.split.reset()
 	// prevLen and prevDist hold the match found at pos-1 that waits for
 	// the lazy check; prevLen is 0 when there is none.
 	prevLen, prevDist := 0, 0
@@ -112,7 +124,7 @@ func (p *lazyParser) parse(src []byte, start, end int, r *chunkResult) {
 		}
 		if prevLen != 0 && curLen <= prevLen {
 			// The deferred match from pos-1 wins.
-			r.tokens = append(r.tokens, matchToken(prevLen, prevDist))
+			p.match(r, prevLen, prevDist)
 			stop := pos - 1 + prevLen
 			for i := pos + 1; i < stop; i++ {
 				if i+4 <= len(src) {
@@ -123,12 +135,12 @@ func (p *lazyParser) parse(src []byte, start, end int, r *chunkResult) {
 			prevLen = 0
 		} else {
 			if prevLen != 0 {
-				r.tokens = append(r.tokens, token(src[pos-1]))
+				p.literal(r, src[pos-1])
 				prevLen = 0
 			}
 			switch {
 			case curLen >= p.nice:
-				r.tokens = append(r.tokens, matchToken(curLen, curDist))
+				p.match(r, curLen, curDist)
 				for i := pos + 1; i < pos+curLen; i++ {
 					if i+4 <= len(src) {
 						p.insert(src, i)
@@ -139,11 +151,13 @@ func (p *lazyParser) parse(src []byte, start, end int, r *chunkResult) {
 				prevLen, prevDist = curLen, curDist
 				pos++
 			default:
-				r.tokens = append(r.tokens, token(src[pos]))
+				p.literal(r, src[pos])
 				pos++
 			}
 		}
-		if prevLen == 0 && len(r.tokens)-r.lastTokEnd() >= lazyBlockToks {
+		if prevLen == 0 && (len(r.tokens)-r.lastTokEnd() >= lazyBlockToks ||
+			p.split.ready(blockStart, pos, end) && p.split.endBlock(pos-blockStart)) {
+			p.split.reset()
 			r.endBlock(blockStart, pos)
 			blockStart = pos
 		}
