@@ -59,8 +59,7 @@ func build(t testing.TB, fx fixture) string {
 	if testing.Short() {
 		t.Skip("builds Go binaries; skipped in -short mode")
 	}
-	cgo := fx.prog == "cgo"
-	if cgo {
+	if usesCgo(fx.prog) {
 		if _, err := exec.LookPath("gcc"); err != nil {
 			if os.Getenv("CI") == "true" {
 				t.Fatalf("gcc is needed for the cgo fixture: %v", err)
@@ -110,7 +109,7 @@ func buildFixture(fx fixture) (string, error) {
 	cmd := exec.Command("go", append(args, ".")...)
 	cmd.Dir = dir
 	cgo := "0"
-	if fx.prog == "cgo" {
+	if usesCgo(fx.prog) {
 		cgo = "1"
 	}
 	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+fx.goarch, "CGO_ENABLED="+cgo, "GOWORK=off", "GOFLAGS=", "GOTOOLCHAIN=local")
@@ -130,3 +129,6 @@ func openFixture(t *testing.T, fx fixture) *File {
 	t.Cleanup(func() { f.Close() })
 	return f
 }
+
+// usesCgo reports whether a fixture program is built with CGO_ENABLED=1.
+func usesCgo(prog string) bool { return prog == "cgo" || prog == "cgonet" }

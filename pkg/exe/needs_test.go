@@ -20,6 +20,8 @@ func TestNeeds(t *testing.T) {
 		{"server", []string{"amd64", "arm64"}, []string{NeedCACerts, NeedDNS, NeedTZData}, true, false},
 		{"user", []string{"amd64", "arm64"}, []string{NeedUsers}, true, false},
 		{"cgo", []string{"amd64"}, []string{NeedLibs}, false, true},
+		{"tzembed", []string{"amd64"}, []string{NeedTempDir}, true, false},
+		{"cgonet", []string{"amd64"}, []string{NeedDNS, NeedDNS, NeedLibs}, false, true},
 	}
 	for _, tt := range tests {
 		for _, goarch := range tt.arches {
