@@ -237,6 +237,8 @@ func (a *analysis) fillSizes(r *Report) {
 				p.Code += n
 			case ClassPcln:
 				p.Pcln += n
+			case ClassDebug:
+				p.Debug += n
 			default:
 				p.Data += n
 			}

@@ -60,7 +60,7 @@ func TestAttributionStripped(t *testing.T) {
 				t.Errorf("Coverage.Attributed() = %.3f, want >= 0.90 (%+v)", got, c)
 			}
 			for _, p := range r.Packages {
-				if !validPath(p.Path) || p.Total != p.Code+p.Pcln+p.Data {
+				if !validPath(p.Path) || p.Total != p.Code+p.Pcln+p.Data+p.Debug {
 					t.Errorf("package %+v: bad path or total", p)
 				}
 			}

@@ -93,6 +93,7 @@ type PackageSize struct {
 	Code   int64  `json:"code"`
 	Pcln   int64  `json:"pcln"`
 	Data   int64  `json:"data"`
+	Debug  int64  `json:"debug"` // its symbol table entries and names
 	Total  int64  `json:"total"`
 	Funcs  int    `json:"funcs"`
 }
