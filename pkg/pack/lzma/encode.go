@@ -30,8 +30,16 @@ const (
 )
 
 // DefaultProps are the literal and position context bits Encode uses by
-// default. They suit Go executables filtered with the x86 BCJ filter.
+// default. They suit amd64 Go executables filtered with the X86 or AMD64
+// branch filters (measured on hello and the go command: lc 3 beats 0–2
+// and 4, lp 0 beats 1–2, pb 2 beats 0, 1 and 3).
 var DefaultProps = Props{LC: 3, LP: 0, PB: 2}
+
+// ARM64Props are the literal and position context bits for arm64 Go
+// executables filtered with the ARM64 branch filter: lp 2 gives the literal
+// coder the byte's place in its 4-byte instruction (0.6 % smaller than
+// DefaultProps on the arm64 hello).
+var ARM64Props = Props{LC: 1, LP: 2, PB: 2}
 
 type config struct {
 	props     Props

@@ -45,7 +45,7 @@ func TestXZDecodes(t *testing.T) {
 		if !ok {
 			continue
 		}
-		for _, props := range []Props{DefaultProps, {LC: 0, LP: 2, PB: 0}, {LC: 4, LP: 0, PB: 4}} {
+		for _, props := range []Props{DefaultProps, ARM64Props, {LC: 0, LP: 2, PB: 0}, {LC: 4, LP: 0, PB: 4}} {
 			for _, marker := range []bool{true, false} {
 				comp, p, err := Encode(src, WithProps(props), WithEndMarker(marker))
 				if err != nil {
