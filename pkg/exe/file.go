@@ -165,8 +165,10 @@ func readerSize(r io.ReaderAt) (int64, error) {
 	return lo, nil
 }
 
+// sliceReader reads a byte slice as an io.ReaderAt.
 type sliceReader []byte
 
+// ReadAt implements io.ReaderAt over the bytes.
 func (s sliceReader) ReadAt(p []byte, off int64) (int, error) {
 	if off < 0 || off >= int64(len(s)) {
 		return 0, io.EOF
