@@ -23,6 +23,7 @@ const (
 // commands lists the constructors of every verb under the root command.
 // Each verb lives in its own file and adds itself here.
 var commands = []func() *cobra.Command{
+	newAnalyzeCmd,
 	newBuildCmd,
 	newResolveCmd,
 	newPackCmd,

@@ -1,0 +1,332 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leve-build/leve/internal/atomicfile"
+	"github.com/leve-build/leve/internal/cli/options"
+	"github.com/leve-build/leve/internal/report"
+	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/exe"
+	"github.com/leve-build/leve/pkg/optimize"
+	"github.com/leve-build/leve/pkg/pack"
+)
+
+func newAnalyzeCmd() *cobra.Command {
+	var o options.Analyze
+	cmd := &cobra.Command{
+		Use:   "analyze [flags] [BINARY | PACKAGE]",
+		Short: "Show what a Go executable contains, what it costs and what it needs to run",
+		Long: `Analyze reads a Go executable for Linux and explains every byte: the bytes
+each package owns (machine code, pcln tables, data), the modules, the ELF
+sections, what no package owns, and how much of the file is attributed. It
+lists what the program needs at run time (CA certificates, tzdata,
+/etc/passwd, resolver files, /tmp, shared libraries), each with the evidence,
+and suggests how to make it smaller, with the estimated saving.
+
+The argument is a Linux Go binary (stripped or not), a file packed by
+"leve pack" (the original inside is analysed), a result saved with --json, or
+a package directory, import path or .go file, which is first built as "leve
+build" builds it (CGO_ENABLED=0, -trimpath, then stripped unless --no-strip).
+With no argument, the package in the current directory is built.
+
+The report goes to stdout as aligned text, or as JSON with --json (schema
+leve.analyze/v1, docs/analyze-json.md). --html FILE also writes one
+self-contained page with a treemap of modules, packages and kinds of bytes.
+
+--diff OLD NEW compares two of them, in any mix, by package, module and
+section. --max-size and --max-growth make it a CI gate: exit status 1 with the
+failing rule on stderr, 0 when every rule passes.`,
+		Example: `  # What does the example program contain and need?
+  leve analyze ./examples/hello
+
+  # A binary built elsewhere; every package, as JSON
+  leve analyze --top 0 ./bin/api
+  leve analyze --json ./bin/api > api.json
+
+  # An interactive treemap, one self-contained file
+  leve analyze --html api.html ./cmd/api
+
+  # Gate a pull request: the saved result of the release against this tree
+  leve analyze --diff release.json ./cmd/api --max-growth 5% --max-size 20MB`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if err := o.Args(len(args)); err != nil {
+				return usageError{err}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			platform, gates, err := o.Validate()
+			if err != nil {
+				return err
+			}
+			l := loader{platform: platform, tags: o.Tags, noStrip: o.NoStrip, stderr: cmd.ErrOrStderr()}
+			if o.Diff {
+				return runDiff(cmd, o, gates, l, args[0], args[1])
+			}
+			target := "."
+			if len(args) == 1 {
+				target = args[0]
+			}
+			in, err := l.load(cmd.Context(), target)
+			if err != nil {
+				return err
+			}
+			if err := renderAnalysis(cmd, o, in); err != nil {
+				return err
+			}
+			return checkGates(cmd.ErrOrStderr(), gates, o, nil, in)
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// renderAnalysis prints one analysis and writes its HTML page.
+func renderAnalysis(cmd *cobra.Command, o options.Analyze, in *loaded) error {
+	ro := report.AnalyzeOptions{Top: o.Top, Notes: in.notes}
+	if o.HTML != "" {
+		err := atomicfile.Write(o.HTML, 0o644, func(w io.Writer) error { return report.AnalyzeHTML(w, in.rep, ro) })
+		if err != nil {
+			return fmt.Errorf("writing the HTML report: %w", err)
+		}
+		if fi, err := os.Stat(o.HTML); err == nil {
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", o.HTML, exe.FormatSize(fi.Size()))
+		}
+	}
+	if o.JSON {
+		for _, n := range in.notes {
+			fmt.Fprintf(cmd.ErrOrStderr(), "note: %s\n", n)
+		}
+		return in.rep.WriteJSON(cmd.OutOrStdout())
+	}
+	return report.Analyze(cmd.OutOrStdout(), in.rep, ro)
+}
+
+// runDiff compares old with new, prints the deltas and checks the gates.
+func runDiff(cmd *cobra.Command, o options.Analyze, gates options.AnalyzeGates, l loader, oldArg, newArg string) error {
+	old, err := l.load(cmd.Context(), oldArg)
+	if err != nil {
+		return err
+	}
+	nw, err := l.load(cmd.Context(), newArg)
+	if err != nil {
+		return err
+	}
+	for _, in := range []*loaded{old, nw} {
+		for _, n := range in.notes {
+			fmt.Fprintf(cmd.ErrOrStderr(), "note: %s: %s\n", in.name, n)
+		}
+	}
+	if o.JSON {
+		err = report.JSON(cmd.OutOrStdout(), exe.Compare(old.rep, nw.rep))
+	} else {
+		err = report.AnalyzeDiff(cmd.OutOrStdout(), old.rep, nw.rep, report.DiffOptions{OldName: old.name, NewName: nw.name, Top: o.Top})
+	}
+	if err != nil {
+		return err
+	}
+	return checkGates(cmd.ErrOrStderr(), gates, o, old, nw)
+}
+
+// checkGates applies --max-size to nw and --max-growth from old to nw. It
+// returns an error naming every failing rule, and reports a pass on
+// stderr.
+func checkGates(stderr io.Writer, g options.AnalyzeGates, o options.Analyze, old, nw *loaded) error {
+	var failed, passed []string
+	if g.MaxSize > 0 {
+		size := nw.rep.Size
+		msg := fmt.Sprintf("%s is %s (%d B)", nw.name, exe.FormatSize(size), size)
+		if size > g.MaxSize {
+			failed = append(failed, fmt.Sprintf("%s, over --max-size %s (%d B)", msg, o.MaxSize, g.MaxSize))
+		} else {
+			passed = append(passed, fmt.Sprintf("--max-size %s: %s", o.MaxSize, msg))
+		}
+	}
+	if g.MaxGrowth != nil && old != nil {
+		d := nw.rep.Size - old.rep.Size
+		msg := fmt.Sprintf("%s grew by %s (%s) from %s", nw.name, exe.FormatSize(d), percent(old.rep.Size, nw.rep.Size), old.name)
+		if d < 0 {
+			msg = fmt.Sprintf("%s shrank by %s (%s) from %s", nw.name, exe.FormatSize(-d), percent(old.rep.Size, nw.rep.Size), old.name)
+		}
+		if !g.MaxGrowth.Allows(old.rep.Size, nw.rep.Size) {
+			failed = append(failed, fmt.Sprintf("%s, over --max-growth %s", msg, o.MaxGrowth))
+		} else {
+			passed = append(passed, fmt.Sprintf("--max-growth %s: %s", o.MaxGrowth, msg))
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("size gate: %s", strings.Join(failed, "; "))
+	}
+	if len(passed) > 0 {
+		fmt.Fprintf(stderr, "size gate passed: %s\n", strings.Join(passed, "; "))
+	}
+	return nil
+}
+
+func percent(old, new int64) string {
+	if old == 0 {
+		return "new"
+	}
+	return fmt.Sprintf("%+.1f%%", 100*float64(new-old)/float64(old))
+}
+
+// loaded is an analysis with the name it is shown under and notes on how
+// it was obtained.
+type loaded struct {
+	name  string
+	rep   *exe.Report
+	notes []string
+}
+
+// loader turns an argument into an analysis: it reads binaries, packed
+// files and saved JSON results, and builds packages.
+type loader struct {
+	platform compile.Platform
+	tags     []string
+	noStrip  bool
+	stderr   io.Writer
+}
+
+// load analyses target: a regular file other than a .go source is read,
+// anything else is built as a package.
+func (l loader) load(ctx context.Context, target string) (*loaded, error) {
+	fi, statErr := os.Stat(target)
+	if statErr == nil && fi.Mode().IsRegular() && !strings.HasSuffix(target, ".go") {
+		return l.loadFile(target)
+	}
+	return l.build(ctx, target, statErr)
+}
+
+// build compiles the package target with leve build's defaults, strips it
+// unless --no-strip, and analyses the result.
+func (l loader) build(ctx context.Context, target string, statErr error) (*loaded, error) {
+	pkg, err := compile.Resolve(ctx, target, compile.Query{Platform: l.platform, Tags: l.tags})
+	if err != nil {
+		if errors.Is(err, compile.ErrNotFound) && statErr != nil {
+			return nil, fmt.Errorf("analyzing %q: no such file, directory or package: give a Go executable, a saved --json result, a package directory, an import path or a .go file", target)
+		}
+		return nil, fmt.Errorf("analyzing %q: %w", target, err)
+	}
+	dir := cacheDir()
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "leve-analyze-")
+		if err != nil {
+			return nil, fmt.Errorf("analyzing %q: %w", target, err)
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else {
+		dir += "/bin"
+	}
+	bin, err := compile.Build(ctx, pkg, dir, compile.Options{Platform: l.platform, Tags: l.tags, Stderr: l.stderr})
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(bin.Path)
+	if err != nil {
+		return nil, fmt.Errorf("analyzing %q: %w", target, err)
+	}
+	note := fmt.Sprintf("built %s for %s as leve build does (CGO_ENABLED=0, -trimpath)", pkg.ImportPath, l.platform)
+	if !l.noStrip {
+		stripped, res, err := optimize.Strip(data)
+		if err != nil {
+			return nil, fmt.Errorf("analyzing %q: %w", target, err)
+		}
+		data = stripped
+		note += fmt.Sprintf(", stripped %s → %s", exe.FormatSize(res.Before), exe.FormatSize(res.After))
+	}
+	rep, err := analyse(target, bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	rep.Path = pkg.Name
+	return &loaded{name: target, rep: rep, notes: []string{note}}, nil
+}
+
+// loadFile reads an ELF executable, a packed executable or a saved JSON
+// result.
+func (l loader) loadFile(path string) (*loaded, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("analyzing %q: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("analyzing %q: %w", path, err)
+	}
+	head := make([]byte, 512)
+	n, _ := f.ReadAt(head, 0)
+	head = head[:n]
+	in := &loaded{name: path}
+	switch {
+	case n == 0:
+		return nil, fmt.Errorf("analyzing %q: the file is empty: give a Go executable built for Linux, or a saved --json result", path)
+	case bytes.HasPrefix(head, []byte("\x7fELF")) && pack.IsPacked(f, fi.Size()):
+		pf, err := pack.Open(f, fi.Size())
+		if err != nil {
+			return nil, fmt.Errorf("analyzing %q: a damaged leve packed executable (%w): pack the original again", path, err)
+		}
+		orig, err := pf.Original()
+		if err != nil {
+			return nil, fmt.Errorf("analyzing %q: a damaged leve packed executable (%w): pack the original again", path, err)
+		}
+		in.notes = append(in.notes, fmt.Sprintf("%s is packed (%s); this is the original inside it (%s)", path, exe.FormatSize(fi.Size()), exe.FormatSize(int64(len(orig)))))
+		in.rep, err = analyse(path, bytes.NewReader(orig))
+		if err != nil {
+			return nil, err
+		}
+	case bytes.HasPrefix(head, []byte("\x7fELF")):
+		in.rep, err = analyse(path, f)
+		if err != nil {
+			return nil, err
+		}
+	case bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")):
+		in.rep, err = exe.ReadJSON(f)
+		if err != nil {
+			return nil, fmt.Errorf("analyzing %q: not a result of leve analyze --json (%w): save one with leve analyze --json BINARY > FILE", path, err)
+		}
+		return in, nil
+	default:
+		return nil, fmt.Errorf("analyzing %q: not an ELF executable, a saved --json result or a .go file: give a Go binary built for Linux (GOOS=linux), a package, or leve analyze --json output", path)
+	}
+	in.rep.Path = path
+	return in, nil
+}
+
+// analyse reads the executable in r and returns its report, with errors
+// that say what is wrong with the input and what to do.
+func analyse(name string, r io.ReaderAt) (*exe.Report, error) {
+	rep, err := func() (*exe.Report, error) {
+		f, err := exe.NewFile(r)
+		if err != nil {
+			return nil, err
+		}
+		return f.Report()
+	}()
+	var fe *exe.FormatError
+	switch {
+	case err == nil:
+		return rep, nil
+	case errors.Is(err, exe.ErrNotELF):
+		return nil, fmt.Errorf("analyzing %q: %w: give a Go binary built for Linux (GOOS=linux)", name, err)
+	case errors.Is(err, exe.ErrNotGo):
+		return nil, fmt.Errorf("analyzing %q: an ELF file but %w: leve analyze reads programs built by the Go toolchain", name, exe.ErrNotGo)
+	case errors.Is(err, exe.ErrUnsupportedArch):
+		return nil, fmt.Errorf("analyzing %q: %w: leve analyze reads linux/amd64, arm64, 386 and arm executables", name, err)
+	case errors.Is(err, exe.ErrNoPclntab), errors.Is(err, exe.ErrNoBuildInfo):
+		return nil, fmt.Errorf("analyzing %q: %w: rebuild it with Go 1.18 or later, without post-processing", name, err)
+	case errors.As(err, &fe):
+		return nil, fmt.Errorf("analyzing %q: truncated or malformed (%w): copy or rebuild the file", name, err)
+	}
+	return nil, fmt.Errorf("analyzing %q: %w", name, err)
+}

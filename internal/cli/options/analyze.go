@@ -1,0 +1,92 @@
+package options
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/exe"
+)
+
+// Analyze holds the flags of "leve analyze".
+type Analyze struct {
+	JSON      bool
+	HTML      string
+	Top       int
+	Diff      bool
+	MaxSize   string
+	MaxGrowth string
+	Platform  string
+	Tags      []string
+	NoStrip   bool
+}
+
+// AnalyzeGates are the size gates of "leve analyze", parsed.
+type AnalyzeGates struct {
+	// MaxSize is the largest allowed file size of the (new) executable;
+	// 0 means no limit.
+	MaxSize int64
+	// MaxGrowth limits the growth from OLD to NEW with --diff; nil means
+	// no limit.
+	MaxGrowth *exe.Limit
+}
+
+// AddFlags binds the flags to fs.
+func (a *Analyze) AddFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&a.JSON, "json", false, "print the analysis as JSON on stdout (schema leve.analyze/v1, docs/analyze-json.md); with --diff, the deltas")
+	fs.StringVar(&a.HTML, "html", "", "also write a self-contained HTML page with a treemap and the tables to `FILE`")
+	fs.IntVar(&a.Top, "top", 20, "packages (or changed entries with --diff) to list; 0 lists all")
+	fs.BoolVar(&a.Diff, "diff", false, "compare two executables, packages or saved --json results: leve analyze --diff OLD NEW")
+	fs.StringVar(&a.MaxSize, "max-size", "", "fail (exit 1) when the (new) executable is larger than `SIZE`, e.g. 2MB, 1.5MiB")
+	fs.StringVar(&a.MaxGrowth, "max-growth", "", "with --diff, fail (exit 1) when NEW grew by more than `SIZE|PCT` over OLD, e.g. 50KB or 5%")
+	fs.StringVar(&a.Platform, "platform", compile.DefaultPlatform.String(), "platform to build a package for, linux/ARCH[/VARIANT]")
+	fs.StringSliceVar(&a.Tags, "tags", nil, "build tags when building a package (comma-separated or repeated)")
+	fs.BoolVar(&a.NoStrip, "no-strip", false, "analyse a package's binary with its symbol table and DWARF (default: stripped, as leve build ships it)")
+}
+
+// Args checks the number of arguments: one (or none, for the package in
+// the current directory), or two with --diff.
+func (a *Analyze) Args(n int) error {
+	switch {
+	case a.Diff && n != 2:
+		return errors.New("--diff needs two arguments: leve analyze --diff OLD NEW")
+	case !a.Diff && n > 1:
+		return fmt.Errorf("leve analyze accepts at most 1 arg, got %d; to compare two, use --diff OLD NEW", n)
+	}
+	return nil
+}
+
+// Validate checks the flags and returns the build platform and the gates.
+func (a *Analyze) Validate() (compile.Platform, AnalyzeGates, error) {
+	var g AnalyzeGates
+	p, err := compile.ParsePlatform(a.Platform)
+	if err != nil {
+		return p, g, fmt.Errorf("--platform: %w", err)
+	}
+	switch {
+	case a.Top < 0:
+		return p, g, fmt.Errorf("--top %d: want 0 (all) or more", a.Top)
+	case a.Diff && a.HTML != "":
+		return p, g, errors.New("--html shows one executable: drop --diff, or write each side's page separately")
+	case a.MaxGrowth != "" && !a.Diff:
+		return p, g, errors.New("--max-growth compares two executables: use it with --diff OLD NEW (or use --max-size)")
+	}
+	if a.MaxSize != "" {
+		if g.MaxSize, err = exe.ParseSize(a.MaxSize); err != nil {
+			return p, g, fmt.Errorf("--max-size: %w", err)
+		}
+		if g.MaxSize == 0 {
+			return p, g, fmt.Errorf("--max-size %q: want a size above 0", a.MaxSize)
+		}
+	}
+	if a.MaxGrowth != "" {
+		l, err := exe.ParseLimit(a.MaxGrowth)
+		if err != nil {
+			return p, g, fmt.Errorf("--max-growth: %w", err)
+		}
+		g.MaxGrowth = &l
+	}
+	return p, g, nil
+}
