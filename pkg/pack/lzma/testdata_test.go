@@ -18,8 +18,8 @@ func testInputs(t testing.TB) map[string][]byte {
 	}
 	// small alphabet with repeats at varied distances: many reps and
 	// short matches
-	mixed := make([]byte, 0, 200000)
-	for len(mixed) < 200000 {
+	mixed := make([]byte, 0, 100000)
+	for len(mixed) < 100000 {
 		if len(mixed) > 100 && r.IntN(3) > 0 {
 			d := 1 + r.IntN(min(len(mixed), 70000))
 			n := 2 + r.IntN(300)
@@ -43,7 +43,7 @@ func testInputs(t testing.TB) map[string][]byte {
 	}
 	if exe, err := os.Executable(); err == nil {
 		if b, err := os.ReadFile(exe); err == nil && len(b) > 600000 {
-			in["exe"] = b[200000:600000]
+			in["exe"] = b[200000:400000]
 		}
 	}
 	return in
