@@ -1,0 +1,52 @@
+#!/bin/sh
+# Start-up time, peak RSS and size of packed executables (leve pack) against
+# the unpacked binary and `xz -dc` of the same binary's .xz file, for the
+# seed's hello and the Go toolchain's go command. Writes its figures to
+# stdout; docs/benchmarks.md ("Packed executables") quotes a run.
+#
+# Usage: bench/pack/bench.sh [WORKDIR]     (needs go, xz, hyperfine)
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=${1:-$(mktemp -d)}
+runs=${RUNS:-30}
+mkdir -p "$work"
+cd "$work"
+export GOROOT="$(go env GOROOT)"
+
+# The seed's app.go, built as in issue 4, and cmd/go, stripped.
+cp "$root/examples/seed/app.go" app.go
+CGO_ENABLED=0 GO111MODULE=auto go build -trimpath -ldflags='-s -w -buildid=' -o hello app.go
+(cd "$GOROOT/src/cmd/go" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$work/go" .)
+go build -o leve "$root/cmd/leve"
+go build -o rss "$root/bench/pack/rss"
+
+for b in hello go; do
+	./leve pack --json "$b" > "$b.json"
+	xz --x86 --lzma2=preset=9e -T1 -k -c "$b" > "$b.xz"
+done
+
+echo "## sizes (bytes)"
+for b in hello go; do
+	printf '%s: original %s, packed %s, xz --x86 -9e %s\n' "$b" \
+		"$(wc -c < "$b")" "$(wc -c < "$b.packed")" "$(wc -c < "$b.xz")"
+done
+
+echo "## start-up (hyperfine medians)"
+echo Maria > name.txt
+hyperfine -N --warmup 3 --runs "$runs" --input name.txt --export-json hello.times.json \
+	./hello ./hello.packed 'xz -dc hello.xz'
+hyperfine -N --warmup 3 --runs "$runs" --export-json go.times.json \
+	'./go version' './go.packed version' 'xz -dc go.xz'
+for b in hello go; do
+	python3 - "$b.times.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("%-24s median %7.1f ms" % (r["command"], r["median"] * 1000))
+PY
+done
+
+echo "## peak RSS (median ru_maxrss, KiB)"
+for c in ./hello ./hello.packed './go version' './go.packed version' 'xz -dc hello.xz' 'xz -dc go.xz'; do
+	# shellcheck disable=SC2086
+	printf '%-24s %s\n' "$c" "$(./rss -n 10 $c < name.txt)"
+done
