@@ -58,6 +58,10 @@ type Options struct {
 	// or a PEM file, which add it whatever the analysis says.
 	CACerts, TZData, NSSwitch, Passwd string
 
+	// SBOM is the SBOM format attached to each image as an OCI referrer:
+	// "spdx" (the default), "cyclonedx" or "none".
+	SBOM string
+
 	// CacheDir holds binaries and compressed layers between builds; empty
 	// means no cache.
 	CacheDir string

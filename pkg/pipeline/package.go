@@ -87,6 +87,9 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if err := b.describe(); err != nil {
 		return "", err
 	}
+	if err := b.attachSBOM(); err != nil {
+		return "", err
+	}
 	parts := make([]string, 0, len(b.layers))
 	for _, l := range b.rep.Layers {
 		parts = append(parts, fmt.Sprintf("%s (%s tar)", humanize.Bytes(l.Size), humanize.Bytes(l.UncompressedSize)))
@@ -95,7 +98,11 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if b.base != nil {
 		on = b.o.Base
 	}
-	return fmt.Sprintf("%d layers on %s, gzip -9: %s", len(b.layers), on, strings.Join(parts, " + ")), nil
+	sbomNote := ""
+	if b.rep.SBOM != nil {
+		sbomNote = fmt.Sprintf("; SBOM %s %s", b.rep.SBOM.MediaType, humanize.Bytes(b.rep.SBOM.Size))
+	}
+	return fmt.Sprintf("%d layers on %s, gzip -9: %s%s", len(b.layers), on, strings.Join(parts, " + "), sbomNote), nil
 }
 
 // config returns the image config: the base's (env, user, working

@@ -38,6 +38,7 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	}
 	rep := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: make([]ImageReport, len(o.Platforms))}
 	images := make([]v1.Image, len(o.Platforms))
+	builders := make([]*builder, len(o.Platforms))
 	tmp, err := os.MkdirTemp("", "leve-build-")
 	if err != nil {
 		return rep, nil, fmt.Errorf("building: %w", err)
@@ -48,6 +49,7 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	for i, p := range o.Platforms {
 		g.Go(func() error {
 			b := &builder{o: o, platform: p, rep: &rep.Images[i], tmp: filepath.Join(tmp, fmt.Sprint(i))}
+			builders[i] = b
 			var err error
 			if base != nil {
 				if b.base, err = base.Image(p.OS, p.Arch, p.Variant); err != nil {
@@ -67,6 +69,9 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	art, err := combine(images, rep)
 	if err != nil {
 		return rep, nil, err
+	}
+	if refs := referrers(builders); len(refs) > 0 {
+		art = publish.Bundle{Artifact: art, Referrers: refs}
 	}
 	start := time.Now()
 	summary, err := ship(ctx, o, art, rep)
@@ -118,6 +123,7 @@ type builder struct {
 	layers   []*assemble.Layer
 	// runtimeEnv points the program at its run-time files.
 	runtimeEnv []string
+	sbom       v1.Image // the SBOM referrer, nil with --sbom=none
 }
 
 // run executes the per-platform stages in order.

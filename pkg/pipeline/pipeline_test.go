@@ -34,7 +34,7 @@ func TestBuildReproducible(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Build: %v", err)
 		}
-		img := art.(v1.Image)
+		img := unbundle(t, art).(v1.Image)
 		if err := validate.Image(img); err != nil {
 			t.Fatalf("validate.Image: %v", err)
 		}
@@ -66,7 +66,7 @@ func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img := art.(v1.Image)
+	img := unbundle(t, art).(v1.Image)
 	cf, _ := img.ConfigFile()
 	c := cf.Config
 	if cf.Created.Unix() != created.Unix() || c.User != "root" || c.WorkingDir != "/srv" || c.Env[0] != "PATH=/app" || c.Env[1] != "MODE=prod" || c.Labels["team"] != "leve" {
@@ -99,7 +99,7 @@ func TestBuildPlatforms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx, ok := art.(v1.ImageIndex)
+	idx, ok := unbundle(t, art).(v1.ImageIndex)
 	if !ok {
 		t.Fatalf("Build for 3 platforms returned %T, want an image index", art)
 	}
@@ -159,7 +159,7 @@ func TestBuildOnBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img := art.(v1.Image)
+	img := unbundle(t, art).(v1.Image)
 	if err := validate.Image(img); err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestBuildRuntimeFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img := art.(v1.Image)
+	img := unbundle(t, art).(v1.Image)
 	files := map[string]bool{}
 	for _, f := range rep.Images[0].Files {
 		files[f.Path] = f.Size > 0 && f.Reason != ""
@@ -264,5 +264,62 @@ func TestBuildRuntimeFiles(t *testing.T) {
 	}
 	if len(rep.Images[0].Files) != 0 || len(rep.Images[0].Binary.Needs) != 0 {
 		t.Errorf("hello got files %v for needs %v; it needs none", rep.Images[0].Files, rep.Images[0].Binary.Needs)
+	}
+}
+
+// unbundle returns the image or index of a build, checking that each of its
+// SBOM referrers has one of the built manifests as its subject.
+func unbundle(t *testing.T, art publish.Artifact) publish.Artifact {
+	t.Helper()
+	b, ok := art.(publish.Bundle)
+	if !ok {
+		return art
+	}
+	subjects := map[string]bool{}
+	d, _ := b.Artifact.Digest()
+	subjects[d.String()] = true
+	if idx, ok := b.Artifact.(v1.ImageIndex); ok {
+		im, _ := idx.IndexManifest()
+		for _, m := range im.Manifests {
+			subjects[m.Digest.String()] = true
+		}
+	}
+	for _, r := range b.Referrers {
+		m, err := r.Manifest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Subject == nil || !subjects[m.Subject.Digest.String()] || m.ArtifactType == "" {
+			t.Errorf("referrer %+v does not refer to a built image", m)
+		}
+	}
+	return b.Artifact
+}
+
+func TestBuildSBOM(t *testing.T) {
+	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
+	for _, format := range []string{"", "cyclonedx", "none"} {
+		rep, art, err := Build(context.Background(), Options{Target: dir, SBOM: format, Stderr: io.Discard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, bundled := art.(publish.Bundle)
+		if format == "none" {
+			if bundled || rep.Images[0].SBOM != nil {
+				t.Errorf("--sbom none attached %+v", rep.Images[0].SBOM)
+			}
+			continue
+		}
+		if !bundled || len(b.Referrers) != 1 || rep.Images[0].SBOM == nil {
+			t.Fatalf("--sbom %q: %T, report %+v", format, art, rep.Images[0].SBOM)
+		}
+		unbundle(t, art)
+		layers, _ := b.Referrers[0].Layers()
+		rc, _ := layers[0].Compressed()
+		content, _ := io.ReadAll(rc)
+		want := map[string]string{"": `"spdxVersion": "SPDX-2.3"`, "cyclonedx": `"bomFormat": "CycloneDX"`}[format]
+		if !strings.Contains(string(content), want) || !strings.Contains(string(content), "example.com/m") {
+			t.Errorf("--sbom %q content lacks %s or the module:\n%.400s", format, want, content)
+		}
 	}
 }

@@ -35,6 +35,9 @@ type ImageReport struct {
 	Layers   []BlobReport `json:"layers"`
 	Config   BlobReport   `json:"config"`
 	Manifest BlobReport   `json:"manifest"`
+	// SBOM is the SBOM attached to the image as an OCI referrer: the
+	// referrer manifest's digest, the SBOM's media type and size.
+	SBOM *BlobReport `json:"sbom,omitempty"`
 	// Files are the run-time files added for the binary's needs.
 	Files []FileReport `json:"files"`
 	// PullSize is compressed layers + config + manifest, in bytes.

@@ -19,6 +19,7 @@ type Artifact interface {
 // host's platform (else the first) when it is an index, for sinks that hold
 // one image; note says which was taken.
 func hostImage(art Artifact) (img v1.Image, note string, err error) {
+	art, _ = split(art)
 	switch a := art.(type) {
 	case v1.Image:
 		return a, "", nil
@@ -61,6 +62,7 @@ func platformString(p *v1.Platform) string {
 // artifactBlobs returns the descriptor of art and every blob it holds:
 // manifests, configs and layers, children of an index included.
 func artifactBlobs(art Artifact) (v1.Descriptor, []blob, error) {
+	art, _ = split(art)
 	switch a := art.(type) {
 	case v1.Image:
 		return imageBlobs(a)
@@ -114,4 +116,23 @@ func indexBlobs(idx v1.ImageIndex) (v1.Descriptor, []blob, error) {
 		blobs = append(blobs, cb...)
 	}
 	return v1.Descriptor{MediaType: mt, Digest: d, Size: int64(len(raw))}, blobs, nil
+}
+
+// Bundle is an artifact shipped with the artifacts that refer to it, such
+// as its SBOMs. Layouts and registries store the referrers; the tarball
+// and the Docker engine, which hold one image, leave them out.
+type Bundle struct {
+	Artifact
+	// Referrers are OCI 1.1 manifests whose subject is the artifact or
+	// one of its images.
+	Referrers []v1.Image
+}
+
+// split returns the artifact of a Bundle and its referrers, or art and
+// none.
+func split(art Artifact) (Artifact, []v1.Image) {
+	if b, ok := art.(Bundle); ok {
+		return b.Artifact, b.Referrers
+	}
+	return art, nil
 }

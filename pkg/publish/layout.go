@@ -36,6 +36,20 @@ func (l Layout) Publish(ctx context.Context, art Artifact, ref Ref) (Published, 
 	if err != nil {
 		return Published{}, fmt.Errorf("writing layout %s: %w", l.Dir, err)
 	}
+	_, referrers := split(art)
+	var refDescs []v1.Descriptor
+	for _, r := range referrers {
+		d, rb, err := imageBlobs(r)
+		if err != nil {
+			return Published{}, fmt.Errorf("writing layout %s: %w", l.Dir, err)
+		}
+		d.Platform = nil
+		if m, err := r.Manifest(); err == nil {
+			d.ArtifactType = m.ArtifactType
+		}
+		blobs = append(blobs, rb...)
+		refDescs = append(refDescs, d)
+	}
 	old, err := l.readIndex()
 	if err != nil {
 		return Published{}, err
@@ -48,7 +62,7 @@ func (l Layout) Publish(ctx context.Context, art Artifact, ref Ref) (Published, 
 			return Published{}, err
 		}
 	}
-	descs := replaceTag(old, tagged(desc, ref))
+	descs := append(l.dropOrphans(replaceTag(old, tagged(desc, ref))), refDescs...)
 	idx, err := indexJSON(descs)
 	if err != nil {
 		return Published{}, fmt.Errorf("writing layout %s: %w", l.Dir, err)
@@ -91,6 +105,46 @@ func (l Layout) readIndex() ([]v1.Descriptor, error) {
 		return nil, fmt.Errorf("reading layout %s: index.json is corrupt (%v); remove the directory or choose another -o directory", l.Dir, err)
 	}
 	return idx.Manifests, nil
+}
+
+// dropOrphans removes untagged referrers (SBOMs) whose subject is no
+// longer reachable from a tagged entry, so a layout keeps one entry per tag
+// plus the referrers of what it holds.
+func (l Layout) dropOrphans(descs []v1.Descriptor) []v1.Descriptor {
+	var tagged []v1.Descriptor
+	for _, d := range descs {
+		if d.Annotations[AnnotationRefName] != "" {
+			tagged = append(tagged, d)
+		}
+	}
+	keep := map[string]bool{}
+	if !l.reach(tagged, keep) {
+		return descs
+	}
+	out := descs[:0:0]
+	for _, d := range descs {
+		if d.Annotations[AnnotationRefName] == "" {
+			subject, ok := l.subjectOf(d)
+			if !ok || !keep[subject] {
+				continue
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// subjectOf returns the digest of the subject of a referrer in the layout.
+func (l Layout) subjectOf(d v1.Descriptor) (string, bool) {
+	b, err := os.ReadFile(filepath.Join(l.Dir, blobPath(d.Digest)))
+	if err != nil {
+		return "", false
+	}
+	var m struct{ Subject *v1.Descriptor }
+	if json.Unmarshal(b, &m) != nil || m.Subject == nil {
+		return "", false
+	}
+	return m.Subject.Digest.String(), true
 }
 
 // replaceTag returns descs with the entry tagged like d replaced by d, or

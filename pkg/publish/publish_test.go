@@ -14,8 +14,11 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
+
+	"github.com/leve-build/leve/pkg/assemble"
 )
 
 func randomImage(t *testing.T) v1.Image {
@@ -201,4 +204,72 @@ func mustTag(t *testing.T, s string) name.Tag {
 		t.Fatal(err)
 	}
 	return tag
+}
+
+func referrerOf(t *testing.T, img v1.Image) v1.Image {
+	t.Helper()
+	r, err := assemble.Referrer(img, "text/spdx+json", []byte(`{"spdxVersion":"SPDX-2.3"}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestLayoutReferrers(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "out")
+	l := Layout{Dir: dir}
+	a, b := randomImage(t), randomImage(t)
+	if _, err := l.Publish(ctx, Bundle{Artifact: a, Referrers: []v1.Image{referrerOf(t, a)}}, Ref{"x", "latest"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Publish(ctx, Bundle{Artifact: b, Referrers: []v1.Image{referrerOf(t, b)}}, Ref{"x", "other"}); err != nil {
+		t.Fatal(err)
+	}
+	count := func() (tags, refs int) {
+		idx, err := layout.ImageIndexFromPath(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, _ := idx.IndexManifest()
+		for _, d := range im.Manifests {
+			if d.Annotations[AnnotationRefName] != "" {
+				tags++
+			} else if d.ArtifactType == "text/spdx+json" {
+				refs++
+			}
+		}
+		return tags, refs
+	}
+	if tags, refs := count(); tags != 2 || refs != 2 {
+		t.Fatalf("layout holds %d tags and %d referrers, want 2 and 2", tags, refs)
+	}
+	// Replacing "latest" drops a's referrer with a.
+	c := randomImage(t)
+	if _, err := l.Publish(ctx, Bundle{Artifact: c, Referrers: []v1.Image{referrerOf(t, c)}}, Ref{"x", "latest"}); err != nil {
+		t.Fatal(err)
+	}
+	if tags, refs := count(); tags != 2 || refs != 2 {
+		t.Errorf("after replacing a tag: %d tags and %d referrers, want 2 and 2", tags, refs)
+	}
+}
+
+func TestRegistryReferrers(t *testing.T) {
+	cr := newRegistry(t)
+	img := randomImage(t)
+	ref := referrerOf(t, img)
+	sink := Registry{Repo: cr.host() + "/sbom", Insecure: true}
+	if _, err := sink.Publish(context.Background(), Bundle{Artifact: img, Referrers: []v1.Image{ref}}, Ref{"sbom", "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	tag, _ := sink.Reference(Ref{"sbom", "v1"})
+	d := digest(t, img)
+	idx, err := remote.Referrers(tag.Context().Digest(d.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, _ := idx.IndexManifest()
+	if len(im.Manifests) != 1 || im.Manifests[0].Digest != digest(t, ref) || im.Manifests[0].ArtifactType != "text/spdx+json" {
+		t.Errorf("referrers of the pushed image = %+v, want the SBOM", im.Manifests)
+	}
 }

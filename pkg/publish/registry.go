@@ -69,6 +69,7 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 		go showProgress(r.Progress, tag.String(), updates, done)
 		opts = append(opts, remote.WithProgress(updates))
 	}
+	art, referrers := split(art)
 	switch a := art.(type) {
 	case v1.Image:
 		err = remote.Write(tag, a, opts...)
@@ -82,6 +83,17 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 	}
 	if err != nil {
 		return Published{}, pushError(tag, err)
+	}
+	for _, rf := range referrers {
+		// By digest, no tag: the registry lists it under its subject
+		// (or remote keeps the sha256-<digest> fallback index).
+		d, err := rf.Digest()
+		if err != nil {
+			return Published{}, err
+		}
+		if err := remote.Write(tag.Context().Digest(d.String()), rf, r.options(ctx)...); err != nil {
+			return Published{}, pushError(tag, err)
+		}
 	}
 	d, err := art.Digest()
 	if err != nil {

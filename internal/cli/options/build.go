@@ -44,6 +44,7 @@ type Build struct {
 	TZData     string
 	NSSwitch   string
 	Passwd     string
+	SBOM       string
 }
 
 // AddFlags binds the flags to fs.
@@ -72,6 +73,7 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&b.TZData, "tzdata", "auto", "time zone data: auto (when the binary calls time.LoadLocation without time/tzdata) or none")
 	fs.StringVar(&b.NSSwitch, "nsswitch", "auto", "/etc/nsswitch.conf: auto (when the binary resolves host names) or none")
 	fs.StringVar(&b.Passwd, "passwd", "auto", "/etc/passwd and /etc/group: auto (root and nonroot) or none")
+	fs.StringVar(&b.SBOM, "sbom", "spdx", "SBOM attached to the image as an OCI referrer: spdx, cyclonedx or none")
 	fs.BoolVar(&b.Cgo, "cgo", false, "build with CGO_ENABLED=1, for programs that need C (needs a --base with their libraries)")
 }
 
@@ -137,6 +139,12 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		}
 	}
 	o.CACerts, o.TZData, o.NSSwitch, o.Passwd = b.CACerts, b.TZData, b.NSSwitch, b.Passwd
+	switch b.SBOM {
+	case "spdx", "cyclonedx", "none":
+		o.SBOM = b.SBOM
+	default:
+		return o, fmt.Errorf("--sbom %q: want spdx, cyclonedx or none", b.SBOM)
+	}
 	if o.Created, err = sourceDateEpoch(); err != nil {
 		return o, err
 	}
