@@ -68,6 +68,9 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err == nil {
 		return ExitOK
 	}
+	if ctx.Err() != nil {
+		err = fmt.Errorf("interrupted (%v); outputs of earlier runs are untouched", context.Cause(ctx))
+	}
 	fmt.Fprintf(stderr, "leve: %v\n", err)
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {

@@ -238,15 +238,18 @@ func (b *builder) describe() error {
 	r.Manifest = BlobReport{Digest: d.String(), MediaType: string(m.MediaType), Size: int64(len(raw))}
 	r.Config = BlobReport{Digest: m.Config.Digest.String(), MediaType: string(m.Config.MediaType), Size: m.Config.Size}
 	r.PullSize = r.Manifest.Size + r.Config.Size
+	for _, l := range m.Layers {
+		r.PullSize += l.Size // the base's layers too
+	}
 	r.Layers = nil
+	first := len(m.Layers) - len(b.layers) // leve's layers follow the base's
 	for i, l := range b.layers {
 		size, _ := l.Size()
 		diffID, _ := l.DiffID()
 		r.Layers = append(r.Layers, BlobReport{
-			Digest: m.Layers[i].Digest.String(), MediaType: string(m.Layers[i].MediaType), Size: size,
+			Digest: m.Layers[first+i].Digest.String(), MediaType: string(m.Layers[first+i].MediaType), Size: size,
 			DiffID: diffID.String(), UncompressedSize: l.UncompressedSize(), CreatedBy: l.CreatedBy,
 		})
-		r.PullSize += size
 	}
 	return nil
 }
