@@ -119,15 +119,22 @@ func (e *encoder) optimumLoop(position, lenEnd uint32) (uint32, uint32) {
 		numAvail := min(numAvailFull, nice)
 
 		if !nextIsChar && matchByte != curByte {
-			// literal then rep0
-			d := buf[pos-int(reps[0])-1:]
-			limit := min(nice+1, numAvailFull)
-			t := uint32(extend(data, d, 1, int(limit)))
-			if l2 := t - 1; l2 >= 2 {
+			// literal then a rep match
+			for ri := range uint32(numReps) {
+				d := buf[pos-int(reps[ri])-1:]
+				limit := min(nice+1, numAvailFull)
+				if data[1] != d[1] {
+					continue
+				}
+				t := uint32(extend(data, d, 1, int(limit)))
+				l2 := t - 1
+				if l2 < 2 {
+					continue
+				}
 				state2 := uint32(nextStateLiteral[state])
 				posStateNext := (position + 1) & e.pbMask
 				p := curAnd1Price + price1(e.m.isMatch[state2<<posBitsMax|posStateNext]) +
-					price1(e.m.isRep[state2]) + e.repPrice(0, l2, state2, posStateNext)
+					price1(e.m.isRep[state2]) + e.repPrice(ri, l2, state2, posStateNext)
 				offset := cur + 1 + l2
 				for lenEnd < offset {
 					lenEnd++
@@ -136,7 +143,7 @@ func (e *encoder) optimumLoop(position, lenEnd uint32) (uint32, uint32) {
 				if o := &opt[offset]; p < o.price {
 					o.price = p
 					o.posPrev = cur + 1
-					o.backPrev = 0
+					o.backPrev = ri
 					o.prev1IsChar = true
 					o.prev2 = false
 				}
