@@ -72,6 +72,7 @@ func dataBits(llFreq *[numLitLen]uint32, dFreq *[numDist]uint32, ll []uint8, d [
 
 // buildDynamic builds the block's Huffman codes from the frequencies and
 // returns the size in bits of the dynamic block header, block type included.
+// It leaves the precode and its items ready to write.
 func (b *blockWriter) buildDynamic() (headerBits uint64, hlit, hdist, hclen int) {
 	b.huff.build(b.llFreq[:], b.llLens[:numLitLen], maxCodeLen)
 	b.huff.build(b.dFreq[:], b.dLens[:numDist], maxCodeLen)
@@ -85,23 +86,43 @@ func (b *blockWriter) buildDynamic() (headerBits uint64, hlit, hdist, hclen int)
 	}
 	n := copy(b.joined[:], b.llLens[:hlit])
 	n += copy(b.joined[n:], b.dLens[:hdist])
-	b.rlePrecode(b.joined[:n])
-	b.huff.build(b.preFreq[:], b.preLens[:], maxPrecodeLen)
+	// Try the run-length codes in every combination and keep the one
+	// giving the smallest header.
+	bestBits, bestMode := uint64(1<<62), 0
+	for mode := 7; mode >= 0; mode-- {
+		if bits := b.precodeBits(b.joined[:n], mode); bits < bestBits {
+			bestBits, bestMode = bits, mode
+		}
+	}
+	b.precodeBits(b.joined[:n], bestMode)
 	hclen = numPrecode
 	for hclen > 4 && b.preLens[precodeOrder[hclen-1]] == 0 {
 		hclen--
 	}
-	headerBits = 3 + 5 + 5 + 4 + 3*uint64(hclen)
-	for i, f := range b.preFreq {
-		headerBits += uint64(f) * uint64(b.preLens[i])
-	}
-	headerBits += 2*uint64(b.preFreq[16]) + 3*uint64(b.preFreq[17]) + 7*uint64(b.preFreq[18])
-	return headerBits, hlit, hdist, hclen
+	return bestBits, hlit, hdist, hclen
 }
 
-// rlePrecode run-length encodes code lengths with precode symbols 16, 17
-// and 18 and counts the precode frequencies.
-func (b *blockWriter) rlePrecode(lens []uint8) {
+// precodeBits run-length encodes lens using the repeat codes selected by
+// mode (1: 16, 2: 17, 4: 18), builds the precode and returns the header
+// size in bits.
+func (b *blockWriter) precodeBits(lens []uint8, mode int) uint64 {
+	b.rlePrecode(lens, mode&1 != 0, mode&2 != 0, mode&4 != 0)
+	b.huff.build(b.preFreq[:], b.preLens[:], maxPrecodeLen)
+	hclen := numPrecode
+	for hclen > 4 && b.preLens[precodeOrder[hclen-1]] == 0 {
+		hclen--
+	}
+	bits := 3 + 5 + 5 + 4 + 3*uint64(hclen)
+	for i, f := range b.preFreq {
+		bits += uint64(f) * uint64(b.preLens[i])
+	}
+	return bits + 2*uint64(b.preFreq[16]) + 3*uint64(b.preFreq[17]) + 7*uint64(b.preFreq[18])
+}
+
+// rlePrecode run-length encodes code lengths with the allowed repeat
+// codes (16: previous length 3-6 times, 17: zero 3-10 times, 18: zero
+// 11-138 times) and counts the precode frequencies.
+func (b *blockWriter) rlePrecode(lens []uint8, use16, use17, use18 bool) {
 	b.preFreq = [numPrecode]uint32{}
 	b.preItems = b.preItems[:0]
 	emit := func(sym, extra uint16) {
@@ -116,16 +137,18 @@ func (b *blockWriter) rlePrecode(lens []uint8) {
 		}
 		i += run
 		if l == 0 {
-			for run >= 11 {
+			for use18 && run >= 11 {
 				r := min(run, 138)
 				emit(18, uint16(r-11))
 				run -= r
 			}
-			if run >= 3 {
-				emit(17, uint16(run-3))
-				run = 0
+			for use17 && run >= 3 {
+				r := min(run, 10)
+				emit(17, uint16(r-3))
+				run -= r
 			}
-		} else {
+		}
+		if use16 && run >= 4 {
 			emit(uint16(l), 0)
 			run--
 			for run >= 3 {

@@ -16,7 +16,7 @@ const (
 type btFinder struct {
 	hash3 [1 << btHash3Bits]int32
 	hash4 [1 << btHash4Bits]int32
-	child [2 * windowSize]int32 // left and right child of each window slot
+	child [windowSize][2]int32 // left and right child of each window slot
 }
 
 func (f *btFinder) reset() {
@@ -50,10 +50,12 @@ func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint3
 	node = int(f.hash4[h4])
 	f.hash4[h4] = int32(pos)
 	child := &f.child
-	lt := 2 * (pos & windowMask)
-	gt := lt + 1
+	// lt and gt point at where the next node smaller, respectively
+	// greater, than the current position is to be linked.
+	lt := &child[pos&windowMask][0]
+	gt := &child[pos&windowMask][1]
 	if node <= cutoff {
-		child[lt], child[gt] = noPos, noPos
+		*lt, *gt = noPos, noPos
 		return out
 	}
 	bestLt, bestGt, l := 0, 0, 0
@@ -68,29 +70,29 @@ func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint3
 					out = append(out, uint32(distSlot[pos-node])<<25|uint32(l)<<16|uint32(pos-node))
 				}
 				if l >= nice {
-					n := 2 * (node & windowMask)
-					child[lt], child[gt] = child[n], child[n+1]
+					c := &child[node&windowMask]
+					*lt, *gt = c[0], c[1]
 					return out
 				}
 			}
 		}
-		n := 2 * (node & windowMask)
+		c := &child[node&windowMask]
 		if m[l] < cur[l] {
-			child[lt] = int32(node)
-			lt = n + 1
-			node = int(child[lt])
+			*lt = int32(node)
+			lt = &c[1]
+			node = int(*lt)
 			bestLt = l
 			l = min(l, bestGt)
 		} else {
-			child[gt] = int32(node)
-			gt = n
-			node = int(child[gt])
+			*gt = int32(node)
+			gt = &c[0]
+			node = int(*gt)
 			bestGt = l
 			l = min(l, bestLt)
 		}
 		depth--
 		if node <= cutoff || depth == 0 {
-			child[lt], child[gt] = noPos, noPos
+			*lt, *gt = noPos, noPos
 			return out
 		}
 	}

@@ -10,6 +10,10 @@ type optConfig struct {
 	// subPasses is the number of passes over a block split off another.
 	subPasses int
 	splits    int // levels of cost-based block splitting after the parse
+	// presplit splits blocks on a first parse of prePasses passes, then
+	// optimizes each part with passes passes.
+	presplit  bool
+	prePasses int
 
 	minSplit  int // no block split off is shorter than this many bytes
 	blockBits int // estimated header bits of one more block, for splitting
@@ -17,8 +21,8 @@ type optConfig struct {
 }
 
 var (
-	optDefault = optConfig{depth: 32, nice: 128, passes: 3, subPasses: 2, splits: 2, minSplit: 2048, blockBits: 400, symBits: 4}
-	optMax     = optConfig{depth: 300, nice: maxMatch, passes: 10, subPasses: 10, splits: 3, minSplit: 1024, blockBits: 100, symBits: 2}
+	optDefault = optConfig{depth: 32, nice: 128, presplit: true, prePasses: 1, passes: 2, splits: 4, minSplit: 1024, blockBits: 200, symBits: 4}
+	optMax     = optConfig{depth: 300, nice: maxMatch, passes: 10, subPasses: 10, splits: 4, minSplit: 1024, blockBits: 100, symBits: 2}
 )
 
 const (
@@ -48,6 +52,8 @@ type optParser struct {
 	choice []token  // best item at a position: a match token, or 0 for a literal
 	path   []token
 	best   []token
+	pre    []token // the first parse, when splitting before optimizing
+	cuts   []cut
 
 	havePrev bool
 	litCost  [256]uint32
@@ -132,7 +138,11 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			// matches already found there start the next block.
 			blockEnd, cacheEnd = prevCheck, prevCheckCache
 		}
-		p.emit(src, blockStart, blockEnd, p.cache[:cacheEnd], nil, r, cfg.splits)
+		if cfg.presplit {
+			p.emitPresplit(src, blockStart, blockEnd, p.cache[:cacheEnd], r)
+		} else {
+			p.emit(src, blockStart, blockEnd, p.cache[:cacheEnd], nil, r, cfg.splits)
+		}
 		p.cache = p.cache[:copy(p.cache, p.cache[cacheEnd:])]
 		blockStart = blockEnd
 	}
@@ -142,7 +152,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 // leaves them in p.best and returns their size in bits as a dynamic block.
 // The first cost model comes from the symbol statistics of init when it is
 // given, else from the previous block's final model or a greedy parse.
-func (p *optParser) optimize(block []byte, cache []uint32, init []token) uint64 {
+func (p *optParser) optimize(block []byte, cache []uint32, init []token, passes int) uint64 {
 	n := len(block)
 	if cap(p.cost) < n+maxMatch+1 {
 		p.cost = make([]uint32, n+maxMatch+1)
@@ -168,10 +178,6 @@ func (p *optParser) optimize(block []byte, cache []uint32, init []token) uint64 
 		p.setCosts()
 	}
 	p.havePrev = true
-	passes := p.cfg.passes
-	if init != nil {
-		passes = p.cfg.subPasses
-	}
 	for pass := 0; pass < passes; pass++ {
 		p.minCostPath(block, cache)
 		bits := p.trueCost(p.path)

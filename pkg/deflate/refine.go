@@ -11,7 +11,11 @@ import (
 // of the parse change most, when the two are smaller. It returns the size
 // in bits of what it appended.
 func (p *optParser) emit(src []byte, start, end int, cache []uint32, init []token, r *chunkResult, splits int) uint64 {
-	bits := p.optimize(src[start:end], cache, init)
+	passes := p.cfg.passes
+	if init != nil {
+		passes = p.cfg.subPasses
+	}
+	bits := p.optimize(src[start:end], cache, init, passes)
 	if splits == 0 || end-start < 2*p.cfg.minSplit {
 		r.tokens = append(r.tokens, p.best...)
 		r.endBlock(start, end)
@@ -35,6 +39,49 @@ func (p *optParser) emit(src []byte, start, end int, cache []uint32, init []toke
 	r.blocks = r.blocks[:markBlocks]
 	r.endBlock(start, end)
 	return bits
+}
+
+// emitPresplit parses src[start:end] with few passes, splits it where the
+// statistics of that parse change, and appends each part to r optimized
+// with the full number of passes.
+func (p *optParser) emitPresplit(src []byte, start, end int, cache []uint32, r *chunkResult) {
+	p.optimize(src[start:end], cache, nil, p.cfg.prePasses)
+	p.pre = append(p.pre[:0], p.best...)
+	p.cuts = append(p.cuts[:0], cut{0, start})
+	p.planSplits(p.pre, 0, start, end, p.cfg.splits)
+	p.cuts = append(p.cuts, cut{len(p.pre), end})
+	ci := 0
+	for i := 0; i+1 < len(p.cuts); i++ {
+		a, b := p.cuts[i], p.cuts[i+1]
+		n := cacheOffset(cache[ci:], b.at-a.at)
+		var init []token
+		if len(p.cuts) > 2 {
+			init = p.pre[a.tok:b.tok]
+		}
+		p.optimize(src[a.at:b.at], cache[ci:ci+n], init, p.cfg.passes)
+		r.tokens = append(r.tokens, p.best...)
+		r.endBlock(a.at, b.at)
+		ci += n
+	}
+}
+
+// cut is a block boundary: a token index and the byte position it starts.
+type cut struct{ tok, at int }
+
+// planSplits appends to p.cuts, in order, the boundaries splitting toks
+// (starting at token index base and encoding src[start:end]) up to depth
+// levels deep.
+func (p *optParser) planSplits(toks []token, base, start, end, depth int) {
+	if depth == 0 || end-start < 2*p.cfg.minSplit {
+		return
+	}
+	k, at := splitPoint(toks, start, end, &p.cfg)
+	if k < 0 {
+		return
+	}
+	p.planSplits(toks[:k], base, start, at, depth-1)
+	p.cuts = append(p.cuts, cut{base + k, at})
+	p.planSplits(toks[k:], base+k, at, end, depth-1)
 }
 
 // cacheOffset returns the index in cache of the entry of position n.
