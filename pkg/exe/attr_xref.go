@@ -19,8 +19,9 @@ type dataRange struct {
 }
 
 // scanXrefs finds the data addresses each function references: RIP-relative
-// operands on amd64, ADRP+ADD/LDR pairs on arm64. Other architectures give
-// no references. Type descriptor targets become roots of the type walker.
+// operands on amd64, absolute operands on 386, ADRP+ADD/LDR pairs on arm64,
+// literal pool words on arm. Type descriptor targets become roots of the
+// type walker.
 func (a *analysis) scanXrefs() *xref {
 	x := &xref{users: map[uint64]users{}}
 	ranges := a.dataRanges()
@@ -61,6 +62,10 @@ func (a *analysis) scanXrefs() *xref {
 			scanAMD64(code, fn.entry, ref)
 		case "arm64":
 			scanARM64(code, fn.entry, ref)
+		case "386":
+			scan386(code, fn.entry, ref)
+		case "arm":
+			scanARM(code, fn.entry, ref)
 		}
 	}
 	return x
@@ -188,6 +193,36 @@ func scanAMD64(code []byte, pc uint64, ref func(pc, target uint64)) {
 		}
 		disp := int32(binary.LittleEndian.Uint32(code[i+2:]))
 		ref(pc+uint64(i), uint64(int64(pc)+int64(i)+6+int64(disp)))
+	}
+}
+
+// scan386 reports the targets of absolute memory operands in code: in
+// 32-bit mode ModRM mod=00 rm=101 is a 32-bit absolute address.
+func scan386(code []byte, pc uint64, ref func(pc, target uint64)) {
+	for i := 1; i+6 <= len(code); i++ {
+		op, modrm := code[i], code[i+1]
+		sib := modrm&0xc7 == 0x04 && i+7 <= len(code) && code[i+2]&7 == 5
+		if modrm&0xc7 != 0x05 && !sib {
+			continue
+		}
+		if !amd64Op[op] && !(code[i-1] == 0x0f && amd64Op0F[op]) {
+			continue
+		}
+		d := code[i+2:]
+		if sib {
+			d = code[i+3:]
+		}
+		ref(pc+uint64(i), uint64(binary.LittleEndian.Uint32(d)))
+	}
+}
+
+// scanARM reports the addresses held in the literal pools of 32-bit ARM
+// code: the linker loads symbol addresses from words placed among the
+// instructions. Every aligned word is a candidate; only those that land in
+// a data range count.
+func scanARM(code []byte, pc uint64, ref func(pc, target uint64)) {
+	for i := 0; i+4 <= len(code); i += 4 {
+		ref(pc+uint64(i), uint64(binary.LittleEndian.Uint32(code[i:])))
 	}
 }
 

@@ -164,7 +164,7 @@ func TestStrippedDataAgreesWithSymtab(t *testing.T) {
 	for _, tt := range []struct {
 		prog, goarch string
 		min          float64
-	}{{"hello", "amd64", 0.80}, {"server", "amd64", 0.85}, {"server", "arm64", 0.80}} {
+	}{{"hello", "amd64", 0.80}, {"server", "amd64", 0.85}, {"server", "arm64", 0.80}, {"server", "386", 0.80}, {"server", "arm", 0.80}} {
 		t.Run(tt.prog+"-"+tt.goarch, func(t *testing.T) {
 			full := openFixture(t, fixture{tt.prog, tt.goarch, false})
 			stripped := openFixture(t, fixture{tt.prog, tt.goarch, true})
