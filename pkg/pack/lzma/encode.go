@@ -37,9 +37,9 @@ var DefaultProps = Props{LC: 3, LP: 0, PB: 2}
 
 // ARM64Props are the literal and position context bits for arm64 Go
 // executables filtered with the ARM64 branch filter: lp 2 gives the literal
-// coder the byte's place in its 4-byte instruction (0.6 % smaller than
-// DefaultProps on the arm64 hello).
-var ARM64Props = Props{LC: 1, LP: 2, PB: 2}
+// coder the byte's place in its 4-byte instruction (0.5 % smaller than
+// DefaultProps on the arm64 hello, 0.65 % on the arm64 go command).
+var ARM64Props = Props{LC: 2, LP: 2, PB: 2}
 
 type config struct {
 	props     Props
