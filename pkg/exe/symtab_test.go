@@ -71,10 +71,10 @@ func rangesIn(rs []Range, off, end int64) []Range {
 // of a stripped build equal the function sizes go tool nm -size gives for
 // the unstripped build, each function extended to the next symbol.
 func TestCodeMatchesNm(t *testing.T) {
-	for _, prog := range []string{"hello", "server"} {
-		t.Run(prog, func(t *testing.T) {
-			stripped := openFixture(t, fixture{prog, "amd64", true})
-			full := openFixture(t, fixture{prog, "amd64", false})
+	for _, tt := range []struct{ prog, goarch string }{{"hello", "amd64"}, {"server", "amd64"}, {"server", "arm64"}, {"server", "386"}} {
+		t.Run(tt.prog+"-"+tt.goarch, func(t *testing.T) {
+			stripped := openFixture(t, fixture{tt.prog, tt.goarch, true})
+			full := openFixture(t, fixture{tt.prog, tt.goarch, false})
 			r, err := stripped.Report()
 			if err != nil {
 				t.Fatalf("Report() = %v", err)
