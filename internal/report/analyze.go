@@ -101,22 +101,44 @@ func analyzePackages(b *strings.Builder, r *exe.Report, top int) {
 	if top > 0 && len(shown) > top {
 		shown = shown[:top]
 	}
-	t := table{head: []string{fmt.Sprintf("packages (top %d of %d)", len(shown), len(r.Packages)), "code", "pcln", "data", "total", "share"}}
 	var all, rest exe.PackageSize
 	for i, p := range r.Packages {
-		all.Code, all.Pcln, all.Data, all.Total = all.Code+p.Code, all.Pcln+p.Pcln, all.Data+p.Data, all.Total+p.Total
-		if i < len(shown) {
-			t.add(p.Path, exe.FormatSize(p.Code), exe.FormatSize(p.Pcln), exe.FormatSize(p.Data), exe.FormatSize(p.Total), share(p.Total, r.Size))
-			continue
+		addPackage(&all, p)
+		if i >= len(shown) {
+			addPackage(&rest, p)
 		}
-		rest.Code, rest.Pcln, rest.Data, rest.Total = rest.Code+p.Code, rest.Pcln+p.Pcln, rest.Data+p.Data, rest.Total+p.Total
+	}
+	// The debug column (symbol table entries) appears only when there are any.
+	debug := all.Debug > 0
+	head := []string{fmt.Sprintf("packages (top %d of %d)", len(shown), len(r.Packages)), "code", "pcln", "data"}
+	if debug {
+		head = append(head, "symtab")
+	}
+	t := table{head: append(head, "total", "share")}
+	row := func(name string, p exe.PackageSize) {
+		cells := []string{name, exe.FormatSize(p.Code), exe.FormatSize(p.Pcln), exe.FormatSize(p.Data)}
+		if debug {
+			cells = append(cells, exe.FormatSize(p.Debug))
+		}
+		t.add(append(cells, exe.FormatSize(p.Total), share(p.Total, r.Size))...)
+	}
+	for _, p := range shown {
+		row(p.Path, p)
 	}
 	if n := len(r.Packages) - len(shown); n > 0 {
-		t.add(fmt.Sprintf("%d other packages", n), exe.FormatSize(rest.Code), exe.FormatSize(rest.Pcln), exe.FormatSize(rest.Data), exe.FormatSize(rest.Total), share(rest.Total, r.Size))
+		row(fmt.Sprintf("%d other packages", n), rest)
 	}
 	t.rule()
-	t.add("all packages", exe.FormatSize(all.Code), exe.FormatSize(all.Pcln), exe.FormatSize(all.Data), exe.FormatSize(all.Total), share(all.Total, r.Size))
+	row("all packages", all)
 	t.write(b)
+}
+
+func addPackage(sum *exe.PackageSize, p exe.PackageSize) {
+	sum.Code += p.Code
+	sum.Pcln += p.Pcln
+	sum.Data += p.Data
+	sum.Debug += p.Debug
+	sum.Total += p.Total
 }
 
 func analyzeModules(b *strings.Builder, r *exe.Report) {

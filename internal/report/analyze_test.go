@@ -127,8 +127,14 @@ func TestAnalyzeGolden(t *testing.T) {
 		{"analyze.txt.golden", AnalyzeOptions{Top: 20}},
 		{"analyze_top3.txt.golden", AnalyzeOptions{Top: 3, Notes: []string{"analysed the original executable inside the packed file server.packed"}}},
 	} {
+		r := sampleAnalysis()
+		if tc.o.Top == 3 {
+			// With a symbol table, the packages table gets a symtab column.
+			r.Strip.Symtab, r.Strip.SymtabSize = true, 9_000
+			r.Packages[0].Debug, r.Packages[0].Total = 9_000, r.Packages[0].Total+9_000
+		}
 		var buf bytes.Buffer
-		if err := Analyze(&buf, sampleAnalysis(), tc.o); err != nil {
+		if err := Analyze(&buf, r, tc.o); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, tc.name, buf.Bytes())
