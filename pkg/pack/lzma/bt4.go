@@ -20,7 +20,7 @@ type bt4 struct {
 	hash3    []uint32
 	hash4    []uint32
 	hashMask uint32
-	son      []uint32
+	son      [][2]uint32 // smaller and larger subtrees of each position
 	nice     int
 	depth    int
 }
@@ -46,7 +46,7 @@ func newBT4(buf []byte, nice, depth int) *bt4 {
 		hash3:    make([]uint32, hash3Size),
 		hash4:    make([]uint32, hs+1),
 		hashMask: hs,
-		son:      make([]uint32, 2*len(buf)),
+		son:      make([][2]uint32, len(buf)),
 		nice:     nice,
 		depth:    depth,
 	}
@@ -110,16 +110,16 @@ func (mf *bt4) find(pos int, out []uint32) []uint32 {
 func (mf *bt4) insert(pos int, curMatch uint32, cur []byte, out []uint32, maxLen int, collect bool) []uint32 {
 	buf, son := mf.buf, mf.son
 	lenLimit := len(cur)
-	ptr0, ptr1 := 2*pos+1, 2*pos
+	ptr1, ptr0 := &son[pos][0], &son[pos][1]
 	len0, len1 := 0, 0
 	p1 := uint32(pos + 1)
 	for cut := mf.depth; ; cut-- {
 		if curMatch == 0 || cut == 0 {
-			son[ptr0], son[ptr1] = 0, 0
+			*ptr0, *ptr1 = 0, 0
 			return out
 		}
 		m := int(curMatch - 1)
-		pair := 2 * m
+		node := &son[m]
 		pb := buf[m : m+lenLimit]
 		l := min(len0, len1)
 		if pb[l] == cur[l] {
@@ -131,20 +131,19 @@ func (mf *bt4) insert(pos int, curMatch uint32, cur []byte, out []uint32, maxLen
 				}
 			}
 			if l == lenLimit {
-				son[ptr1] = son[pair]
-				son[ptr0] = son[pair+1]
+				*ptr1, *ptr0 = node[0], node[1]
 				return out
 			}
 		}
 		if pb[l] < cur[l] {
-			son[ptr1] = curMatch
-			ptr1 = pair + 1
-			curMatch = son[ptr1]
+			*ptr1 = curMatch
+			ptr1 = &node[1]
+			curMatch = *ptr1
 			len1 = l
 		} else {
-			son[ptr0] = curMatch
-			ptr0 = pair
-			curMatch = son[ptr0]
+			*ptr0 = curMatch
+			ptr0 = &node[0]
+			curMatch = *ptr0
 			len0 = l
 		}
 	}
