@@ -119,6 +119,14 @@ func TestAnalyzeHTMLRendersInChromium(t *testing.T) {
 		}
 	}
 
+	// A zoomed view: std › net/http shows only that package's kinds.
+	zoomed := string(headless(t, bin, page+"#zoom=std%7Cnet%2Fhttp", "--virtual-time-budget=2000", "--dump-dom"))
+	svg = regexp.MustCompile(`(?s)<svg id="treemap".*?</svg>`).FindString(zoomed)
+	crumbs := regexp.MustCompile(`(?s)<div id="crumbs">.*?</div>`).FindString(zoomed)
+	if !strings.Contains(crumbs, "net/http") || strings.Contains(svg, ">runtime") || !strings.Contains(svg, ">pcln") {
+		t.Errorf("zoomed to std › net/http: crumbs %q, treemap:\n%.1500s", crumbs, svg)
+	}
+
 	shot := filepath.Join(dir, "out.png")
 	headless(t, bin, page, "--screenshot="+shot)
 	f, err := os.Open(shot)

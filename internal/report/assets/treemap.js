@@ -143,7 +143,21 @@
     if (!n || !n.c || n === current) return;
     current = n;
     tip.style.display = "none";
+    var names = path(n).slice(1).map(function (x) { return x.n; });
+    history.replaceState(null, "", names.length ? "#zoom=" + encodeURIComponent(names.join("|")) : "#");
     draw();
+  }
+
+  // fromHash finds the node named by "#zoom=MODULE|PACKAGE", so that a
+  // zoomed view can be linked to.
+  function fromHash() {
+    var m = /^#zoom=(.*)$/.exec(location.hash), n = tree;
+    if (!m) return tree;
+    decodeURIComponent(m[1]).split("|").forEach(function (name) {
+      var next = (n.c || []).filter(function (c) { return c.n === name && c.c; })[0];
+      if (next) n = next;
+    });
+    return n;
   }
 
   svg.addEventListener("click", function (e) {
@@ -177,7 +191,7 @@
   });
   svg.addEventListener("mouseleave", function () { tip.style.display = "none"; });
   document.addEventListener("keydown", function (e) {
-    if ((e.key === "Escape" || e.key === "Backspace") && current.p) { current = current.p; draw(); }
+    if ((e.key === "Escape" || e.key === "Backspace") && current.p) zoom(current.p);
   });
   window.addEventListener("resize", draw);
 
@@ -201,5 +215,6 @@
     });
   });
 
+  current = fromHash();
   draw();
 })();
