@@ -58,6 +58,11 @@ type Options struct {
 	// or a PEM file, which add it whatever the analysis says.
 	CACerts, TZData, NSSwitch, Passwd string
 
+	// Compression ("gzip", the default, or "zstd") and Level ("fast",
+	// "default" or "max") choose the layer compressor; see
+	// assemble.ChooseCompressor.
+	Compression, Level string
+
 	// SBOM is the SBOM format attached to each image as an OCI referrer:
 	// "spdx" (the default), "cyclonedx" or "none".
 	SBOM string

@@ -17,10 +17,6 @@ import (
 	"github.com/leve-build/leve/pkg/publish"
 )
 
-// gzipBest is the layer compressor of this stage: gzip at level 9, which
-// every container runtime pulls.
-var gzipBest = assemble.Gzip{Level: 9}
-
 func (b *builder) pack(ctx context.Context) (string, error) {
 	var cache *assemble.Cache
 	if b.o.CacheDir != "" {
@@ -28,6 +24,10 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	}
 	bin := &b.rep.Binary
 	b.rep.Files = []FileReport{}
+	comp, err := assemble.ChooseCompressor(b.o.Compression, b.o.Level)
+	if err != nil {
+		return "", err
+	}
 	sysFiles, err := assemble.SystemFilesOn(b.base)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
@@ -37,7 +37,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 		sysFiles = slices.DeleteFunc(sysFiles, func(e assemble.Entry) bool { return e.Path == "/etc/passwd" || e.Path == "/etc/group" })
 		sysDesc = "leve: /home/nonroot, /tmp"
 	}
-	sys, err := assemble.NewLayer(sysFiles, gzipBest, cache, sysDesc)
+	sys, err := assemble.NewLayer(sysFiles, comp, cache, sysDesc)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
@@ -52,7 +52,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 		for _, e := range rt.Entries {
 			paths = append(paths, e.Path)
 		}
-		l, err := assemble.NewLayer(rt.Entries, gzipBest, cache, "leve: run-time files "+strings.Join(paths, ", "))
+		l, err := assemble.NewLayer(rt.Entries, comp, cache, "leve: run-time files "+strings.Join(paths, ", "))
 		if err != nil {
 			return "", fmt.Errorf("packaging: %w", err)
 		}
@@ -63,7 +63,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		l, err := assemble.NewLayer(entries, gzipBest, cache, "leve: --add "+desc)
+		l, err := assemble.NewLayer(entries, comp, cache, "leve: --add "+desc)
 		if err != nil {
 			return "", fmt.Errorf("packaging: %w", err)
 		}
@@ -72,7 +72,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	app, err := assemble.NewLayer([]assemble.Entry{
 		{Path: AppDir, Mode: fs.ModeDir | 0o755},
 		{Path: bin.Path, Mode: 0o755, Data: b.data},
-	}, gzipBest, cache, "leve: "+bin.Path+" ("+bin.Package+")")
+	}, comp, cache, "leve: "+bin.Path+" ("+bin.Package+")")
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
@@ -102,7 +102,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if b.rep.SBOM != nil {
 		sbomNote = fmt.Sprintf("; SBOM %s %s", b.rep.SBOM.MediaType, humanize.Bytes(b.rep.SBOM.Size))
 	}
-	return fmt.Sprintf("%d layers on %s, gzip -9: %s%s", len(b.layers), on, strings.Join(parts, " + "), sbomNote), nil
+	return fmt.Sprintf("%d layers on %s, %s: %s%s", len(b.layers), on, comp.Name(), strings.Join(parts, " + "), sbomNote), nil
 }
 
 // config returns the image config: the base's (env, user, working
@@ -281,6 +281,9 @@ func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (st
 			return "", err
 		}
 		rep.Outputs = append(rep.Outputs, Output{Kind: p.Kind, Location: p.Location})
+		if p.Kind == "registry" && o.Compression == "zstd" {
+			rep.Warnings = append(rep.Warnings, "pushed zstd layers to "+p.Location+": Docker 23+, containerd 1.5+ and Podman pull them; Docker 20.10 and older runtimes cannot")
+		}
 		outs = append(outs, p.Kind+" "+p.Location)
 		if p.Note != "" {
 			rep.Warnings = append(rep.Warnings, p.Note)

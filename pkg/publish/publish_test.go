@@ -273,3 +273,35 @@ func TestRegistryReferrers(t *testing.T) {
 		t.Errorf("referrers of the pushed image = %+v, want the SBOM", im.Manifests)
 	}
 }
+
+func TestTarballRecompressesZstd(t *testing.T) {
+	l, err := assemble.NewLayer([]assemble.Entry{{Path: "/app/x", Mode: 0o644, Data: []byte("zstd layer")}}, assemble.Zstd{Level: 1}, nil, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := assemble.Image(nil, []*assemble.Layer{l}, assemble.Config{OS: "linux", Architecture: "amd64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "z.tar")
+	if _, err := (Tarball{Path: p}).Publish(context.Background(), img, Ref{"z", "v"}); err != nil {
+		t.Fatal(err)
+	}
+	tag := mustTag(t, "z:v")
+	got, err := tarball.ImageFromPath(p, &tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := got.Manifest()
+	if m.Layers[0].MediaType != "application/vnd.oci.image.layer.v1.tar+gzip" {
+		t.Errorf("tarball layer media type = %s, want gzip", m.Layers[0].MediaType)
+	}
+	if err := validate.Image(got); err != nil {
+		t.Errorf("validate: %v", err)
+	}
+	wantCF, _ := img.ConfigFile()
+	gotCF, _ := got.ConfigFile()
+	if wantCF.RootFS.DiffIDs[0] != gotCF.RootFS.DiffIDs[0] {
+		t.Errorf("diff IDs changed: %v vs %v", gotCF.RootFS.DiffIDs, wantCF.RootFS.DiffIDs)
+	}
+}

@@ -43,11 +43,15 @@ func (t Tarball) Publish(ctx context.Context, art Artifact, ref Ref) (Published,
 }
 
 // archiveFiles returns the files of a single-image archive of art: an OCI
-// layout plus Docker's manifest.json. Of an index it keeps the host
-// platform's image, and note says so.
+// layout plus Docker's manifest.json, with gzip layers (zstd ones are
+// recompressed). Of an index it keeps the host platform's image, and note
+// says so.
 func archiveFiles(art Artifact, ref Ref) (files map[string][]byte, desc v1.Descriptor, note string, err error) {
 	img, note, err := hostImage(art)
 	if err != nil {
+		return nil, desc, "", err
+	}
+	if img, err = withGzipLayers(img); err != nil {
 		return nil, desc, "", err
 	}
 	desc, blobs, err := imageBlobs(img)

@@ -44,7 +44,9 @@ type Build struct {
 	TZData     string
 	NSSwitch   string
 	Passwd     string
-	SBOM       string
+	SBOM        string
+	Compression string
+	Level       string
 }
 
 // AddFlags binds the flags to fs.
@@ -73,6 +75,8 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&b.TZData, "tzdata", "auto", "time zone data: auto (when the binary calls time.LoadLocation without time/tzdata) or none")
 	fs.StringVar(&b.NSSwitch, "nsswitch", "auto", "/etc/nsswitch.conf: auto (when the binary resolves host names) or none")
 	fs.StringVar(&b.Passwd, "passwd", "auto", "/etc/passwd and /etc/group: auto (root and nonroot) or none")
+	fs.StringVar(&b.Compression, "compression", "gzip", "layer compression: gzip (every runtime pulls it) or zstd (Docker 23+, containerd 1.5+)")
+	fs.StringVar(&b.Level, "level", "default", "compression level: fast, default or max")
 	fs.StringVar(&b.SBOM, "sbom", "spdx", "SBOM attached to the image as an OCI referrer: spdx, cyclonedx or none")
 	fs.BoolVar(&b.Cgo, "cgo", false, "build with CGO_ENABLED=1, for programs that need C (needs a --base with their libraries)")
 }
@@ -139,6 +143,10 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		}
 	}
 	o.CACerts, o.TZData, o.NSSwitch, o.Passwd = b.CACerts, b.TZData, b.NSSwitch, b.Passwd
+	if _, err := assemble.ChooseCompressor(b.Compression, b.Level); err != nil {
+		return o, fmt.Errorf("--compression/--level: %w", err)
+	}
+	o.Compression, o.Level = b.Compression, b.Level
 	switch b.SBOM {
 	case "spdx", "cyclonedx", "none":
 		o.SBOM = b.SBOM

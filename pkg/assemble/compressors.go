@@ -1,0 +1,97 @@
+package assemble
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/leve-build/leve/pkg/deflate"
+)
+
+// Deflate compresses layers as gzip with leve's own DEFLATE encoder
+// (pkg/deflate): any gzip reader accepts its output, which is smaller than
+// Go's and klauspost's gzip at their best level.
+type Deflate struct{ Level deflate.Level }
+
+var _ Compressor = Deflate{}
+
+// Name returns "deflate-LEVEL".
+func (d Deflate) Name() string { return "deflate-" + d.Level.String() }
+
+// MediaType returns the OCI gzip layer media type.
+func (d Deflate) MediaType() types.MediaType { return types.OCILayer }
+
+// Compress gzips tarball with leve's encoder.
+func (d Deflate) Compress(tarball []byte) ([]byte, error) {
+	out, err := deflate.Gzip(make([]byte, 0, len(tarball)/2), tarball, d.Level)
+	if err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	return out, nil
+}
+
+// Zstd compresses layers with klauspost's zstd encoder, media type
+// application/vnd.oci.image.layer.v1.tar+zstd, which Docker 23+,
+// containerd 1.5+ and Podman pull, and Docker 20.10, umoci and
+// oci-image-tool cannot read.
+type Zstd struct{ Level zstd.EncoderLevel }
+
+var _ Compressor = Zstd{}
+
+// Name returns "zstd-LEVEL".
+func (z Zstd) Name() string { return fmt.Sprintf("zstd-%d", z.Level) }
+
+// MediaType returns the OCI zstd layer media type.
+func (z Zstd) MediaType() types.MediaType { return types.OCILayerZStd }
+
+// Compress zstd-compresses tarball in one frame with its content size
+// and checksum, single-threaded so the output does not depend on the CPU.
+func (z Zstd) Compress(tarball []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := zstd.NewWriter(&buf, zstd.WithEncoderLevel(z.Level), zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(8<<20), zstd.WithEncoderCRC(true))
+	if err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
+	}
+	if _, err := w.Write(tarball); err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ChooseCompressor returns the compressor for an algorithm ("gzip" or
+// "zstd") and a level ("fast", "default" or "max").
+//
+// gzip is leve's DEFLATE encoder: fast its lazy parser (smaller and faster
+// than gzip -9), default its near-optimal parser, max the near-optimal
+// parser searching harder. zstd is klauspost's encoder at its "default",
+// "better" and "best" levels.
+func ChooseCompressor(algorithm, level string) (Compressor, error) {
+	switch algorithm {
+	case "", "gzip":
+		switch level {
+		case "fast":
+			return Deflate{Level: deflate.Fast}, nil
+		case "", "default":
+			return Deflate{Level: deflate.Default}, nil
+		case "max":
+			return Deflate{Level: deflate.Max}, nil
+		}
+	case "zstd":
+		switch level {
+		case "fast":
+			return Zstd{Level: zstd.SpeedDefault}, nil
+		case "", "default":
+			return Zstd{Level: zstd.SpeedBetterCompression}, nil
+		case "max":
+			return Zstd{Level: zstd.SpeedBestCompression}, nil
+		}
+	default:
+		return nil, fmt.Errorf("compression %q: want gzip or zstd", algorithm)
+	}
+	return nil, fmt.Errorf("compression level %q: want fast, default or max", level)
+}
