@@ -9,6 +9,7 @@ import (
 	"runtime"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/leve-build/leve/internal/cli/options"
@@ -72,7 +73,7 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if len(targets) > 1 && (o.Tag != "" || o.Tarball != "") {
 				return fmt.Errorf("-t and --tarball name one image, and %d targets give %d; build them one by one", len(targets), len(targets))
 			}
-			reps, err := buildAll(cmd.Context(), targets, o, cmd.ErrOrStderr())
+			reps, err := buildAll(cmd.Context(), targets, o, cmd.Flags(), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -114,7 +115,7 @@ func expandTargets(ctx context.Context, args []string, o options.Build) ([]strin
 
 // buildAll builds targets concurrently, at most one per CPU, and writes
 // each report to stderr as it completes. Reports come back in target order.
-func buildAll(ctx context.Context, targets []string, o options.Build, stderr io.Writer) ([]*pipeline.Report, error) {
+func buildAll(ctx context.Context, targets []string, o options.Build, flags *pflag.FlagSet, stderr io.Writer) ([]*pipeline.Report, error) {
 	reps := make([]*pipeline.Report, len(targets))
 	mu := make(chan struct{}, 1) // one report on stderr at a time
 	g, gctx := errgroup.WithContext(ctx)
@@ -122,7 +123,7 @@ func buildAll(ctx context.Context, targets []string, o options.Build, stderr io.
 	many := len(targets) > 1
 	for i, target := range targets {
 		g.Go(func() error {
-			po, err := o.Validate(target)
+			po, err := withConfig(o, flags, target)
 			if err != nil {
 				return err
 			}
@@ -143,6 +144,24 @@ func buildAll(ctx context.Context, targets []string, o options.Build, stderr io.
 		})
 	}
 	return reps, g.Wait()
+}
+
+// withConfig applies the module's leve.yaml, if any, to the flags for
+// target and validates the result.
+func withConfig(o options.Build, flags *pflag.FlagSet, target string) (pipeline.Options, error) {
+	dir := "."
+	if fi, err := os.Stat(target); err == nil {
+		dir = target
+		if !fi.IsDir() {
+			dir = filepath.Dir(target)
+		}
+	}
+	cfg, err := options.LoadConfig(dir)
+	if err != nil {
+		return pipeline.Options{}, err
+	}
+	o = cfg.Apply(o, flags, target)
+	return o.Validate(target)
 }
 
 // sinks returns the outputs the flags ask for: the OCI layout (by default

@@ -128,3 +128,59 @@ func TestBuildMany(t *testing.T) {
 		t.Errorf("pattern without commands = %d, %q", code, stderr)
 	}
 }
+
+func TestBuildConfig(t *testing.T) {
+	mod := testutil.Module(t, map[string]string{
+		"cmd/one/main.go": testutil.Hello,
+		"cmd/two/main.go": "package main\nfunc main() { println(2) }\n",
+		"leve.yaml": `defaults:
+  env: [A=1, B=1]
+  labels: {team: leve}
+  sbom: none
+apps:
+  ./cmd/one:
+    env: [B=2]
+    user: "1000"
+    platforms: [linux/arm64]
+`,
+	})
+	code, stdout, stderr := run(t, mod, "build", "--json", "--env", "C=3", "./...")
+	if code != ExitOK {
+		t.Fatalf("leve build = %d\n%s", code, stderr)
+	}
+	var reps []pipeline.Report
+	if err := json.Unmarshal([]byte(stdout), &reps); err != nil || len(reps) != 2 {
+		t.Fatalf("JSON: %v, %d reports", err, len(reps))
+	}
+	if reps[0].Images[0].Platform != "linux/arm64" || reps[1].Images[0].Platform != "linux/amd64" || reps[0].Images[0].SBOM != nil {
+		t.Errorf("platforms %s, %s; SBOM %v: want leve.yaml's for one, the default for two, no SBOM", reps[0].Images[0].Platform, reps[1].Images[0].Platform, reps[0].Images[0].SBOM)
+	}
+	layout := filepath.Join(mod, "leve-out", "one")
+	idx, _ := os.ReadFile(filepath.Join(layout, "index.json"))
+	if !strings.Contains(string(idx), reps[0].Digest) {
+		t.Fatalf("layout index lacks %s", reps[0].Digest)
+	}
+	cfgJSON := readConfig(t, layout, reps[0].Images[0].Config.Digest)
+	for _, want := range []string{`"User":"1000"`, `"A=1"`, `"B=2"`, `"C=3"`, `"team":"leve"`} {
+		if !strings.Contains(cfgJSON, want) {
+			t.Errorf("config of one lacks %s:\n%s", want, cfgJSON)
+		}
+	}
+	if strings.Contains(cfgJSON, `"B=1"`) {
+		t.Errorf("the app's B=2 did not replace the default B=1:\n%s", cfgJSON)
+	}
+
+	testutil.WriteFiles(t, mod, map[string]string{"leve.yaml": "defaults:\n  nope: 1\n"})
+	if code, _, stderr := run(t, mod, "build", "./cmd/two"); code != ExitError || !strings.Contains(stderr, "leve.yaml") {
+		t.Errorf("unknown leve.yaml field = %d, %q", code, stderr)
+	}
+}
+
+func readConfig(t *testing.T, layout, digest string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(layout, "blobs", "sha256", strings.TrimPrefix(digest, "sha256:")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -55,7 +55,7 @@ PREFIX/NAME@sha256:DIGEST. The rest of the text is left exactly as it was.
 			o.Push = []string{strings.TrimSuffix(repo, "/")}
 			stderr := cmd.ErrOrStderr()
 			out, err := pipeline.ResolveReferences(cmd.Context(), doc, runtime.NumCPU(), func(ctx context.Context, ip string) (string, error) {
-				po, err := o.Validate(ip)
+				po, err := withConfig(o, cmd.Flags(), ip)
 				if err != nil {
 					return "", err
 				}

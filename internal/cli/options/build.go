@@ -19,31 +19,31 @@ import (
 
 // Build holds the flags of "leve build".
 type Build struct {
-	Tag        string
-	Output     string
-	Tarball    string
-	Platform   string
-	JSON       bool
-	Ldflags    []string
-	Tags       []string
-	Gcflags    []string
-	NoStrip    bool
-	User       string
-	Entrypoint []string
-	Workdir    string
-	Env        []string
-	Labels     []string
-	Ports      []string
-	Adds       []string
-	Push       []string
-	Insecure   bool
-	Docker     bool
-	Base       string
-	Cgo        bool
-	CACerts    string
-	TZData     string
-	NSSwitch   string
-	Passwd     string
+	Tag         string
+	Output      string
+	Tarball     string
+	Platform    string
+	JSON        bool
+	Ldflags     []string
+	Tags        []string
+	Gcflags     []string
+	NoStrip     bool
+	User        string
+	Entrypoint  []string
+	Workdir     string
+	Env         []string
+	Labels      []string
+	Ports       []string
+	Adds        []string
+	Push        []string
+	Insecure    bool
+	Docker      bool
+	Base        string
+	Cgo         bool
+	CACerts     string
+	TZData      string
+	NSSwitch    string
+	Passwd      string
 	SBOM        string
 	Compression string
 	Level       string
