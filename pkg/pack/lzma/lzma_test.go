@@ -124,3 +124,30 @@ func ExampleEncode() {
 	fmt.Println(len(src), len(comp) < 100, bytes.Equal(out, src), err, props)
 	// Output: 5000 true true <nil> lc=3,lp=0,pb=2,dict=8192
 }
+
+// TestDeterministic checks that Encode's output depends only on its input
+// and options, also when encodings run in parallel: leve's packed files
+// must be reproducible.
+func TestDeterministic(t *testing.T) {
+	src := testInputs(t)["mixed"]
+	want, _, err := Encode(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([][]byte, 3)
+	done := make(chan int)
+	for i := range got {
+		go func() {
+			got[i], _, _ = Encode(src)
+			done <- i
+		}()
+	}
+	for range got {
+		<-done
+	}
+	for i, g := range got {
+		if !bytes.Equal(g, want) {
+			t.Errorf("Encode() run %d = %d bytes, differs from the first run's %d bytes", i, len(g), len(want))
+		}
+	}
+}
