@@ -44,14 +44,22 @@ func (f *File) analyze() {
 				if os.Getenv("LEVE_EXE_PANIC") != "" {
 					panic(p)
 				}
-				f.err = fmt.Errorf("analysing Go executable: %w", &FormatError{Off: -1, Msg: fmt.Sprint("unreadable structure: ", p)})
+				f.err = f.wrap(&FormatError{Off: -1, Msg: fmt.Sprint("unreadable structure: ", p)})
 			}
 		}()
 		f.an, f.report, f.err = f.run()
 		if f.err != nil {
-			f.err = fmt.Errorf("analysing Go executable: %w", f.err)
+			f.err = f.wrap(f.err)
 		}
 	})
+}
+
+// wrap adds the operation and, when known, the path to an analysis error.
+func (f *File) wrap(err error) error {
+	if f.name != "" {
+		return fmt.Errorf("analysing Go executable %q: %w", f.name, err)
+	}
+	return fmt.Errorf("analysing Go executable: %w", err)
 }
 
 func (f *File) run() (*analysis, *Report, error) {
@@ -94,6 +102,11 @@ func (f *File) run() (*analysis, *Report, error) {
 	r := &Report{Schema: Schema, Path: f.name, Size: int64(len(f.data)), GOOS: "linux", GOARCH: f.arch.goarch}
 	if bi != nil {
 		fillBuildInfo(r, bi)
+		for _, s := range bi.Settings {
+			if s.Key == "GOOS" && s.Value != "" {
+				r.GOOS = s.Value
+			}
+		}
 	}
 	f.fillELF(r)
 	a.fillSizes(r)

@@ -230,6 +230,9 @@ func (a *analysis) findfuncClaims(funcOwner []int32) []claim {
 	}
 	const bucketSize, entrySize = 4096, 20
 	n := (md.maxpc - md.minpc + bucketSize - 1) / bucketSize
+	if n > uint64(len(a.f.data))/entrySize {
+		return nil // not a real text range
+	}
 	var cs []claim
 	fi := 0
 	for b := uint64(0); b < n; b++ {

@@ -122,3 +122,31 @@ func FuzzPclntab(f *testing.F) {
 		tableLen(in, off)
 	})
 }
+
+// FuzzPatch overwrites a window of a real Go binary with fuzz bytes and
+// analyses the result: the type walker, the code reference scan and the
+// attribution layers meet corrupted but mostly valid structures.
+func FuzzPatch(f *testing.F) {
+	if testing.Short() {
+		f.Skip("builds a Go binary")
+	}
+	base, err := os.ReadFile(build(f, fixture{"hello", "amd64", true}))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, off := range []uint32{0x40, 0x1000, 0xa2000, 0xd85a8, 0xd85e0, 0x17d000, 0x17d1a0} {
+		f.Add(off, []byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0})
+	}
+	f.Fuzz(func(t *testing.T, off uint32, patch []byte) {
+		b := bytes.Clone(base)
+		copy(b[int(off)%len(b):], patch)
+		r, err := readAll(b)
+		if err != nil {
+			return
+		}
+		c := r.Coverage
+		if c.Packages+c.Modules+c.Shared+c.Metadata+c.Unattributed != r.Size {
+			t.Fatalf("coverage %+v does not add up to %d", c, r.Size)
+		}
+	})
+}
