@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -68,6 +69,7 @@ failing rule on stderr, 0 when every rule passes.`,
 			if err != nil {
 				return err
 			}
+			lowerGC()
 			l := loader{platform: platform, tags: o.Tags, noStrip: o.NoStrip, stderr: cmd.ErrOrStderr()}
 			if o.Diff {
 				return runDiff(cmd, o, gates, l, args[0], args[1])
@@ -88,6 +90,16 @@ failing rule on stderr, 0 when every rule passes.`,
 	}
 	o.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// lowerGC sets the collector's heap growth target to a quarter of the
+// default (GOGC=25) while leve analyze holds a whole executable and its
+// byte-range map in memory, so that the peak RSS stays near the live heap
+// (about twice the file size) for about 10% more CPU. GOGC, when set, wins.
+func lowerGC() {
+	if _, ok := os.LookupEnv("GOGC"); !ok {
+		debug.SetGCPercent(25)
+	}
 }
 
 // renderAnalysis prints one analysis and writes its HTML page.

@@ -26,6 +26,11 @@ type Options struct {
 	// Cgo builds with CGO_ENABLED=1; the binary then needs a base with its
 	// C libraries.
 	Cgo bool
+	// Libs is "copy" to copy a dynamic binary's interpreter and shared
+	// libraries (and glibc's NSS modules when it looks up users or hosts)
+	// from the build host into the image; "" refuses a dynamic binary on
+	// scratch.
+	Libs string
 
 	// Base is the base image: "scratch" (the default), "oci:DIR[:TAG]",
 	// "docker-archive:FILE" or a registry reference.

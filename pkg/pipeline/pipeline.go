@@ -124,6 +124,7 @@ type builder struct {
 	// runtimeEnv points the program at its run-time files.
 	runtimeEnv []string
 	sbom       v1.Image // the SBOM referrer, nil with --sbom=none
+	nssCopied  bool     // --libs=copy added glibc's NSS modules and nsswitch.conf
 }
 
 // run executes the per-platform stages in order.
@@ -183,8 +184,8 @@ func (b *builder) read(context.Context) (string, error) {
 	bin.Needs = needsOf(r)
 	bin.TopPackages = topPackages(r, 5)
 	bin.Attributed = r.Coverage.Attributed()
-	if !r.Linking.Static && b.base == nil {
-		return "", fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build without --cgo (CGO_ENABLED=0) or choose a --base that has those libraries", bin.Name, r.Linking.Interpreter, strings.Join(r.Linking.Needed, ", "))
+	if !r.Linking.Static && b.base == nil && b.o.Libs != "copy" {
+		return "", fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build without --cgo (CGO_ENABLED=0), add --libs=copy, or choose a --base that has those libraries", bin.Name, r.Linking.Interpreter, strings.Join(r.Linking.Needed, ", "))
 	}
 	linking := "static"
 	if !r.Linking.Static {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -20,7 +21,14 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		all.Entries = append(all.Entries, rf.Entries...)
 		all.Env = append(all.Env, rf.Env...)
 		for _, e := range rf.Entries {
-			b.rep.Files = append(b.rep.Files, FileReport{Path: e.Path, Size: int64(len(e.Data)), Reason: why})
+			r := why
+			switch {
+			case e.Target != "":
+				r = "link to " + e.Target
+			case e.Path == assemble.NSSwitchPath && kind == exe.NeedLibs:
+				r = "glibc's NSS configuration for the copied modules (--libs=copy)"
+			}
+			b.rep.Files = append(b.rep.Files, FileReport{Path: e.Path, Size: int64(len(e.Data)), Reason: r})
 		}
 		for i := range b.rep.Binary.Needs {
 			if b.rep.Binary.Needs[i].Kind == kind {
@@ -58,7 +66,21 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		}
 		add(exe.NeedTZData, reason("time zone data", ev, "the Go toolchain's zoneinfo.zip"), rf)
 	}
-	if ev, ok := need(exe.NeedDNS); ok && b.o.NSSwitch != "none" {
+	r := b.facts.rep
+	if !r.Linking.Static && b.o.Libs == "copy" {
+		if b.platform.Arch != runtime.GOARCH {
+			return all, fmt.Errorf("--libs=copy copies the build host's %s libraries, and the image is for %s; choose a --base with %s libraries", runtime.GOARCH, b.platform, b.platform.Arch)
+		}
+		_, users := need(exe.NeedUsers)
+		_, dns := need(exe.NeedDNS)
+		rf, err := assemble.SharedLibraries(r.Linking.Interpreter, r.Linking.Needed, users || dns)
+		if err != nil {
+			return all, err
+		}
+		add(exe.NeedLibs, "shared library for "+b.rep.Binary.Name+" (--libs=copy)", rf)
+		b.nssCopied = users || dns
+	}
+	if ev, ok := need(exe.NeedDNS); ok && b.o.NSSwitch != "none" && !b.nssCopied {
 		add(exe.NeedDNS, reason("host lookup order", ev, "hosts: files dns"), assemble.NSSwitch())
 	}
 	if _, ok := need(exe.NeedUsers); ok && b.o.Passwd != "none" {

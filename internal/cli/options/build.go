@@ -47,6 +47,7 @@ type Build struct {
 	SBOM        string
 	Compression string
 	Level       string
+	Libs        string
 }
 
 // AddFlags binds the flags to fs.
@@ -78,6 +79,7 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&b.Compression, "compression", "gzip", "layer compression: gzip (every runtime pulls it) or zstd (Docker 23+, containerd 1.5+)")
 	fs.StringVar(&b.Level, "level", "default", "compression level: fast, default or max")
 	fs.StringVar(&b.SBOM, "sbom", "spdx", "SBOM attached to the image as an OCI referrer: spdx, cyclonedx or none")
+	fs.StringVar(&b.Libs, "libs", "", "copy: copy a dynamic binary's loader and shared libraries (and glibc's NSS modules) from the build host")
 	fs.BoolVar(&b.Cgo, "cgo", false, "build with CGO_ENABLED=1, for programs that need C (needs a --base with their libraries)")
 }
 
@@ -147,6 +149,10 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		return o, fmt.Errorf("--compression/--level: %w", err)
 	}
 	o.Compression, o.Level = b.Compression, b.Level
+	if b.Libs != "" && b.Libs != "copy" {
+		return o, fmt.Errorf("--libs %q: want copy (or leave it out)", b.Libs)
+	}
+	o.Libs = b.Libs
 	switch b.SBOM {
 	case "spdx", "cyclonedx", "none":
 		o.SBOM = b.SBOM
