@@ -1,0 +1,164 @@
+// Package analyze measures "leve analyze" on the stripped Go toolchain's
+// go command (about 14 MB): wall time and peak RSS of the leve process,
+// measured in the same run as "go version -m" on the same file and, when
+// it is on PATH, go-size-analyzer (gsa). It prints the Markdown rows of
+// docs/benchmarks.md. Run it with:
+//
+//	go test ./bench/analyze/ -run '^$' -bench . -benchtime 1x
+package analyze
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/leve-build/leve/pkg/optimize"
+)
+
+// runs is how many times each command runs; medians are reported.
+const runs = 11
+
+// Targets from the issue.
+const (
+	maxWall = 500 * time.Millisecond
+	maxRSS  = 60 << 20
+)
+
+// measurement is one run of a command.
+type measurement struct {
+	wall time.Duration
+	cpu  time.Duration // user + system time of the child
+	rss  int64         // peak resident set size in bytes
+}
+
+// measure runs name with args once, discarding its output, and returns its
+// wall time and peak RSS (ru_maxrss of the child).
+func measure(b *testing.B, name string, args ...string) measurement {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = nil, nil
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	wall := time.Since(start)
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		b.Fatal("no rusage on this platform")
+	}
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return measurement{wall: wall, cpu: cpu, rss: ru.Maxrss << 10} // Linux reports KiB
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func median(ms []measurement) measurement {
+	walls := make([]time.Duration, len(ms))
+	cpus := make([]time.Duration, len(ms))
+	rss := make([]int64, len(ms))
+	for i, m := range ms {
+		walls[i], cpus[i], rss[i] = m.wall, m.cpu, m.rss
+	}
+	slices.Sort(walls)
+	slices.Sort(cpus)
+	slices.Sort(rss)
+	return measurement{wall: walls[len(ms)/2], cpu: cpus[len(ms)/2], rss: rss[len(ms)/2]}
+}
+
+// fixtures builds leve and writes the stripped go command into dir.
+func fixtures(b *testing.B, dir string) (leve, goBin string) {
+	b.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	leve = filepath.Join(dir, "leve")
+	build := exec.Command("go", "build", "-trimpath", "-o", leve, "./cmd/leve")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("building leve: %v\n%s", err, out)
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		b.Fatal(err)
+	}
+	orig, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "bin", "go"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	stripped, _, err := optimize.Strip(orig)
+	if err != nil {
+		b.Fatal(err)
+	}
+	goBin = filepath.Join(dir, "go")
+	if err := os.WriteFile(goBin, stripped, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	return leve, goBin
+}
+
+func BenchmarkAnalyzeGoCommand(b *testing.B) {
+	dir := b.TempDir()
+	leve, goBin := fixtures(b, dir)
+	fi, err := os.Stat(goBin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	type tool struct {
+		label, command string
+		args           []string
+	}
+	tools := []tool{
+		{"leve analyze (text)", "leve analyze go", []string{leve, "analyze", goBin}},
+		{"leve analyze --json", "leve analyze --json go", []string{leve, "analyze", "--json", goBin}},
+		{"leve analyze --html", "leve analyze --html go.html go", []string{leve, "analyze", "--html", filepath.Join(dir, "go.html"), goBin}},
+		{"go version -m", "go version -m go", []string{"go", "version", "-m", goBin}},
+	}
+	if gsa, err := exec.LookPath("gsa"); err == nil {
+		tools = append(tools, tool{"go-size-analyzer", "gsa go", []string{gsa, goBin}})
+	}
+	for i := 0; i < b.N; i++ {
+		// Interleave the tools so that load changes hit them alike.
+		got := make([][]measurement, len(tools))
+		for r := 0; r < runs; r++ {
+			for j, t := range tools {
+				got[j] = append(got[j], measure(b, t.args[0], t.args[1:]...))
+			}
+		}
+		rows := []string{
+			fmt.Sprintf("stripped go command: %d B, %s %s/%s, %d CPUs, median of %d runs", fi.Size(), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runs),
+			"| command | wall (median) | CPU user+sys (median) | peak RSS (median) |",
+			"|---|--:|--:|--:|",
+		}
+		var leveText, goVersion measurement
+		for j, t := range tools {
+			m := median(got[j])
+			rows = append(rows, fmt.Sprintf("| `%s` | %.0f ms | %.0f ms | %.1f MiB |", t.command, ms(m.wall), ms(m.cpu), float64(m.rss)/(1<<20)))
+			switch j {
+			case 0:
+				leveText = m
+			case 3:
+				goVersion = m
+			}
+		}
+		b.ReportMetric(float64(leveText.wall.Milliseconds()), "leve-ms")
+		b.ReportMetric(float64(leveText.cpu.Milliseconds()), "leve-cpu-ms")
+		b.ReportMetric(float64(leveText.rss)/(1<<20), "leve-MiB")
+		b.ReportMetric(float64(goVersion.wall.Milliseconds()), "goversion-ms")
+		b.ReportMetric(float64(leveText.wall)/float64(goVersion.wall), "leve/goversion")
+		verdict := "met"
+		if leveText.wall > maxWall || leveText.rss > maxRSS {
+			verdict = "MISSED"
+		}
+		rows = append(rows, fmt.Sprintf("targets (<= %v wall, <= %d MiB peak RSS): %s; leve takes %.1fx the time of go version -m",
+			maxWall, maxRSS>>20, verdict, float64(leveText.wall)/float64(goVersion.wall)))
+		b.Log("\n" + strings.Join(rows, "\n"))
+	}
+}
