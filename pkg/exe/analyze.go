@@ -4,7 +4,6 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -41,10 +40,7 @@ func (f *File) analyze() {
 	f.once.Do(func() {
 		defer func() {
 			if p := recover(); p != nil {
-				if os.Getenv("LEVE_EXE_PANIC") != "" {
-					panic(p)
-				}
-				f.err = f.wrap(&FormatError{Off: -1, Msg: fmt.Sprint("unreadable structure: ", p)})
+				f.err = f.wrap(&FormatError{Off: -1, Msg: fmt.Sprint(internalError, p)})
 			}
 		}()
 		f.an, f.report, f.err = f.run()

@@ -38,6 +38,10 @@ func (e *FormatError) Error() string {
 	return fmt.Sprintf("malformed executable at byte %#x: %s", e.Off, e.Msg)
 }
 
+// internalError starts the message of a FormatError made from a recovered
+// panic: a reader bug that malformed input reached. Fuzz targets fail on it.
+const internalError = "internal error on malformed input: "
+
 func formatErr(off int64, format string, args ...any) error {
 	return &FormatError{Off: off, Msg: fmt.Sprintf(format, args...)}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -90,6 +91,7 @@ func FuzzOpen(f *testing.F) {
 		if err == nil && r == nil {
 			t.Fatal("Report() = nil, nil")
 		}
+		failOnInternal(t, err)
 	})
 }
 
@@ -142,6 +144,7 @@ func FuzzPatch(f *testing.F) {
 		copy(b[int(off)%len(b):], patch)
 		r, err := readAll(b)
 		if err != nil {
+			failOnInternal(t, err)
 			return
 		}
 		c := r.Coverage
@@ -149,4 +152,12 @@ func FuzzPatch(f *testing.F) {
 			t.Fatalf("coverage %+v does not add up to %d", c, r.Size)
 		}
 	})
+}
+
+// failOnInternal fails when err comes from a recovered panic.
+func failOnInternal(t *testing.T, err error) {
+	t.Helper()
+	if err != nil && strings.Contains(err.Error(), internalError) {
+		t.Fatalf("reader bug: %v", err)
+	}
 }

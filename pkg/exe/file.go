@@ -88,7 +88,7 @@ func (f *File) GOARCH() string { return f.arch.goarch }
 func newFile(r io.ReaderAt) (f *File, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			f, err = nil, &FormatError{Off: -1, Msg: fmt.Sprint("unreadable ELF structure: ", p)}
+			f, err = nil, &FormatError{Off: -1, Msg: fmt.Sprint(internalError, p)}
 		}
 	}()
 	var ident [4]byte
