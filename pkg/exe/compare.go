@@ -14,6 +14,10 @@ type Comparison struct {
 	Packages []Delta `json:"packages"`
 	Modules  []Delta `json:"modules"`
 	Sections []Delta `json:"sections"`
+	// NeedsAdded and NeedsRemoved list the need kinds the new binary has
+	// and the old has not, and the reverse, sorted.
+	NeedsAdded   []string `json:"needs_added,omitempty"`
+	NeedsRemoved []string `json:"needs_removed,omitempty"`
 }
 
 // A Delta is the change of one package, module or section. Old or New is
@@ -53,7 +57,24 @@ func Compare(old, new *Report) *Comparison {
 	c.Packages = deltas(pkgs(old), pkgs(new))
 	c.Modules = deltas(mods(old), mods(new))
 	c.Sections = deltas(secs(old), secs(new))
+	c.NeedsAdded, c.NeedsRemoved = needKinds(new, old), needKinds(old, new)
 	return c
+}
+
+// needKinds returns the need kinds of a that b lacks, sorted.
+func needKinds(a, b *Report) []string {
+	in := map[string]bool{}
+	for _, n := range b.Needs {
+		in[n.Kind] = true
+	}
+	var out []string
+	for _, n := range a.Needs {
+		if !in[n.Kind] && !slices.Contains(out, n.Kind) {
+			out = append(out, n.Kind)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func deltas(old, new map[string]int64) []Delta {

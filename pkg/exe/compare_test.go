@@ -13,15 +13,19 @@ func TestCompare(t *testing.T) {
 	old := &Report{Size: 1000,
 		Packages: []PackageSize{{Path: "fmt", Total: 300}, {Path: "os", Total: 100}},
 		Modules:  []ModuleSize{{Path: "std", Total: 400}},
-		Sections: []Section{{Name: ".text", FileSize: 500}, {Name: ".bss", MemSize: 80}}}
+		Sections: []Section{{Name: ".text", FileSize: 500}, {Name: ".bss", MemSize: 80}},
+		Needs:    []Need{{Kind: NeedUsers}}}
 	new := &Report{Size: 1250,
 		Packages: []PackageSize{{Path: "fmt", Total: 300}, {Path: "net", Total: 200}, {Path: "os", Total: 150}},
 		Modules:  []ModuleSize{{Path: "std", Total: 650}},
-		Sections: []Section{{Name: ".text", FileSize: 700}, {Name: ".bss", MemSize: 9000}}}
+		Sections: []Section{{Name: ".text", FileSize: 700}, {Name: ".bss", MemSize: 9000}},
+		Needs:    []Need{{Kind: NeedTZData}, {Kind: NeedDNS}, {Kind: NeedDNS}}}
 	want := &Comparison{Old: 1000, New: 1250, Delta: 250,
-		Packages: []Delta{{"net", 0, 200, 200}, {"os", 100, 150, 50}},
-		Modules:  []Delta{{"std", 400, 650, 250}},
-		Sections: []Delta{{".text", 500, 700, 200}},
+		Packages:     []Delta{{"net", 0, 200, 200}, {"os", 100, 150, 50}},
+		Modules:      []Delta{{"std", 400, 650, 250}},
+		Sections:     []Delta{{".text", 500, 700, 200}},
+		NeedsAdded:   []string{NeedDNS, NeedTZData},
+		NeedsRemoved: []string{NeedUsers},
 	}
 	if diff := cmp.Diff(want, Compare(old, new)); diff != "" {
 		t.Errorf("Compare() (-want +got):\n%s", diff)

@@ -30,6 +30,18 @@ type Report struct {
 	Suggestions []Suggestion `json:"suggestions"`
 }
 
+// Unattributed returns the unattributed bytes per section, largest first:
+// what "unattributed: N KB in .rodata" reports.
+func (r *Report) Unattributed() []BucketSize {
+	var out []BucketSize
+	for _, b := range r.Buckets {
+		if b.Kind == OwnerUnattributed.String() {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // A Module is a module of the build information.
 type Module struct {
 	Path    string  `json:"path"`

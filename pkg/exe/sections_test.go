@@ -69,6 +69,16 @@ func TestSectionsAndStrip(t *testing.T) {
 			if loads != 3 {
 				t.Errorf("Report() has %d LOAD segments, want 3 (text, rodata, data)", loads)
 			}
+			var unattributed int64
+			for _, b := range r.Unattributed() {
+				if _, ok := secs[b.Name]; !ok || b.Size <= 0 {
+					t.Errorf("Unattributed() bucket %+v: want a section of the file and a size", b)
+				}
+				unattributed += b.Size
+			}
+			if unattributed != r.Coverage.Unattributed {
+				t.Errorf("Unattributed() sums to %d, want Coverage.Unattributed %d", unattributed, r.Coverage.Unattributed)
+			}
 			var total int64
 			for _, p := range r.Packages {
 				total += p.Total
