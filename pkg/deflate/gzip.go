@@ -138,7 +138,7 @@ func newParams(chunk int, newParser func() parser) params {
 var levels = map[Level]params{
 	Fast:    newParams(1<<20, func() parser { return newLazyParser(16, 128) }),
 	Default: newParams(1<<18, func() parser { return newOptParser(optDefault) }),
-	Max:     newParams(1<<20, func() parser { return newOptParser(optMax) }),
+	Max:     newParams(1<<18, func() parser { return newOptParser(optMax) }),
 }
 
 // A parser turns src[start:end] into blocks of tokens; src[:start] is

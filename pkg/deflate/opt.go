@@ -1,28 +1,38 @@
 package deflate
 
-import "math"
-
 // optConfig tunes the near-optimal parser.
 type optConfig struct {
 	depth  int // binary-tree nodes visited per position
 	nice   int // a match this long ends the search and is taken
 	passes int // cost-model refinement passes per block
-	// subPasses is the number of passes over a block split off another.
-	subPasses int
-	splits    int // levels of cost-based block splitting after the parse
-	// presplit splits blocks on a first parse of prePasses passes, then
-	// optimizes each part with passes passes.
-	presplit  bool
-	prePasses int
 
-	minSplit  int // no block split off is shorter than this many bytes
-	blockBits int // estimated header bits of one more block, for splitting
-	symBits   int // estimated header bits per used symbol, for splitting
+	// With prePasses > 0, a block is first parsed with prePasses passes,
+	// split where that parse's statistics change (pre), and each part is
+	// then optimized with passes passes.
+	prePasses int
+	pre       splitParams
+	// With verify.levels > 0, a block optimized whole is split in two and
+	// each half re-optimized with subPasses passes, recursively, keeping a
+	// split only when its exact cost is lower. With both, each block
+	// takes the smaller result.
+	verify    splitParams
+	subPasses int
+}
+
+// splitParams tunes how blocks are split after the parse.
+type splitParams struct {
+	levels    int // recursion depth; 0 disables
+	minLen    int // no block split off is shorter than this many bytes
+	blockBits int // estimated header bits of one more block
+	symBits   int // estimated header bits per used symbol
 }
 
 var (
-	optDefault = optConfig{depth: 32, nice: 128, presplit: true, prePasses: 1, passes: 2, splits: 4, minSplit: 1024, blockBits: 200, symBits: 4}
-	optMax     = optConfig{depth: 300, nice: maxMatch, passes: 10, subPasses: 10, splits: 4, minSplit: 1024, blockBits: 100, symBits: 2}
+	optDefault = optConfig{depth: 32, nice: 128, passes: 2,
+		prePasses: 1, pre: splitParams{levels: 4, minLen: 1024, blockBits: 200, symBits: 4}}
+	optMax = optConfig{depth: 300, nice: maxMatch, passes: 10,
+		prePasses: 1, pre: splitParams{levels: 4, minLen: 1024, blockBits: 200, symBits: 4},
+		verify: splitParams{levels: 4, minLen: 1024, blockBits: 100, symBits: 2}, subPasses: 10}
 )
 
 const (
@@ -54,6 +64,9 @@ type optParser struct {
 	best   []token
 	pre    []token // the first parse, when splitting before optimizing
 	cuts   []cut
+
+	saveToks   []token // one way of parsing a block while trying another
+	saveBlocks []blockSpan
 
 	havePrev bool
 	litCost  [256]uint32
@@ -138,10 +151,13 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			// matches already found there start the next block.
 			blockEnd, cacheEnd = prevCheck, prevCheckCache
 		}
-		if cfg.presplit {
+		switch {
+		case cfg.prePasses > 0 && cfg.verify.levels > 0:
+			p.emitBoth(src, blockStart, blockEnd, p.cache[:cacheEnd], r)
+		case cfg.prePasses > 0:
 			p.emitPresplit(src, blockStart, blockEnd, p.cache[:cacheEnd], r)
-		} else {
-			p.emit(src, blockStart, blockEnd, p.cache[:cacheEnd], nil, r, cfg.splits)
+		default:
+			p.emit(src, blockStart, blockEnd, p.cache[:cacheEnd], nil, r, cfg.verify.levels)
 		}
 		p.cache = p.cache[:copy(p.cache, p.cache[cacheEnd:])]
 		blockStart = blockEnd
@@ -178,6 +194,9 @@ func (p *optParser) optimize(block []byte, cache []uint32, init []token, passes 
 		p.setCosts()
 	}
 	p.havePrev = true
+	if init == nil {
+		passes = max(passes, 1) // p.best holds nothing of this block yet
+	}
 	for pass := 0; pass < passes; pass++ {
 		p.minCostPath(block, cache)
 		bits := p.trueCost(p.path)
@@ -290,10 +309,6 @@ func (p *optParser) trueCost(path []token) uint64 {
 // setCosts prices every literal, length and offset slot by the code
 // lengths left in p.bw.
 func (p *optParser) setCosts() {
-	if expEntropy {
-		p.setEntropyCosts()
-		return
-	}
 	ll, dl := &p.bw.llLens, &p.bw.dLens
 	for i := range p.litCost {
 		l := uint32(ll[i])
@@ -316,43 +331,5 @@ func (p *optParser) setCosts() {
 			b = distNoStat
 		}
 		p.distCost[s] = (b + uint32(distExtra[s])) * bitCost
-	}
-}
-
-var expEntropy = false
-
-// setEntropyCosts prices symbols by their information content under the
-// frequencies left in p.bw.
-func (p *optParser) setEntropyCosts() {
-	llf, df := &p.bw.llFreq, &p.bw.dFreq
-	var tl, td uint64
-	for _, f := range llf {
-		tl += uint64(f)
-	}
-	for _, f := range df {
-		td += uint64(f)
-	}
-	lg := func(f uint32, tot uint64, nostat uint32) uint32 {
-		if f == 0 {
-			return nostat * bitCost
-		}
-		b := math.Log2(float64(tot) / float64(f))
-		if b < 1 {
-			b = 1
-		}
-		if b > 15 {
-			b = 15
-		}
-		return uint32(b*bitCost + 0.5)
-	}
-	for i := range p.litCost {
-		p.litCost[i] = lg(llf[i], tl, litNoStat)
-	}
-	for l := minMatch; l <= maxMatch; l++ {
-		s := lengthSlot[l]
-		p.lenCost[l] = lg(llf[firstLenSym+int(s)], tl, lenNoStat) + uint32(lengthExtra[s])*bitCost
-	}
-	for s := range p.distCost {
-		p.distCost[s] = lg(df[s], td, distNoStat) + uint32(distExtra[s])*bitCost
 	}
 }

@@ -16,12 +16,12 @@ func (p *optParser) emit(src []byte, start, end int, cache []uint32, init []toke
 		passes = p.cfg.subPasses
 	}
 	bits := p.optimize(src[start:end], cache, init, passes)
-	if splits == 0 || end-start < 2*p.cfg.minSplit {
+	if splits == 0 || end-start < 2*p.cfg.verify.minLen {
 		r.tokens = append(r.tokens, p.best...)
 		r.endBlock(start, end)
 		return bits
 	}
-	k, at := splitPoint(p.best, start, end, &p.cfg)
+	k, at := splitPoint(p.best, start, end, &p.cfg.verify)
 	if k < 0 {
 		r.tokens = append(r.tokens, p.best...)
 		r.endBlock(start, end)
@@ -44,24 +44,36 @@ func (p *optParser) emit(src []byte, start, end int, cache []uint32, init []toke
 // emitPresplit parses src[start:end] with few passes, splits it where the
 // statistics of that parse change, and appends each part to r optimized
 // with the full number of passes.
-func (p *optParser) emitPresplit(src []byte, start, end int, cache []uint32, r *chunkResult) {
+func (p *optParser) emitPresplit(src []byte, start, end int, cache []uint32, r *chunkResult) uint64 {
 	p.optimize(src[start:end], cache, nil, p.cfg.prePasses)
 	p.pre = append(p.pre[:0], p.best...)
 	p.cuts = append(p.cuts[:0], cut{0, start})
-	p.planSplits(p.pre, 0, start, end, p.cfg.splits)
+	p.planSplits(p.pre, 0, start, end, p.cfg.pre.levels)
 	p.cuts = append(p.cuts, cut{len(p.pre), end})
 	ci := 0
+	var bits uint64
 	for i := 0; i+1 < len(p.cuts); i++ {
 		a, b := p.cuts[i], p.cuts[i+1]
 		n := cacheOffset(cache[ci:], b.at-a.at)
-		var init []token
-		if len(p.cuts) > 2 {
-			init = p.pre[a.tok:b.tok]
-		}
-		p.optimize(src[a.at:b.at], cache[ci:ci+n], init, p.cfg.passes)
+		bits += p.optimize(src[a.at:b.at], cache[ci:ci+n], p.pre[a.tok:b.tok], p.cfg.passes)
 		r.tokens = append(r.tokens, p.best...)
 		r.endBlock(a.at, b.at)
 		ci += n
+	}
+	return bits
+}
+
+// emitBoth appends src[start:end] to r as the smaller of what emitPresplit
+// and emit make of it.
+func (p *optParser) emitBoth(src []byte, start, end int, cache []uint32, r *chunkResult) {
+	mark, markBlocks := len(r.tokens), len(r.blocks)
+	a := p.emitPresplit(src, start, end, cache, r)
+	p.saveToks = append(p.saveToks[:0], r.tokens[mark:]...)
+	p.saveBlocks = append(p.saveBlocks[:0], r.blocks[markBlocks:]...)
+	r.tokens, r.blocks = r.tokens[:mark], r.blocks[:markBlocks]
+	if b := p.emit(src, start, end, cache, nil, r, p.cfg.verify.levels); a < b {
+		r.tokens = append(r.tokens[:mark], p.saveToks...)
+		r.blocks = append(r.blocks[:markBlocks], p.saveBlocks...)
 	}
 }
 
@@ -72,10 +84,10 @@ type cut struct{ tok, at int }
 // (starting at token index base and encoding src[start:end]) up to depth
 // levels deep.
 func (p *optParser) planSplits(toks []token, base, start, end, depth int) {
-	if depth == 0 || end-start < 2*p.cfg.minSplit {
+	if depth == 0 || end-start < 2*p.cfg.pre.minLen {
 		return
 	}
-	k, at := splitPoint(toks, start, end, &p.cfg)
+	k, at := splitPoint(toks, start, end, &p.cfg.pre)
 	if k < 0 {
 		return
 	}
@@ -95,7 +107,7 @@ func cacheOffset(cache []uint32, n int) int {
 
 // histogram tracks symbol counts and their entropy sum incrementally.
 type histogram struct {
-	cfg  *optConfig
+	sp   *splitParams
 	f    [numLitLen + numDist]uint32
 	tl   uint32  // literal/length symbols
 	td   uint32  // offset symbols
@@ -133,7 +145,7 @@ func (h *histogram) addToken(t token, d int32) {
 
 // bits estimates the size of a block with these statistics.
 func (h *histogram) bits() float64 {
-	return flog(h.tl) + flog(h.td) - h.sum + float64(h.used*h.cfg.symBits+h.cfg.blockBits)
+	return flog(h.tl) + flog(h.td) - h.sum + float64(h.used*h.sp.symBits+h.sp.blockBits)
 }
 
 var (
@@ -158,8 +170,8 @@ func flog(f uint32) float64 {
 // splitPoint returns the token index and byte position at which splitting
 // toks, which encode src[start:end], into two blocks saves the most by
 // an entropy estimate, or -1 when no split seems to pay.
-func splitPoint(toks []token, start, end int, cfg *optConfig) (int, int) {
-	left, right := histogram{cfg: cfg}, histogram{cfg: cfg}
+func splitPoint(toks []token, start, end int, sp *splitParams) (int, int) {
+	left, right := histogram{sp: sp}, histogram{sp: sp}
 	left.add(endOfBlock, 1)
 	right.add(endOfBlock, 1)
 	for _, t := range toks {
@@ -176,7 +188,7 @@ func splitPoint(toks []token, start, end int, cfg *optConfig) (int, int) {
 		} else {
 			pos += int(t >> 16)
 		}
-		if pos-start < cfg.minSplit || end-pos < cfg.minSplit {
+		if pos-start < sp.minLen || end-pos < sp.minLen {
 			continue
 		}
 		if e := left.bits() + right.bits(); e < best {
