@@ -140,7 +140,7 @@ func Encode(src []byte, opts ...Option) ([]byte, Props, error) {
 
 func newEncoder(src []byte, p Props, nice int) *encoder {
 	e := &encoder{
-		rc:           newRangeEncoder(make([]byte, 0, len(src)/3+64)),
+		rc:           newRangeEncoder(make([]byte, 0, len(src)/2+64)),
 		buf:          src,
 		lc:           uint(p.LC),
 		pbMask:       1<<p.PB - 1,
