@@ -85,7 +85,7 @@ failing rule on stderr, 0 when every rule passes.`,
 			if err := renderAnalysis(cmd, o, in); err != nil {
 				return err
 			}
-			return checkGates(cmd.ErrOrStderr(), gates, o, nil, in)
+			return checkGates(cmd.ErrOrStderr(), gates, nil, in)
 		},
 	}
 	o.AddFlags(cmd.Flags())
@@ -146,49 +146,23 @@ func runDiff(cmd *cobra.Command, o options.Analyze, gates options.AnalyzeGates, 
 	if err != nil {
 		return err
 	}
-	return checkGates(cmd.ErrOrStderr(), gates, o, old, nw)
+	return checkGates(cmd.ErrOrStderr(), gates, old, nw)
 }
 
-// checkGates applies --max-size to nw and --max-growth from old to nw. It
-// returns an error naming every failing rule, and reports a pass on
-// stderr.
-func checkGates(stderr io.Writer, g options.AnalyzeGates, o options.Analyze, old, nw *loaded) error {
-	var failed, passed []string
-	if g.MaxSize > 0 {
-		size := nw.rep.Size
-		msg := fmt.Sprintf("%s is %s (%d B)", nw.name, exe.FormatSize(size), size)
-		if size > g.MaxSize {
-			failed = append(failed, fmt.Sprintf("%s, over --max-size %s (%d B)", msg, o.MaxSize, g.MaxSize))
-		} else {
-			passed = append(passed, fmt.Sprintf("--max-size %s: %s", o.MaxSize, msg))
-		}
+// checkGates applies the size gates to nw (and old with --diff): an error
+// names every failing rule; a pass is reported on stderr.
+func checkGates(stderr io.Writer, g options.AnalyzeGates, old, nw *loaded) error {
+	var passed []string
+	var err error
+	if old != nil {
+		passed, err = g.Check(old.name, old.rep.Size, nw.name, nw.rep.Size)
+	} else {
+		passed, err = g.Check("", 0, nw.name, nw.rep.Size)
 	}
-	if g.MaxGrowth != nil && old != nil {
-		d := nw.rep.Size - old.rep.Size
-		msg := fmt.Sprintf("%s grew by %s (%s) from %s", nw.name, exe.FormatSize(d), percent(old.rep.Size, nw.rep.Size), old.name)
-		if d < 0 {
-			msg = fmt.Sprintf("%s shrank by %s (%s) from %s", nw.name, exe.FormatSize(-d), percent(old.rep.Size, nw.rep.Size), old.name)
-		}
-		if !g.MaxGrowth.Allows(old.rep.Size, nw.rep.Size) {
-			failed = append(failed, fmt.Sprintf("%s, over --max-growth %s", msg, o.MaxGrowth))
-		} else {
-			passed = append(passed, fmt.Sprintf("--max-growth %s: %s", o.MaxGrowth, msg))
-		}
-	}
-	if len(failed) > 0 {
-		return fmt.Errorf("size gate: %s", strings.Join(failed, "; "))
-	}
-	if len(passed) > 0 {
+	if err == nil && len(passed) > 0 {
 		fmt.Fprintf(stderr, "size gate passed: %s\n", strings.Join(passed, "; "))
 	}
-	return nil
-}
-
-func percent(old, new int64) string {
-	if old == 0 {
-		return "new"
-	}
-	return fmt.Sprintf("%+.1f%%", 100*float64(new-old)/float64(old))
+	return err
 }
 
 // loaded is an analysis with the name it is shown under and notes on how

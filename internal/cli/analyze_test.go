@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/exe"
+	"github.com/leve-build/leve/pkg/pack"
+	"github.com/leve-build/leve/pkg/pack/lzma"
 )
 
 const bigProgram = `package main
@@ -127,5 +130,47 @@ func TestAnalyzeBuildsPackage(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("leve analyze . output lacks %q:\n%s", want, stdout)
 		}
+	}
+}
+
+func TestAnalyzePackedFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("packing takes seconds")
+	}
+	mod := testutil.Module(t, map[string]string{"main.go": "package main\n\nfunc main() { println(\"hi\") }\n"})
+	orig, err := os.ReadFile(testutil.GoBuild(t, mod, "amd64", "-ldflags=-s -w"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	packed, _, err := pack.Pack(context.Background(), orig, pack.WithLZMA(lzma.WithNiceLen(64), lzma.WithDepth(48)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "app.packed"), packed, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, dir, "analyze", "app.packed")
+	if code != ExitOK {
+		t.Fatalf("leve analyze app.packed = exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{"note: app.packed is packed", "this is the original inside it", "runtime"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("leve analyze app.packed output lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, _ = run(t, dir, "analyze", "--json", "app.packed")
+	r, err := exe.ReadJSON(strings.NewReader(stdout))
+	if code != ExitOK || err != nil || r.Size != int64(len(orig)) {
+		t.Errorf("leve analyze --json app.packed = exit %d, %v; want the original's report (%d B)", code, err, len(orig))
+	}
+	// A damaged payload is named as such.
+	packed[len(packed)/2] ^= 0xff
+	if err := os.WriteFile(filepath.Join(dir, "bad.packed"), packed, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = run(t, dir, "analyze", "bad.packed")
+	if code != ExitError || !strings.Contains(stderr, "damaged leve packed executable") {
+		t.Errorf("leve analyze bad.packed = exit %d, stderr %q; want exit 1 naming the damage", code, stderr)
 	}
 }

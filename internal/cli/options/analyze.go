@@ -3,6 +3,7 @@ package options
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -31,6 +32,8 @@ type AnalyzeGates struct {
 	// MaxGrowth limits the growth from OLD to NEW with --diff; nil means
 	// no limit.
 	MaxGrowth *exe.Limit
+
+	maxSize, maxGrowth string // the flags as given, for messages
 }
 
 // AddFlags binds the flags to fs.
@@ -60,7 +63,7 @@ func (a *Analyze) Args(n int) error {
 
 // Validate checks the flags and returns the build platform and the gates.
 func (a *Analyze) Validate() (compile.Platform, AnalyzeGates, error) {
-	var g AnalyzeGates
+	g := AnalyzeGates{maxSize: a.MaxSize, maxGrowth: a.MaxGrowth}
 	p, err := compile.ParsePlatform(a.Platform)
 	if err != nil {
 		return p, g, fmt.Errorf("--platform: %w", err)
@@ -89,4 +92,44 @@ func (a *Analyze) Validate() (compile.Platform, AnalyzeGates, error) {
 		g.MaxGrowth = &l
 	}
 	return p, g, nil
+}
+
+// Check applies --max-size to the new executable and, when oldName is not
+// empty, --max-growth from the old one. It returns the rules that passed,
+// and an error naming every rule that failed:
+// "size gate: app is 2.4 MB (2400000 B), over --max-size 2MB (2000000 B)".
+func (g AnalyzeGates) Check(oldName string, oldSize int64, newName string, newSize int64) (passed []string, err error) {
+	var failed []string
+	if g.MaxSize > 0 {
+		msg := fmt.Sprintf("%s is %s (%d B)", newName, exe.FormatSize(newSize), newSize)
+		if newSize > g.MaxSize {
+			failed = append(failed, fmt.Sprintf("%s, over --max-size %s (%d B)", msg, g.maxSize, g.MaxSize))
+		} else {
+			passed = append(passed, fmt.Sprintf("--max-size %s: %s", g.maxSize, msg))
+		}
+	}
+	if g.MaxGrowth != nil && oldName != "" {
+		d, verb := newSize-oldSize, "grew"
+		if d < 0 {
+			d, verb = -d, "shrank"
+		}
+		msg := fmt.Sprintf("%s %s by %s (%s) from %s", newName, verb, exe.FormatSize(d), percent(oldSize, newSize), oldName)
+		if !g.MaxGrowth.Allows(oldSize, newSize) {
+			failed = append(failed, fmt.Sprintf("%s, over --max-growth %s", msg, g.maxGrowth))
+		} else {
+			passed = append(passed, fmt.Sprintf("--max-growth %s: %s", g.maxGrowth, msg))
+		}
+	}
+	if len(failed) > 0 {
+		return passed, fmt.Errorf("size gate: %s", strings.Join(failed, "; "))
+	}
+	return passed, nil
+}
+
+// percent formats the change from old to new: "+14.8%".
+func percent(old, new int64) string {
+	if old == 0 {
+		return "new"
+	}
+	return fmt.Sprintf("%+.1f%%", 100*float64(new-old)/float64(old))
 }
