@@ -32,7 +32,10 @@ func (a *analysis) pclnLayer() []claim {
 		}
 		add(t.pclnOff+uint64(i)*8, 8, o, ClassPcln)
 		ff := t.off + int64(t.pclnOff) + int64(fn.funcOff)
-		funcs = appendClaim(funcs, claim{ff, ff + int64(fn.funcLen), o, ClassPcln})
+		// _func records are pointer-aligned: the padding after one
+		// belongs to it.
+		n := (int64(fn.funcLen) + int64(t.ptrSize) - 1) &^ (int64(t.ptrSize) - 1)
+		funcs = appendClaim(funcs, claim{ff, ff + n, o, ClassPcln})
 	}
 	cs = append(append(cs, code...), funcs...)
 	add(t.pclnOff+uint64(len(t.funcs))*8, 8, a.meta(metaPclntab), ClassOther)
