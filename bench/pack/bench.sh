@@ -4,7 +4,8 @@
 # seed's hello and the Go toolchain's go command. Writes its figures to
 # stdout; docs/benchmarks.md ("Packed executables") quotes a run.
 #
-# Usage: bench/pack/bench.sh [WORKDIR]     (needs go, xz, hyperfine)
+# Usage: [RUNS=30] [LEVE=path/to/leve] bench/pack/bench.sh [WORKDIR]
+# (needs go, xz, hyperfine)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:-$(mktemp -d)}
@@ -17,11 +18,15 @@ export GOROOT="$(go env GOROOT)"
 cp "$root/examples/seed/app.go" app.go
 CGO_ENABLED=0 GO111MODULE=auto go build -trimpath -ldflags='-s -w -buildid=' -o hello app.go
 (cd "$GOROOT/src/cmd/go" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$work/go" .)
-go build -o leve "$root/cmd/leve"
-go build -o rss "$root/bench/pack/rss"
+if [ -n "${LEVE:-}" ]; then # a prebuilt leve
+	cp "$LEVE" "$work/leve"
+else
+	(cd "$root" && go build -o "$work/leve" ./cmd/leve)
+fi
+(cd "$root" && go build -o "$work/rss" ./bench/pack/rss)
 
 for b in hello go; do
-	./leve pack --json "$b" > "$b.json"
+	[ -f "$b.packed" ] || ./leve pack --json "$b" > "$b.json"
 	xz --x86 --lzma2=preset=9e -T1 -k -c "$b" > "$b.xz"
 done
 
@@ -32,8 +37,8 @@ for b in hello go; do
 done
 
 echo "## start-up (hyperfine medians)"
-echo Maria > name.txt
-hyperfine -N --warmup 3 --runs "$runs" --input name.txt --export-json hello.times.json \
+# stdin is /dev/null: hello reads an empty name.
+hyperfine -N --warmup 3 --runs "$runs" --export-json hello.times.json \
 	./hello ./hello.packed 'xz -dc hello.xz'
 hyperfine -N --warmup 3 --runs "$runs" --export-json go.times.json \
 	'./go version' './go.packed version' 'xz -dc go.xz'
@@ -41,12 +46,13 @@ for b in hello go; do
 	python3 - "$b.times.json" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
-    print("%-24s median %7.1f ms" % (r["command"], r["median"] * 1000))
+    print("%-24s median %7.1f ms  user %6.1f ms  sys %5.1f ms" % (
+        r["command"], r["median"] * 1000, r["user"] * 1000, r["system"] * 1000))
 PY
 done
 
 echo "## peak RSS (median ru_maxrss, KiB)"
 for c in ./hello ./hello.packed './go version' './go.packed version' 'xz -dc hello.xz' 'xz -dc go.xz'; do
 	# shellcheck disable=SC2086
-	printf '%-24s %s\n' "$c" "$(./rss -n 10 $c < name.txt)"
+	printf '%-24s %s\n' "$c" "$(./rss -n 10 $c)"
 done

@@ -85,6 +85,9 @@ func checkSegments(f *elf.File, b []byte, o *original) error {
 		if p.Off > uint64(len(b)) || p.Filesz > uint64(len(b))-p.Off || p.Filesz > p.Memsz {
 			return fmt.Errorf("segment at offset %#x runs past the end of the file", p.Off)
 		}
+		if p.Vaddr >= 1<<47 || p.Memsz >= 1<<40 {
+			return fmt.Errorf("segment at address %#x of %d bytes is outside the user address space", p.Vaddr, p.Memsz)
+		}
 		d := p.Vaddr - p.Off
 		if loads == 0 {
 			delta = d

@@ -131,7 +131,10 @@ static __attribute__((noinline)) u32 dist_decode(struct rc *r, prob *probs, u32 
 	return dist + rc_rev(r, probs + P_ALIGN, 4);
 }
 
-/* lzma_decode decodes size bytes into out. It returns 0 on success and -1
+typedef u64 __attribute__((aligned(1), may_alias)) u64u;
+
+/* lzma_decode decodes size bytes into out, which must have room for 8
+ * more. It returns 0 on success and -1
  * when the stream is corrupt or truncated. */
 static __attribute__((noinline)) int lzma_decode(const u8 *in, uptr in_size, u8 *out, uptr size, prob *probs,
 		       int lc, int lp, int pb)
@@ -215,9 +218,13 @@ static __attribute__((noinline)) int lzma_decode(const u8 *in, uptr in_size, u8 
 		{
 			u8 *d = out + pos, *s = d - rep0 - 1;
 			pos += len;
-			do
-				*d++ = *s++;
-			while (--len);
+			if (rep0 >= 7) /* 8 bytes at a time; may write 7 past the end */
+				for (int n = (int)len; n > 0; n -= 8, d += 8, s += 8)
+					*(u64u *)d = *(const u64u *)s;
+			else
+				do
+					*d++ = *s++;
+				while (--len);
 		}
 	}
 	return r.in > r.end ? -1 : 0;

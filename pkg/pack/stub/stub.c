@@ -44,7 +44,7 @@ static __attribute__((noreturn)) void fail(const char *msg)
 	const char *p = msg;
 	while (*p)
 		p++;
-	sys3(SYS_write, 2, (long)"leve: packed executable: ", 25);
+	sys3(SYS_write, 2, (long)"leve: packed file: ", 19);
 	sys3(SYS_write, 2, (long)msg, p - msg);
 	for (;;)
 		sys3(SYS_exit_group, 126, 0, 0);
@@ -119,8 +119,8 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	u64 info_off = t->payload_off + t->payload_size;
 	if (t->magic != TRAILER_MAGIC || t->payload_off > room ||
 	    t->payload_size > room - t->payload_off || t->info_size > room - info_off ||
-	    t->lc > 8 || t->lp > 4 || t->pb > 4 || t->filter > FILTER_ARM64 ||
-	    osize < sizeof(struct ehdr) || osize > (1ULL << 40) || t->filter_start > osize ||
+	    t->lc > 8 || t->lp > 4 || t->pb > 4 ||
+	    osize < sizeof(struct ehdr) || t->filter_start > osize ||
 	    t->filter_size > osize - t->filter_start || t->info_size > osize ||
 	    t->info_dst > osize - t->info_size)
 		fail("bad trailer\n");
@@ -129,7 +129,7 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	 * image, moved into place without a copy. */
 	uptr nprobs = P_LIT + (0x300u << (t->lc + t->lp));
 	uptr probs_len = (nprobs * 2 + 1024 + page - 1) & ~(page - 1);
-	uptr osize_pg = (osize + page - 1) & ~(page - 1);
+	uptr osize_pg = (osize + 8 + page - 1) & ~(page - 1);
 	uptr probs = sys_mmap(0, probs_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
 	uptr img = sys_mmap(0, osize_pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
 	if (!mapped(probs) || !mapped(img))
@@ -138,6 +138,7 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	if (lzma_decode(self + t->payload_off, t->payload_size, out, osize, (prob *)probs, t->lc,
 			t->lp, t->pb))
 		fail("corrupt payload\n");
+	*(u64u *)(out + osize) = 0; /* what the 8-byte match copy wrote past the end */
 	/* The payload's pages are no longer needed. */
 	uptr pl = ((uptr)self + t->payload_off) & ~(page - 1);
 	sys3(SYS_madvise, pl, (uptr)self + t->payload_off + t->payload_size - pl, MADV_DONTNEED);
@@ -166,8 +167,8 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 			continue;
 		if (delta == 1)
 			delta = p->vaddr - p->offset;
-		if (p->filesz > p->memsz || p->vaddr - p->offset != delta ||
-		    p->memsz > (1ULL << 40) || p->vaddr > (1ULL << 47))
+		/* The original passed the CRC: Pack checked these fields. */
+		if (p->filesz > p->memsz || p->vaddr - p->offset != delta)
 			fail("bad original ELF\n");
 		if (p->vaddr + p->memsz > hi)
 			hi = p->vaddr + p->memsz;
