@@ -16,6 +16,7 @@
 //
 //	comp, props, err := lzma.Encode(exe)                  // defaults: DefaultProps, nice 128, depth 512
 //	comp, props, err := lzma.Encode(exe, lzma.WithNiceLen(273))      // xz -9e's nice length
+//	comp, props, err := lzma.EncodeContext(ctx, exe, lzma.WithProps(lzma.ARM64Props)) // arm64 code
 //	orig, err := lzma.Decode(comp, props, len(exe))
 //
 // The match finder runs on its own goroutine, one block ahead of the

@@ -1,6 +1,7 @@
 package lzma
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
@@ -110,6 +111,12 @@ func WithEndMarker(on bool) Option {
 // properties it was written with. Decode(stream, props, len(src)) and
 // `xz --format=raw --lzma1=<props> -dc` restore src.
 func Encode(src []byte, opts ...Option) ([]byte, Props, error) {
+	return EncodeContext(context.Background(), src, opts...)
+}
+
+// EncodeContext is Encode, stopping with ctx's error soon after ctx is
+// done: a large executable takes tens of seconds.
+func EncodeContext(ctx context.Context, src []byte, opts ...Option) ([]byte, Props, error) {
 	c := config{props: DefaultProps, nice: DefaultNiceLen, depth: DefaultDepth}
 	for _, o := range opts {
 		if err := o(&c); err != nil {
@@ -134,7 +141,9 @@ func Encode(src []byte, opts ...Option) ([]byte, Props, error) {
 		e.src = newMatchSource(newBT4(src, c.nice, c.depth))
 		defer e.src.close()
 	}
-	e.run(c.endMarker)
+	if err := e.run(ctx, c.endMarker); err != nil {
+		return nil, Props{}, fmt.Errorf("encoding lzma: %w", err)
+	}
 	return e.rc.out, p, nil
 }
 
@@ -167,7 +176,9 @@ func newEncoder(src []byte, p Props, nice int) *encoder {
 	return e
 }
 
-func (e *encoder) run(endMarker bool) {
+func (e *encoder) run(ctx context.Context, endMarker bool) error {
+	const checkEvery = 1 << 16 // positions between looks at ctx
+	nextCheck := checkEvery
 	n := len(e.buf)
 	pos := 0
 	if n > 0 {
@@ -177,6 +188,12 @@ func (e *encoder) run(endMarker bool) {
 		pos = 1
 	}
 	for pos < n {
+		if pos >= nextCheck {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			nextCheck = pos + checkEvery
+		}
 		l, back := e.getOptimum(uint32(pos))
 		posState := uint32(pos) & e.pbMask
 		switch {
@@ -202,4 +219,5 @@ func (e *encoder) run(endMarker bool) {
 		e.encodeMatch(endMarkerDist, minMatchLen, uint32(pos)&e.pbMask)
 	}
 	e.rc.flush()
+	return nil
 }

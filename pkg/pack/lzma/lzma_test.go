@@ -2,6 +2,7 @@ package lzma
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -149,5 +150,14 @@ func TestDeterministic(t *testing.T) {
 		if !bytes.Equal(g, want) {
 			t.Errorf("Encode() run %d = %d bytes, differs from the first run's %d bytes", i, len(g), len(want))
 		}
+	}
+}
+
+func TestEncodeContextCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	src := testInputs(t)["mixed"]
+	if _, _, err := EncodeContext(ctx, src); !errors.Is(err, context.Canceled) {
+		t.Errorf("EncodeContext(canceled) error = %v, want context.Canceled", err)
 	}
 }
