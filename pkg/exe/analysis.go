@@ -14,6 +14,7 @@ const (
 	bucketFuncdata   = "shared funcdata"    // stack maps and other funcdata used by several modules
 	bucketTypes      = "shared types"       // unnamed types used by several modules
 	bucketData       = "shared data"        // other data referenced from several modules
+	bucketCCode      = "C code"             // text of C objects in a cgo binary, outside the pclntab
 	metaELF          = "ELF headers"        // ELF, program and section headers, section names
 	metaPadding      = "alignment padding"  // bytes between sections
 	metaPclntab      = "pclntab header"     // pcHeader and the function table end marker
@@ -181,6 +182,7 @@ func (a *analysis) elfLayer() []claim {
 // (unattributed) or alignment padding between sections.
 func (a *analysis) gapLayer() []claim {
 	regs := a.regions()
+	cgo := a.hasPackage("runtime/cgo")
 	var cs []claim
 	for _, g := range a.rm.gaps() {
 		pos := g[0]
@@ -193,7 +195,13 @@ func (a *analysis) gapLayer() []claim {
 				pos = r.off
 			}
 			end := min(r.end, g[1])
-			cs = append(cs, claim{pos, end, a.owner(Owner{Kind: OwnerUnattributed, Name: r.name}), r.class})
+			o := a.owner(Owner{Kind: OwnerUnattributed, Name: r.name})
+			if r.class == ClassCode && cgo {
+				// Text the pclntab does not describe in a cgo binary is
+				// the C code the host linker added.
+				o = a.owner(Owner{Kind: OwnerShared, Name: bucketCCode})
+			}
+			cs = append(cs, claim{pos, end, o, r.class})
 			pos = end
 		}
 		if pos < g[1] {
