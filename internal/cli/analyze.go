@@ -267,6 +267,8 @@ func (l loader) loadFile(path string) (*loaded, error) {
 			return nil, fmt.Errorf("analyzing %q: a damaged leve packed executable (%w): pack the original again", path, err)
 		}
 		in.notes = append(in.notes, fmt.Sprintf("%s is packed (%s); this is the original inside it (%s)", path, exe.FormatSize(fi.Size()), exe.FormatSize(int64(len(orig)))))
+		// Sizes, deltas and gates are of the original: say so where it is named.
+		in.name = path + " (unpacked)"
 		in.rep, err = analyse(path, bytes.NewReader(orig))
 		if err != nil {
 			return nil, err
