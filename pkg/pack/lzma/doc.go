@@ -14,9 +14,13 @@
 //
 // Usage:
 //
-//	comp, props, err := lzma.Encode(exe)                  // defaults: DefaultProps, nice 128, depth 512
-//	comp, props, err := lzma.Encode(exe, lzma.WithNiceLen(273))      // xz -9e's nice length
-//	comp, props, err := lzma.EncodeContext(ctx, exe, lzma.WithProps(lzma.ARM64Props)) // arm64 code
+//	// amd64 code: DefaultProps, nice length 128, depth 512
+//	comp, props, err := lzma.Encode(exe)
+//	// arm64 code, cancellable
+//	comp, props, err := lzma.EncodeContext(ctx, exe, lzma.WithProps(lzma.ARM64Props))
+//	// faster, a little larger
+//	comp, props, err := lzma.Encode(exe, lzma.WithNiceLen(32), lzma.WithDepth(16))
+//	// back: props as stored, the original size
 //	orig, err := lzma.Decode(comp, props, len(exe))
 //
 // The match finder runs on its own goroutine, one block ahead of the
