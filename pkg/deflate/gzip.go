@@ -136,7 +136,7 @@ func newParams(chunk int, newParser func() parser) params {
 }
 
 var levels = map[Level]params{
-	Fast:    newParams(1<<20, func() parser { return newLazyParser(16, 128) }),
+	Fast:    newParams(1<<18, func() parser { return newLazyParser(16, 128) }),
 	Default: newParams(1<<18, func() parser { return newOptParser(optDefault) }),
 	Max:     newParams(1<<18, func() parser { return newOptParser(optMax) }),
 }

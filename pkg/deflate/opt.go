@@ -6,9 +6,10 @@ type optConfig struct {
 	nice   int // a match this long ends the search and is taken
 	passes int // cost-model refinement passes per block
 
-	// With prePasses > 0, a block is first parsed with prePasses passes,
-	// split where that parse's statistics change (pre), and each part is
-	// then optimized with passes passes.
+	// With pre.levels > 0, a block is first parsed with prePasses passes
+	// (0: the longest match everywhere), split where that parse's
+	// statistics change, and each part is then optimized with passes
+	// passes.
 	prePasses int
 	pre       splitParams
 	// With verify.levels > 0, a block optimized whole is split in two and
@@ -28,7 +29,7 @@ type splitParams struct {
 }
 
 var (
-	optDefault = optConfig{depth: 32, nice: 128, passes: 2,
+	optDefault = optConfig{depth: 32, nice: 128, passes: 1,
 		prePasses: 1, pre: splitParams{levels: 4, minLen: 1024, blockBits: 200, symBits: 4}}
 	optMax = optConfig{depth: 300, nice: maxMatch, passes: 10,
 		prePasses: 1, pre: splitParams{levels: 4, minLen: 1024, blockBits: 200, symBits: 4},
@@ -42,6 +43,10 @@ const (
 	lenNoStat  = 13
 	distNoStat = 10
 	cacheMax   = softMaxBlock * 5 // match-cache entries per block
+	// primeDepth bounds the tree search while inserting the history
+	// before a chunk: its matches are never recorded, so a shallow tree
+	// there costs little.
+	primeDepth = 8
 )
 
 // optParser is the near-optimal parser. For each block it caches every
@@ -84,7 +89,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 	p.havePrev = false
 	for i := max(0, start-windowSize); i < start; i++ {
 		if maxLen := min(maxMatch, len(src)-i); maxLen >= 4 {
-			p.mf.advance(src, i, maxLen, min(cfg.nice, maxLen), cfg.depth, nil, false)
+			p.mf.advance(src, i, maxLen, min(cfg.nice, maxLen), min(cfg.depth, primeDepth), nil, false)
 		}
 	}
 	p.cache = p.cache[:0]
@@ -152,9 +157,9 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			blockEnd, cacheEnd = prevCheck, prevCheckCache
 		}
 		switch {
-		case cfg.prePasses > 0 && cfg.verify.levels > 0:
+		case cfg.pre.levels > 0 && cfg.verify.levels > 0:
 			p.emitBoth(src, blockStart, blockEnd, p.cache[:cacheEnd], r)
-		case cfg.prePasses > 0:
+		case cfg.pre.levels > 0:
 			p.emitPresplit(src, blockStart, blockEnd, p.cache[:cacheEnd], r)
 		default:
 			p.emit(src, blockStart, blockEnd, p.cache[:cacheEnd], nil, r, cfg.verify.levels)

@@ -45,8 +45,14 @@ func (p *optParser) emit(src []byte, start, end int, cache []uint32, init []toke
 // statistics of that parse change, and appends each part to r optimized
 // with the full number of passes.
 func (p *optParser) emitPresplit(src []byte, start, end int, cache []uint32, r *chunkResult) uint64 {
-	p.optimize(src[start:end], cache, nil, p.cfg.prePasses)
-	p.pre = append(p.pre[:0], p.best...)
+	if p.cfg.prePasses > 0 {
+		p.optimize(src[start:end], cache, nil, p.cfg.prePasses)
+		p.pre = append(p.pre[:0], p.best...)
+	} else {
+		p.index(cache, end-start)
+		p.greedy(src[start:end], cache)
+		p.pre = append(p.pre[:0], p.path...)
+	}
 	p.cuts = append(p.cuts[:0], cut{0, start})
 	p.planSplits(p.pre, 0, start, end, p.cfg.pre.levels)
 	p.cuts = append(p.cuts, cut{len(p.pre), end})
