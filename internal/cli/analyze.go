@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -211,7 +212,7 @@ func (l loader) build(ctx context.Context, target string, statErr error) (*loade
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	} else {
-		dir += "/bin"
+		dir = filepath.Join(dir, "bin")
 	}
 	bin, err := compile.Build(ctx, pkg, dir, compile.Options{Platform: l.platform, Tags: l.tags, Stderr: l.stderr})
 	if err != nil {
