@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -62,7 +63,12 @@ func (l Layout) Publish(ctx context.Context, art Artifact, ref Ref) (Published, 
 			return Published{}, err
 		}
 	}
-	descs := append(l.dropOrphans(replaceTag(old, tagged(desc, ref))), refDescs...)
+	descs := l.dropOrphans(replaceTag(old, tagged(desc, ref)))
+	for _, rd := range refDescs {
+		if !slices.ContainsFunc(descs, func(d v1.Descriptor) bool { return d.Digest == rd.Digest }) {
+			descs = append(descs, rd)
+		}
+	}
 	idx, err := indexJSON(descs)
 	if err != nil {
 		return Published{}, fmt.Errorf("writing layout %s: %w", l.Dir, err)
