@@ -18,6 +18,7 @@ func TestRangesCoverFile(t *testing.T) {
 		{"server", "amd64", true}, {"cgo", "amd64", false},
 	} {
 		t.Run(fx.String(), func(t *testing.T) {
+			t.Parallel()
 			f := openFixture(t, fx)
 			rs, err := f.Ranges()
 			if err != nil {
@@ -48,6 +49,7 @@ func TestRangesCoverFile(t *testing.T) {
 func TestAttributionStripped(t *testing.T) {
 	for _, fx := range []fixture{{"hello", "amd64", true}, {"hello", "arm64", true}, {"server", "amd64", true}, {"server", "arm64", true}} {
 		t.Run(fx.String(), func(t *testing.T) {
+			t.Parallel()
 			r, err := openFixture(t, fx).Report()
 			if err != nil {
 				t.Fatalf("Report() = %v", err)
@@ -127,6 +129,7 @@ func TestDeterministic(t *testing.T) {
 func TestNoSectionHeaders(t *testing.T) {
 	for _, fx := range []fixture{{"server", "amd64", true}, {"server", "arm64", true}} {
 		t.Run(fx.String(), func(t *testing.T) {
+			t.Parallel()
 			b, err := os.ReadFile(build(t, fx))
 			if err != nil {
 				t.Fatal(err)

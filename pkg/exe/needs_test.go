@@ -28,6 +28,7 @@ func TestNeeds(t *testing.T) {
 			for _, stripped := range []bool{true, false} {
 				fx := fixture{tt.prog, goarch, stripped}
 				t.Run(fx.String(), func(t *testing.T) {
+					t.Parallel()
 					r, err := openFixture(t, fx).Report()
 					if err != nil {
 						t.Fatalf("Report() = %v", err)

@@ -10,6 +10,7 @@ func TestSectionsAndStrip(t *testing.T) {
 	for _, stripped := range []bool{false, true} {
 		fx := fixture{"hello", "amd64", stripped}
 		t.Run(fx.String(), func(t *testing.T) {
+			t.Parallel()
 			f := openFixture(t, fx)
 			r, err := f.Report()
 			if err != nil {

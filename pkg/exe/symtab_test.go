@@ -16,6 +16,7 @@ import (
 func TestSymtabDataOwners(t *testing.T) {
 	for _, fx := range []fixture{{"hello", "amd64", false}, {"server", "amd64", false}, {"hello", "arm64", false}} {
 		t.Run(fx.String(), func(t *testing.T) {
+			t.Parallel()
 			f := openFixture(t, fx)
 			rs, err := f.Ranges()
 			if err != nil {
@@ -73,6 +74,7 @@ func rangesIn(rs []Range, off, end int64) []Range {
 func TestCodeMatchesNm(t *testing.T) {
 	for _, tt := range []struct{ prog, goarch string }{{"hello", "amd64"}, {"server", "amd64"}, {"server", "arm64"}, {"server", "386"}} {
 		t.Run(tt.prog+"-"+tt.goarch, func(t *testing.T) {
+			t.Parallel()
 			stripped := openFixture(t, fixture{tt.prog, tt.goarch, true})
 			full := openFixture(t, fixture{tt.prog, tt.goarch, false})
 			r, err := stripped.Report()
@@ -166,6 +168,7 @@ func TestStrippedDataAgreesWithSymtab(t *testing.T) {
 		min          float64
 	}{{"hello", "amd64", 0.80}, {"server", "amd64", 0.85}, {"server", "arm64", 0.80}, {"server", "386", 0.80}, {"server", "arm", 0.80}} {
 		t.Run(tt.prog+"-"+tt.goarch, func(t *testing.T) {
+			t.Parallel()
 			full := openFixture(t, fixture{tt.prog, tt.goarch, false})
 			stripped := openFixture(t, fixture{tt.prog, tt.goarch, true})
 			if _, err := full.Report(); err != nil {
