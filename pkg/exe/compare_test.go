@@ -3,6 +3,8 @@ package exe
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -56,5 +58,39 @@ func TestJSONRoundTrip(t *testing.T) {
 	_, err = ReadJSON(strings.NewReader(`{"schema":"other/v9"}`))
 	if !errors.Is(err, ErrSchema) {
 		t.Errorf("ReadJSON(other schema) = %v, want ErrSchema", err)
+	}
+}
+
+// TestReadFile reads a binary and the JSON report saved from it and checks
+// that they compare equal.
+func TestReadFile(t *testing.T) {
+	bin := build(t, fixture{"hello", "amd64", true})
+	fromBin, err := ReadFile(bin)
+	if err != nil {
+		t.Fatalf("ReadFile(binary) = %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "hello.json")
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fromBin.WriteJSON(fh); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
+	fromJSON, err := ReadFile(path)
+	if err != nil {
+		t.Fatalf("ReadFile(json) = %v", err)
+	}
+	if diff := cmp.Diff(fromBin, fromJSON); diff != "" {
+		t.Errorf("ReadFile(json) (-binary +json):\n%s", diff)
+	}
+	if _, err := ReadFile(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ReadFile(missing) = %v, want os.ErrNotExist", err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty")
+	os.WriteFile(empty, nil, 0o644)
+	if _, err := ReadFile(empty); !errors.Is(err, ErrNotELF) {
+		t.Errorf("ReadFile(empty) = %v, want ErrNotELF", err)
 	}
 }

@@ -26,8 +26,10 @@
 // # JSON
 //
 // A [Report] marshals to the stable JSON schema documented in
-// docs/analyze-json.md; [ReadJSON] reads it back, and [Compare] gives the
-// per-package and per-section deltas between two reports.
+// docs/analyze-json.md; [ReadJSON] reads it back, [ReadFile] accepts either
+// an executable or a saved report, and [Compare] gives the per-package and
+// per-section deltas between two reports. [ParseSize] and [ParseLimit] read
+// the size gates ("2MB", "50KB", "5%") of a CI check.
 //
 // # Security
 //
