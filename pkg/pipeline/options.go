@@ -23,6 +23,9 @@ type Options struct {
 	Gcflags   []string
 	// NoStrip keeps the symbol table and DWARF in the shipped binary.
 	NoStrip bool
+	// Pack ships the binary packed into a self-extracting executable
+	// (pkg/pack): smaller on disk, decompressed in memory at start-up.
+	Pack bool
 	// Cgo builds with CGO_ENABLED=1; the binary then needs a base with its
 	// C libraries.
 	Cgo bool

@@ -202,19 +202,28 @@ func (b *builder) read(context.Context) (string, error) {
 	return fmt.Sprintf("%s, %s, needs %s; top: %s", bin.GoVersion, linking, orNone(strings.Join(needs, ", ")), strings.Join(top, ", ")), nil
 }
 
-func (b *builder) optimize(context.Context) (string, error) {
+func (b *builder) optimize(ctx context.Context) (string, error) {
 	bin := &b.rep.Binary
-	if b.o.NoStrip {
-		bin.SizeAfter = int64(len(b.data))
-		return "kept symbols and DWARF (--no-strip)", nil
+	summary := "kept symbols and DWARF (--no-strip)"
+	if !b.o.NoStrip {
+		out, res, err := optimize.Strip(b.data)
+		if err != nil {
+			return "", err
+		}
+		b.data = out
+		bin.Stripped = true
+		summary = fmt.Sprintf("strip %s → %s (-%s, %d sections)", humanize.Bytes(res.Before), humanize.Bytes(res.After), humanize.Bytes(res.Before-res.After), len(res.Removed))
 	}
-	out, res, err := optimize.Strip(b.data)
-	if err != nil {
-		return "", err
+	if b.o.Pack {
+		s, err := b.packBinary(ctx)
+		if err != nil {
+			return "", err
+		}
+		summary += "; " + s
+		bin.Packed = true
 	}
-	b.data = out
-	bin.SizeAfter, bin.Stripped = res.After, true
-	return fmt.Sprintf("strip %s → %s (-%s, %d sections)", humanize.Bytes(res.Before), humanize.Bytes(res.After), humanize.Bytes(res.Before-res.After), len(res.Removed)), nil
+	bin.SizeAfter = int64(len(b.data))
+	return summary, nil
 }
 
 func btoi(b bool) int {

@@ -323,3 +323,26 @@ func TestBuildSBOM(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildPack(t *testing.T) {
+	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
+	cache := t.TempDir()
+	var sizes []int64
+	for range 2 {
+		rep, _, err := Build(context.Background(), Options{Target: dir, Pack: true, CacheDir: cache, SBOM: "none", Stderr: io.Discard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bin := rep.Images[0].Binary
+		if !bin.Packed || bin.SizeAfter*2 > bin.SizeBefore {
+			t.Errorf("binary %+v: want packed to under half its linked size", bin)
+		}
+		sizes = append(sizes, rep.PullSize)
+		if s := rep.Images[0].Stages[2].Summary; !strings.Contains(s, "pack ") {
+			t.Errorf("optimize summary = %q", s)
+		}
+	}
+	if sizes[0] != sizes[1] {
+		t.Errorf("packed from the cache: pull size %d, first build %d", sizes[1], sizes[0])
+	}
+}

@@ -56,6 +56,7 @@ type BinaryReport struct {
 	SizeBefore int64  `json:"sizeBefore"` // as linked
 	SizeAfter  int64  `json:"sizeAfter"`  // as shipped
 	Stripped   bool   `json:"stripped"`
+	Packed     bool   `json:"packed"` // a self-extracting executable (--pack)
 	// Needs lists what the program needs at run time, with the evidence.
 	Needs []Need `json:"needs"`
 	// TopPackages are the packages owning the most bytes, largest first.

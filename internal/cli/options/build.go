@@ -48,6 +48,7 @@ type Build struct {
 	Compression string
 	Level       string
 	Libs        string
+	Pack        bool
 }
 
 // AddFlags binds the flags to fs.
@@ -61,6 +62,7 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&b.Tags, "tags", nil, "build tags (comma-separated or repeated)")
 	fs.StringArrayVar(&b.Gcflags, "gcflags", nil, "compiler flags passed to go build -gcflags (repeatable)")
 	fs.BoolVar(&b.NoStrip, "no-strip", false, "keep the symbol table and DWARF in the binary")
+	fs.BoolVar(&b.Pack, "pack", false, "ship the binary packed into a self-extracting executable (see leve pack); amd64 and arm64")
 	fs.StringVar(&b.User, "user", "", "user the container runs as, e.g. root or 1000:1000 (default 65532:65532, nonroot)")
 	fs.StringArrayVar(&b.Entrypoint, "entrypoint", nil, "entrypoint argument (repeat for each; default /app/NAME)")
 	fs.StringVar(&b.Workdir, "workdir", "", "working directory (default /app)")
@@ -86,7 +88,7 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 // Validate checks the flags and returns the pipeline options they give.
 // target is the build target argument.
 func (b *Build) Validate(target string) (pipeline.Options, error) {
-	o := pipeline.Options{Target: target, Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, NoStrip: b.NoStrip,
+	o := pipeline.Options{Target: target, Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, NoStrip: b.NoStrip, Pack: b.Pack,
 		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir, Cgo: b.Cgo,
 		Base: b.Base, BaseOptions: assemble.BaseOptions{Insecure: b.Insecure}, PlatformsFromBase: b.Platform == "all"}
 	var err error
