@@ -7,51 +7,43 @@
 #include "sys.h"
 
 #if defined(__x86_64__)
+typedef u32 __attribute__((aligned(1), may_alias)) u32u;
+
 static int x86_msbyte(u32 b) { return ((b + 1) & 0xFE) == 0; }
 
 static __attribute__((noinline)) void x86_decode(u8 *buf, uptr size, u32 start)
 {
-	u32 prev_mask = 0, prev_pos = start - 5;
-	if (size < 5)
-		return;
-	for (uptr i = 0; i <= size - 5;) {
-		u32 b = buf[i];
-		if (b != 0xE8 && b != 0xE9) {
-			i++;
+	u32 mask = 0;
+	uptr prev = (uptr)-5;
+	for (uptr i = 0; i + 5 <= size; i++) {
+		if ((buf[i] & 0xFE) != 0xE8)
 			continue;
-		}
-		u32 pos = start + (u32)i, off = pos - prev_pos;
-		prev_pos = pos;
+		uptr off = i - prev;
+		prev = i;
 		if (off > 5)
-			prev_mask = 0;
+			mask = 0;
 		else
 			while (off--)
-				prev_mask = (prev_mask & 0x77) << 1;
-		b = buf[i + 4];
-		/* 0x17 has bits set for the allowed masks 0, 1, 2 and 4. */
-		if (x86_msbyte(b) && (0x17 >> ((prev_mask >> 1) & 7) & 1) && (prev_mask >> 1) < 0x10) {
-			u32 src = b << 24 | (u32)buf[i + 3] << 16 | (u32)buf[i + 2] << 8 | buf[i + 1], dest;
+				mask = (mask & 0x77) << 1;
+		u32 b = buf[i + 4];
+		/* 0x17: the masks 0, 1, 2 and 4 allow a conversion. */
+		if (x86_msbyte(b) && (0x17 >> ((mask >> 1) & 7) & 1) && mask < 0x20) {
+			u32 src = *(u32u *)(buf + i + 1), dest;
 			for (;;) {
-				dest = src - (pos + 5);
-				if (!prev_mask)
+				dest = src - (start + (u32)i + 5);
+				if (!mask)
 					break;
-				/* the bit number table 0,1,2,2,3,3,3,3 */
-				u32 k = (0xFFA4 >> (prev_mask & 14)) & 3;
-				if (!x86_msbyte((u8)(dest >> (24 - k * 8))))
+				/* 24 - 8 * {0,1,2,2,3,3,3,3}[mask >> 1] */
+				u32 sh = 24 - 8 * ((0xFFA4 >> (mask & 14)) & 3);
+				if (!x86_msbyte((u8)(dest >> sh)))
 					break;
-				src = dest ^ ((1u << (32 - k * 8)) - 1);
+				src = dest ^ ((2u << (sh + 7)) - 1);
 			}
-			buf[i + 4] = (u8)~(((dest >> 24) & 1) - 1);
-			buf[i + 3] = (u8)(dest >> 16);
-			buf[i + 2] = (u8)(dest >> 8);
-			buf[i + 1] = (u8)dest;
-			i += 5;
-			prev_mask = 0;
+			*(u32u *)(buf + i + 1) = (dest & 0xFFFFFF) | (0u - ((dest >> 24) & 1)) << 24;
+			i += 4;
+			mask = 0;
 		} else {
-			i++;
-			prev_mask |= 1;
-			if (x86_msbyte(b))
-				prev_mask |= 0x10;
+			mask |= 1 | (x86_msbyte(b) << 4);
 		}
 	}
 }

@@ -160,18 +160,29 @@ static __attribute__((noinline)) int lzma_decode(const u8 *in, uptr in_size, u8 
 			u32 range = r.range, code = r.code;
 			const u8 *in = r.in;
 			RC_BIT(probs + P_ISMATCH + (state << 4) + ps, b);
+			if (!b) {
+				u32 prev = pos ? out[pos - 1] : 0, sym = 1, offs = 0, mb = 0;
+				prob *lit = probs + P_LIT +
+					    0x300 * ((((u32)pos & lp_mask) << lc) + (prev >> (8 - lc)));
+				if (state >= 7)
+					offs = 0x100, mb = out[pos - rep0 - 1];
+				do {
+					u32 bit = offs;
+					mb <<= 1;
+					offs &= mb;
+					RC_BIT(lit + offs + bit + sym, b);
+					sym = (sym << 1) | b;
+					if (!b)
+						offs ^= bit;
+				} while (sym < 0x100);
+				out[pos++] = (u8)sym;
+				state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
+				b = 0;
+			}
 			r.range = range, r.code = code, r.in = in;
 		}
-		if (!b) {
-			u32 prev = pos ? out[pos - 1] : 0;
-			prob *lit = probs + P_LIT +
-				    0x300 * ((((u32)pos & lp_mask) << lc) + (prev >> (8 - lc)));
-			out[pos] = (u8)rc_tree(&r, lit, 0x100, state >= 7 ? out[pos - rep0 - 1] : 0,
-					       state >= 7 ? 0x100 : 0);
-			pos++;
-			state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
+		if (!b)
 			continue;
-		}
 		u32 len;
 		if (!rc_bit(&r, probs + P_ISREP + state)) {
 			rep3 = rep2;
