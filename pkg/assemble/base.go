@@ -15,6 +15,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/leve-build/leve/internal/oneline"
 )
 
 // Scratch names the empty base.
@@ -65,7 +67,7 @@ func OpenBase(ctx context.Context, ref string, o BaseOptions) (*Base, error) {
 	}
 	desc, err := remote.Get(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(kc))
 	if err != nil {
-		return nil, fmt.Errorf("base %q: %s", ref, firstLine(err.Error()))
+		return nil, fmt.Errorf("base %q: %s", ref, oneline.First(err.Error()))
 	}
 	if desc.MediaType.IsIndex() {
 		idx, err := desc.ImageIndex()
@@ -230,8 +232,3 @@ func scanTar(r io.Reader, fn func(*tar.Header, io.Reader) error) error {
 }
 
 func filepathClean(p string) string { return filepath.ToSlash(filepath.Clean("/" + p)) }
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
-}

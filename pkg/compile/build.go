@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/leve-build/leve/internal/oneline"
 )
 
 // Options are the go build settings for one target.
@@ -63,7 +65,7 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 		if ctx.Err() != nil {
 			return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, ctx.Err())
 		}
-		return Binary{}, fmt.Errorf("compiling %s for %s: %w (%v): %s; fix the errors the compiler reported above", pkg.Name, o.Platform, ErrCompile, err, firstLine(firstDiagnostic(diag.String())))
+		return Binary{}, fmt.Errorf("compiling %s for %s: %w (%v): %s; fix the errors the compiler reported above", pkg.Name, o.Platform, ErrCompile, err, oneline.First(firstDiagnostic(diag.String())))
 	}
 	fi, err := os.Stat(out)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/leve-build/leve/internal/oneline"
 )
 
 // ListMains expands patterns such as "./..." into the main packages they
@@ -24,7 +26,7 @@ func ListMains(ctx context.Context, dir string, patterns []string, q Query) ([]s
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("listing %s: %w: %s", strings.Join(patterns, " "), ErrNotFound, firstLine(stderr.String()))
+		return nil, fmt.Errorf("listing %s: %w: %s", strings.Join(patterns, " "), ErrNotFound, oneline.First(stderr.String()))
 	}
 	var mains []string
 	sc := bufio.NewScanner(bytes.NewReader(out))

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/leve-build/leve/internal/oneline"
 )
 
 // Package is a resolved build target.
@@ -189,7 +191,7 @@ func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, t
 		if msg == "" {
 			msg = err.Error()
 		}
-		return Package{}, fmt.Errorf("resolving %q: %w: %s", target, ErrNotFound, firstLine(msg))
+		return Package{}, fmt.Errorf("resolving %q: %w: %s", target, ErrNotFound, oneline.First(msg))
 	}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	var pkgs []listed
@@ -209,7 +211,7 @@ func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, t
 			return Package{}, fmt.Errorf("resolving %q: %w in %s; point leve at the directory of your main package", target, ErrNoGoFiles, l.Dir)
 		}
 		if l.Name == "" {
-			return Package{}, fmt.Errorf("resolving %q: %w: %s", target, ErrNotFound, firstLine(l.Error.Err))
+			return Package{}, fmt.Errorf("resolving %q: %w: %s", target, ErrNotFound, oneline.First(l.Error.Err))
 		}
 	}
 	if l.Name != "main" {
@@ -231,11 +233,6 @@ func notMain(target, name string) error {
 
 func cgoErr(target string) error {
 	return fmt.Errorf("resolving %q: %w (import \"C\"), so its binary needs a C library that a scratch image lacks; remove the cgo code, or build with --cgo on a base that has its C libraries", target, ErrCgo)
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
 }
 
 // commandName is the name go build gives a command: the last element of

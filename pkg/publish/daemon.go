@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/leve-build/leve/internal/oneline"
 )
 
 // Daemon loads images into a Docker engine through its API
@@ -44,7 +46,7 @@ func (d Daemon) Publish(ctx context.Context, art Artifact, ref Ref) (Published, 
 	req.Header.Set("Content-Type", "application/x-tar")
 	resp, err := client.Do(req)
 	if err != nil {
-		return Published{}, fmt.Errorf("loading into docker at %s: cannot reach the engine (%s); start dockerd or set DOCKER_HOST", host, firstLine(err.Error()))
+		return Published{}, fmt.Errorf("loading into docker at %s: cannot reach the engine (%s); start dockerd or set DOCKER_HOST", host, oneline.First(err.Error()))
 	}
 	defer resp.Body.Close()
 	if err := loadResult(resp); err != nil {
@@ -91,7 +93,7 @@ func engineClient(host string) (*http.Client, string, error) {
 func loadResult(resp *http.Response) error {
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return fmt.Errorf("the engine answered HTTP %d: %s", resp.StatusCode, firstLine(string(b)))
+		return fmt.Errorf("the engine answered HTTP %d: %s", resp.StatusCode, oneline.First(string(b)))
 	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)

@@ -15,6 +15,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/leve-build/leve/internal/oneline"
 )
 
 // Registry pushes to a container registry with go-containerregistry's
@@ -129,17 +131,12 @@ func pushError(tag name.Tag, err error) error {
 	case errors.As(err, &terr) && (terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden):
 		return fmt.Errorf("pushing %s: the registry refused the credentials (HTTP %d); log in with docker login %s or fix the credential helper", tag, terr.StatusCode, tag.RegistryStr())
 	case errors.As(err, &terr):
-		return fmt.Errorf("pushing %s: the registry answered HTTP %d (%s); try again later or check the registry", tag, terr.StatusCode, firstLine(terr.Error()))
+		return fmt.Errorf("pushing %s: the registry answered HTTP %d (%s); try again later or check the registry", tag, terr.StatusCode, oneline.First(terr.Error()))
 	case errors.As(err, &nerr), strings.Contains(err.Error(), "connection refused"), strings.Contains(err.Error(), "no such host"):
-		return fmt.Errorf("pushing %s: cannot reach the registry (%s); check the address, or use --insecure for a plain-HTTP registry", tag, firstLine(err.Error()))
+		return fmt.Errorf("pushing %s: cannot reach the registry (%s); check the address, or use --insecure for a plain-HTTP registry", tag, oneline.First(err.Error()))
 	default:
-		return fmt.Errorf("pushing %s: %s", tag, firstLine(err.Error()))
+		return fmt.Errorf("pushing %s: %s", tag, oneline.First(err.Error()))
 	}
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
 }
 
 // showProgress prints one updating line per push to w until updates closes.
