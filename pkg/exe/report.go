@@ -176,9 +176,10 @@ type Suggestion struct {
 
 // Suggestion kinds. The packer adds SuggestPack with its own estimate.
 const (
-	SuggestStrip   = "strip"         // drop the symbol table (-ldflags=-s)
-	SuggestDWARF   = "dwarf"         // drop DWARF (-ldflags=-w)
-	SuggestPackage = "heavy-package" // a package that weighs much
-	SuggestCgo     = "cgo"           // build with CGO_ENABLED=0 for a static binary
-	SuggestPack    = "pack"          // pack the executable (estimated by the packer)
+	SuggestStrip    = "strip"         // drop the symbol table (-ldflags=-s)
+	SuggestDWARF    = "dwarf"         // drop DWARF (-ldflags=-w)
+	SuggestPackage  = "heavy-package" // a package that weighs much
+	SuggestCgo      = "cgo"           // build with CGO_ENABLED=0 for a static binary
+	SuggestTrimpath = "trimpath"      // build with -trimpath
+	SuggestPack     = "pack"          // pack the executable (estimated by the packer)
 )

@@ -1,6 +1,9 @@
 package exe
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -88,5 +91,58 @@ func TestSectionsAndStrip(t *testing.T) {
 				t.Errorf("package totals %d exceed the file size %d", total, r.Size)
 			}
 		})
+	}
+}
+
+// TestTrimpathSuggestion builds hello without -trimpath and checks that
+// the estimated saving of -trimpath is close to the real difference of
+// the pclntab.
+func TestTrimpathSuggestion(t *testing.T) {
+	trimmed := build(t, fixture{"hello", "amd64", true})
+	dir := t.TempDir()
+	body, err := os.ReadFile(filepath.Join("testdata", "hello", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/hello\n\ngo 1.21\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.go"), body, 0o644)
+	out := filepath.Join(dir, "hello")
+	cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", out, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=", "GOTOOLCHAIN=local")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	r, err := ReadFile(out)
+	if err != nil {
+		t.Fatalf("ReadFile() = %v", err)
+	}
+	rt, err := ReadFile(trimmed)
+	if err != nil {
+		t.Fatalf("ReadFile() = %v", err)
+	}
+	// The file names live in .gopclntab; the file size moves by pages.
+	pcln := func(r *Report) int64 {
+		for _, s := range r.Sections {
+			if s.Name == ".gopclntab" {
+				return s.FileSize
+			}
+		}
+		return 0
+	}
+	real := pcln(r) - pcln(rt)
+	var got int64 = -1
+	for _, s := range r.Suggestions {
+		if s.Kind == SuggestTrimpath {
+			got = s.Saving
+		}
+	}
+	if got < real*8/10 || got > real*12/10 {
+		t.Errorf("trimpath suggestion saves %d bytes, want about %d (the real difference)", got, real)
+	}
+	for _, s := range rt.Suggestions {
+		if s.Kind == SuggestTrimpath {
+			t.Errorf("a -trimpath build got suggestion %+v", s)
+		}
 	}
 }

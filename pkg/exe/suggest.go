@@ -1,6 +1,7 @@
 package exe
 
 import (
+	"bytes"
 	"fmt"
 )
 
@@ -9,8 +10,12 @@ const heavyPackages = 3
 
 // suggestions lists ways to make the executable smaller, largest saving
 // first within each kind. The packer adds a [SuggestPack] estimate.
-func suggestions(r *Report) []Suggestion {
+func suggestions(r *Report, trim int64) []Suggestion {
 	var out []Suggestion
+	if trim > 0 {
+		out = append(out, Suggestion{Kind: SuggestTrimpath, Saving: trim,
+			Detail: fmt.Sprintf("build with -trimpath: the source file names in the pclntab lose their directory prefixes, saving about %s and making the build reproducible", FormatSize(trim))})
+	}
 	if r.Strip.DWARF {
 		out = append(out, Suggestion{Kind: SuggestDWARF, Saving: r.Strip.DWARFSize,
 			Detail: fmt.Sprintf("drop DWARF with -ldflags=-w (or leve's default strip): saves %s", FormatSize(r.Strip.DWARFSize))})
@@ -35,4 +40,32 @@ func suggestions(r *Report) []Suggestion {
 				p.Path, FormatSize(p.Total), FormatSize(p.Code), FormatSize(p.Pcln), FormatSize(p.Data))})
 	}
 	return out
+}
+
+// trimpathSaving estimates what -trimpath saves when the build did not use
+// it: the GOROOT and module cache prefixes of the pclntab file names.
+func (a *analysis) trimpathSaving(r *Report) int64 {
+	for _, s := range r.Settings {
+		if s.Key == "-trimpath" && s.Value == "true" {
+			return 0
+		}
+	}
+	t := a.tab
+	files := t.data[t.filetabOff:t.pctabOff]
+	var saving int64
+	for off := 0; off < len(files); {
+		n := bytes.IndexByte(files[off:], 0)
+		if n < 0 {
+			break
+		}
+		name := files[off : off+n]
+		switch {
+		case bytes.Contains(name, []byte("/pkg/mod/")):
+			saving += int64(bytes.Index(name, []byte("/pkg/mod/")) + len("/pkg/mod/"))
+		case bytes.Contains(name, []byte("/src/")):
+			saving += int64(bytes.Index(name, []byte("/src/")) + len("/src/"))
+		}
+		off += n + 1
+	}
+	return saving
 }
