@@ -31,10 +31,12 @@ func main() {
 var benchBins sync.Map // name → path
 
 // benchBinary builds (once per run, cached under the user cache dir) the
-// stripped binary name: "hello" (the seed's app.go) or "go" (cmd/go).
-func benchBinary(b *testing.B, name string) []byte {
+// stripped linux binary name for goarch: "hello" (the seed's app.go) or
+// "go" (cmd/go).
+func benchBinary(b *testing.B, name, goarch string) []byte {
 	b.Helper()
-	path, ok := benchBins.Load(name)
+	key := name + "-" + goarch
+	path, ok := benchBins.Load(key)
 	if !ok {
 		cache, err := os.UserCacheDir()
 		if err != nil {
@@ -44,7 +46,7 @@ func benchBinary(b *testing.B, name string) []byte {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			b.Fatal(err)
 		}
-		out := filepath.Join(dir, name)
+		out := filepath.Join(dir, key)
 		var cmd *exec.Cmd
 		switch name {
 		case "hello":
@@ -56,11 +58,11 @@ func benchBinary(b *testing.B, name string) []byte {
 		case "go":
 			cmd = exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "cmd/go")
 		}
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64", "GO111MODULE=auto")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch, "GO111MODULE=auto")
 		if msg, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("building %s: %v\n%s", name, err, msg)
 		}
-		path, _ = benchBins.LoadOrStore(name, out)
+		path, _ = benchBins.LoadOrStore(key, out)
 	}
 	data, err := os.ReadFile(path.(string))
 	if err != nil {
@@ -121,7 +123,7 @@ func cpuTime() time.Duration {
 // same with leve's AMD64 filter, against `xz --x86 -9e` and `xz -9e` on
 // the same binary, measured in the same run.
 func benchPack(b *testing.B, name string) {
-	exe := benchBinary(b, name)
+	exe := benchBinary(b, name, "amd64")
 	filtered := bytes.Clone(exe)
 	filterCode(b, filtered, bcj.X86Encode)
 	amd64 := bytes.Clone(exe)
@@ -167,9 +169,42 @@ func BenchmarkPackHello(b *testing.B) { benchPack(b, "hello") }
 // BenchmarkPackGoTool compresses the stripped Go toolchain's go command.
 func BenchmarkPackGoTool(b *testing.B) { benchPack(b, "go") }
 
+// benchPackARM64 measures the payload of an arm64 binary: the ARM64
+// filter on the executable segment then Encode with ARM64Props (timed),
+// against `xz --arm64 --lzma2=preset=9e` on the same binary.
+func benchPackARM64(b *testing.B, name string) {
+	exe := benchBinary(b, name, "arm64")
+	filtered := bytes.Clone(exe)
+	filterCode(b, filtered, bcj.ARM64Encode)
+	xzBCJ, _, xzCPU := xzSize(b, "--arm64", "--lzma2=preset=9e")(exe)
+	b.SetBytes(int64(len(exe)))
+	var comp []byte
+	cpu0, n := cpuTime(), 0
+	for b.Loop() {
+		var err error
+		if comp, _, err = Encode(filtered, WithProps(ARM64Props)); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	cpu := (cpuTime() - cpu0) / time.Duration(n)
+	b.ReportMetric(float64(len(exe)), "input-B")
+	b.ReportMetric(float64(len(comp)), "lzma-B")
+	b.ReportMetric(float64(xzBCJ), "xz-arm64-9e-B")
+	b.ReportMetric(float64(len(exe))/1e6/cpu.Seconds(), "MB/cpu-s")
+	b.ReportMetric(float64(len(exe))/1e6/xzCPU.Seconds(), "xz-MB/cpu-s")
+	b.Logf("%s arm64: %d B -> leve %d B (%+.2f%% vs xz), xz --arm64 -9e %d B", name, len(exe), len(comp), pct(len(comp), xzBCJ), xzBCJ)
+}
+
+// BenchmarkPackHelloARM64 compresses the arm64 hello binary.
+func BenchmarkPackHelloARM64(b *testing.B) { benchPackARM64(b, "hello") }
+
+// BenchmarkPackGoToolARM64 compresses the arm64 go command.
+func BenchmarkPackGoToolARM64(b *testing.B) { benchPackARM64(b, "go") }
+
 // BenchmarkDecodeHello decodes the compressed hello payload.
 func BenchmarkDecodeHello(b *testing.B) {
-	exe := benchBinary(b, "hello")
+	exe := benchBinary(b, "hello", "amd64")
 	filterCode(b, exe, bcj.X86Encode)
 	comp, props, err := Encode(exe)
 	if err != nil {
