@@ -4,10 +4,12 @@ import "fmt"
 
 // Decode decompresses the raw LZMA1 stream src, written with props, into a
 // new slice of exactly size bytes. The stream may end with an end marker
-// after the size bytes or not. Decode never allocates more than size bytes
-// plus the literal model (at most 0x300·2^(lc+lp) probabilities), never
-// panics on corrupt input and reports ErrCorrupt or ErrTruncated, wrapped
-// with the output position.
+// after the size bytes or not. Decode never panics on corrupt input and
+// reports ErrCorrupt or ErrTruncated, wrapped with the output position. Its
+// output buffer grows with the decoded data up to size (so a corrupt, huge
+// size costs memory only as far as the stream really decodes); besides it,
+// Decode allocates only the literal model (at most 0x300·2^(lc+lp)
+// probabilities).
 func Decode(src []byte, props Props, size int) ([]byte, error) {
 	if err := props.Validate(); err != nil {
 		return nil, fmt.Errorf("decoding lzma: %w", err)
@@ -15,7 +17,7 @@ func Decode(src []byte, props Props, size int) ([]byte, error) {
 	if size < 0 {
 		return nil, fmt.Errorf("decoding lzma: negative size %d", size)
 	}
-	d := decoder{out: make([]byte, 0, size), props: props}
+	d := decoder{out: make([]byte, 0, min(size, max(4*len(src), 1<<16))), size: size, props: props}
 	if err := d.run(src); err != nil {
 		return nil, fmt.Errorf("decoding lzma at output byte %d of %d: %w", len(d.out), size, err)
 	}
@@ -27,6 +29,15 @@ type decoder struct {
 	m     model
 	props Props
 	out   []byte
+	size  int
+}
+
+// grow returns out with room for n more bytes, never beyond size.
+func grow(out []byte, n, size int) []byte {
+	c := min(size, max(2*cap(out), len(out)+n))
+	b := make([]byte, len(out), c)
+	copy(b, out)
+	return b
 }
 
 func (d *decoder) run(src []byte) error {
@@ -36,7 +47,7 @@ func (d *decoder) run(src []byte) error {
 	p := d.props
 	d.m.reset(p.LC, p.LP)
 	rd, m := &d.rd, &d.m
-	size := cap(d.out)
+	size := d.size
 	out := d.out
 	defer func() { d.out = out }()
 	pbMask := uint32(1)<<p.PB - 1
@@ -72,6 +83,9 @@ func (d *decoder) run(src []byte) error {
 			for sym < 0x100 {
 				sym = sym<<1 | rd.bit(&probs[sym])
 			}
+			if len(out) == cap(out) {
+				out = grow(out, 1, size)
+			}
 			out = append(out, byte(sym))
 			state = uint32(nextStateLiteral[state])
 			continue
@@ -84,6 +98,9 @@ func (d *decoder) run(src []byte) error {
 			if rd.bit(&m.isRepG0[state]) == 0 {
 				if rd.bit(&m.isRep0Long[state<<posBitsMax|posState]) == 0 {
 					state = uint32(nextStateShortRep[state])
+					if len(out) == cap(out) {
+						out = grow(out, 1, size)
+					}
 					out = append(out, out[pos-rep0-1])
 					continue
 				}
@@ -120,6 +137,9 @@ func (d *decoder) run(src []byte) error {
 		n := int(l) + minMatchLen
 		if n > size-len(out) {
 			return fmt.Errorf("%w: match of %d bytes past the declared size", ErrCorrupt, n)
+		}
+		if len(out)+n > cap(out) {
+			out = grow(out, n, size)
 		}
 		from := len(out) - int(rep0) - 1
 		if int(rep0)+1 >= n {

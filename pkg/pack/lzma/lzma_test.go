@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"testing"
 )
 
@@ -159,5 +160,25 @@ func TestEncodeContextCanceled(t *testing.T) {
 	src := testInputs(t)["mixed"]
 	if _, _, err := EncodeContext(ctx, src); !errors.Is(err, context.Canceled) {
 		t.Errorf("EncodeContext(canceled) error = %v, want context.Canceled", err)
+	}
+}
+
+// TestDecodeHugeSize checks that a stream declared far larger than it
+// decodes to fails without allocating the declared size.
+func TestDecodeHugeSize(t *testing.T) {
+	src := testInputs(t)["text"]
+	comp, props, err := Encode(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = Decode(comp, props, 1<<40)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTruncated) {
+		t.Errorf("Decode(size 1 TiB) error = %v, want ErrTruncated", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
+		t.Errorf("Decode(size 1 TiB) allocated %d bytes, want at most 64 MiB", n)
 	}
 }
