@@ -43,6 +43,7 @@ type analysis struct {
 	// From the code reference scan: type addresses referenced by code,
 	// with the packages referencing them.
 	xrefs     *xref
+	calls     *callScanner
 	typeRoots []uint64
 	typeUsers map[uint64][]string
 	names     map[string]bool

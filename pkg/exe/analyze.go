@@ -276,7 +276,12 @@ func (a *analysis) fillSizes(r *Report) {
 			p.Funcs++
 		}
 	}
+	var usedBy map[string][]Use
+	if a.calls != nil {
+		usedBy = a.calls.usedBy()
+	}
 	for _, p := range pkgs {
+		p.UsedBy = usedBy[p.Path]
 		r.Packages = append(r.Packages, *p)
 	}
 	sort.Slice(r.Packages, func(i, j int) bool {

@@ -24,10 +24,8 @@ type dataRange struct {
 // type walker.
 func (a *analysis) scanXrefs() *xref {
 	x := &xref{users: map[uint64]users{}}
+	a.calls = &callScanner{a: a, edges: map[[2]string]*callEdge{}}
 	ranges := a.dataRanges()
-	if len(ranges) == 0 {
-		return x
-	}
 	in := func(addr uint64) bool { return referable(ranges, addr) }
 	a.typeUsers = map[uint64][]string{}
 	add := func(target uint64, pkg string) {
@@ -56,6 +54,7 @@ func (a *analysis) scanXrefs() *xref {
 			continue
 		}
 		inl.load(fn, a.funcPkg[i])
+		a.calls.scan(i, code, inl.callerAt)
 		ref := func(pc, t uint64) { add(t, inl.pkgAt(pc)) }
 		switch a.f.arch.goarch {
 		case "amd64":
@@ -69,67 +68,6 @@ func (a *analysis) scanXrefs() *xref {
 		}
 	}
 	return x
-}
-
-// inliner maps the pcs of one function to the package of the innermost
-// function inlined there, from the function's inline tree.
-type inliner struct {
-	a     *analysis
-	pkg   string   // the function's own package
-	runs  []inlRun // pc runs with an inlined function, sorted
-	names map[uint32]string
-}
-
-type inlRun struct {
-	start, end uint64
-	pkg        string
-}
-
-// Function data indices of the runtime.
-const (
-	pcdataInlTreeIndex = 2
-	funcdataInlTree    = 3
-	inlinedCallSize    = 16
-)
-
-// load prepares pkgAt for fn, whose own package is pkg.
-func (in *inliner) load(fn *fn, pkg string) {
-	in.pkg, in.runs = pkg, in.runs[:0]
-	md := in.a.md
-	if md == nil || fn.ntables() <= 3+pcdataInlTreeIndex || fn.nfuncdata <= funcdataInlTree {
-		return
-	}
-	tree := in.a.tab.funcdata(fn, funcdataInlTree)
-	if tree == ^uint32(0) {
-		return
-	}
-	in.a.tab.pcValues(in.a.tab.table(fn, 3+pcdataInlTreeIndex), fn.entry, func(start, end uint64, val int32) {
-		if val < 0 || val > 1<<20 {
-			return
-		}
-		b, ok := in.a.f.bytesAt(md.gofunc+uint64(tree)+uint64(val)*inlinedCallSize, inlinedCallSize)
-		if !ok {
-			return
-		}
-		nameOff := binary.LittleEndian.Uint32(b[4:])
-		p, ok := in.names[nameOff]
-		if !ok {
-			p = pkgOfSymbol(in.a.tab.funcName(nameOff), in.a.mods)
-			in.names[nameOff] = p
-		}
-		if p != "" && p != pkg {
-			in.runs = append(in.runs, inlRun{start, end, p})
-		}
-	})
-}
-
-// pkgAt returns the package of the code at pc.
-func (in *inliner) pkgAt(pc uint64) string {
-	i := sort.Search(len(in.runs), func(i int) bool { return in.runs[i].end > pc })
-	if i < len(in.runs) && pc >= in.runs[i].start {
-		return in.runs[i].pkg
-	}
-	return in.pkg
 }
 
 // dataRanges returns the allocated, file-backed, non-executable sections

@@ -108,6 +108,17 @@ type PackageSize struct {
 	Debug  int64  `json:"debug"` // its symbol table entries and names
 	Total  int64  `json:"total"`
 	Funcs  int    `json:"funcs"`
+	// UsedBy lists the other packages whose code calls this package's
+	// functions directly, most calls first (at most 5). Calls through
+	// interfaces and function values are not seen.
+	UsedBy []Use `json:"used_by,omitempty"`
+}
+
+// A Use is a package calling into another one.
+type Use struct {
+	Package string `json:"package"`
+	Calls   int    `json:"calls"`   // direct call sites
+	Example string `json:"example"` // a calling function
 }
 
 // A ModuleSize is the file bytes of a module: its packages and the bytes

@@ -3,6 +3,7 @@ package exe
 import (
 	"bytes"
 	"fmt"
+	"strings"
 )
 
 // heavyPackages is how many of the largest packages are suggested.
@@ -36,8 +37,8 @@ func suggestions(r *Report, trim int64) []Suggestion {
 			continue
 		}
 		out = append(out, Suggestion{Kind: SuggestPackage, Saving: p.Total,
-			Detail: fmt.Sprintf("%s weighs %s (code %s, pcln %s, data %s); dropping its last import saves up to that",
-				p.Path, FormatSize(p.Total), FormatSize(p.Code), FormatSize(p.Pcln), FormatSize(p.Data))})
+			Detail: fmt.Sprintf("%s weighs %s (code %s, pcln %s, data %s)%s; dropping its last use saves up to that",
+				p.Path, FormatSize(p.Total), FormatSize(p.Code), FormatSize(p.Pcln), FormatSize(p.Data), usesText(p.UsedBy))})
 	}
 	return out
 }
@@ -68,4 +69,24 @@ func (a *analysis) trimpathSaving(r *Report) int64 {
 		off += n + 1
 	}
 	return saving
+}
+
+// usesText describes the direct callers of a package.
+func usesText(us []Use) string {
+	if len(us) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("; called directly from ")
+	for i, u := range us {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		sites := "call sites"
+		if u.Calls == 1 {
+			sites = "call site"
+		}
+		fmt.Fprintf(&b, "%s (%d %s, e.g. in %s)", u.Package, u.Calls, sites, u.Example)
+	}
+	return b.String()
 }

@@ -1,0 +1,99 @@
+package exe
+
+import (
+	"cmp"
+	"encoding/binary"
+	"slices"
+	"sort"
+)
+
+// maxUsers is how many calling packages a PackageSize lists.
+const maxUsers = 5
+
+// callEdge counts the direct calls from one package into another.
+type callEdge struct {
+	calls   int
+	example string // a calling function
+}
+
+// callScanner records direct calls between packages: CALL rel32 on amd64
+// and 386, BL on arm64 and arm, whose target is a function entry.
+type callScanner struct {
+	a     *analysis
+	edges map[[2]string]*callEdge // caller package, callee package
+}
+
+// scan records the calls in the code of function i; callerAt gives the
+// package that makes a call into a package at a pc, through inlining.
+func (s *callScanner) scan(i int, code []byte, callerAt func(pc uint64, callee string) string) {
+	fn := &s.a.tab.funcs[i]
+	call := func(pc, target uint64) {
+		j := s.a.funcAt(target)
+		if j < 0 || s.a.tab.funcs[j].entry != target {
+			return
+		}
+		to := s.a.funcPkg[j]
+		from := callerAt(pc, to)
+		if from == to || from == "" || to == "" {
+			return
+		}
+		e := s.edges[[2]string{from, to}]
+		if e == nil {
+			e = &callEdge{example: fn.name}
+			s.edges[[2]string{from, to}] = e
+		}
+		e.calls++
+	}
+	switch s.a.f.arch.goarch {
+	case "amd64", "386":
+		for k := 0; k+5 <= len(code); k++ {
+			if code[k] == 0xe8 {
+				rel := int32(binary.LittleEndian.Uint32(code[k+1:]))
+				call(fn.entry+uint64(k), uint64(int64(fn.entry)+int64(k)+5+int64(rel)))
+			}
+		}
+	case "arm64":
+		for k := 0; k+4 <= len(code); k += 4 {
+			if insn := binary.LittleEndian.Uint32(code[k:]); insn&0xfc000000 == 0x94000000 {
+				imm := int64(insn&0x03ffffff) << 38 >> 36 // sign-extend 26 bits, times 4
+				call(fn.entry+uint64(k), uint64(int64(fn.entry)+int64(k)+imm))
+			}
+		}
+	case "arm":
+		for k := 0; k+4 <= len(code); k += 4 {
+			if insn := binary.LittleEndian.Uint32(code[k:]); insn&0x0f000000 == 0x0b000000 && insn>>28 != 0xf {
+				imm := int64(insn&0x00ffffff) << 40 >> 38 // sign-extend 24 bits, times 4
+				call(fn.entry+uint64(k), uint64(int64(fn.entry)+int64(k)+8+imm))
+			}
+		}
+	}
+}
+
+// funcAt returns the index of the function containing addr, or -1.
+func (a *analysis) funcAt(addr uint64) int {
+	fs := a.tab.funcs
+	i := sort.Search(len(fs), func(i int) bool { return fs[i].end > addr })
+	if i < len(fs) && fs[i].entry <= addr {
+		return i
+	}
+	return -1
+}
+
+// usedBy returns, per called package, its callers with the most calls
+// first, at most maxUsers of them.
+func (s *callScanner) usedBy() map[string][]Use {
+	out := map[string][]Use{}
+	for k, e := range s.edges {
+		out[k[1]] = append(out[k[1]], Use{Package: k[0], Calls: e.calls, Example: e.example})
+	}
+	for pkg, us := range out {
+		slices.SortFunc(us, func(x, y Use) int {
+			if c := cmp.Compare(y.Calls, x.Calls); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.Package, y.Package)
+		})
+		out[pkg] = us[:min(len(us), maxUsers)]
+	}
+	return out
+}
