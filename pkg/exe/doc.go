@@ -16,8 +16,10 @@
 // pclntab (function code, function metadata, names, file tables and
 // funcdata), which the Go runtime needs and so survives stripping, from the
 // runtime type descriptors, from code references to read-only and
-// initialised data (amd64 and arm64), and, when present, from the ELF symbol
-// table. Bytes the linker shares between packages (deduplicated strings,
+// initialised data (through the inline tree, so data used by inlined code
+// goes to the inlined function's package), and, when present, from the ELF
+// symbol table. The same scan of the code finds which packages call each
+// package ([PackageSize].UsedBy). Bytes the linker shares between packages (deduplicated strings,
 // stack maps, unnamed types) go to the module all their users belong to, or
 // to a named shared bucket, never to an arbitrary package. What cannot be
 // attributed is reported per section. Memory that takes no file space
