@@ -278,11 +278,14 @@ func (w *typeWalker) claims(itabs []uint64) []claim {
 	}
 	sort.Slice(addrs, func(i, j int) bool { return addrs[i] < addrs[j] })
 	for _, addr := range addrs {
-		if t := w.types[addr]; t.named && t.pkg != "" {
+		t := w.types[addr]
+		if t.named && t.pkg != "" {
+			// A named type belongs to its package, whoever uses it.
 			t.users.add(t.pkg, a.mods.module(t.pkg))
+			continue
 		}
 		for _, u := range a.typeUsers[addr] {
-			w.types[addr].users.add(u, a.mods.module(u))
+			t.users.add(u, a.mods.module(u))
 		}
 	}
 	// Unnamed types inherit the users of the types that refer to them,
