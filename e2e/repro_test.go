@@ -71,3 +71,28 @@ func touchTree(t *testing.T, root string, mtime time.Time) {
 		t.Fatalf("changing times under %s: %v", root, err)
 	}
 }
+
+// TestReproducibleLoneFile builds the seed's lone app.go from two
+// directories at different depths and wants the same digest: -trimpath must
+// hide where the file was.
+func TestReproducibleLoneFile(t *testing.T) {
+	var digests []string
+	for _, sub := range []string{"a", filepath.Join("b", "deeper", "still")} {
+		root := seedApp(t, "app")
+		dir := filepath.Join(root, sub)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(filepath.Join(root, "app.go"), filepath.Join(dir, "app.go")); err != nil {
+			t.Fatal(err)
+		}
+		r := runLeve(t, dir, nil, "build", "-o", filepath.Join(t.TempDir(), "layout"), "app.go")
+		if r.code != 0 {
+			t.Fatalf("leve build app.go in %s: %s", dir, r)
+		}
+		digests = append(digests, parseRef(t, r).digest)
+	}
+	if digests[0] != digests[1] {
+		t.Errorf("the seed's app.go built in two directories gave digests %s and %s, want the same", digests[0], digests[1])
+	}
+}

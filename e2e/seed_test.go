@@ -77,3 +77,23 @@ func TestSeedInRepository(t *testing.T) {
 		t.Errorf("leve build examples/seed/app.go printed %s:%s, want app:latest", ref.name, ref.tag)
 	}
 }
+
+// TestDerivedName builds the seed's app.go from a directory whose name is
+// not a valid image name ("Olá Mundo"): leve must derive a valid reference
+// (or refuse and ask for -t), never print or store an invalid one.
+func TestDerivedName(t *testing.T) {
+	dir := seedApp(t, "Olá Mundo")
+	out := filepath.Join(t.TempDir(), "layout")
+	r := runLeve(t, filepath.Dir(dir), nil, "build", "-o", out, "Olá Mundo")
+	switch r.code {
+	case 0:
+		ref := parseRef(t, r)
+		if d := findTag(t, out, ref.tag); d.Annotations[annotationImageName] != ref.name+":"+ref.tag {
+			t.Errorf("index.json names the image %q, stdout %s:%s", d.Annotations[annotationImageName], ref.name, ref.tag)
+		}
+	case 1:
+		checkErrorLine(t, r.stderr, false, []string{"-t"})
+	default:
+		t.Errorf("leve build \"Olá Mundo\": %s\nwant exit 0 with a valid reference, or exit 1 asking for -t", r)
+	}
+}
