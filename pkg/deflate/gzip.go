@@ -92,7 +92,7 @@ func Deflate(dst, src []byte, level Level) ([]byte, error) {
 		for i := range nchunks {
 			start, end := chunkAt(i)
 			r.reset()
-			ps.parse(src, start, end, &r)
+			parseChunk(ps, src, start, end, &r)
 			r.write(bw, src, i == nchunks-1)
 		}
 		bw.bw.align()
@@ -110,7 +110,7 @@ func Deflate(dst, src []byte, level Level) ([]byte, error) {
 				ps := pool.Get().(parser)
 				r := &chunkResult{}
 				start, end := chunkAt(i)
-				ps.parse(src, start, end, r)
+				parseChunk(ps, src, start, end, r)
 				pool.Put(ps)
 				results[i] <- r
 			}()
@@ -147,8 +147,17 @@ type parser interface {
 	parse(src []byte, start, end int, r *chunkResult)
 }
 
+// parseChunk parses src[start:end] with the window before it as history.
+// The parser sees positions relative to the start of that history, so they
+// fit in an int32 whatever the input size.
+func parseChunk(ps parser, src []byte, start, end int, r *chunkResult) {
+	r.base = max(0, start-windowSize)
+	ps.parse(src[r.base:end], start-r.base, end-r.base, r)
+}
+
 // chunkResult holds the blocks parsed from one chunk.
 type chunkResult struct {
+	base   int // offset in the input of the positions in blocks
 	tokens []token
 	blocks []blockSpan
 }
@@ -168,6 +177,7 @@ func (r *chunkResult) lastTokEnd() int {
 }
 
 func (r *chunkResult) reset() {
+	r.base = 0
 	r.tokens = r.tokens[:0]
 	r.blocks = r.blocks[:0]
 }
@@ -183,6 +193,7 @@ func (r *chunkResult) endBlock(start, end int) {
 
 // write writes the chunk's blocks; the last block of the last chunk is final.
 func (r *chunkResult) write(bw *blockWriter, src []byte, last bool) {
+	src = src[r.base:]
 	for i, b := range r.blocks {
 		bw.writeBlock(r.tokens[b.tokStart:b.tokEnd], src[b.start:b.end], last && i == len(r.blocks)-1)
 	}

@@ -46,7 +46,14 @@ func (p *optParser) emit(src []byte, start, end int, cache []uint32, init []toke
 // with the full number of passes.
 func (p *optParser) emitPresplit(src []byte, start, end int, cache []uint32, r *chunkResult) uint64 {
 	if p.cfg.prePasses > 0 {
-		p.optimize(src[start:end], cache, nil, p.cfg.prePasses)
+		bits := p.optimize(src[start:end], cache, nil, p.cfg.prePasses)
+		if bits >= 8*uint64(end-start) {
+			// Incompressible: it will be stored, so splitting and
+			// further passes are wasted.
+			r.tokens = append(r.tokens, p.best...)
+			r.endBlock(start, end)
+			return bits
+		}
 		p.pre = append(p.pre[:0], p.best...)
 	} else {
 		p.index(cache, end-start)
