@@ -235,6 +235,8 @@ func (l loader) build(ctx context.Context, target string, statErr error) (*loade
 	if err != nil {
 		return nil, err
 	}
+	suggestPack(rep, data)
+	explainImports(ctx, rep, pkg, l.platform, l.tags)
 	rep.Path = pkg.Name
 	return &loaded{name: target, rep: rep, notes: []string{note}}, nil
 }
@@ -278,6 +280,9 @@ func (l loader) loadFile(path string) (*loaded, error) {
 		in.rep, err = analyse(path, f)
 		if err != nil {
 			return nil, err
+		}
+		if data, err := os.ReadFile(path); err == nil {
+			suggestPack(in.rep, data)
 		}
 	case bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")):
 		in.rep, err = exe.ReadJSON(f)

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+
+	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/exe"
+	"github.com/leve-build/leve/pkg/pack"
+)
+
+// suggestPack adds the packer's estimate to rep's suggestions when the
+// executable can be packed (static, amd64 or arm64).
+func suggestPack(rep *exe.Report, data []byte) {
+	if !rep.Linking.Static || (rep.GOARCH != "amd64" && rep.GOARCH != "arm64") || len(data) == 0 {
+		return
+	}
+	e := pack.EstimateSize(data)
+	saving := int64(len(data)) - e.Size
+	if saving <= 0 {
+		return
+	}
+	rep.Suggestions = append(rep.Suggestions, exe.Suggestion{Kind: exe.SuggestPack, Saving: saving,
+		Detail: fmt.Sprintf("pack it with leve pack or leve build --pack: about %s (estimate ±%.0f %%), decompressed in memory at start-up, build info kept",
+			exe.FormatSize(e.Size), 100*e.Error)})
+}
+
+// explainImports adds to each heavy-package suggestion which packages of
+// the program import it, when the source is at hand: the fix is usually
+// in one of them ("fmt" pulled in for one Printf).
+func explainImports(ctx context.Context, rep *exe.Report, pkg compile.Package, p compile.Platform, tags []string) {
+	args := []string{"list", "-deps", "-e", "-json=ImportPath,Imports,Standard"}
+	if len(tags) > 0 {
+		args = append(args, "-tags="+strings.Join(tags, ","))
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, pkg.Args...)...)
+	cmd.Dir = pkg.Dir
+	cmd.Env = append(os.Environ(), append(p.Env(), "CGO_ENABLED=0")...)
+	out, err := cmd.Output()
+	if err != nil {
+		return // the hint is a bonus; the analysis stands without it
+	}
+	importers := map[string][]string{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var l struct {
+			ImportPath string
+			Imports    []string
+			Standard   bool
+		}
+		if dec.Decode(&l) != nil {
+			return
+		}
+		for _, imp := range l.Imports {
+			importers[imp] = append(importers[imp], l.ImportPath)
+		}
+	}
+	for i, s := range rep.Suggestions {
+		if s.Kind != exe.SuggestPackage {
+			continue
+		}
+		path, _, _ := strings.Cut(s.Detail, " ")
+		by := importers[path]
+		if len(by) == 0 {
+			continue
+		}
+		slices.Sort(by)
+		shown := by[:min(4, len(by))]
+		more := ""
+		if len(by) > len(shown) {
+			more = fmt.Sprintf(" and %d more", len(by)-len(shown))
+		}
+		rep.Suggestions[i].Detail += fmt.Sprintf("; imported by %s%s", strings.Join(shown, ", "), more)
+	}
+}
