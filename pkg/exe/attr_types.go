@@ -48,6 +48,16 @@ type typeWalker struct {
 // package, pointers to named types to the same package, other unnamed
 // types and names to the packages of the types that use them.
 func (a *analysis) typesLayer() []claim {
+	w := a.walkTypes()
+	if w == nil {
+		return nil
+	}
+	return w.claims(a.f.itabAddrs(a.md))
+}
+
+// walkTypes decodes the types reachable from .typelink, .itablink and the
+// code references; it returns nil without moduledata.
+func (a *analysis) walkTypes() *typeWalker {
 	md := a.md
 	if md == nil || md.etypes <= md.types {
 		return nil
@@ -68,7 +78,7 @@ func (a *analysis) typesLayer() []claim {
 		w.push(addr)
 	}
 	w.run()
-	return w.claims(itabs)
+	return w
 }
 
 func (w *typeWalker) push(addr uint64) {
