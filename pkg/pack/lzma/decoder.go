@@ -1,6 +1,20 @@
 package lzma
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors returned by Decode; they are wrapped with the position where the
+// problem was found.
+var (
+	// ErrCorrupt reports a stream that is not a valid LZMA1 stream for
+	// the given properties and size.
+	ErrCorrupt = errors.New("corrupt lzma stream")
+	// ErrTruncated reports a stream that ends before the declared size
+	// was decoded.
+	ErrTruncated = errors.New("truncated lzma stream")
+)
 
 // Decode decompresses the raw LZMA1 stream src, written with props, into a
 // new slice of exactly size bytes. The stream may end with an end marker

@@ -1,20 +1,6 @@
 package lzma
 
-import (
-	"errors"
-	"fmt"
-)
-
-// Errors returned by Decode; they are wrapped with the position where the
-// problem was found.
-var (
-	// ErrCorrupt reports a stream that is not a valid LZMA1 stream for
-	// the given properties and size.
-	ErrCorrupt = errors.New("corrupt lzma stream")
-	// ErrTruncated reports a stream that ends before the declared size
-	// was decoded.
-	ErrTruncated = errors.New("truncated lzma stream")
-)
+import "fmt"
 
 // rangeDecoder reads the range-coded bits of a stream. Reading past the end
 // of the input yields zero bytes and sets overrun, so that the hot path
