@@ -10,9 +10,11 @@ import (
 
 // descriptor is an OCI content descriptor.
 type descriptor struct {
-	MediaType string `json:"mediaType"`
-	Digest    string `json:"digest"`
-	Size      int64  `json:"size"`
+	MediaType    string            `json:"mediaType"`
+	ArtifactType string            `json:"artifactType"`
+	Digest       string            `json:"digest"`
+	Size         int64             `json:"size"`
+	Annotations  map[string]string `json:"annotations"`
 }
 
 // pullSize is what a client downloads to pull one image: its manifest, its
@@ -34,8 +36,9 @@ func (p pullSize) LayerBytes() int64 {
 // Total is the whole pull size: manifest + config + compressed layers.
 func (p pullSize) Total() int64 { return p.Manifest + p.Config + p.LayerBytes() }
 
-// layoutPullSize reads the pull size of the only image manifest in the OCI
-// layout dir.
+// layoutPullSize reads the pull size of the image in the OCI layout dir:
+// the only image manifest that is not an artifact (such as an SBOM), or the
+// one tagged latest.
 func layoutPullSize(dir string) (pullSize, error) {
 	var idx struct{ Manifests []descriptor }
 	if err := readJSON(filepath.Join(dir, "index.json"), &idx); err != nil {
@@ -43,7 +46,12 @@ func layoutPullSize(dir string) (pullSize, error) {
 	}
 	var images []descriptor
 	for _, d := range idx.Manifests {
-		if strings.HasSuffix(d.MediaType, "manifest.v1+json") || strings.HasSuffix(d.MediaType, "manifest.v2+json") {
+		if d.Annotations["org.opencontainers.image.ref.name"] == "latest" {
+			images = []descriptor{d}
+			break
+		}
+		isImage := strings.HasSuffix(d.MediaType, "manifest.v1+json") || strings.HasSuffix(d.MediaType, "manifest.v2+json")
+		if isImage && (d.ArtifactType == "" || strings.HasSuffix(d.ArtifactType, "image.config.v1+json")) {
 			images = append(images, d)
 		}
 	}
