@@ -189,12 +189,12 @@ func TestRunCorruptExits126(t *testing.T) {
 			}{
 				{"payload byte", "corrupt payload", func(b []byte) []byte { b[tr.PayloadOff+tr.PayloadSize/2] ^= 0x40; return b }},
 				{"payload start", "corrupt payload", func(b []byte) []byte { b[tr.PayloadOff] = 1; return b }},
-				{"build info", "checksum mismatch", func(b []byte) []byte { b[tr.PayloadOff+tr.PayloadSize+20] ^= 1; return b }},
+				{"build info", "bad checksum", func(b []byte) []byte { b[tr.PayloadOff+tr.PayloadSize+20] ^= 1; return b }},
 				{"trailer magic", "bad trailer", func(b []byte) []byte { b[len(b)-2] ^= 1; return b }},
 				{"trailer payload size", "bad trailer", func(b []byte) []byte { b[len(b)-TrailerSize+16+5] = 0xff; return b }},
 				{"trailer original size", "out of memory", func(b []byte) []byte { b[len(b)-TrailerSize+5] = 0xff; return b }},
 				{"truncated tail", "bad trailer", func(b []byte) []byte { return b[:len(b)-100] }},
-				{"truncated half", "truncated or corrupt file", func(b []byte) []byte { return b[:len(b)/2] }},
+				{"truncated half", "truncated file", func(b []byte) []byte { return b[:len(b)/2] }},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					path := filepath.Join(t.TempDir(), "bad")

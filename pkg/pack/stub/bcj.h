@@ -7,8 +7,6 @@
 #include "sys.h"
 
 #if defined(__x86_64__)
-typedef u32 __attribute__((aligned(1), may_alias)) u32u;
-
 static int x86_msbyte(u32 b) { return ((b + 1) & 0xFE) == 0; }
 
 static __attribute__((noinline)) void x86_decode(u8 *buf, uptr size, u32 start)

@@ -131,8 +131,6 @@ static __attribute__((noinline)) u32 dist_decode(struct rc *r, prob *probs, u32 
 	return dist + rc_rev(r, probs + P_ALIGN, 4);
 }
 
-typedef u64 __attribute__((aligned(1), may_alias)) u64u;
-
 /* lzma_decode decodes size bytes into out, which must have room for 8
  * more. It returns 0 on success and -1
  * when the stream is corrupt or truncated. */

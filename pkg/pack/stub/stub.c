@@ -19,12 +19,6 @@
 #define AT_BASE 7
 #define AT_ENTRY 9
 
-#if defined(__x86_64__)
-#define EM_SELF 62
-#else
-#define EM_SELF 183
-#endif
-
 struct ehdr {
 	u8 ident[16];
 	u16 type, machine;
@@ -50,6 +44,8 @@ static __attribute__((noreturn)) void fail(const char *msg)
 		sys3(SYS_exit_group, 126, 0, 0);
 }
 
+/* crc32 computes the CRC-32 (IEEE) of p[0:n], four bytes at a time, with
+ * 4 KB of tables built in table. */
 static __attribute__((noinline)) u32 crc32(const u8 *p, uptr n, u32 *table)
 {
 	for (u32 i = 0; i < 256; i++) {
@@ -58,27 +54,25 @@ static __attribute__((noinline)) u32 crc32(const u8 *p, uptr n, u32 *table)
 			c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
 		table[i] = c;
 	}
+	for (u32 i = 256; i < 1024; i++)
+		table[i] = (table[i - 256] >> 8) ^ table[table[i - 256] & 0xFF];
 	u32 c = 0xFFFFFFFFu;
+	for (; n >= 4; n -= 4, p += 4) {
+		c ^= *(const u32u *)p;
+		c = table[768 + (c & 0xFF)] ^ table[512 + ((c >> 8) & 0xFF)] ^
+		    table[256 + ((c >> 16) & 0xFF)] ^ table[c >> 24];
+	}
 	while (n--)
 		c = table[(c ^ *p++) & 0xFF] ^ (c >> 8);
 	return ~c;
 }
 
-/* on_fault turns a fault while the stub runs (reading past the end of a
- * truncated file, say) into the usual one-line error. */
+/* on_fault turns SIGBUS while the stub runs (reading past the end of a
+ * truncated file) into the usual one-line error. */
 static void on_fault(int sig)
 {
 	(void)sig;
-	fail("truncated or corrupt file\n");
-}
-
-/* signals sets the actions of SIGBUS and SIGSEGV to *act, saving the old
- * ones in old[0] and old[1], or, when act is null, restores them. */
-static void signals(struct ksigaction *act, struct ksigaction *old)
-{
-	for (int i = 0; i < 2; i++)
-		sys6(SYS_rt_sigaction, i ? SIGSEGV : SIGBUS, (long)(act ? act : old + i),
-		     (long)(act ? old + i : 0), 8, 0, 0);
+	fail("truncated file\n");
 }
 
 static int prot_of(u32 pf) { return (pf & 1 ? PROT_EXEC : 0) | (pf & 2 ? PROT_WRITE : 0) | (pf & 4 ? PROT_READ : 0); }
@@ -89,11 +83,11 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	while (*auxv++)
 		;
 	/* amd64 requires a restorer; it is never used, on_fault does not return. */
-	struct ksigaction act, old[2];
+	struct ksigaction act, old;
 	act.handler = act.restorer = (uptr)on_fault; /* code addresses: PC-relative */
 	act.flags = SA_RESTORER;
 	act.mask = 0;
-	signals(&act, old);
+	sys6(SYS_rt_sigaction, SIGBUS, (long)&act, (long)&old, 8, 0, 0);
 	/* The kernel always passes these; the dummy keeps a missing one harmless. */
 	uptr dummy[2] = {0, 4096}, *at[10];
 	for (int i = 0; i < 10; i++)
@@ -128,7 +122,7 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	/* Decompress into anonymous memory: these pages become the original's
 	 * image, moved into place without a copy. */
 	uptr nprobs = P_LIT + (0x300u << (t->lc + t->lp));
-	uptr probs_len = (nprobs * 2 + 1024 + page - 1) & ~(page - 1);
+	uptr probs_len = (nprobs * 2 + 4096 + page - 1) & ~(page - 1);
 	uptr osize_pg = (osize + 8 + page - 1) & ~(page - 1);
 	uptr probs = sys_mmap(0, probs_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
 	uptr img = sys_mmap(0, osize_pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
@@ -147,18 +141,18 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	else if (t->filter == FILTER_ARM64)
 		arm64_decode(out + t->filter_start, t->filter_size, (u32)t->filter_start);
 	memcpy(out + t->info_dst, self + info_off, t->info_size);
-	if (crc32(out, osize, (u32 *)(probs + probs_len - 1024)) != t->orig_crc)
-		fail("checksum mismatch\n");
+	if (crc32(out, osize, (u32 *)(probs + probs_len - 4096)) != t->orig_crc)
+		fail("bad checksum\n");
 	sys3(SYS_munmap, probs, probs_len, 0);
 
 	/* Check the original: every PT_LOAD must sit at the same distance
 	 * (delta) from its file offset, a multiple of the page size. */
 	const struct ehdr *e = (const struct ehdr *)out;
 	uptr phoff = e->phoff, phnum = e->phnum, entry = e->entry, want = 0;
-	if (*(const u32 *)e->ident != 0x464c457f || e->ident[4] != 2 || e->machine != EM_SELF ||
-	    (e->type != 2 && e->type != 3) || e->phentsize != sizeof(struct phdr) ||
+	/* Pack checked the ELF identification and machine; the CRC matched. */
+	if ((e->type != 2 && e->type != 3) || e->phentsize != sizeof(struct phdr) ||
 	    phoff > osize || phnum > (osize - phoff) / sizeof(struct phdr) || !phnum)
-		fail("bad original ELF\n");
+		fail("bad ELF\n");
 	const struct phdr *ph = (const struct phdr *)(out + phoff);
 	uptr hi = 0, delta = 1;
 	for (uptr i = 0; i < phnum; i++) {
@@ -169,13 +163,13 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 			delta = p->vaddr - p->offset;
 		/* The original passed the CRC: Pack checked these fields. */
 		if (p->filesz > p->memsz || p->vaddr - p->offset != delta)
-			fail("bad original ELF\n");
+			fail("bad ELF\n");
 		if (p->vaddr + p->memsz > hi)
 			hi = p->vaddr + p->memsz;
 	}
 	hi = (hi + page - 1) & ~(page - 1);
 	if (delta & (page - 1) || delta >= hi) /* also: no PT_LOAD */
-		fail("bad original ELF\n");
+		fail("bad ELF\n");
 	if (e->type == 2)
 		want = delta;
 
@@ -186,7 +180,7 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	if (!mapped(addr) || (want && addr != want) ||
 	    !mapped((uptr)sys6(SYS_mremap, img, osize_pg, hi - delta, MREMAP_MAYMOVE | MREMAP_FIXED,
 			       addr, 0)))
-		fail("cannot map segments\n");
+		fail("mmap failed\n");
 	uptr base = addr - delta; /* load bias: 0 for ET_EXEC */
 	ph = (const struct phdr *)(addr + phoff);
 	for (int pass = 0; pass < 2; pass++) {
@@ -209,7 +203,7 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 			if (p->flags & 1)
 				flush_icache(v, end);
 			if (sys3(SYS_mprotect, v, end - v, prot_of(p->flags)))
-				fail("cannot map segments\n");
+				fail("mmap failed\n");
 		}
 	}
 
@@ -219,6 +213,6 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	at[AT_PHNUM][1] = phnum;
 	at[AT_ENTRY][1] = base + entry;
 	at[AT_BASE][1] = 0;
-	signals(0, old);
+	sys6(SYS_rt_sigaction, SIGBUS, (long)&old, 0, 8, 0, 0);
 	return base + entry;
 }

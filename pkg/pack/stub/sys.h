@@ -8,6 +8,8 @@ typedef unsigned short u16;
 typedef unsigned int u32;
 typedef unsigned long long u64;
 typedef unsigned long uptr;
+typedef u32 __attribute__((aligned(1), may_alias)) u32u;
+typedef u64 __attribute__((aligned(1), may_alias)) u64u;
 
 #if defined(__x86_64__)
 #define SYS_write 1
