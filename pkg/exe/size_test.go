@@ -1,6 +1,8 @@
 package exe
 
 import (
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -64,6 +66,37 @@ func TestFormatSize(t *testing.T) {
 	}{{812, "812 B"}, {1_605_794, "1.6 MB"}, {-50_000, "-50.0 KB"}} {
 		if got := FormatSize(tt.in); got != tt.want {
 			t.Errorf("FormatSize(%d) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestGate(t *testing.T) {
+	growth5 := Limit{Percent: 5}
+	tests := []struct {
+		name  string
+		gate  Gate
+		size  int64
+		c     *Comparison
+		rules []string // broken rules named in the error
+	}{
+		{"no rules", Gate{}, 10, nil, nil},
+		{"size ok", Gate{MaxSize: 2_000_000}, 1_999_999, nil, nil},
+		{"size over", Gate{MaxSize: 2_000_000}, 2_000_001, nil, []string{"max-size"}},
+		{"growth ok", Gate{MaxGrowth: &growth5}, 0, &Comparison{Old: 1000, New: 1050, Delta: 50}, nil},
+		{"growth over", Gate{MaxGrowth: &growth5}, 0, &Comparison{Old: 1000, New: 1051, Delta: 51}, []string{"max-growth"}},
+		{"both over", Gate{MaxSize: 1000, MaxGrowth: &growth5}, 0, &Comparison{Old: 1000, New: 1100, Delta: 100}, []string{"max-size", "max-growth"}},
+		{"growth needs a comparison", Gate{MaxGrowth: &growth5}, 5000, nil, nil},
+	}
+	for _, tt := range tests {
+		err := tt.gate.Check(tt.size, tt.c)
+		if (err != nil) != (len(tt.rules) > 0) || (err != nil && !errors.Is(err, ErrGate)) {
+			t.Errorf("%s: Check() = %v, want broken rules %v", tt.name, err, tt.rules)
+			continue
+		}
+		for _, rule := range tt.rules {
+			if !strings.Contains(err.Error(), rule+":") {
+				t.Errorf("%s: Check() = %v, want it to name %s", tt.name, err, rule)
+			}
 		}
 	}
 }
