@@ -78,6 +78,7 @@ func checkOneErrorLine(t *testing.T, stderr string, want []string, secrets ...st
 	if !strings.HasPrefix(last, "leve: ") || n != 1 {
 		t.Errorf("stderr has %d \"leve: \" lines and ends with %q, want exactly one error line, last\nstderr:\n%s", n, last, stderr)
 	}
+	t.Logf("error line: %s", last)
 	found := false
 	for _, w := range want {
 		found = found || strings.Contains(strings.ToLower(last), strings.ToLower(w))
