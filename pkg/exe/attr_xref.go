@@ -248,7 +248,10 @@ func (a *analysis) xrefLayer() []claim {
 		u := x.users[s]
 		for k := (ps - s%ps) % ps; k+ps <= uint64(len(b)); k += ps {
 			p := a.f.arch.word(b[k:])
-			if _, seen := x.users[p]; !seen && referable(ranges, p) {
+			if !referable(ranges, p) {
+				continue
+			}
+			if _, seen := x.users[p]; !seen {
 				second = append(second, ptrRef{p, u})
 			}
 		}
