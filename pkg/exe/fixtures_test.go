@@ -1,10 +1,13 @@
 package exe
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -86,7 +89,20 @@ func buildFixture(fx fixture) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(fixtureDir, fx.String())
+	base := fixtureDir
+	if fuzzing() {
+		// Fuzz workers are separate processes: share their fixtures
+		// through the user cache instead of building one per worker.
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return "", err
+		}
+		base = filepath.Join(cache, "leve-exe-fuzz", runtime.Version())
+		if out := filepath.Join(base, fx.String(), fx.prog); fileExists(out) {
+			return out, nil
+		}
+	}
+	dir := filepath.Join(base, fx.String())
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
@@ -102,7 +118,8 @@ func buildFixture(fx fixture) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(dir, fx.prog)
-	args := []string{"build", "-trimpath", "-o", out}
+	tmp := out + ".tmp" + strconv.Itoa(os.Getpid())
+	args := []string{"build", "-trimpath", "-o", tmp}
 	if fx.stripped {
 		args = append(args, "-ldflags=-s -w")
 	}
@@ -116,7 +133,18 @@ func buildFixture(fx fixture) (string, error) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go %v for %v: %v\n%s", args, fx, err, b)
 	}
-	return out, nil
+	return out, os.Rename(tmp, out)
+}
+
+// fuzzing reports whether the test binary runs a fuzz target (-test.fuzz).
+func fuzzing() bool {
+	f := flag.Lookup("test.fuzz")
+	return f != nil && f.Value.String() != ""
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // openFixture builds and opens a fixture; the file is closed at cleanup.
