@@ -4,23 +4,28 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
 
 // TestReproducible builds two copies of examples/hello that differ in
 // everything but their content (directory, file times, GOCACHE, TMPDIR,
-// leve's cache, umask, wall clock) and wants the same manifest digest.
+// leve's cache, umask, wall clock) and wants the same manifest digest. The
+// first build uses the user's warm GOCACHE, the second an empty one: a
+// cached build and a from-scratch build must agree.
 func TestReproducible(t *testing.T) {
 	bin := leve(t)
 	needTool(t, "sh")
 	src := filepath.Join(repoRoot, "examples", "hello")
+	warm := runCmd(t, "", "", nil, "go", "env", "GOCACHE")
 	builds := []struct {
-		umask string
-		mtime time.Time
+		umask   string
+		mtime   time.Time
+		gocache string // "" for a new empty one
 	}{
-		{"022", time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)},
-		{"077", time.Date(2024, 12, 31, 23, 59, 59, 0, time.UTC)},
+		{"022", time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC), strings.TrimSpace(warm.stdout)},
+		{"077", time.Date(2024, 12, 31, 23, 59, 59, 0, time.UTC), ""},
 	}
 	var digests []string
 	var last time.Time
@@ -29,9 +34,12 @@ func TestReproducible(t *testing.T) {
 		dir := filepath.Join(root, "copy", "hello")
 		copyTree(t, src, dir)
 		touchTree(t, dir, b.mtime)
-		gocache, tmp, cache := filepath.Join(root, "gocache"), filepath.Join(root, "tmp"), filepath.Join(root, "leve-cache")
+		gocache, tmp, cache := b.gocache, filepath.Join(root, "tmp"), filepath.Join(root, "leve-cache")
+		if gocache == "" {
+			gocache = filepath.Join(root, "gocache")
+		}
 		for _, d := range []string{gocache, tmp, cache} {
-			if err := os.Mkdir(d, 0o755); err != nil {
+			if err := os.MkdirAll(d, 0o755); err != nil {
 				t.Fatal(err)
 			}
 		}
