@@ -16,13 +16,15 @@ var ErrLevel = errors.New("unknown deflate level")
 type Level int
 
 const (
-	// Fast is a lazy hash-chain parser: several times faster than Default,
-	// about as small as gzip -9.
+	// Fast is a lazy hash-chain parser: several times faster than
+	// Default, and about as small as Go's compress/gzip at level 9.
 	Fast Level = 1
-	// Default is the near-optimal parser, within a fraction of a percent
-	// of libdeflate's level 12 at several MB/s.
+	// Default is the near-optimal parser: about as small as
+	// libdeflate-gzip -12 on Go binaries, 5-6 % smaller than Go's gzip.
 	Default Level = 2
-	// Max searches deeper and refines the cost model for more passes.
+	// Max searches the match trees deeper, refines the cost model for up
+	// to ten passes and verifies every block split by its exact cost:
+	// zopfli-class output at about a third of Default's speed.
 	Max Level = 3
 )
 
