@@ -1,0 +1,101 @@
+package bench
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leve-build/leve/pkg/deflate"
+)
+
+// BenchmarkDeflateSpeed compresses the binary layer of leve's examples/hello
+// image (the uncompressed tar) with leve's DEFLATE encoder at each level
+// and with libdeflate-gzip -12, in the same run, and prints the Markdown
+// table of docs/benchmarks.md: gzip size and wall-clock speed (median of
+// three runs, max level once).
+func BenchmarkDeflateSpeed(b *testing.B) {
+	libdeflate := needTool(b, "libdeflate-gzip")
+	layer := helloLayerTar(b)
+	for b.Loop() {
+	}
+	var t strings.Builder
+	fmt.Fprintf(&t, "| encoder | gzip size | wall (median) | speed |\n|---|--:|--:|--:|\n")
+	mb := float64(len(layer)) / 1e6
+	for _, l := range []struct {
+		name  string
+		level deflate.Level
+		runs  int
+	}{{"fast", deflate.Fast, 3}, {"default", deflate.Default, 3}, {"max", deflate.Max, 1}} {
+		var size int
+		d := median(l.runs, func() {
+			out, err := deflate.Gzip(nil, layer, l.level)
+			if err != nil {
+				b.Fatal(err)
+			}
+			size = len(out)
+		})
+		b.ReportMetric(mb/d.Seconds(), "leve-"+l.name+"-MB/s")
+		fmt.Fprintf(&t, "| leve `pkg/deflate`, %s | %s B | %.2f s | %.2f MB/s |\n", l.name, comma(int64(size)), d.Seconds(), mb/d.Seconds())
+	}
+	in := filepath.Join(workDir, "hello-layer.tar")
+	writeFile(b, in, layer)
+	var size int
+	d := median(3, func() {
+		out, err := exec.Command(libdeflate, "-12", "-c", in).Output()
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(out)
+	})
+	b.ReportMetric(mb/d.Seconds(), "libdeflate-12-MB/s")
+	fmt.Fprintf(&t, "| `libdeflate-gzip -12` | %s B | %.2f s | %.2f MB/s |\n", comma(int64(size)), d.Seconds(), mb/d.Seconds())
+	fmt.Fprintf(os.Stdout, "\nhello binary layer: %s B uncompressed tar\n\n%s", comma(int64(len(layer))), t.String())
+}
+
+// helloLayerTar builds examples/hello with leve and returns its largest
+// layer (the binary's) uncompressed.
+func helloLayerTar(b *testing.B) []byte {
+	b.Helper()
+	leve := filepath.Join(buildTools(b), "leve")
+	layout := filepath.Join(workDir, "deflate-hello")
+	mustRun(b, filepath.Join(examplesDir(b), "hello"), []string{"LEVE_CACHE="}, leve,
+		"build", "--platform", "linux/amd64", "--sbom", "none", "--level", "fast", "-o", layout, ".")
+	var idx struct{ Manifests []descriptor }
+	if err := readJSON(filepath.Join(layout, "index.json"), &idx); err != nil {
+		b.Fatal(err)
+	}
+	var m struct{ Layers []descriptor }
+	if err := readJSON(blobPath(layout, idx.Manifests[0].Digest), &m); err != nil {
+		b.Fatal(err)
+	}
+	biggest := slices.MaxFunc(m.Layers, func(x, y descriptor) int { return int(x.Size - y.Size) })
+	zr, err := gzip.NewReader(bytes.NewReader(readFile(b, blobPath(layout, biggest.Digest))))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// median runs f n times and returns the median wall time.
+func median(n int, f func()) time.Duration {
+	ds := make([]time.Duration, n)
+	for i := range ds {
+		start := time.Now()
+		f()
+		ds[i] = time.Since(start)
+	}
+	slices.Sort(ds)
+	return ds[n/2]
+}
