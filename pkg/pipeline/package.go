@@ -259,7 +259,7 @@ func (b *builder) describe() error {
 func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (string, error) {
 	name, tag := o.Name, o.Tag
 	if name == "" {
-		name = strings.ToLower(rep.Images[0].Binary.Name)
+		name = repositoryName(rep.Images[0].Binary.Name)
 	}
 	if tag == "" {
 		tag = "latest"
@@ -330,6 +330,8 @@ func addEntries(adds []Add) ([]assemble.Entry, string, error) {
 				e.Target, err = os.Readlink(p)
 			case d.IsDir():
 				e.Mode = fs.ModeDir | 0o755
+			case !d.Type().IsRegular():
+				return fmt.Errorf("%s is a %s; leve copies regular files, directories and symbolic links only", p, fileKind(d.Type()))
 			default:
 				info, ierr := d.Info()
 				if ierr != nil {
@@ -350,3 +352,57 @@ func addEntries(adds []Add) ([]assemble.Entry, string, error) {
 	}
 	return entries, strings.Join(desc, " "), nil
 }
+
+// fileKind names a special file type for an error message.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	default:
+		return "special file"
+	}
+}
+
+// repositoryName derives an image name from a binary name: lowercase,
+// accents dropped, and every run of characters a repository name cannot
+// hold replaced by one "-" ("Olá Mundo" gives "ola-mundo").
+func repositoryName(bin string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(bin) {
+		if a, ok := unaccented[r]; ok {
+			r = a
+		}
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_':
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	name := strings.Trim(b.String(), "-._")
+	if name == "" {
+		return "app"
+	}
+	return name
+}
+
+// unaccented maps accented Latin letters to their base letter.
+var unaccented = func() map[rune]rune {
+	m := map[rune]rune{}
+	for base, accented := range map[rune]string{
+		'a': "àáâãäåā", 'c': "çćč", 'e': "èéêëēę", 'i': "ìíîïī", 'n': "ñń",
+		'o': "òóôõöøō", 'u': "ùúûüū", 'y': "ýÿ", 's': "śš", 'z': "źżž", 'l': "ł",
+	} {
+		for _, r := range accented {
+			m[r] = base
+		}
+	}
+	return m
+}()

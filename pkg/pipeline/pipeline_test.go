@@ -346,3 +346,14 @@ func TestBuildPack(t *testing.T) {
 		t.Errorf("packed from the cache: pull size %d, first build %d", sizes[1], sizes[0])
 	}
 }
+
+func TestRepositoryName(t *testing.T) {
+	for in, want := range map[string]string{"hello": "hello", "Olá Mundo": "ola-mundo", "João_2": "joao_2", "api.v2": "api.v2", "---": "app", "Ünïcödé!!x": "unicode-x"} {
+		if got := repositoryName(in); got != want {
+			t.Errorf("repositoryName(%q) = %q, want %q", in, got, want)
+		}
+		if _, err := publish.ParseRef(repositoryName(in)); err != nil {
+			t.Errorf("repositoryName(%q) = %q, not a valid name: %v", in, repositoryName(in), err)
+		}
+	}
+}
