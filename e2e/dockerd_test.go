@@ -68,7 +68,10 @@ func startDockerd(bin string) error {
 		"--iptables=false", "--ip6tables=false", "--bridge=none",
 		"--ip-masq=false", "--userland-proxy=false")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so that a kill reaches its containerd too; and
+	// SIGTERM if the test binary dies (a timeout panic skips TestMain's
+	// teardown).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting dockerd: %w", err)
 	}

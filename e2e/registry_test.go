@@ -64,6 +64,8 @@ func startRegistry(bin string) error {
 	defer logFile.Close()
 	cmd := exec.Command(bin, "serve", config)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	// SIGTERM if the test binary dies before TestMain's teardown.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting docker-registry: %w", err)
 	}
