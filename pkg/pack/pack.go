@@ -2,6 +2,7 @@ package pack
 
 import (
 	"context"
+	"debug/elf"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -39,7 +40,7 @@ type Option func(*config)
 func WithFilter(on bool) Option { return func(c *config) { c.filter = on } }
 
 // WithLZMA passes options to the LZMA encoder (default none: lzma's
-// defaults, its best compression).
+// defaults, its best compression, with lzma.ARM64Props for arm64).
 func WithLZMA(opts ...lzma.Option) Option {
 	return func(c *config) { c.lzma = append(c.lzma, opts...) }
 }
@@ -86,7 +87,11 @@ func Pack(ctx context.Context, in any, opts ...Option) ([]byte, Stats, error) {
 			bcj.ARM64Encode(seg, uint32(o.filterStart))
 		}
 	}
-	payload, props, err := lzma.Encode(work, c.lzma...)
+	lopts := c.lzma
+	if o.machine == elf.EM_AARCH64 { // better literal contexts for 4-byte instructions
+		lopts = append([]lzma.Option{lzma.WithProps(lzma.ARM64Props)}, lopts...)
+	}
+	payload, props, err := lzma.EncodeContext(ctx, work, lopts...)
 	if err != nil {
 		return nil, Stats{}, fmt.Errorf("compressing: %w", err)
 	}
