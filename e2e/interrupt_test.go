@@ -78,15 +78,16 @@ func interrupt(t *testing.T, goCmd string) {
 	}
 }
 
-// waitFor polls cond every 20ms until it holds, the process whose Wait
-// result arrives on done exits, or timeout passes.
+// waitFor polls cond every 5ms until it holds, the process whose Wait
+// result arrives on done exits, or timeout passes. The short interval
+// catches "go list", which runs for only a few hundred milliseconds.
 func waitFor(timeout time.Duration, done <-chan error, cond func() bool) error {
 	deadline := time.Now().Add(timeout)
 	for !cond() {
 		select {
 		case err := <-done:
 			return errors.Join(errors.New("the process exited first"), err)
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(5 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			return errors.New("timed out")
