@@ -275,12 +275,22 @@ func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (st
 		return "", err
 	}
 	var outs []string
-	for _, s := range flatten(sink) {
+	for i, s := range flatten(sink) {
 		p, err := s.Publish(ctx, art, ref)
 		if err != nil {
 			return "", err
 		}
-		rep.Outputs = append(rep.Outputs, Output{Kind: p.Kind, Location: p.Location})
+		rep.Outputs = append(rep.Outputs, Output{Kind: p.Kind, Location: p.Location, Digest: p.Digest.String()})
+		switch {
+		case p.Digest.String() == rep.Digest:
+		case i == 0:
+			// The reference names what the first output holds: a tarball of
+			// a zstd or multi-platform build holds another manifest.
+			rep.Digest = p.Digest.String()
+			rep.Reference = ref.String() + "@" + rep.Digest
+		default:
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s %s holds %s, not %s: its single image has gzip layers", p.Kind, p.Location, p.Digest, rep.Digest))
+		}
 		if p.Kind == "registry" && o.Compression == "zstd" {
 			rep.Warnings = append(rep.Warnings, "pushed zstd layers to "+p.Location+": Docker 23+, containerd 1.5+ and Podman pull them; Docker 20.10 and older runtimes cannot")
 		}

@@ -13,7 +13,9 @@ type Report struct {
 	Name          string `json:"name"`
 	Tag           string `json:"tag"`
 	// Digest and MediaType are those of what was shipped: the image
-	// manifest for one platform, the image index for several.
+	// manifest for one platform, the image index for several; when the
+	// first output holds another manifest (a tarball of a zstd or
+	// multi-platform build), Digest is that one's.
 	Digest    string `json:"digest"`
 	MediaType string `json:"mediaType"`
 	// PullSize is what a client of the first platform downloads, in bytes:
@@ -109,4 +111,8 @@ type StageReport struct {
 type Output struct {
 	Kind     string `json:"kind"`
 	Location string `json:"location"`
+	// Digest is the manifest the output holds: the build's, except for
+	// outputs that hold one gzip image (tarball, Docker) of a zstd or
+	// multi-platform build.
+	Digest string `json:"digest"`
 }
