@@ -110,7 +110,8 @@ func Deflate(dst, src []byte, level Level) ([]byte, error) {
 			inflight <- struct{}{}
 			go func() {
 				ps := pool.Get().(parser)
-				r := &chunkResult{}
+				r := resultPool.Get().(*chunkResult)
+				r.reset()
 				start, end := chunkAt(i)
 				parseChunk(ps, src, start, end, r)
 				pool.Put(ps)
@@ -121,6 +122,7 @@ func Deflate(dst, src []byte, level Level) ([]byte, error) {
 	for i := range nchunks {
 		r := <-results[i]
 		r.write(bw, src, i == nchunks-1)
+		resultPool.Put(r)
 		<-inflight
 	}
 	bw.bw.align()
@@ -156,6 +158,9 @@ func parseChunk(ps parser, src []byte, start, end int, r *chunkResult) {
 	r.base = max(0, start-windowSize)
 	ps.parse(src[r.base:end], start-r.base, end-r.base, r)
 }
+
+// resultPool recycles chunk results and their token buffers.
+var resultPool = sync.Pool{New: func() any { return new(chunkResult) }}
 
 // chunkResult holds the blocks parsed from one chunk.
 type chunkResult struct {
