@@ -8,9 +8,11 @@
 // at every position of a block, then a minimum-cost path through the block
 // is found several times, each pass pricing literals, lengths and offsets
 // from the Huffman codes the previous pass produced. Blocks end where the
-// symbol statistics change, each block is written with optimal
-// length-limited (15/7-bit) Huffman codes, or as a static or stored block
-// when that is smaller.
+// symbol statistics change (libdeflate's heuristic while matching, then an
+// entropy estimate over the parse), and each block is written with optimal
+// length-limited (15/7-bit) Huffman codes and the smallest run-length
+// coding of its header, or as a static or stored block when that is
+// smaller.
 //
 // Large inputs are cut into fixed-size chunks that are parsed concurrently;
 // each chunk sees the 32 KiB before it as a dictionary, so matches still
@@ -18,6 +20,12 @@
 // and the level, never on the number of CPUs, and the gzip header carries no
 // name and a zero MTIME: the same input and level always give the same bytes.
 //
-// [Fast] is a lazy hash-chain parser for speed, [Max] searches deeper and
-// refines the cost model for more passes.
+// [Fast] is a lazy hash-chain parser for speed. [Max] searches deeper,
+// refines the cost model for up to ten passes and keeps a block split only
+// when re-optimizing both halves makes them smaller.
+//
+// On the stripped hello binary of examples/hello as a layer tar, Default
+// is within 0.05 % of libdeflate-gzip -12 and 6 % smaller than Go's and
+// klauspost's gzip -9; Max is smaller than libdeflate-gzip -12 and within
+// 0.03 % of zopfli. docs/benchmarks.md has the figures.
 package deflate
