@@ -9,10 +9,9 @@
 //
 //   - X86: the x86 (32 and 64 bit) E8/E9 call/jmp converter, as `xz --x86`.
 //   - ARM64: the AArch64 BL and ADRP converter, as `xz --arm64`.
-//   - AMD64: the calls and jumps inside the code and the RIP-relative
-//     operands of Go's amd64 code made absolute and big-endian (about
-//     2.6 % smaller Go executables than X86; a C decoder is in
-//     testdata/amd64_decode.c).
+//   - AMD64: X86, then the RIP-relative operands of Go's amd64 code made
+//     absolute (about 2.5 % smaller Go executables than X86; a C decoder
+//     for its extra pass is in testdata/rip_decode.c).
 //
 // Every filter works in place on a byte slice and takes the position of the
 // slice's first byte in the filtered stream (start). Encoding and decoding
