@@ -51,8 +51,8 @@ for r in json.load(open(sys.argv[1]))["results"]:
 PY
 done
 
-echo "## peak RSS (median ru_maxrss, KiB)"
-for c in ./hello ./hello.packed './go version' './go.packed version' 'xz -dc hello.xz' 'xz -dc go.xz'; do
+echo "## peak RSS (median ru_maxrss) and least CPU time (user+sys), 20 runs"
+for c in ./hello ./hello.packed 'xz -dc hello.xz' './go version' './go.packed version' 'xz -dc go.xz'; do
 	# shellcheck disable=SC2086
-	printf '%-24s %s\n' "$c" "$(./rss -n 10 $c)"
+	printf '%-24s %s\n' "$c" "$(./rss -n 20 $c)"
 done

@@ -1,6 +1,8 @@
 // Command rss runs a command several times and prints the median of its
-// peak resident set size (ru_maxrss) in KiB, for the packed-executable
-// benchmark (bench/pack/bench.sh). GNU time is not needed.
+// peak resident set size (ru_maxrss) in KiB and the least CPU time (user +
+// system) it took in ms, for the packed-executable benchmark
+// (bench/pack/bench.sh). GNU time is not needed. On a shared machine the
+// least CPU time is steadier than wall-clock medians.
 //
 // Usage: go run ./bench/pack/rss [-n RUNS] COMMAND [ARG...]
 package main
@@ -12,6 +14,7 @@ import (
 	"os/exec"
 	"slices"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -22,6 +25,7 @@ func main() {
 		os.Exit(2)
 	}
 	var kib []int64
+	var cpu time.Duration
 	for range *n {
 		cmd := exec.Command(flag.Arg(0), flag.Args()[1:]...)
 		if err := cmd.Run(); err != nil {
@@ -30,8 +34,12 @@ func main() {
 				os.Exit(1)
 			}
 		}
-		kib = append(kib, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		kib = append(kib, ru.Maxrss)
+		if c := time.Duration(ru.Utime.Nano() + ru.Stime.Nano()); cpu == 0 || c < cpu {
+			cpu = c
+		}
 	}
 	slices.Sort(kib)
-	fmt.Println(kib[len(kib)/2])
+	fmt.Printf("%d KiB  %.1f ms\n", kib[len(kib)/2], float64(cpu)/float64(time.Millisecond))
 }
