@@ -56,8 +56,13 @@ func BenchmarkExamplePullSizes(b *testing.B) {
 			fmt.Fprintf(&t, " %s |", comma(n))
 			b.ReportMetric(float64(n), r.ex.name+"-"+settings[i].compression+"-"+settings[i].level+"-B")
 		}
-		fmt.Fprintf(&t, " %s | %s |\n", comma(r.ko), comma(r.fromScr))
+		mark := ""
+		if r.ex.cgo {
+			mark = " ¹"
+		}
+		fmt.Fprintf(&t, " %s%s | %s%s |\n", comma(r.ko), mark, comma(r.fromScr), mark)
 	}
+	fmt.Fprintln(&t, "\n¹ the dynamic cgo binary alone on scratch, without its loader and libc: it does not run.")
 	hello := rows[0].leve
 	verdict := func(ok bool) string {
 		if ok {
