@@ -72,7 +72,7 @@ func BenchmarkManyApps(b *testing.B) {
 	rows := []manyAppsRow{
 		{"leve, several targets in one command (+ cgo)", "leve build --platform linux/amd64,linux/arm64 -o OUT ./hello ./api ./cli ./dbclient; leve build --cgo --libs=copy -o OUT/cgo ./cgo", several(noCache, "default")},
 		{"leve, one app per command", "leve build --platform linux/amd64,linux/arm64 -o OUT/NAME ./NAME (×4); leve build --cgo --libs=copy … ./cgo", oneByOne},
-		{"leve --level fast, several targets (+ cgo)", "as the first row with --level fast", several(noCache, "fast")},
+		{"leve --level fast, several targets (+ cgo)", "leve build --level fast … (both commands of the first row)", several(noCache, "fast")},
 		{"ko v0.19.1, one app per command", "ko build --bare --push=false --platform=linux/amd64,linux/arm64 --oci-layout-path OUT . (×4; cgo: CGO_ENABLED=1, linux/amd64)", koSteps},
 		{"leve, several targets, leve's cache warm (no change)", "LEVE_CACHE=DIR, the first row run twice; the second run timed", several(withCache, "default")},
 	}
