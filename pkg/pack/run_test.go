@@ -99,26 +99,39 @@ func TestRunPackedLikeOriginal(t *testing.T) {
 
 func TestRunGoCommandPacked(t *testing.T) {
 	if testing.Short() {
-		t.Skip("skipping in -short mode: packs the 15 MB go command")
+		t.Skip("skipping in -short mode: packs the 13–15 MB go command")
 	}
-	src := filepath.Join(runtime.GOROOT(), "bin", "go")
-	in, err := os.ReadFile(src)
-	if err != nil {
-		t.Skipf("skipping: no go command at %s: %v", src, err)
-	}
-	orig := filepath.Join(fixturesDir, "go")
-	if err := os.WriteFile(orig, in, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	packed := packedFile(t, orig, false)
-	env := append(os.Environ(), "GOROOT="+runtime.GOROOT())
-	for _, args := range [][]string{{"version"}, {"env", "GOROOT", "GOARCH"}, {"nosuchcommand"}} {
-		c1, c2 := exec.Command(orig, args...), exec.Command(packed, args...)
-		c1.Env, c2.Env = env, env
-		want, got := run(t, c1, ""), run(t, c2, "")
-		if got != want {
-			t.Errorf("packed go %v = %+v\nwant %+v", args, got, want)
-		}
+	for _, arch := range []string{"amd64", "arm64"} {
+		t.Run(arch, func(t *testing.T) {
+			orig := filepath.Join(fixturesDir, "go-"+arch)
+			if arch == runtime.GOARCH {
+				// The toolchain's own go command, as installed.
+				in, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "bin", "go"))
+				if err != nil {
+					t.Skipf("skipping: no go command in GOROOT: %v", err)
+				}
+				if err := os.WriteFile(orig, in, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				needTool(t, "qemu-aarch64-static")
+				cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", orig, "cmd/go")
+				cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("go build cmd/go for %s: %v\n%s", arch, err, out)
+				}
+			}
+			packed := packedFile(t, orig, false)
+			env := append(os.Environ(), "GOROOT="+runtime.GOROOT())
+			for _, args := range [][]string{{"version"}, {"env", "GOROOT", "GOARCH"}, {"nosuchcommand"}} {
+				c1, c2 := command(t, arch, orig, "go", args...), command(t, arch, packed, "go", args...)
+				c1.Env, c2.Env = env, env
+				want, got := run(t, c1, ""), run(t, c2, "")
+				if got != want {
+					t.Errorf("packed go %v = %+v\nwant %+v", args, got, want)
+				}
+			}
+		})
 	}
 }
 
