@@ -103,6 +103,9 @@ func checkSegments(f *elf.File, b []byte, o *original) error {
 	if loads == 0 {
 		return errors.New("no loadable segment")
 	}
+	if f.Type == elf.ET_EXEC && delta < segAlign {
+		return fmt.Errorf("fixed-address executable loaded at %#x, below the lowest address Linux maps", delta)
+	}
 	if lo < hi {
 		lo &^= 3
 		o.filterStart, o.filterSize = lo, hi-lo

@@ -5,6 +5,7 @@ import (
 	"context"
 	"debug/buildinfo"
 	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"os"
 	"strings"
@@ -140,5 +141,16 @@ func TestOpenRejects(t *testing.T) {
 	corrupt[len(corrupt)/2] ^= 0x55
 	if _, err := Unpack(corrupt); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("Unpack(corrupt payload) = %v, want ErrCorrupt", err)
+	}
+}
+
+func TestPackRefusesExecAtZero(t *testing.T) {
+	exe := tinyELFType("amd64", elf.ET_EXEC)
+	// Move the segment and entry point to address 0.
+	binary.LittleEndian.PutUint64(exe[24:], ehdrSize+phdrSize)
+	binary.LittleEndian.PutUint64(exe[ehdrSize+16:], 0)
+	binary.LittleEndian.PutUint64(exe[ehdrSize+24:], 0)
+	if _, _, err := Pack(context.Background(), exe); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "below the lowest address") {
+		t.Errorf("Pack(ET_EXEC at 0) = %v, want ErrUnsupported naming the address", err)
 	}
 }

@@ -12,7 +12,11 @@ import (
 // tinyELF returns a minimal static linux executable for arch that exits
 // with status 42: an ELF header, one PT_LOAD with a bss tail, and three
 // instructions. It has no Go build info.
-func tinyELF(arch string) []byte {
+func tinyELF(arch string) []byte { return tinyELFType(arch, elf.ET_EXEC) }
+
+// tinyELFType is tinyELF as an ET_EXEC at 0x400000 or a position-independent
+// ET_DYN at 0.
+func tinyELFType(arch string, typ elf.Type) []byte {
 	var code []byte
 	m := elf.EM_X86_64
 	switch arch {
@@ -24,11 +28,14 @@ func tinyELF(arch string) []byte {
 			code = binary.LittleEndian.AppendUint32(code, ins)
 		}
 	}
-	const base = 0x400000
+	base := uint64(0x400000)
+	if typ == elf.ET_DYN {
+		base = 0
+	}
 	size := uint64(ehdrSize + phdrSize + len(code))
 	le := binary.LittleEndian
 	b := []byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00")
-	b = le.AppendUint16(b, uint16(elf.ET_EXEC))
+	b = le.AppendUint16(b, uint16(typ))
 	b = le.AppendUint16(b, uint16(m))
 	b = le.AppendUint32(b, 1)
 	b = le.AppendUint64(b, base+ehdrSize+phdrSize) // entry
@@ -53,9 +60,13 @@ func tinyELF(arch string) []byte {
 }
 
 func TestTinyELF(t *testing.T) {
-	for _, arch := range []string{"amd64", "arm64"} {
-		t.Run(arch, func(t *testing.T) {
-			packed, st, err := Pack(context.Background(), tinyELF(arch))
+	for _, tc := range []struct {
+		arch string
+		typ  elf.Type
+	}{{"amd64", elf.ET_EXEC}, {"arm64", elf.ET_EXEC}, {"amd64", elf.ET_DYN}, {"arm64", elf.ET_DYN}} {
+		arch := tc.arch
+		t.Run(arch+"-"+tc.typ.String(), func(t *testing.T) {
+			packed, st, err := Pack(context.Background(), tinyELFType(arch, tc.typ))
 			if err != nil {
 				t.Fatalf("Pack(tiny %s): %v", arch, err)
 			}
