@@ -8,10 +8,9 @@ import (
 // TestIndexDigestSurvivesSkopeoCopy copies the image index of a
 // two-platform build with skopeo copy --all --preserve-digests: the copy
 // must keep the index byte for byte, so the digest leve printed names the
-// copied image too. skopeo 1.9 (Debian 12) refuses when the index's entries
-// carry an artifactType (which go-containerregistry's mutate.AppendManifests
-// fills in with the config media type) and rewrites such an index without
-// the flag.
+// copied image too. skopeo 1.9 (Debian 12) rewrites an index whose image
+// entries carry an artifactType, as go-containerregistry's
+// mutate.AppendManifests fills it in, and refuses to with the flag.
 func TestIndexDigestSurvivesSkopeoCopy(t *testing.T) {
 	skopeo := needTool(t, "skopeo")
 	out := filepath.Join(t.TempDir(), "layout")
