@@ -13,10 +13,17 @@
 //
 // Usage:
 //
-//	packed, stats, err := pack.Pack(ctx, exe)       // exe: []byte or io.ReaderAt
-//	orig, err := pack.Unpack(packed)                // the original, byte for byte
-//	f, err := pack.Open(r)                          // trailer and original of a packed file
-//	ok := pack.IsPacked(r)
+//	packed, stats, err := pack.Pack(ctx, exe)    // exe: []byte or io.ReaderAt
+//	orig, err := pack.Unpack(packed)             // the original, byte for byte
+//	f, err := pack.Open(r, size)                 // the trailer of a packed file...
+//	orig, err = f.Original()                     // ...and its original, CRC-checked
+//	ok := pack.IsPacked(r, size)
+//
+// Pack refuses, with an error wrapping ErrUnsupported that names the
+// reason, anything but a static linux/amd64 or linux/arm64 ELF executable
+// whose segments sit at one page-aligned distance from their file offsets
+// (every Go executable). Readers return errors wrapping ErrNotPacked or
+// ErrCorrupt.
 //
 // The stubs are rebuilt with `go generate ./pkg/pack/` (clang and lld).
 package pack
