@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"crypto/tls"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,6 +27,7 @@ func TestRuntimeFiles(t *testing.T) {
 		w.Write([]byte(`{"status":"ok"}`))
 	}))
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.server}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
 	srv.StartTLS()
 	defer srv.Close()
 	url := srv.URL + "/healthz"
