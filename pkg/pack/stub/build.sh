@@ -7,6 +7,7 @@ set -eu
 cd "$(dirname "$0")"
 out=${1:-.}
 CC=${CC:-clang}
+READELF=${READELF:-$(command -v llvm-readelf || command -v readelf || echo readelf)}
 for arch in amd64 arm64; do
 	case $arch in
 	amd64) target=x86_64-linux-gnu extra= ;;
@@ -20,7 +21,7 @@ for arch in amd64 arm64; do
 		-c -o "$out/$arch.o" stub.c
 	# The image is flat: no relocation can be applied at run time, so no
 	# absolute address may be stored in it.
-	if llvm-readelf -r "$out/$arch.o" | grep -E 'R_X86_64_(64|32S?)|R_AARCH64_ABS' >&2; then
+	if "$READELF" -r "$out/$arch.o" | grep -E 'R_X86_64_(64|32S?)|R_AARCH64_ABS' >&2; then
 		echo "build.sh: absolute relocations in the $arch stub" >&2
 		exit 1
 	fi
