@@ -20,6 +20,8 @@ import (
 type registryProxy struct {
 	addr    string       // host:port to push to
 	uploads atomic.Int64 // requests under /blobs/uploads/ that were forwarded
+	mounts  atomic.Int64 // of those, cross-repository mount requests (POST ?mount=)
+	bodies  atomic.Int64 // of those, PATCH or PUT requests carrying blob bytes
 
 	mu       sync.Mutex
 	cutAfter int64  // > 0: cut each blob upload with a body after this many bytes
@@ -50,6 +52,12 @@ func newRegistryProxy(t *testing.T, target string) *registryProxy {
 		}
 		if strings.Contains(r.URL.Path, "/blobs/uploads/") {
 			p.uploads.Add(1)
+			if r.Method == http.MethodPost && r.URL.Query().Get("mount") != "" {
+				p.mounts.Add(1)
+			}
+			if (r.Method == http.MethodPatch || r.Method == http.MethodPut) && r.ContentLength != 0 {
+				p.bodies.Add(1)
+			}
 		}
 		rp.ServeHTTP(w, r)
 	})}
