@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -126,17 +127,27 @@ func (r Registry) options(ctx context.Context) []remote.Option {
 // the fix, and never echoes credentials.
 func pushError(tag name.Tag, err error) error {
 	var terr *transport.Error
-	var nerr net.Error
+	var operr *net.OpError
+	var uerr *url.Error
 	switch {
 	case errors.As(err, &terr) && (terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden):
 		return fmt.Errorf("pushing %s: the registry refused the credentials (HTTP %d); log in with docker login %s or fix the credential helper", tag, terr.StatusCode, tag.RegistryStr())
 	case errors.As(err, &terr):
 		return fmt.Errorf("pushing %s: the registry answered HTTP %d (%s); try again later or check the registry", tag, terr.StatusCode, oneline.First(terr.Error()))
-	case errors.As(err, &nerr), strings.Contains(err.Error(), "connection refused"), strings.Contains(err.Error(), "no such host"):
+	case errors.As(err, &operr) && operr.Op == "dial", strings.Contains(err.Error(), "no such host"), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return fmt.Errorf("pushing %s: cannot reach the registry (%s); check the address, or use --insecure for a plain-HTTP registry", tag, oneline.First(err.Error()))
+	case errors.As(err, &uerr):
+		// Reached, then lost: the connection broke during a request.
+		return fmt.Errorf("pushing %s: the connection to the registry broke during %s %s (%v); run the command again: blobs already pushed are not sent twice", tag, uerr.Op, redactQuery(uerr.URL), uerr.Err)
 	default:
 		return fmt.Errorf("pushing %s: %s", tag, oneline.First(err.Error()))
 	}
+}
+
+// redactQuery drops a URL's query, where upload-session tokens live.
+func redactQuery(u string) string {
+	s, _, _ := strings.Cut(u, "?")
+	return s
 }
 
 // showProgress prints one updating line per push to w until updates closes.
