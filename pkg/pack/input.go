@@ -52,7 +52,7 @@ func inspect(b []byte) (original, error) {
 	}
 	switch f.Machine {
 	case elf.EM_X86_64:
-		o.machine, o.filter = f.Machine, FilterX86
+		o.machine, o.filter = f.Machine, FilterAMD64
 	case elf.EM_AARCH64:
 		o.machine, o.filter = f.Machine, FilterARM64
 	default:

@@ -29,15 +29,22 @@ type Stats struct {
 
 type config struct {
 	filter bool
+	kind   Filter // overrides the architecture's filter when set
 	lzma   []lzma.Option
 }
 
 // Option configures Pack.
 type Option func(*config)
 
-// WithFilter turns the branch filter on or off (default on: x86 for
-// amd64, ARM64 for arm64, over the executable segments).
+// WithFilter turns the branch filter on or off (default on: AMD64, the x86
+// filter followed by the RIP-relative pass, for amd64, ARM64 for arm64,
+// over the executable segments).
 func WithFilter(on bool) Option { return func(c *config) { c.filter = on } }
+
+// withFilterKind makes Pack apply filter f instead of the architecture's
+// default; the stub and Open still decode the filters of older packed
+// files (FilterX86 on amd64).
+func withFilterKind(f Filter) Option { return func(c *config) { c.kind = f } }
 
 // WithLZMA passes options to the LZMA encoder (default none: lzma's
 // defaults, its best compression, with lzma.ARM64Props for arm64).
@@ -77,12 +84,17 @@ func Pack(ctx context.Context, in any, opts ...Option) ([]byte, Stats, error) {
 		OrigCRC:  crc32.ChecksumIEEE(orig),
 		InfoDst:  o.infoOff,
 	}
+	if c.kind != FilterNone {
+		o.filter = c.kind
+	}
 	if c.filter && o.filterSize > 0 {
 		t.Filter, t.FilterStart, t.FilterSize = o.filter, o.filterStart, o.filterSize
 		seg := work[o.filterStart:][:o.filterSize]
 		switch o.filter {
 		case FilterX86:
 			bcj.X86Encode(seg, uint32(o.filterStart))
+		case FilterAMD64:
+			bcj.AMD64Encode(seg, uint32(o.filterStart))
 		case FilterARM64:
 			bcj.ARM64Encode(seg, uint32(o.filterStart))
 		}

@@ -243,3 +243,32 @@ func TestGoVersionM(t *testing.T) {
 		}
 	}
 }
+
+// TestRunOldFilterX86 checks that files packed with the x86 filter alone,
+// as leve did before the AMD64 filter, still unpack and run.
+func TestRunOldFilterX86(t *testing.T) {
+	hello := goBinary(t, "hello", helloSource, "amd64")
+	in, err := os.ReadFile(hello)
+	if err != nil {
+		t.Fatal(err)
+	}
+	packed, st, err := Pack(t.Context(), in, withFilterKind(FilterX86))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Filter != "x86" {
+		t.Fatalf("Stats.Filter = %q, want x86", st.Filter)
+	}
+	if got, err := Unpack(packed); err != nil || !bytes.Equal(got, in) {
+		t.Fatalf("Unpack() = %d bytes, %v; want the original", len(got), err)
+	}
+	path := filepath.Join(t.TempDir(), "hello.packed")
+	if err := os.WriteFile(path, packed, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := run(t, command(t, "amd64", hello, "hello"), "Maria\n")
+	got := run(t, command(t, "amd64", path, "hello"), "Maria\n")
+	if got != want {
+		t.Errorf("packed with the x86 filter: %+v, want %+v", got, want)
+	}
+}

@@ -27,6 +27,7 @@ const (
 	FilterNone  Filter = 0 // no filter
 	FilterX86   Filter = 1 // x86 E8/E9 call/jmp filter (pkg/pack/bcj.X86Encode)
 	FilterARM64 Filter = 2 // ARM64 BL/ADRP filter (pkg/pack/bcj.ARM64Encode)
+	FilterAMD64 Filter = 3 // x86 filter, then Go's RIP-relative operands (pkg/pack/bcj.AMD64Encode)
 )
 
 // String returns the filter's name as xz spells it.
@@ -38,6 +39,8 @@ func (f Filter) String() string {
 		return "x86"
 	case FilterARM64:
 		return "arm64"
+	case FilterAMD64:
+		return "amd64"
 	}
 	return fmt.Sprintf("filter(%d)", uint8(f))
 }
@@ -146,7 +149,7 @@ func (t Trailer) validate(fsize int64) error {
 		return bad("original size %d out of range", t.OrigSize)
 	case t.LC > 8 || t.LP > 4 || t.PB > 4:
 		return bad("lzma properties lc=%d lp=%d pb=%d out of range", t.LC, t.LP, t.PB)
-	case t.Filter > FilterARM64:
+	case t.Filter > FilterAMD64:
 		return bad("unknown branch filter %d", t.Filter)
 	case t.FilterStart > t.OrigSize || t.FilterSize > t.OrigSize-t.FilterStart:
 		return bad("filter range [%d, +%d) outside the original", t.FilterStart, t.FilterSize)

@@ -44,7 +44,7 @@ func TestTrailerValidate(t *testing.T) {
 		{"lc", func(t *Trailer) { t.LC = 9 }},
 		{"lp", func(t *Trailer) { t.LP = 5 }},
 		{"pb", func(t *Trailer) { t.PB = 5 }},
-		{"filter kind", func(t *Trailer) { t.Filter = 3 }},
+		{"filter kind", func(t *Trailer) { t.Filter = 4 }},
 		{"filter range", func(t *Trailer) { t.FilterStart, t.FilterSize = 1<<20-10, 11 }},
 		{"filter overflow", func(t *Trailer) { t.FilterStart, t.FilterSize = 1, 1<<64-1 }},
 		{"info range", func(t *Trailer) { t.InfoDst = 1<<20 - 99 }},

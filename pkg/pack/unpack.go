@@ -81,6 +81,8 @@ func (f *File) Original() ([]byte, error) {
 	switch t.Filter {
 	case FilterX86:
 		bcj.X86Decode(seg, uint32(t.FilterStart))
+	case FilterAMD64:
+		bcj.AMD64Decode(seg, uint32(t.FilterStart))
 	case FilterARM64:
 		bcj.ARM64Decode(seg, uint32(t.FilterStart))
 	}

@@ -45,6 +45,37 @@ static __attribute__((noinline)) void x86_decode(u8 *buf, uptr size, u32 start)
 		}
 	}
 }
+/* rip_decode undoes the RIP-relative pass of leve's AMD64 filter
+ * (pkg/pack/bcj.AMD64Decode, testdata/rip_decode.c); x86_decode follows it.
+ * Bit op of rip_ops[op >> 5] (rip_ops[8 + (op >> 5)] after 0x0F) is set for
+ * the opcodes whose big-endian absolute operand goes back to a
+ * little-endian displacement. */
+static const u32 rip_ops[16] = {
+	0x0A0A0E0E, 0x0F0E0E0E, 0x00000000, 0x00000008, 0x00002FBB, 0x00000000, 0x000000C0, 0x80000000,
+	0x00030000, 0x0000D700, 0x53920000, 0x80008000, 0x00000000, 0xC0C08000, 0x00400000, 0x00000000,
+};
+
+static __attribute__((noinline)) void rip_decode(u8 *buf, uptr size, u32 start)
+{
+	for (uptr i = 0; i + 8 <= size; i++) {
+		uptr j = i + ((buf[i] & 0xF0) == 0x40);
+		u32 op = buf[j++], imm = 0;
+		const u32 *ops = rip_ops;
+		if (op == 0x0F) {
+			op = buf[j++];
+			ops += 8;
+		} else if (op == 0x80 || op == 0x83 || op == 0xC6) {
+			imm = 1;
+		} else if (op == 0x81 || op == 0xC7) {
+			imm = 4;
+		}
+		if (!(ops[op >> 5] >> (op & 31) & 1) || (buf[j] & 0xC7) != 0x05 || j + 5 > size)
+			continue;
+		u32u *d = (u32u *)(buf + j + 1);
+		*d = __builtin_bswap32(*d) - (start + (u32)j + 5 + imm);
+		i = j + 4;
+	}
+}
 #define arm64_decode(b, n, s) ((void)0)
 #else
 static void arm64_decode(u8 *buf, uptr size, u32 start)
@@ -64,6 +95,7 @@ static void arm64_decode(u8 *buf, uptr size, u32 start)
 	}
 }
 #define x86_decode(b, n, s) ((void)0)
+#define rip_decode(b, n, s) ((void)0)
 #endif
 
 #endif

@@ -136,7 +136,9 @@ __attribute__((used, visibility("hidden"))) uptr stub_main(uptr *sp)
 	/* The payload's pages are no longer needed. */
 	uptr pl = ((uptr)self + t->payload_off) & ~(page - 1);
 	sys3(SYS_madvise, pl, (uptr)self + t->payload_off + t->payload_size - pl, MADV_DONTNEED);
-	if (t->filter == FILTER_X86)
+	if (t->filter == FILTER_AMD64)
+		rip_decode(out + t->filter_start, t->filter_size, (u32)t->filter_start);
+	if (t->filter == FILTER_X86 || t->filter == FILTER_AMD64)
 		x86_decode(out + t->filter_start, t->filter_size, (u32)t->filter_start);
 	else if (t->filter == FILTER_ARM64)
 		arm64_decode(out + t->filter_start, t->filter_size, (u32)t->filter_start);

@@ -10,6 +10,7 @@
 #define FILTER_NONE 0
 #define FILTER_X86 1
 #define FILTER_ARM64 2
+#define FILTER_AMD64 3 /* FILTER_X86 after rip_decode */
 
 struct trailer {
 	unsigned long long orig_size;    /*  0: size of the original executable */
