@@ -45,6 +45,9 @@ func Build(w io.Writer, r *pipeline.Report) error {
 				fmt.Fprintf(&b, "warning: this binary needs %s (%s); the image has none\n", n.Kind, n.Evidence)
 			}
 		}
+		for _, w := range img.Warnings {
+			fmt.Fprintf(&b, "warning: %s\n", w)
+		}
 	}
 	if r.Ship.Name != "" {
 		stage(&b, r.Ship, "")

@@ -199,6 +199,10 @@ func (b *builder) read(context.Context) (string, error) {
 	for _, n := range bin.Needs {
 		needs = append(needs, n.Kind)
 	}
+	if b.facts.basic {
+		b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("no size analysis or run-time needs for %s binaries: pkg/exe reads amd64, arm64, 386 and arm; add files with --ca-certs or --add if the program needs them", b.platform.Arch))
+		return fmt.Sprintf("%s, %s (build info only for %s)", bin.GoVersion, linking, b.platform.Arch), nil
+	}
 	return fmt.Sprintf("%s, %s, needs %s; top: %s", bin.GoVersion, linking, orNone(strings.Join(needs, ", ")), strings.Join(top, ", ")), nil
 }
 

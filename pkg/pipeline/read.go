@@ -2,6 +2,9 @@ package pipeline
 
 import (
 	"bytes"
+	"debug/buildinfo"
+	"debug/elf"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -15,16 +18,25 @@ type facts struct {
 	rep     *exe.Report
 	setting map[string]string
 	vcsTime time.Time
+	// basic is set when the architecture is one pkg/exe does not analyse:
+	// no package sizes and no run-time needs are known.
+	basic bool
 }
 
 // read analyses a binary with pkg/exe: build info, linking, the bytes per
 // package and what it needs at run time.
 func read(data []byte) (*facts, error) {
 	f, err := exe.NewFile(bytes.NewReader(data))
+	if errors.Is(err, exe.ErrUnsupportedArch) {
+		return readBasic(data)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading binary: %w", err)
 	}
 	rep, err := f.Report()
+	if errors.Is(err, exe.ErrUnsupportedArch) {
+		return readBasic(data)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading binary: %w", err)
 	}
@@ -56,4 +68,43 @@ func needsOf(r *exe.Report) []Need {
 		out = append(out, Need{Kind: n.Kind, Evidence: strings.Join(n.Evidence, ", "), Files: n.Files})
 	}
 	return out
+}
+
+// readBasic reads what leve needs of a binary for an architecture
+// pkg/exe does not analyse (ppc64le, s390x, riscv64, …): the build info
+// and the linking, without the bytes per package or the run-time needs.
+func readBasic(data []byte) (*facts, error) {
+	f, err := elf.NewFile(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("reading binary: %w", err)
+	}
+	defer f.Close()
+	info, err := buildinfo.Read(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("reading binary: no Go build info: %w", err)
+	}
+	rep := &exe.Report{GoVersion: info.GoVersion, Main: exe.Module{Path: info.Main.Path, Version: info.Main.Version}, Linking: exe.Linking{Static: true}}
+	for _, s := range info.Settings {
+		rep.Settings = append(rep.Settings, exe.Setting{Key: s.Key, Value: s.Value})
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			rep.Linking.Static = false
+			b := make([]byte, p.Filesz)
+			if _, err := p.ReadAt(b, 0); err == nil {
+				rep.Linking.Interpreter = string(bytes.TrimRight(b, "\x00"))
+			}
+		}
+	}
+	if libs, err := f.ImportedLibraries(); err == nil && len(libs) > 0 {
+		rep.Linking.Static, rep.Linking.Needed = false, libs
+	}
+	fa := &facts{rep: rep, setting: map[string]string{}, basic: true}
+	for _, s := range rep.Settings {
+		fa.setting[s.Key] = s.Value
+	}
+	if t, err := time.Parse(time.RFC3339, fa.setting["vcs.time"]); err == nil {
+		fa.vcsTime = t
+	}
+	return fa, nil
 }

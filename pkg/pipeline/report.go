@@ -45,6 +45,8 @@ type ImageReport struct {
 	// PullSize is compressed layers + config + manifest, in bytes.
 	PullSize int64         `json:"pullSize"`
 	Stages   []StageReport `json:"stages"`
+	// Warnings about this platform's image.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // BinaryReport describes the program shipped in the image.
