@@ -183,6 +183,7 @@ func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publi
 	if o.Tarball != "" {
 		m = append(m, publish.Tarball{Path: o.Tarball})
 	}
+	pushed := map[string]string{} // registry → the first repository pushed to
 	for _, p := range o.Push {
 		if many {
 			p += "/" + ref.Name
@@ -191,8 +192,14 @@ func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publi
 		if isTerminal(stderr) {
 			r.Progress = stderr
 		}
-		if _, err := r.Reference(ref); err != nil {
+		tag, err := r.Reference(ref)
+		if err != nil {
 			return nil, err
+		}
+		if first, ok := pushed[tag.RegistryStr()]; ok {
+			r.MountFrom = first
+		} else {
+			pushed[tag.RegistryStr()] = tag.Context().String()
 		}
 		m = append(m, r)
 	}

@@ -37,16 +37,24 @@ type Registry struct {
 	Keychain authn.Keychain
 	// Transport is the HTTP transport; nil means remote's default.
 	Transport http.RoundTripper
+	// MountFrom names a repository of the same registry that already
+	// holds the artifact's layers (an earlier --push): they are mounted
+	// from it instead of uploaded. Empty means none.
+	MountFrom string
 }
 
 var _ Sink = Registry{}
 
+func (r Registry) nameOptions() []name.Option {
+	if r.Insecure {
+		return []name.Option{name.Insecure}
+	}
+	return nil
+}
+
 // Reference returns where art is pushed for ref.
 func (r Registry) Reference(ref Ref) (name.Tag, error) {
-	var opts []name.Option
-	if r.Insecure {
-		opts = append(opts, name.Insecure)
-	}
+	opts := r.nameOptions()
 	s := r.Repo
 	if i := strings.LastIndex(s, ":"); i <= strings.LastIndex(s, "/") {
 		s += ":" + ref.Tag
@@ -73,6 +81,15 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 		opts = append(opts, remote.WithProgress(updates))
 	}
 	art, referrers := split(art)
+	if r.MountFrom != "" {
+		if from, err := name.NewRepository(r.MountFrom, r.nameOptions()...); err == nil && from.RegistryStr() == tag.RegistryStr() {
+			art = mountFrom(art, from)
+			referrers = append([]v1.Image(nil), referrers...) // the caller's stay as they are
+			for i, rf := range referrers {
+				referrers[i] = mountFrom(rf, from).(v1.Image)
+			}
+		}
+	}
 	switch a := art.(type) {
 	case v1.Image:
 		err = remote.Write(tag, a, opts...)
