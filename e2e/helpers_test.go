@@ -142,8 +142,9 @@ func runLeve(t *testing.T, dir string, env []string, args ...string) result {
 	return runCmd(t, dir, "", env, bin, args...)
 }
 
-// refRE matches the one line "leve build" prints on stdout without --json.
-var refRE = regexp.MustCompile(`^([a-z0-9][a-z0-9._/-]*):([A-Za-z0-9_][A-Za-z0-9._-]*)@(sha256:[0-9a-f]{64})\n$`)
+// refRE matches the one line "leve build" prints on stdout without --json:
+// NAME:TAG@DIGEST, NAME a registry reference after --push (host:port/repo).
+var refRE = regexp.MustCompile(`^([a-z0-9][a-z0-9._/:-]*?):([A-Za-z0-9_][A-Za-z0-9._-]*)@(sha256:[0-9a-f]{64})\n$`)
 
 // imageRef is the reference "leve build" printed on stdout.
 type imageRef struct{ name, tag, digest string }

@@ -299,6 +299,13 @@ func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (st
 			rep.Warnings = append(rep.Warnings, p.Note)
 		}
 	}
+	for _, out := range rep.Outputs {
+		if out.Kind == "registry" {
+			// What was pushed is what scripts want to deploy.
+			rep.Reference = out.Location + "@" + out.Digest
+			break
+		}
+	}
 	return strings.Join(outs, ", ") + " as " + ref.String(), nil
 }
 
