@@ -191,7 +191,7 @@ func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, t
 		if msg == "" {
 			msg = err.Error()
 		}
-		return Package{}, fmt.Errorf("resolving %q: %w: %s", target, ErrNotFound, oneline.First(msg))
+		return Package{}, notFound(target, msg)
 	}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	var pkgs []listed
@@ -211,7 +211,7 @@ func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, t
 			return Package{}, fmt.Errorf("resolving %q: %w in %s; point leve at the directory of your main package", target, ErrNoGoFiles, l.Dir)
 		}
 		if l.Name == "" {
-			return Package{}, fmt.Errorf("resolving %q: %w: %s", target, ErrNotFound, oneline.First(l.Error.Err))
+			return Package{}, notFound(target, l.Error.Err)
 		}
 	}
 	if l.Name != "main" {
@@ -225,6 +225,17 @@ func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, t
 		pkg.Module = l.Module.Path
 	}
 	return pkg, nil
+}
+
+// notFound explains a target go list could not find. A bare name that Go
+// takes for a standard-library path ("missing") is most often a directory
+// the user forgot the "./" of, or a typo.
+func notFound(target, goMsg string) error {
+	msg := oneline.First(goMsg)
+	if strings.Contains(msg, "is not in std") {
+		return fmt.Errorf("resolving %q: %w: no such directory, file or package; give a directory (./%s), a .go file or a full import path", target, ErrNotFound, target)
+	}
+	return fmt.Errorf("resolving %q: %w: %s", target, ErrNotFound, msg)
 }
 
 func notMain(target, name string) error {
