@@ -9,67 +9,76 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
-// mountFrom returns art with its layers marked as present in repo, so
-// that pushing it to another repository of the same registry mounts them
-// (a cross-repository blob mount) instead of uploading them again.
+// mountFrom returns art with its layers and config marked as present in
+// repo, so that pushing it to another repository of the same registry
+// mounts them (a cross-repository blob mount) instead of uploading them.
 func mountFrom(art Artifact, repo name.Repository) Artifact {
+	mount := func(l v1.Layer) (v1.Layer, error) {
+		d, err := l.Digest()
+		if err != nil {
+			return nil, err
+		}
+		return &remote.MountableLayer{Layer: l, Reference: repo.Digest(d.String())}, nil
+	}
+	return wrapLayers(art, mount, true)
+}
+
+// wrapLayers returns art with every layer of its images (and, with
+// config, each config blob) replaced by wrap's result, for remote.Write,
+// which reads an image's blobs through Layers and ConfigLayer.
+func wrapLayers(art Artifact, wrap func(v1.Layer) (v1.Layer, error), config bool) Artifact {
 	switch a := art.(type) {
 	case v1.Image:
-		return &mountableImage{Image: a, repo: repo}
+		return &wrappedImage{Image: a, wrap: wrap, config: config}
 	case v1.ImageIndex:
-		return &mountableIndex{ImageIndex: a, repo: repo}
+		return &wrappedIndex{ImageIndex: a, wrap: wrap, config: config}
 	}
 	return art
 }
 
-// mountableImage is an image whose layers can be mounted from repo.
-type mountableImage struct {
+// wrappedImage is an image whose blobs are wrapped.
+type wrappedImage struct {
 	v1.Image
-	repo name.Repository
+	wrap   func(v1.Layer) (v1.Layer, error)
+	config bool
 }
 
-// Layers returns the image's layers as mountable layers.
-func (m *mountableImage) Layers() ([]v1.Layer, error) {
-	ls, err := m.Image.Layers()
+// Layers returns the image's layers, wrapped.
+func (w *wrappedImage) Layers() ([]v1.Layer, error) {
+	ls, err := w.Image.Layers()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]v1.Layer, len(ls))
 	for i, l := range ls {
-		d, err := l.Digest()
-		if err != nil {
+		if out[i], err = w.wrap(l); err != nil {
 			return nil, err
 		}
-		out[i] = &remote.MountableLayer{Layer: l, Reference: m.repo.Digest(d.String())}
 	}
 	return out, nil
 }
 
-// ConfigLayer returns the config blob as a mountable layer, which
-// remote.Write then mounts like the others.
-func (m *mountableImage) ConfigLayer() (v1.Layer, error) {
-	cl, err := partial.ConfigLayer(m.Image)
-	if err != nil {
-		return nil, err
+// ConfigLayer returns the config blob, wrapped when config is set.
+func (w *wrappedImage) ConfigLayer() (v1.Layer, error) {
+	cl, err := partial.ConfigLayer(w.Image)
+	if err != nil || !w.config {
+		return cl, err
 	}
-	d, err := cl.Digest()
-	if err != nil {
-		return nil, err
-	}
-	return &remote.MountableLayer{Layer: cl, Reference: m.repo.Digest(d.String())}, nil
+	return w.wrap(cl)
 }
 
-// mountableIndex is an index whose images' layers can be mounted from repo.
-type mountableIndex struct {
+// wrappedIndex is an index whose images' blobs are wrapped.
+type wrappedIndex struct {
 	v1.ImageIndex
-	repo name.Repository
+	wrap   func(v1.Layer) (v1.Layer, error)
+	config bool
 }
 
-// Image returns the index's image h, its layers mountable.
-func (m *mountableIndex) Image(h v1.Hash) (v1.Image, error) {
-	img, err := m.ImageIndex.Image(h)
+// Image returns the index's image h, its blobs wrapped.
+func (w *wrappedIndex) Image(h v1.Hash) (v1.Image, error) {
+	img, err := w.ImageIndex.Image(h)
 	if err != nil {
 		return nil, fmt.Errorf("reading index entry %s: %w", h, err)
 	}
-	return &mountableImage{Image: img, repo: m.repo}, nil
+	return &wrappedImage{Image: img, wrap: w.wrap, config: w.config}, nil
 }

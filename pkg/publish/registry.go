@@ -31,7 +31,8 @@ type Registry struct {
 	Repo string
 	// Insecure allows plain HTTP, for registries on loopback.
 	Insecure bool
-	// Progress, when set, receives a progress line as blobs upload.
+	// Progress, when set, receives one progress bar per layer blob,
+	// redrawn in place: give it a terminal.
 	Progress io.Writer
 	// Keychain resolves credentials; nil means authn.DefaultKeychain.
 	Keychain authn.Keychain
@@ -73,14 +74,12 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 		return Published{}, err
 	}
 	opts := r.options(ctx)
-	var done chan struct{}
-	if r.Progress != nil {
-		updates := make(chan v1.Update, 16)
-		done = make(chan struct{})
-		go showProgress(r.Progress, tag.String(), updates, done)
-		opts = append(opts, remote.WithProgress(updates))
-	}
 	art, referrers := split(art)
+	var bars *blobProgress
+	if r.Progress != nil {
+		bars = newBlobProgress(r.Progress, tag.String())
+		art = wrapLayers(art, bars.layer, false)
+	}
 	if r.MountFrom != "" {
 		if from, err := name.NewRepository(r.MountFrom, r.nameOptions()...); err == nil && from.RegistryStr() == tag.RegistryStr() {
 			art = mountFrom(art, from)
@@ -98,8 +97,8 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 	default:
 		err = fmt.Errorf("cannot push %T: not an image or an index", art)
 	}
-	if done != nil {
-		<-done
+	if bars != nil {
+		bars.finish()
 	}
 	if err != nil {
 		return Published{}, pushError(tag, err)
@@ -165,23 +164,6 @@ func pushError(tag name.Tag, err error) error {
 func redactQuery(u string) string {
 	s, _, _ := strings.Cut(u, "?")
 	return s
-}
-
-// showProgress prints one updating line per push to w until updates closes.
-func showProgress(w io.Writer, what string, updates <-chan v1.Update, done chan<- struct{}) {
-	defer close(done)
-	last := time.Time{}
-	var u v1.Update
-	for u = range updates {
-		if time.Since(last) < 100*time.Millisecond {
-			continue
-		}
-		last = time.Now()
-		fmt.Fprintf(w, "\rpushing %s: %s / %s ", what, mb(u.Complete), mb(u.Total))
-	}
-	if !last.IsZero() {
-		fmt.Fprintf(w, "\rpushing %s: %s / %s done\n", what, mb(u.Complete), mb(u.Total))
-	}
 }
 
 func mb(n int64) string { return fmt.Sprintf("%.2f MB", float64(n)/1e6) }

@@ -195,3 +195,34 @@ func TestRegistryCutMidBlob(t *testing.T) {
 type staticKeychain struct{ a authn.Authenticator }
 
 func (k staticKeychain) Resolve(authn.Resource) (authn.Authenticator, error) { return k.a, nil }
+
+func TestRegistryProgressBars(t *testing.T) {
+	cr := newRegistry(t)
+	img := randomImage(t)
+	var out strings.Builder
+	sink := Registry{Repo: cr.host() + "/bars", Insecure: true, Progress: &out}
+	if _, err := sink.Publish(context.Background(), img, Ref{"bars", "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	layers, _ := img.Layers()
+	final := out.String()[strings.LastIndex(out.String(), "pushing "):]
+	for _, l := range layers {
+		d, _ := l.Digest()
+		line := ""
+		for _, ln := range strings.Split(final, "\n") {
+			if strings.Contains(ln, d.String()[:19]) {
+				line = ln
+			}
+		}
+		if !strings.Contains(line, "done") || !strings.Contains(line, "[####################]") {
+			t.Errorf("final bar of %s = %q, want a full bar marked done", d, line)
+		}
+	}
+	out.Reset()
+	if _, err := sink.Publish(context.Background(), img, Ref{"bars", "v2"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "already in the registry"); n != len(layers) {
+		t.Errorf("second push: %d bars say already in the registry, want %d:\n%s", n, len(layers), out.String())
+	}
+}
