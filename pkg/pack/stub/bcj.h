@@ -58,6 +58,15 @@ static const u32 rip_ops[16] = {
 static __attribute__((noinline)) void rip_decode(u8 *buf, uptr size, u32 start)
 {
 	for (uptr i = 0; i + 8 <= size; i++) {
+		/* The ModRM byte (mod 00, r/m 101) is at i + 1, 2 or 3: skip to
+		 * three bytes before the next one. */
+		uptr k = i + 1;
+		while (k < size && (buf[k] & 0xC7) != 0x05)
+			k++;
+		if (k > i + 3) {
+			i = k - 4;
+			continue;
+		}
 		uptr j = i + ((buf[i] & 0xF0) == 0x40);
 		u32 op = buf[j++], imm = 0;
 		const u32 *ops = rip_ops;

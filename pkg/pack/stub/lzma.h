@@ -36,21 +36,20 @@ struct rc {
 };
 
 /* RC_BIT decodes one bit with probability *P into B, on local copies of
- * the range coder's state. */
-#define RC_BIT(P, B)                                                 \
-	do {                                                         \
-		u32 v_ = *(P), bound_ = (range >> 11) * v_;          \
-		if (code < bound_) {                                 \
-			range = bound_;                              \
-			*(P) = (prob)(v_ + ((2048 - v_) >> 5));      \
-			B = 0;                                       \
-		} else {                                             \
-			range -= bound_;                             \
-			code -= bound_;                              \
-			*(P) = (prob)(v_ - (v_ >> 5));               \
-			B = 1;                                       \
-		}                                                    \
-		RC_NORM();                                           \
+ * the range coder's state, without a branch on the bit: the bits of an
+ * LZMA stream are hard to predict, and a mispredicted branch per bit costs
+ * more than the arithmetic. m_ is all ones for a 1 bit. The model moves
+ * towards the bit as in LZMA: by (2048 - v) >> 5 for a 0, which equals
+ * -((v - 2017) >> 5) with an arithmetic shift, and by -(v >> 5) for a 1. */
+#define RC_BIT(P, B)                                                         \
+	do {                                                                 \
+		u32 v_ = *(P), bound_ = (range >> 11) * v_;                  \
+		u32 m_ = 0u - (code >= bound_);                              \
+		range = ((range - bound_) & m_) | (bound_ & ~m_);            \
+		code -= bound_ & m_;                                         \
+		*(P) = (prob)(v_ - ((int)(v_ - (~m_ & 2017)) >> 5));          \
+		B = m_ & 1;                                                  \
+		RC_NORM();                                                   \
 	} while (0)
 
 #define RC_NORM()                                                    \
@@ -59,29 +58,23 @@ struct rc {
 		code = (code << 8) | *in++;                          \
 	}
 
-/* rc_tree decodes symbols most significant bit first until the symbol
- * reaches limit, and returns it minus limit. With offs = 0x100 it decodes a
- * literal against the match byte mb (the LZMA "matched literal"); with
- * offs = 0 it is a plain bit tree (limit 2 decodes one bit with p[1]). */
-static __attribute__((noinline)) u32 rc_tree(struct rc *r, prob *p, u32 limit, u32 mb, u32 offs)
+/* rc_tree decodes a bit tree: symbols most significant bit first until
+ * the symbol reaches limit; it returns the symbol minus limit (limit 2
+ * decodes one bit with p[1]). */
+static __attribute__((noinline)) u32 rc_tree(struct rc *r, prob *p, u32 limit)
 {
 	u32 range = r->range, code = r->code, sym = 1, b;
 	const u8 *in = r->in;
 	do {
-		u32 bit = offs;
-		mb <<= 1;
-		offs &= mb;
-		RC_BIT(p + offs + bit + sym, b);
+		RC_BIT(p + sym, b);
 		sym = (sym << 1) | b;
-		if (!b)
-			offs ^= bit;
 	} while (sym < limit);
 	r->range = range, r->code = code, r->in = in;
 	return sym - limit;
 }
 
 /* rc_bit decodes one bit with the model *p. */
-static __attribute__((noinline)) u32 rc_bit(struct rc *r, prob *p) { return rc_tree(r, p - 1, 2, 0, 0); }
+static __attribute__((noinline)) u32 rc_bit(struct rc *r, prob *p) { return rc_tree(r, p - 1, 2); }
 
 /* rc_rev decodes n bits least significant first with the models at p, or,
  * when p is null, n bits of fixed probability one half, most significant
@@ -116,12 +109,12 @@ static u32 len_decode(struct rc *r, prob *p, u32 pos_state)
 		if (rc_bit(r, p + L_CHOICE2))
 			base = 16, q = p + L_HIGH, limit = 256;
 	}
-	return base + rc_tree(r, q, limit, 0, 0);
+	return base + rc_tree(r, q, limit);
 }
 
 static __attribute__((noinline)) u32 dist_decode(struct rc *r, prob *probs, u32 len)
 {
-	u32 slot = rc_tree(r, probs + P_POSSLOT + ((len < 3 ? len : 3) << 6), 64, 0, 0);
+	u32 slot = rc_tree(r, probs + P_POSSLOT + ((len < 3 ? len : 3) << 6), 64);
 	if (slot < 4)
 		return slot;
 	u32 n = (slot >> 1) - 1, dist = (2 | (slot & 1)) << n;
@@ -159,20 +152,26 @@ static __attribute__((noinline)) int lzma_decode(const u8 *in, uptr in_size, u8 
 			const u8 *in = r.in;
 			RC_BIT(probs + P_ISMATCH + (state << 4) + ps, b);
 			if (!b) {
-				u32 prev = pos ? out[pos - 1] : 0, sym = 1, offs = 0, mb = 0;
+				u32 prev = pos ? out[pos - 1] : 0, sym = 1;
 				prob *lit = probs + P_LIT +
 					    0x300 * ((((u32)pos & lp_mask) << lc) + (prev >> (8 - lc)));
-				if (state >= 7)
-					offs = 0x100, mb = out[pos - rep0 - 1];
-				do {
-					u32 bit = offs;
-					mb <<= 1;
-					offs &= mb;
-					RC_BIT(lit + offs + bit + sym, b);
+				if (state >= 7) {
+					/* Against the match byte, until the first
+					 * bit that differs from it. */
+					u32 mb = out[pos - rep0 - 1];
+					do {
+						u32 bit = (mb >> 7) & 1;
+						mb <<= 1;
+						RC_BIT(lit + ((1 + bit) << 8) + sym, b);
+						sym = (sym << 1) | b;
+						if (b != bit)
+							break;
+					} while (sym < 0x100);
+				}
+				while (sym < 0x100) {
+					RC_BIT(lit + sym, b);
 					sym = (sym << 1) | b;
-					if (!b)
-						offs ^= bit;
-				} while (sym < 0x100);
+				}
 				out[pos++] = (u8)sym;
 				state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
 				b = 0;
