@@ -8,6 +8,8 @@ import (
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/leve-build/leve/internal/humanize"
 )
 
 // blobProgress draws one progress bar per layer blob being pushed, on a
@@ -116,7 +118,7 @@ func (p *blobProgress) drawLocked(final bool) {
 		case bar.sent >= bar.total:
 			state = "done"
 		}
-		fmt.Fprintf(&b, "\x1b[2K  %s %s %8s / %-8s %s\n", bar.name, gauge(bar.sent, bar.total), mb(bar.sent), mb(bar.total), state)
+		fmt.Fprintf(&b, "\x1b[2K  %s %s %9s / %-9s %s\n", bar.name, gauge(bar.sent, bar.total), humanize.Bytes(bar.sent), humanize.Bytes(bar.total), state)
 	}
 	p.drawn = 1 + len(p.bars)
 	io.WriteString(p.w, b.String())

@@ -165,5 +165,3 @@ func redactQuery(u string) string {
 	s, _, _ := strings.Cut(u, "?")
 	return s
 }
-
-func mb(n int64) string { return fmt.Sprintf("%.2f MB", float64(n)/1e6) }
