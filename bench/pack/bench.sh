@@ -36,6 +36,17 @@ for b in hello go; do
 		"$(wc -c < "$b")" "$(wc -c < "$b.packed")" "$(wc -c < "$b.xz")"
 done
 
+echo "## packed layout (leve pack --json)"
+for b in hello go; do
+	python3 - "$b.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+print("%s: stub %d, payload %d, other %d, filter %s, %s, packed in %.1f s" % (
+    s["input"], s["stub_size"], s["payload_size"], s["overhead_size"], s["filter"], s["lzma"],
+    s["duration_ns"] / 1e9))
+PY
+done
+
 echo "## start-up (hyperfine medians)"
 # stdin is /dev/null: hello reads an empty name.
 hyperfine -N --warmup 3 --runs "$runs" --export-json hello.times.json \
