@@ -29,7 +29,7 @@ type packFlags struct {
 func (o *packFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Output, "output", "o", "", "packed file to write (default IN.packed)")
 	fs.BoolVar(&o.JSON, "json", false, "print the statistics as JSON on stdout")
-	fs.BoolVar(&o.NoFilter, "no-filter", false, "do not apply the x86/ARM64 branch filter before compressing")
+	fs.BoolVar(&o.NoFilter, "no-filter", false, "do not apply the branch filter (AMD64 for amd64, ARM64 for arm64) before compressing")
 	fs.BoolVar(&o.Fast, "fast", false, "compress about twice as fast, about 1% larger")
 }
 
@@ -64,7 +64,7 @@ func newPackCmd() *cobra.Command {
 		Use:   "pack [flags] IN",
 		Short: "Compress a static Go executable into a self-extracting one that runs in place",
 		Long: `Pack compresses the static linux/amd64 or linux/arm64 executable IN with an
-LZMA encoder and a branch filter, behind a stub of about 4 KB. The packed
+LZMA encoder and a branch filter, behind a stub of 4–5 KB. The packed
 program decompresses itself into memory and runs in the same process, with the
 same arguments, environment, standard streams, exit status and signals: no
 temporary file, no memfd, no second exec. Its Go build info stays readable:
