@@ -1,25 +1,22 @@
 package bench
 
 import (
-	"fmt"
-	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/leve-build/leve/internal/testutil"
 )
 
 // registry is crane's in-memory registry on loopback, started on first use
 // and stopped by TestMain. ko reads its base image from it.
 var registry struct {
 	once sync.Once
-	addr string    // host:port
-	cmd  *exec.Cmd // the running registry
-	done chan struct{}
+	addr string            // host:port
+	svc  *testutil.Service // the running registry
 	err  error
 }
 
@@ -36,50 +33,21 @@ func startRegistry(b *testing.B, crane string) string {
 // serveRegistry runs "crane registry serve" on a free loopback port and
 // waits until it answers /v2/.
 func serveRegistry(crane string) error {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := testutil.FreeLoopbackAddr()
 	if err != nil {
 		return err
 	}
-	addr := l.Addr().String()
-	l.Close()
-	log, err := os.Create(filepath.Join(workDir, "registry.log"))
-	if err != nil {
-		return err
-	}
-	defer log.Close()
+	ready := testutil.HTTPReady(&http.Client{Timeout: time.Second}, "http://"+addr+"/v2/")
 	cmd := exec.Command(crane, "registry", "serve", "--address", addr)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
+	registry.svc, err = testutil.StartService("crane registry", cmd, filepath.Join(workDir, "registry.log"), 30*time.Second, 50*time.Millisecond, ready)
+	if err != nil {
 		return err
 	}
-	registry.cmd, registry.done = cmd, make(chan struct{})
-	go func() { cmd.Wait(); close(registry.done) }()
-	client := &http.Client{Timeout: time.Second}
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
-		if resp, err := client.Get("http://" + addr + "/v2/"); err == nil {
-			resp.Body.Close()
-			registry.addr = addr
-			return nil
-		}
-		select {
-		case <-registry.done:
-			return fmt.Errorf("crane registry serve exited; see %s", log.Name())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	return fmt.Errorf("crane registry serve on %s not ready after 30s", addr)
+	registry.addr = addr
+	return nil
 }
 
-// stopRegistry stops the registry, if started, by its PID.
+// stopRegistry stops the registry, if a benchmark started it, by its PID.
 func stopRegistry() {
-	if registry.cmd == nil {
-		return
-	}
-	registry.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-registry.done:
-	case <-time.After(10 * time.Second):
-		registry.cmd.Process.Kill()
-		<-registry.done
-	}
+	registry.svc.Stop(10 * time.Second)
 }
