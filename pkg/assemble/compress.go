@@ -31,8 +31,8 @@ type Gzip struct{ Level int }
 
 var _ Compressor = Gzip{}
 
-// Name returns "gzip-LEVEL".
-func (g Gzip) Name() string { return fmt.Sprintf("gzip-%d", g.Level) }
+// Name returns "gzip-LEVEL-VERSION", VERSION that of klauspost/compress.
+func (g Gzip) Name() string { return fmt.Sprintf("gzip-%d-%s", g.Level, compressVersion()) }
 
 // MediaType returns the OCI gzip layer media type.
 func (g Gzip) MediaType() types.MediaType { return types.OCILayer }

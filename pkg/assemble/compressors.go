@@ -3,6 +3,8 @@ package assemble
 import (
 	"bytes"
 	"fmt"
+	"runtime/debug"
+	"sync"
 
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/klauspost/compress/zstd"
@@ -17,8 +19,9 @@ type Deflate struct{ Level deflate.Level }
 
 var _ Compressor = Deflate{}
 
-// Name returns "deflate-LEVEL".
-func (d Deflate) Name() string { return "deflate-" + d.Level.String() }
+// Name returns "deflateVERSION-LEVEL": the encoder's output version is part
+// of the name, so a layer cache never serves bytes of another encoder.
+func (d Deflate) Name() string { return fmt.Sprintf("deflate%d-%s", deflate.Version, d.Level) }
 
 // MediaType returns the OCI gzip layer media type.
 func (d Deflate) MediaType() types.MediaType { return types.OCILayer }
@@ -40,8 +43,9 @@ type Zstd struct{ Level zstd.EncoderLevel }
 
 var _ Compressor = Zstd{}
 
-// Name returns "zstd-LEVEL".
-func (z Zstd) Name() string { return fmt.Sprintf("zstd-%d", z.Level) }
+// Name returns "zstd-LEVEL-VERSION", VERSION that of the klauspost/compress
+// module linked in, whose encoder output may change between versions.
+func (z Zstd) Name() string { return fmt.Sprintf("zstd-%d-%s", z.Level, compressVersion()) }
 
 // MediaType returns the OCI zstd layer media type.
 func (z Zstd) MediaType() types.MediaType { return types.OCILayerZStd }
@@ -95,3 +99,19 @@ func ChooseCompressor(algorithm, level string) (Compressor, error) {
 	}
 	return nil, fmt.Errorf("compression level %q: want fast, default or max", level)
 }
+
+// compressVersion returns the version of github.com/klauspost/compress in
+// the running binary's build info, or "unknown".
+var compressVersion = sync.OnceValue(func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/klauspost/compress" {
+				if d.Replace != nil {
+					return d.Replace.Version
+				}
+				return d.Version
+			}
+		}
+	}
+	return "unknown"
+})

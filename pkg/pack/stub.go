@@ -1,8 +1,14 @@
 package pack
 
 import (
+	"crypto/sha256"
 	"debug/elf"
 	_ "embed" // the stubs
+	"encoding/hex"
+	"fmt"
+	"sync"
+
+	"github.com/leve-build/leve/pkg/pack/lzma"
 )
 
 //go:generate sh stub/build.sh
@@ -38,3 +44,14 @@ func StubSize(goarch string) int {
 	}
 	return 0
 }
+
+// FormatID identifies what Pack writes: the stubs' bytes and the LZMA
+// encoder's output version. Equal inputs give equal packed files within
+// one FormatID, so caches of packed executables key on it.
+var FormatID = sync.OnceValue(func() string {
+	h := sha256.New()
+	h.Write(stubAMD64)
+	h.Write(stubARM64)
+	fmt.Fprintf(h, "lzma %d, format %d", lzma.Version, Version)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+})

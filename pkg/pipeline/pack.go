@@ -15,11 +15,12 @@ import (
 )
 
 // packBinary replaces the binary with its packed form (leve pack), taken
-// from the cache when the same binary was packed before: packing is the
-// slowest step of a build, and its output depends only on its input.
+// from the cache when the same binary was packed before by the same
+// packer (pack.FormatID): packing is the slowest step of a build, and its
+// output depends only on its input and the packer.
 func (b *builder) packBinary(ctx context.Context) (string, error) {
 	sum := sha256.Sum256(b.data)
-	key := hex.EncodeToString(sum[:])
+	key := pack.FormatID() + "-" + hex.EncodeToString(sum[:])
 	var cached string
 	if b.o.CacheDir != "" {
 		cached = filepath.Join(b.o.CacheDir, "packed", key)

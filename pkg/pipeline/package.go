@@ -98,7 +98,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if b.rep.SBOM != nil {
 		sbomNote = fmt.Sprintf("; SBOM %s %s", b.rep.SBOM.MediaType, humanize.Bytes(b.rep.SBOM.Size))
 	}
-	return fmt.Sprintf("%d layers on %s, %s: %s%s", len(b.layers), on, comp.Name(), strings.Join(parts, " + "), sbomNote), nil
+	return fmt.Sprintf("%d layers on %s, %s %s: %s%s", len(b.layers), on, orDefault(b.o.Compression, "gzip"), orDefault(b.o.Level, "default"), strings.Join(parts, " + "), sbomNote), nil
 }
 
 // config returns the image config: the base's (env, user, working
@@ -248,4 +248,11 @@ func (b *builder) describe() error {
 		})
 	}
 	return nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

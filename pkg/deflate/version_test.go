@@ -1,0 +1,53 @@
+package deflate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math/rand"
+	"testing"
+)
+
+// pinnedOutput is the sha256 of Gzip's output for versionInput at each
+// level, for Version 1. When the encoder's output changes, bump Version
+// and record the new sums here.
+var pinnedOutput = map[Level]string{
+	Fast:    "278543bd6171046d7e4491d70c89f78a578566e40256226fdcdc07d03c9e0c8a",
+	Default: "95a94650c8e17c8f75aa942ada67aee363a84f37c0cf203c04e211ef47c76b50",
+	Max:     "5898bf5ad371f9d909be3a35916256d4b635166a4ef9b50000593863726bccbf",
+}
+
+// versionInput mixes text-like repeats and noise, so every parser path
+// (literals, matches, block splits) takes part.
+func versionInput() []byte {
+	r := rand.New(rand.NewSource(1))
+	words := []string{"leve ", "é ", "leve, ", "imagem ", "camada ", "\x00\x00\x00\x00", "func main() {\n", "return nil\n"}
+	var b []byte
+	for len(b) < 600<<10 {
+		if r.Intn(10) == 0 {
+			b = append(b, byte(r.Intn(256)))
+			continue
+		}
+		b = append(b, words[r.Intn(len(words))]...)
+	}
+	return b
+}
+
+func TestVersionPinsOutput(t *testing.T) {
+	in := versionInput()
+	for _, l := range []Level{Fast, Default, Max} {
+		out, err := Gzip(nil, in, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(out)
+		got := hex.EncodeToString(sum[:])
+		want, ok := pinnedOutput[l]
+		if !ok {
+			t.Errorf("no pinned output for level %v: record %q", l, got)
+			continue
+		}
+		if got != want {
+			t.Errorf("%v output changed (sha256 %s, pinned %s for Version %d): bump Version and record the new sums, so caches keyed by it drop the old bytes", l, got, want, Version)
+		}
+	}
+}
