@@ -181,29 +181,8 @@ func (e *encoder) optimumLoop(position, lenEnd uint32) (uint32, uint32) {
 			l2 = uint32(extend(data, d, int(l2), int(max(l2, limit))))
 			l2 -= lenTest + 1
 			if l2 >= 2 {
-				state2 := uint32(nextStateRep[state])
-				posStateNext := (position + lenTest) & e.pbMask
-				p := price + rl[lenTest-minMatchLen] +
-					price0(e.m.isMatch[state2<<posBitsMax|posStateNext]) +
-					matchedLiteralPrice(e.litProbs(pos+int(lenTest)), uint32(data[lenTest]), uint32(d[lenTest]))
-				state2 = uint32(nextStateLiteral[state2])
-				posStateNext = (position + lenTest + 1) & e.pbMask
-				p += price1(e.m.isMatch[state2<<posBitsMax|posStateNext]) + price1(e.m.isRep[state2]) +
-					e.repPrice(0, l2, state2, posStateNext)
-				offset := cur + lenTest + 1 + l2
-				for lenEnd < offset {
-					lenEnd++
-					opt[lenEnd].price = infinityCost
-				}
-				if o := &opt[offset]; p < o.price {
-					o.price = p
-					o.posPrev = cur + lenTest + 1
-					o.backPrev = 0
-					o.prev1IsChar = true
-					o.prev2 = true
-					o.posPrev2 = cur
-					o.backPrev2 = repIndex
-				}
+				lenEnd = e.addLitRep0(opt, lenEnd, cur, position, lenTest, l2, uint32(nextStateRep[state]),
+					price+rl[lenTest-minMatchLen], pos, data, d, repIndex)
 			}
 		}
 
@@ -248,28 +227,8 @@ func (e *encoder) optimumLoop(position, lenEnd uint32) (uint32, uint32) {
 			l2 = uint32(extend(data, d, int(l2), int(max(l2, limit))))
 			l2 -= lenTest + 1
 			if l2 >= 2 {
-				state2 := uint32(nextStateMatch[state])
-				posStateNext := (position + lenTest) & e.pbMask
-				p += price0(e.m.isMatch[state2<<posBitsMax|posStateNext]) +
-					matchedLiteralPrice(e.litProbs(pos+int(lenTest)), uint32(data[lenTest]), uint32(d[lenTest]))
-				state2 = uint32(nextStateLiteral[state2])
-				posStateNext = (posStateNext + 1) & e.pbMask
-				p += price1(e.m.isMatch[state2<<posBitsMax|posStateNext]) + price1(e.m.isRep[state2]) +
-					e.repPrice(0, l2, state2, posStateNext)
-				offset := cur + lenTest + 1 + l2
-				for lenEnd < offset {
-					lenEnd++
-					opt[lenEnd].price = infinityCost
-				}
-				if o := &opt[offset]; p < o.price {
-					o.price = p
-					o.posPrev = cur + lenTest + 1
-					o.backPrev = 0
-					o.prev1IsChar = true
-					o.prev2 = true
-					o.posPrev2 = cur
-					o.backPrev2 = curBack + numReps
-				}
+				lenEnd = e.addLitRep0(opt, lenEnd, cur, position, lenTest, l2, uint32(nextStateMatch[state]),
+					p, pos, data, d, curBack+numReps)
 			}
 			offs += 2
 			if offs == numPairs {
@@ -278,4 +237,33 @@ func (e *encoder) optimumLoop(position, lenEnd uint32) (uint32, uint32) {
 			curBack = matches[offs+1]
 		}
 	}
+}
+
+// addLitRep0 prices the path from cur made of a match or rep of lenTest
+// bytes (priced p, leaving state2, coded as back), one literal, then a
+// rep0 of l2 bytes, and records it at its end in opt when it is cheaper
+// than what is there. It returns lenEnd, extended to that end.
+func (e *encoder) addLitRep0(opt *[numOpts + maxMatchLen + 2]optimal, lenEnd, cur, position, lenTest, l2, state2, p uint32, pos int, data, d []byte, back uint32) uint32 {
+	posStateNext := (position + lenTest) & e.pbMask
+	p += price0(e.m.isMatch[state2<<posBitsMax|posStateNext]) +
+		matchedLiteralPrice(e.litProbs(pos+int(lenTest)), uint32(data[lenTest]), uint32(d[lenTest]))
+	state2 = uint32(nextStateLiteral[state2])
+	posStateNext = (posStateNext + 1) & e.pbMask
+	p += price1(e.m.isMatch[state2<<posBitsMax|posStateNext]) + price1(e.m.isRep[state2]) +
+		e.repPrice(0, l2, state2, posStateNext)
+	offset := cur + lenTest + 1 + l2
+	for lenEnd < offset {
+		lenEnd++
+		opt[lenEnd].price = infinityCost
+	}
+	if o := &opt[offset]; p < o.price {
+		o.price = p
+		o.posPrev = cur + lenTest + 1
+		o.backPrev = 0
+		o.prev1IsChar = true
+		o.prev2 = true
+		o.posPrev2 = cur
+		o.backPrev2 = back
+	}
+	return lenEnd
 }
