@@ -90,7 +90,7 @@ func indexBlobs(idx v1.ImageIndex) (v1.Descriptor, []blob, error) {
 	if err != nil {
 		return v1.Descriptor{}, nil, fmt.Errorf("reading index: %w", err)
 	}
-	blobs := []blob{{d, raw}}
+	blobs := []blob{bytesBlob(d, raw)}
 	for _, child := range im.Manifests {
 		var cb []blob
 		switch {

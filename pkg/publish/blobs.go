@@ -1,6 +1,9 @@
 package publish
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,10 +12,19 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// blob is one content-addressed file of an image.
+// blob is one content-addressed file of an image, read when it is
+// written: layers stream from wherever the image keeps them.
 type blob struct {
 	digest v1.Hash
-	data   []byte
+	size   int64
+	open   func() (io.ReadCloser, error)
+}
+
+// bytesBlob returns a blob held in memory (a manifest or a config).
+func bytesBlob(d v1.Hash, b []byte) blob {
+	return blob{digest: d, size: int64(len(b)), open: func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(b)), nil
+	}}
 }
 
 // imageBlobs returns the manifest, config and layer blobs of img, with the
@@ -38,7 +50,7 @@ func imageBlobs(img v1.Image) (v1.Descriptor, []blob, error) {
 	if err != nil {
 		return v1.Descriptor{}, nil, fmt.Errorf("reading config digest: %w", err)
 	}
-	blobs := []blob{{digest, raw}, {cfgName, cfg}}
+	blobs := []blob{bytesBlob(digest, raw), bytesBlob(cfgName, cfg)}
 	layers, err := img.Layers()
 	if err != nil {
 		return v1.Descriptor{}, nil, fmt.Errorf("reading layers: %w", err)
@@ -48,16 +60,11 @@ func imageBlobs(img v1.Image) (v1.Descriptor, []blob, error) {
 		if err != nil {
 			return v1.Descriptor{}, nil, fmt.Errorf("reading layer digest: %w", err)
 		}
-		rc, err := l.Compressed()
+		size, err := l.Size()
 		if err != nil {
-			return v1.Descriptor{}, nil, fmt.Errorf("reading layer %s: %w", d, err)
+			return v1.Descriptor{}, nil, fmt.Errorf("reading layer size %s: %w", d, err)
 		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return v1.Descriptor{}, nil, fmt.Errorf("reading layer %s: %w", d, err)
-		}
-		blobs = append(blobs, blob{d, b})
+		blobs = append(blobs, blob{digest: d, size: size, open: l.Compressed})
 	}
 	desc := v1.Descriptor{MediaType: mt, Digest: digest, Size: int64(len(raw))}
 	if cf, err := img.ConfigFile(); err == nil && cf.OS != "" {
@@ -102,4 +109,26 @@ func indexJSON(descs []v1.Descriptor) ([]byte, error) {
 func tagged(desc v1.Descriptor, ref Ref) v1.Descriptor {
 	desc.Annotations = map[string]string{AnnotationRefName: ref.Tag, AnnotationImageName: ref.String()}
 	return desc
+}
+
+// copyTo streams b into w and checks that what it read has b's size and
+// digest, so no sink writes bytes other than those the manifest names.
+func (b blob) copyTo(w io.Writer) error {
+	rc, err := b.open()
+	if err != nil {
+		return fmt.Errorf("reading blob %s: %w", b.digest, err)
+	}
+	defer rc.Close()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(w, h), rc)
+	if err != nil {
+		return fmt.Errorf("reading blob %s: %w", b.digest, err)
+	}
+	if n != b.size {
+		return fmt.Errorf("blob %s: read %d bytes, its descriptor says %d", b.digest, n, b.size)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); b.digest.Algorithm != "sha256" || got != b.digest.Hex {
+		return fmt.Errorf("blob %s: its content has digest sha256:%s", b.digest, got)
+	}
+	return nil
 }

@@ -176,10 +176,10 @@ func replaceTag(descs []v1.Descriptor, d v1.Descriptor) []v1.Descriptor {
 
 func (l Layout) writeBlob(b blob) error {
 	p := filepath.Join(l.Dir, "blobs", b.digest.Algorithm, b.digest.Hex)
-	if fi, err := os.Stat(p); err == nil && fi.Size() == int64(len(b.data)) {
+	if fi, err := os.Stat(p); err == nil && fi.Size() == b.size {
 		return nil
 	}
-	return atomicfile.WriteFile(p, b.data, 0o644)
+	return atomicfile.Write(p, 0o644, b.copyTo)
 }
 
 func (l Layout) writeFileOnce(name string, data []byte) error {

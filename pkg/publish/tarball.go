@@ -3,6 +3,8 @@ package publish
 import (
 	"archive/tar"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"sort"
@@ -46,7 +48,7 @@ func (t Tarball) Publish(ctx context.Context, art Artifact, ref Ref) (Published,
 // layout plus Docker's manifest.json, with gzip layers (zstd ones are
 // recompressed). Of an index it keeps the host platform's image, and note
 // says so.
-func archiveFiles(art Artifact, ref Ref) (files map[string][]byte, desc v1.Descriptor, note string, err error) {
+func archiveFiles(art Artifact, ref Ref) (files map[string]blob, desc v1.Descriptor, note string, err error) {
 	img, note, err := hostImage(art)
 	if err != nil {
 		return nil, desc, "", err
@@ -66,20 +68,20 @@ func archiveFiles(art Artifact, ref Ref) (files map[string][]byte, desc v1.Descr
 	if err != nil {
 		return nil, desc, "", err
 	}
-	files = map[string][]byte{
-		"oci-layout":    []byte(ociLayoutFileContent),
-		"index.json":    idx,
-		"manifest.json": dm,
+	files = map[string]blob{
+		"oci-layout":    fileBlob([]byte(ociLayoutFileContent)),
+		"index.json":    fileBlob(idx),
+		"manifest.json": fileBlob(dm),
 	}
 	for _, b := range blobs {
-		files[blobPath(b.digest)] = b.data
+		files[blobPath(b.digest)] = b
 	}
 	return files, desc, note, nil
 }
 
 // writeTar writes files, with their parent directories, in sorted order
 // with fixed times and owners.
-func writeTar(w io.Writer, files map[string][]byte) error {
+func writeTar(w io.Writer, files map[string]blob) error {
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
@@ -99,14 +101,21 @@ func writeTar(w io.Writer, files map[string][]byte) error {
 			}
 		}
 		b := files[n]
-		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: n, Mode: 0o644, Size: int64(len(b)), ModTime: epoch, Format: tar.FormatUSTAR}); err != nil {
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: n, Mode: 0o644, Size: b.size, ModTime: epoch, Format: tar.FormatUSTAR}); err != nil {
 			return err
 		}
-		if _, err := tw.Write(b); err != nil {
+		if err := b.copyTo(tw); err != nil {
 			return err
 		}
 	}
 	return tw.Close()
+}
+
+// fileBlob is a file of the archive that is not a blob, such as
+// index.json: its digest is computed here so copyTo can check it.
+func fileBlob(b []byte) blob {
+	sum := sha256.Sum256(b)
+	return bytesBlob(v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sum[:])}, b)
 }
 
 // parents returns the parent directories of a slash-separated path,
