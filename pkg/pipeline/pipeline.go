@@ -166,13 +166,14 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 		return "", err
 	}
 	b.rep.Binary = BinaryReport{Name: pkg.Name, Path: AppDir + "/" + pkg.Name, Package: pkg.ImportPath, Module: pkg.Module, SizeBefore: b.bin.Size}
+	b.rep.Warnings = append(b.rep.Warnings, b.bin.Warnings...)
 	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=%d, -trimpath)", pkg.ImportPath, pkg.Name, b.platform, btoi(b.o.Cgo)), nil
 }
 
-func (b *builder) read(context.Context) (string, error) {
+func (b *builder) read(ctx context.Context) (string, error) {
 	var err error
-	if b.data, err = os.ReadFile(b.bin.Path); err != nil {
-		return "", fmt.Errorf("reading binary: %w", err)
+	if b.data, err = b.bin.ReadFile(ctx); err != nil {
+		return "", err
 	}
 	if b.facts, err = read(b.data); err != nil {
 		return "", err
