@@ -152,7 +152,7 @@ func writeUsage(w io.Writer, u cache.Usage) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cache %s\n", u.Dir)
 	for _, k := range u.Kinds {
-		fmt.Fprintf(&b, "  %-9s %9s  %s  %s\n", cacheKindNames[k.Kind], humanize.Bytes(k.Bytes), entries(k.Entries), k.Dir)
+		fmt.Fprintf(&b, "  %-9s %9s  %-11s  %s\n", cacheKindNames[k.Kind], humanize.Bytes(k.Bytes), entries(k.Entries), k.Dir)
 	}
 	fmt.Fprintf(&b, "  %-9s %9s\n", "total", humanize.Bytes(u.Bytes))
 	_, err := io.WriteString(w, b.String())
