@@ -21,8 +21,15 @@ func TestVerifiedEntry(t *testing.T) {
 	if err := WriteVerified(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	long := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(p, long, long); err != nil {
+		t.Fatal(err)
+	}
 	if got, err := ReadVerified(p); err != nil || string(got) != string(data) {
 		t.Fatalf("ReadVerified = %q, %v, want %q", got, err, data)
+	}
+	if fi, err := os.Stat(p); err != nil || time.Since(fi.ModTime()) > time.Hour {
+		t.Errorf("ReadVerified did not mark the entry used: %v, %v", fi.ModTime(), err)
 	}
 	if err := Verify(context.Background(), p); err != nil {
 		t.Errorf("Verify of a good entry: %v", err)

@@ -123,6 +123,7 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 	if err := cache.WriteDigest(out, digest); err != nil {
 		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
 	}
+	cache.Touch(out) // used now, for leve cache prune, even when go build skipped the link
 	return Binary{Package: pkg, Platform: o.Platform, Path: out, Size: fi.Size(), Duration: took, Digest: digest, Warnings: warnings}, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/cache"
@@ -76,6 +77,18 @@ func TestBuildDamagedOutput(t *testing.T) {
 	third, err := Build(ctx, pkg, out, o)
 	if err != nil || third.Digest != first.Digest || len(third.Warnings) != 0 {
 		t.Errorf("rebuild without a record = %s, %q, %v; want %s, no warning", third.Digest, third.Warnings, err, first.Digest)
+	}
+
+	// A binary reused as it is counts as used now, for leve cache prune.
+	long := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(first.Path, long, long); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(ctx, pkg, out, o); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(first.Path); err != nil || time.Since(fi.ModTime()) > time.Hour {
+		t.Errorf("a reused binary was not marked used: modified %v (%v)", fi.ModTime(), err)
 	}
 }
 
