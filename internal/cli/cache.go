@@ -76,8 +76,10 @@ have each build remove the least recently used entries beyond that size.`,
 	cmd.AddCommand(&cobra.Command{
 		Use:   "du",
 		Short: "Show where the cache is and its size per kind (the default)",
-		Args:  cobra.NoArgs,
-		RunE:  du,
+		Example: `  leve cache du
+  LEVE_CACHE=/tmp/ci-cache leve cache du --json`,
+		Args: cobra.NoArgs,
+		RunE: du,
 	})
 	cmd.AddCommand(newCachePruneCmd(&asJSON))
 	return cmd
