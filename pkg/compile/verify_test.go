@@ -3,7 +3,9 @@ package compile
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +79,17 @@ func TestBuildDamagedOutput(t *testing.T) {
 	third, err := Build(ctx, pkg, out, o)
 	if err != nil || third.Digest != first.Digest || len(third.Warnings) != 0 {
 		t.Errorf("rebuild without a record = %s, %q, %v; want %s, no warning", third.Digest, third.Warnings, err, first.Digest)
+	}
+
+	// A binary removed after the build (leve cache prune) reads as missing.
+	if err := os.RemoveAll(filepath.Dir(first.Path)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.ReadFile(ctx); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile of a removed binary: %v, want fs.ErrNotExist", err)
+	}
+	if _, err := Build(ctx, pkg, out, o); err != nil {
+		t.Fatal(err)
 	}
 
 	// A binary reused as it is counts as used now, for leve cache prune.

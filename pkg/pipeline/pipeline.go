@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -172,7 +174,14 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 
 func (b *builder) read(ctx context.Context) (string, error) {
 	var err error
-	if b.data, err = b.bin.ReadFile(ctx); err != nil {
+	b.data, err = b.bin.ReadFile(ctx)
+	if errors.Is(err, fs.ErrNotExist) {
+		// leve cache prune removed the binary between the link and now
+		if _, err = b.compile(ctx); err == nil {
+			b.data, err = b.bin.ReadFile(ctx)
+		}
+	}
+	if err != nil {
 		return "", err
 	}
 	if b.facts, err = read(b.data); err != nil {
