@@ -73,6 +73,10 @@ func TestCacheCommand(t *testing.T) {
 	if code != ExitOK || !strings.Contains(stdout, "no cache") {
 		t.Errorf("leve cache with LEVE_CACHE= = %d, %q; want a note that the cache is disabled", code, stdout)
 	}
+	code, stdout, _ = runCache(t, "", "cache", "prune", "--all", "--json")
+	if code != ExitOK || strings.Join(strings.Fields(stdout), "") != `{"dir":"","disabled":true}` {
+		t.Errorf("leve cache prune --all --json with LEVE_CACHE= = %d, %q; want {\"dir\": \"\", \"disabled\": true}", code, stdout)
+	}
 }
 
 func TestCacheBadInput(t *testing.T) {
