@@ -188,7 +188,7 @@ func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publi
 		if many {
 			p += "/" + ref.Name
 		}
-		r := publish.Registry{Repo: p, Insecure: o.Insecure}
+		r := publish.Registry{Repo: p, Options: o.Registry()}
 		if isTerminal(stderr) {
 			r.Progress = stderr
 		}

@@ -4,9 +4,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/publish"
+	"github.com/leve-build/leve/pkg/regopts"
 )
 
 // Options configure one Build. The zero value builds "." for linux/amd64
@@ -37,8 +37,9 @@ type Options struct {
 
 	// Base is the base image: "scratch" (the default), "oci:DIR[:TAG]",
 	// "docker-archive:FILE" or a registry reference.
-	Base        string
-	BaseOptions assemble.BaseOptions
+	Base string
+	// Registry is how registries are reached, for the base and pushes.
+	Registry regopts.Options
 	// PlatformsFromBase builds for every Linux platform the base offers
 	// (--platform all); on scratch it builds Platforms.
 	PlatformsFromBase bool

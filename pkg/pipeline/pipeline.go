@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/optimize"
 	"github.com/leve-build/leve/pkg/publish"
+	"github.com/leve-build/leve/pkg/pull"
 )
 
 // Build runs compile → read → optimize → package for each platform,
@@ -27,7 +29,7 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if len(o.Platforms) == 0 {
 		o.Platforms = []compile.Platform{compile.DefaultPlatform}
 	}
-	base, err := assemble.OpenBase(ctx, o.Base, o.BaseOptions)
+	base, err := pull.Open(ctx, o.Base, pull.Options{Registry: o.Registry, Role: "base"})
 	if err != nil {
 		return &Report{SchemaVersion: SchemaVersion}, nil, err
 	}
@@ -64,6 +66,10 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
+		var damaged *pull.BlobError
+		if errors.As(err, &damaged) {
+			err = damaged // it names the base and the blob: the rest is noise
+		}
 		return rep, nil, err
 	}
 	art, err := combine(images, rep)
@@ -239,7 +245,7 @@ func btoi(b bool) int {
 
 // basePlatforms converts the base's Linux platforms to build targets,
 // skipping those Go cannot build for.
-func basePlatforms(base *assemble.Base) ([]compile.Platform, error) {
+func basePlatforms(base *pull.Source) ([]compile.Platform, error) {
 	ps, err := base.Platforms()
 	if err != nil {
 		return nil, err
