@@ -221,5 +221,5 @@ func (l *layer) Uncompressed() (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", l.name(), err)
 	}
-	return &verifier{rc: rc, h: sha256.New(), want: l.diffID, size: -1, what: "unpacks to content with", of: "the config", fail: l.fail, name: l.name()}, nil
+	return &verifier{rc: rc, h: sha256.New(), want: l.diffID, size: -1, what: "unpacks to content with", of: "the config", label: "diff_id ", fail: l.fail, name: l.name()}, nil
 }

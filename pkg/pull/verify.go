@@ -43,7 +43,8 @@ type verifier struct {
 	size int64 // -1: unknown
 	// what says what was hashed ("has", "unpacks to content with") and
 	// of who names want ("its manifest", "the config").
-	what, of string
+	// label precedes want's digest ("diff_id ").
+	what, of, label string
 	fail     func(problem string) error
 	// name names the blob in errors of the reader underneath.
 	name string
@@ -91,7 +92,7 @@ func (v *verifier) check() error {
 		return v.fail(fmt.Sprintf("%s %d bytes, not the %d %s names", v.what, v.n, v.size, v.of))
 	}
 	if got := hex.EncodeToString(v.h.Sum(nil)); v.want.Algorithm != "sha256" || got != v.want.Hex {
-		return v.fail(fmt.Sprintf("%s digest sha256:%s, not the %s %s names", v.what, got, v.want, v.of))
+		return v.fail(fmt.Sprintf("%s digest sha256:%s, not the %s%s %s names", v.what, got, v.label, v.want, v.of))
 	}
 	if v.atEOF != nil {
 		return v.atEOF()
