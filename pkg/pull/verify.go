@@ -45,7 +45,7 @@ type verifier struct {
 	// of who names want ("its manifest", "the config").
 	// label precedes want's digest ("diff_id ").
 	what, of, label string
-	fail     func(problem string) error
+	fail            func(problem string) error
 	// name names the blob in errors of the reader underneath.
 	name string
 	err  error // sticky: once failed, every read fails
