@@ -57,6 +57,13 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 				if b.base, err = base.Image(p.OS, p.Arch, p.Variant); err != nil {
 					return err
 				}
+				if base.Local() {
+					// Every blob is checked before anything is built on
+					// it; a registry's are checked as they are fetched.
+					if err := pull.Check(gctx, b.base); err != nil {
+						return err
+					}
+				}
 			}
 			images[i], err = b.run(gctx)
 			if err != nil && len(o.Platforms) > 1 {

@@ -27,7 +27,7 @@ type BlobError struct {
 
 // Error returns the one-line message: the image, the blob, the problem.
 func (e *BlobError) Error() string {
-	return fmt.Sprintf("%s: %s blob %s %s; %s", e.Source, e.Blob, e.Digest, e.Problem, ErrDamaged)
+	return fmt.Sprintf("%s: %s blob %s %s; %s: get it again from a source you trust", e.Source, e.Blob, e.Digest, e.Problem, ErrDamaged)
 }
 
 // Unwrap returns ErrDamaged.

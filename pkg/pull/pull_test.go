@@ -426,3 +426,29 @@ func TestOpenScratchAndBadRefs(t *testing.T) {
 		t.Errorf("Open(a bad reference) = %v, want an error naming it", err)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	img := testImage(t, compression.GZip)
+	dir := writeLayout(t, img)
+	got, err := openImage(t, "oci:"+dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(context.Background(), got); err != nil {
+		t.Errorf("Check(intact) = %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Check(ctx, got); !errors.Is(err, context.Canceled) {
+		t.Errorf("Check(cancelled) = %v, want context.Canceled", err)
+	}
+	m, _ := img.Manifest()
+	bottom := m.Layers[0].Digest
+	b, err := os.ReadFile(blobFile(dir, bottom))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-1] ^= 1 // the gzip trailer: the content still decompresses
+	writeFile(t, blobFile(dir, bottom), b)
+	wantBlobError(t, "Check(layer 1 damaged)", Check(context.Background(), got), "base oci:"+dir, "layer 1", bottom, "has digest")
+}

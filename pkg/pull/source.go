@@ -241,3 +241,9 @@ func platformString(p v1.Platform) string {
 	}
 	return s
 }
+
+// Local reports whether the image is read from local files (an OCI
+// layout or a docker archive) rather than fetched from a registry.
+func (s *Source) Local() bool {
+	return strings.HasPrefix(s.Ref, "oci:") || strings.HasPrefix(s.Ref, "docker-archive:") || strings.HasSuffix(s.Ref, ".tar")
+}
