@@ -95,7 +95,7 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir, Cgo: b.Cgo,
 		Base: b.Base, Registry: b.Registry(), PlatformsFromBase: b.Platform == "all"}
 	if err := o.Registry.Check(); err != nil {
-		return o, fmt.Errorf("--registry-ca: %w", err)
+		return o, fmt.Errorf("--registry-ca: %w; give a PEM file of the registry's CA certificate", err)
 	}
 	var err error
 	if o.Platforms, err = compile.ParsePlatforms(b.Platform); err != nil {
