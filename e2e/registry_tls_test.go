@@ -68,8 +68,8 @@ func tlsRegistry(t *testing.T) (addr, caDir string) {
 // TestRegistryTLS pushes examples/hello to a TLS registry on loopback whose
 // certificate a private CA signed: without trust leve exits 1 with one
 // line naming the unknown authority and --registry-ca (not the HTTP 400
-// of its plain-HTTP attempt); --registry-ca ca.pem, SSL_CERT_FILE=ca.pem
-// and --insecure each push, and skopeo reads each image back by digest,
+// of its plain-HTTP attempt); --registry-ca ca.pem, SSL_CERT_FILE=ca.pem,
+// SSL_CERT_DIR=DIR and --insecure each push, and skopeo reads each image back by digest,
 // trusting the CA or not verifying. The pushed image then serves as a
 // --base, refused and accepted the same way.
 func TestRegistryTLS(t *testing.T) {
@@ -96,6 +96,7 @@ func TestRegistryTLS(t *testing.T) {
 	}{
 		{"registry-ca", nil, []string{"--registry-ca", ca}, "--cert-dir=" + caDir},
 		{"ssl-cert-file", []string{"SSL_CERT_FILE=" + ca}, nil, "--cert-dir=" + caDir},
+		{"ssl-cert-dir", []string{"SSL_CERT_DIR=" + caDir}, nil, "--cert-dir=" + caDir},
 		{"insecure", nil, []string{"--insecure"}, "--tls-verify=false"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
