@@ -140,3 +140,19 @@ func TestPushClosedPortInsecure(t *testing.T) {
 		t.Errorf("push with --insecure to a closed port: %s\nwant exit 1 and one line saying it cannot be reached, without suggesting --insecure", r)
 	}
 }
+
+// TestRegistryCABadFile gives --registry-ca a missing file and one without
+// a certificate: each exits 1 at once with one line naming the file.
+func TestRegistryCABadFile(t *testing.T) {
+	notPEM := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{filepath.Join(t.TempDir(), "missing.pem"), notPEM} {
+		r := runLeve(t, "", nil, "build", "--registry-ca", f, "-o", filepath.Join(t.TempDir(), "out"), filepath.Join(repoRoot, "examples", "hello"))
+		msg := strings.TrimSpace(r.stderr)
+		if r.code != 1 || !strings.Contains(msg, "--registry-ca") || !strings.Contains(msg, f) || strings.Contains(msg, "\n") {
+			t.Errorf("leve build --registry-ca %s: %s\nwant exit 1 and one line naming the flag and the file", f, r)
+		}
+	}
+}
