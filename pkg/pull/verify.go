@@ -41,9 +41,9 @@ type verifier struct {
 	n    int64
 	want v1.Hash
 	size int64 // -1: unknown
-	// what says what was hashed ("has", "unpacks to content with") and
-	// of who names want ("its manifest", "the config").
-	// label precedes want's digest ("diff_id ").
+	// what says what was hashed ("has", "unpacks to content with"), of
+	// who names want ("its manifest", "the config"), and label precedes
+	// want in the message ("diff_id ").
 	what, of, label string
 	fail            func(problem string) error
 	// name names the blob in errors of the reader underneath.
