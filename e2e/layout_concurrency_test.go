@@ -7,10 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // spdxType is the artifactType of the SBOM referrers leve writes by default.
@@ -303,4 +306,89 @@ func TestLayoutRepairsDamagedBlob(t *testing.T) {
 	if r := runContainer(t, bundle, g.stdin); r.code != 0 || !strings.Contains(r.stdout, g.want) {
 		t.Errorf("runc run the repaired image with stdin %q: %s\nwant exit 0 and %q on stdout", g.stdin, r, g.want)
 	}
+}
+
+// TestLayoutWaitsForLock holds a layout's lock from the test, as another
+// leve would: a build into the layout waits for it, and SIGINT ends the
+// wait promptly, leaving index.json as it was.
+func TestLayoutWaitsForLock(t *testing.T) {
+	env := warmEnv(t)
+	hello := filepath.Join(repoRoot, "examples", "hello")
+	dir := filepath.Join(t.TempDir(), "layout")
+	runLeveOK(t, env, "build", "-o", dir, hello)
+	before, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lockPath, err := filepath.EvalSymlinks(filepath.Join(dir, ".leve.lock"))
+	if err != nil {
+		t.Fatalf("the layout has no lock file: %v", err)
+	}
+	f, err := os.Open(lockPath)
+	if err != nil {
+		t.Fatalf("the layout has no lock file: %v", err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatalf("locking %s: %v", lockPath, err)
+	}
+
+	cmd := exec.Command(leve(t), "build", "-o", dir, "--label", "new=1", hello)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+
+	// leve has the lock file open once it waits for the lock.
+	deadline := time.Now().Add(time.Minute)
+	for !hasOpen(cmd.Process.Pid, lockPath) {
+		select {
+		case err := <-done:
+			t.Fatalf("leve build finished (%v) while the layout was locked\nstderr:\n%s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("leve never opened %s\nstderr:\n%s", lockPath, stderr.String())
+		}
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("leve build finished (%v) while the layout was locked\nstderr:\n%s", err, stderr.String())
+	case <-time.After(time.Second):
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("leve build still waits 10 s after SIGINT\nstderr:\n%s", stderr.String())
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("leve build took %v to stop after SIGINT while waiting for the lock, want under 2 s", d)
+	}
+	if err == nil {
+		t.Errorf("leve build interrupted while waiting for the lock exited 0\nstderr:\n%s", stderr.String())
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "index.json")); !bytes.Equal(after, before) {
+		t.Error("the interrupted build changed index.json")
+	}
+}
+
+// hasOpen reports whether process pid has the file path open.
+func hasOpen(pid int, path string) bool {
+	fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", pid))
+	for _, fd := range fds {
+		if target, err := os.Readlink(fd); err == nil && target == path {
+			return true
+		}
+	}
+	return false
 }
