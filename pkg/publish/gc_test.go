@@ -12,6 +12,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
 	"github.com/leve-build/leve/pkg/assemble"
@@ -249,5 +250,54 @@ func TestLayoutConcurrentPublish(t *testing.T) {
 	}
 	if err := validate.Index(idx); err != nil {
 		t.Errorf("validate.Index: %v", err)
+	}
+}
+
+func TestLayoutKeepsSBOMsOfIndexChildren(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "out")
+	l := Layout{Dir: dir}
+	publishIndex := func(tag string) []v1.Image {
+		t.Helper()
+		idx, err := random.Index(256, 1, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, _ := idx.IndexManifest()
+		var refs []v1.Image
+		for _, d := range im.Manifests {
+			img, err := idx.Image(d.Digest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			refs = append(refs, referrerOf(t, img))
+		}
+		if _, err := l.Publish(ctx, Bundle{Artifact: idx, Referrers: refs}, Ref{"x", tag}); err != nil {
+			t.Fatal(err)
+		}
+		return refs
+	}
+	first := publishIndex("latest")
+	other := publishIndex("other")
+	got := entries(t, dir)
+	for _, r := range append(first, other...) {
+		if _, ok := got[digest(t, r)]; !ok {
+			t.Errorf("the SBOM %s of a platform's image is gone", digest(t, r))
+		}
+	}
+	publishIndex("latest")
+	got = entries(t, dir)
+	for _, r := range first {
+		if _, ok := got[digest(t, r)]; ok {
+			t.Errorf("the SBOM %s of a replaced index's image is still listed", digest(t, r))
+		}
+	}
+	for _, r := range other {
+		if _, ok := got[digest(t, r)]; !ok {
+			t.Errorf("the SBOM %s of tag other's image is gone", digest(t, r))
+		}
+	}
+	if len(got) != 6 {
+		t.Errorf("index.json has %d entries, want 2 tags and 4 SBOMs", len(got))
 	}
 }
