@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -100,15 +101,30 @@ func References(doc Document) ([]Reference, []string, error) {
 	return refs, warnings, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+// parserProblems are the problems yaml.v3's parser (not its scanner)
+// reports: for these it gives the line counted from 0, and no line at all
+// for the first.
+var parserProblems = []string{"did not find expected", "found duplicate %TAG directive", "found duplicate %YAML directive", "found incompatible YAML document", "found undefined tag handle"}
 
 // yamlError names the document and the line of a yaml.v3 parse error.
 func yamlError(name string, err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("%s:%s: %w: %s", name, m[1], ErrMalformedYAML, m[2])
+	m := yamlLine.FindStringSubmatch(err.Error())
+	if m == nil {
+		return fmt.Errorf("%s: %w: %v", name, ErrMalformedYAML, err)
 	}
-	return fmt.Errorf("%s: %w: %s", name, ErrMalformedYAML, strings.TrimPrefix(msg, "yaml: "))
+	line, _ := strconv.Atoi(m[1])
+	switch {
+	case slices.ContainsFunc(parserProblems, func(p string) bool { return strings.HasPrefix(m[2], p) }):
+		line++
+	case line == 0 && !strings.Contains(m[2], "anchor") && !strings.Contains(m[2], "aliasing"):
+		line = 1 // a scanner error on the first line; anchor errors have no line
+	}
+	if line == 0 {
+		return fmt.Errorf("%s: %w: %s", name, ErrMalformedYAML, m[2])
+	}
+	return fmt.Errorf("%s:%d: %w: %s", name, line, ErrMalformedYAML, m[2])
 }
 
 // walkScalars calls f for every scalar under n (aliases are not followed:

@@ -89,7 +89,7 @@ func TestResolveReferencesRefuses(t *testing.T) {
 		{"image: |-\n  leve://example.com/m/cmd/api\n", "k8s.yaml:1: bad leve:// reference: write leve://example.com/m/cmd/api as a plain or quoted string on one line", ErrBadReference},
 		{"image: \"leve://example.com/m/cmd/\\x61pi\"\n", "k8s.yaml:1: bad leve:// reference: write leve://example.com/m/cmd/api as a plain or quoted string on one line", ErrBadReference},
 		{"a: b\nimage: leve://example.com/m/cmd/api\n c: d\n", "k8s.yaml:3: malformed YAML: mapping values are not allowed in this context", ErrMalformedYAML},
-		{"image: [leve://example.com/m/cmd/api\n", "k8s.yaml:1: malformed YAML: did not find expected ',' or ']'", ErrMalformedYAML},
+		{"image: [leve://example.com/m/cmd/api\n", "k8s.yaml:2: malformed YAML: did not find expected ',' or ']'", ErrMalformedYAML},
 	} {
 		var f fakeBuild
 		docs := []Document{{Name: "ok.yaml", Data: []byte("image: leve://example.com/m/cmd/ok\n")}, {Name: "k8s.yaml", Data: []byte(c.doc)}}
