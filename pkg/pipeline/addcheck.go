@@ -11,7 +11,7 @@ import (
 
 // ErrAddShadows is returned for an --add that would put a file where leve
 // puts the binary.
-var ErrAddShadows = errors.New("--add would replace the binary")
+var ErrAddShadows = errors.New("it would shadow the binary")
 
 // checkAdds refuses an --add whose files would land on the binary's path
 // binPath (or under it), or would make its directory, AppDir, a file:
