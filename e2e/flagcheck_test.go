@@ -29,6 +29,7 @@ func TestBuildFlagChecks(t *testing.T) {
 	}{
 		{[]string{"--user", "a:b:c"}, `--user "a:b:c": want USER or USER:GROUP, each a name or a number`},
 		{[]string{"--user", "1000:"}, `--user "1000:": want USER or USER:GROUP`},
+		{[]string{"--user", "alice"}, `--user "alice": on scratch the image's /etc/passwd has root and nonroot only, so alice would fail at run time`},
 		{[]string{"--add", file + ":/app/hello"}, "--add " + file + ":/app/hello: it would shadow the binary: /app/hello is the binary's path; choose another DEST"},
 		{[]string{"--add", file + ":/app"}, "/app is the binary's directory; give /app/ to copy hello.txt into it"},
 		{[]string{"--add-ca", keyFile}, "--add-ca: CA certificates: " + keyFile + ": not a PEM certificate bundle: it holds a block of type PRIVATE KEY; give certificates only"},

@@ -5,6 +5,7 @@ package options
 import (
 	"fmt"
 	"os"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -147,6 +148,9 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 			return o, fmt.Errorf("%s %q: want auto or none", flag, v)
 		}
 	}
+	if err := b.checkUserNames(o.Adds); err != nil {
+		return o, err
+	}
 	switch b.CACerts {
 	case "auto", "none", "bundle", "host":
 	default:
@@ -204,6 +208,35 @@ func checkUser(u string) error {
 	}
 	if bad {
 		return fmt.Errorf("--user %q: want USER or USER:GROUP, each a name or a number below 4294967295, e.g. nonroot, 1000 or 1000:1000", u)
+	}
+	return nil
+}
+
+// checkUserNames refuses, on scratch, a --user name that the image's
+// /etc/passwd or /etc/group (leve's: root and nonroot, or none with
+// --passwd none) does not have, unless an --add brings those files.
+func (b *Build) checkUserNames(adds []pipeline.Add) error {
+	if b.User == "" || b.Base != "scratch" {
+		return nil
+	}
+	for _, a := range adds {
+		switch path.Clean("/" + a.Dest) {
+		case "/", "/etc", "/etc/passwd", "/etc/group":
+			return nil
+		}
+	}
+	for i, name := range strings.Split(b.User, ":") {
+		if _, err := strconv.ParseUint(name, 10, 32); err == nil || (b.Passwd != "none" && (name == "root" || name == "nonroot")) {
+			continue
+		}
+		file, has := "/etc/passwd", "root and nonroot only"
+		if i == 1 {
+			file = "/etc/group"
+		}
+		if b.Passwd == "none" {
+			has = "no names (--passwd none)"
+		}
+		return fmt.Errorf("--user %q: on scratch the image's %s has %s, so %s would fail at run time; give a number (e.g. 1000:1000), --add your own %s, or a --base that has it", b.User, file, has, name, file)
 	}
 	return nil
 }

@@ -31,8 +31,23 @@ func flags(t *testing.T, args ...string) *Build {
 
 func TestValidateUser(t *testing.T) {
 	for _, u := range []string{"root", "nonroot", "65532", "1000:1000", "www-data:www-data", "app:0", "0:staff", "4294967294", "svc$"} {
-		if o, err := flags(t, "--user", u).Validate("."); err != nil || o.User != u {
+		if o, err := flags(t, "--user", u, "--base", "oci:base").Validate("."); err != nil || o.User != u {
 			t.Errorf("--user %s: %q, %v; want it accepted", u, o.User, err)
+		}
+	}
+	for _, c := range [][]string{{"--user", "alice"}, {"--user", "1000:staff"}, {"--user", "nonroot", "--passwd", "none"}} {
+		_, err := flags(t, c...).Validate(".")
+		if err == nil || !strings.Contains(err.Error(), "on scratch the image's /etc/") || !strings.Contains(err.Error(), "would fail at run time") {
+			t.Errorf("%q: %v; want a name leve's /etc/passwd lacks refused", c, err)
+		}
+	}
+	passwd := filepath.Join(t.TempDir(), "passwd")
+	if err := os.WriteFile(passwd, []byte("alice:x:1000:1000::/:/bin/false\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range [][]string{{"--user", "alice", "--add", passwd + ":/etc/passwd"}, {"--user", "alice", "--base", "alpine:3.24"}, {"--user", "1000", "--passwd", "none"}} {
+		if _, err := flags(t, c...).Validate("."); err != nil {
+			t.Errorf("%q: %v; want it accepted", c, err)
 		}
 	}
 	for _, u := range []string{"a:b:c", ":", "1000:", ":1000", "a b", "-1", "4294967295", "1000:4294967296", "root:", "x/y", "é"} {
