@@ -77,7 +77,7 @@ func References(doc Document) ([]Reference, []string, error) {
 			}
 			at := fmt.Sprintf("%s:%d", doc.Name, n.Line)
 			switch {
-			case !strings.HasPrefix(n.Value, RefScheme):
+			case !strings.HasPrefix(n.Value, RefScheme) || strings.ContainsAny(strings.TrimSpace(n.Value), " \t\r\n"):
 				warnings = append(warnings, fmt.Sprintf("%s: %s inside a longer value is left as it is; make it the whole value to have it resolved", at, firstRef(n.Value)))
 				return
 			case n.Tag != "!!str":

@@ -40,7 +40,7 @@ func TestResolveReferencesSplices(t *testing.T) {
 		"tagged: !!str leve://example.com/m/cmd/api\n" +
 		"flow: [leve://example.com/m/cmd/api, \"leve://example.com/m/cmd/db\", {k: leve://example.com/m/cmd/api}]\n" +
 		"leve://example.com/m/cmd/key: a key is not resolved\n" +
-		"args: [\"--image=leve://example.com/m/cmd/api\"]\n" +
+		"args: [\"--image=leve://example.com/m/cmd/api\", 'leve://example.com/m/cmd/api --v']\n" +
 		"list:\n  - leve://example.com/m/cmd/api\n  -   leve://example.com/m/cmd/db\n"
 	want := strings.NewReplacer(
 		"image: leve://example.com/m/cmd/api", "image: 127.0.0.1:5000/apps/api"+digestOf("a"),
@@ -67,8 +67,8 @@ func TestResolveReferencesSplices(t *testing.T) {
 	if len(f.calls) != 2 || f.calls["example.com/m/cmd/api"] != 1 || f.calls["example.com/m/cmd/db"] != 1 {
 		t.Errorf("builds %v, want api and db once each (comments, keys and longer strings are not built)", f.calls)
 	}
-	if len(warnings) != 2 || !strings.HasPrefix(warnings[0], "k8s.yaml:10: leve://example.com/m/cmd/key is a mapping key") ||
-		!strings.HasPrefix(warnings[1], "k8s.yaml:11: leve://example.com/m/cmd/api inside a longer value") {
+	if len(warnings) != 3 || !strings.HasPrefix(warnings[0], "k8s.yaml:10: leve://example.com/m/cmd/key is a mapping key") ||
+		!strings.HasPrefix(warnings[1], "k8s.yaml:11: leve://example.com/m/cmd/api inside a longer value") || !strings.HasPrefix(warnings[2], "k8s.yaml:11: leve://example.com/m/cmd/api inside a longer value") {
 		t.Errorf("warnings %q, want the mapping key on line 10 and the longer string on line 11", warnings)
 	}
 }
@@ -84,7 +84,8 @@ func TestResolveReferencesRefuses(t *testing.T) {
 		{"image: leve:///abs/cmd\n", "k8s.yaml:1: bad leve:// reference: leve:///abs/cmd is a filesystem path", ErrBadReference},
 		{"x: [1]\nimage: leve://./cmd/api\n", "k8s.yaml:2: bad leve:// reference: leve://./cmd/api is a filesystem path", ErrBadReference},
 		{"image: leve://example.com/m/../x\n", "k8s.yaml:1: bad leve:// reference: leve://example.com/m/../x is a filesystem path", ErrBadReference},
-		{"image: 'leve://example.com/a b'\n", "k8s.yaml:1: bad leve:// reference: leve://example.com/a b is not a Go import path", ErrBadReference},
+		{"image: leve://example.com/a\\b\n", "k8s.yaml:1: bad leve:// reference: leve://example.com/a\\b is not a Go import path (invalid char '\\\\')", ErrBadReference},
+		{"image: 'leve://example.com/a '\n", "k8s.yaml:1: bad leve:// reference: leve://example.com/a  is not a Go import path", ErrBadReference},
 		{"image: leve://\n", "k8s.yaml:1: bad leve:// reference: leve:// names no package", ErrBadReference},
 		{"image: |-\n  leve://example.com/m/cmd/api\n", "k8s.yaml:1: bad leve:// reference: write leve://example.com/m/cmd/api as a plain or quoted string on one line", ErrBadReference},
 		{"image: \"leve://example.com/m/cmd/\\x61pi\"\n", "k8s.yaml:1: bad leve:// reference: write leve://example.com/m/cmd/api as a plain or quoted string on one line", ErrBadReference},
