@@ -13,7 +13,8 @@ import (
 
 // resolveYAML is two Deployments whose images are leve:// references to
 // two commands of one module; %s is the module path. Comments name a third
-// command, which must be neither built nor pushed.
+// command, and so does a longer string: it must be neither built nor
+// pushed.
 const resolveYAML = `# Built by leve resolve; leve://%[1]s/cmd/three is not deployed yet.
 apiVersion: apps/v1
 kind: Deployment
@@ -35,13 +36,15 @@ spec:
       - name: two
         image: "leve://%[1]s/cmd/two"
         args: ['--peer', 'leve://%[1]s/cmd/one']
+        env: [{name: NEXT, value: "soon leve://%[1]s/cmd/three"}]
 `
 
 // TestResolve runs leve resolve on a two-Deployment YAML against the
 // private registry: the three references become REPO/NAME@sha256:DIGEST
 // in their quotes, the rest of the text (comments naming a third command
-// included) is unchanged, skopeo inspects each pushed digest, and the
-// command named only in comments is not pushed.
+// and a longer string naming a third command included) is unchanged, with
+// a warning for the longer string, skopeo inspects each pushed digest, and
+// the third command is not pushed.
 func TestResolve(t *testing.T) {
 	skopeo := needTool(t, "skopeo")
 	const module = "example.com/resolve"
@@ -62,6 +65,9 @@ func TestResolve(t *testing.T) {
 	found := refRE.FindAllStringSubmatch(r.stdout, -1)
 	if len(found) != 3 || found[0][1] != "one" || found[1][1] != "two" || found[2][1] != "one" || found[2][2] != found[0][2] {
 		t.Fatalf("leve resolve stdout has references %q, want %s/one@sha256:…, %s/two@sha256:…, then the first again\n%s", found, repo, repo, r.stdout)
+	}
+	if want := "warning: deploy.yaml:22: leve://" + module + "/cmd/three inside a longer value is left as it is"; !strings.Contains(r.stderr, want) {
+		t.Errorf("leve resolve stderr lacks %q:\n%s", want, r.stderr)
 	}
 	if want := refRE.ReplaceAllString(r.stdout, "leve://"+module+"/cmd/$1"); want != fmt.Sprintf(resolveYAML, module) {
 		t.Errorf("leve resolve changed more than the references:\n%s", r.stdout)
