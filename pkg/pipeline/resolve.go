@@ -69,7 +69,7 @@ func References(doc Document) ([]Reference, []string, error) {
 			break
 		}
 		if err != nil {
-			return nil, nil, yamlError(doc.Name, err)
+			return nil, nil, yamlError(doc, err)
 		}
 		walkScalars(&root, false, func(n *yaml.Node, key bool) {
 			if !strings.Contains(n.Value, RefScheme) {
@@ -108,8 +108,11 @@ var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 // for the first.
 var parserProblems = []string{"did not find expected", "found duplicate %TAG directive", "found duplicate %YAML directive", "found incompatible YAML document", "found undefined tag handle"}
 
+var unknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+
 // yamlError names the document and the line of a yaml.v3 parse error.
-func yamlError(name string, err error) error {
+func yamlError(doc Document, err error) error {
+	name := doc.Name
 	m := yamlLine.FindStringSubmatch(err.Error())
 	if m == nil {
 		return fmt.Errorf("%s: %w: %v", name, ErrMalformedYAML, err)
@@ -118,8 +121,13 @@ func yamlError(name string, err error) error {
 	switch {
 	case slices.ContainsFunc(parserProblems, func(p string) bool { return strings.HasPrefix(m[2], p) }):
 		line++
+	case unknownAnchor.MatchString(m[2]):
+		// yaml.v3 gives no line: the first *alias of that name.
+		if i := bytes.Index(doc.Data, []byte("*"+unknownAnchor.FindStringSubmatch(m[2])[1])); i >= 0 {
+			line = sort.SearchInts(lineStarts(doc.Data), i+1) // the lines starting at or before i
+		}
 	case line == 0 && !strings.Contains(m[2], "anchor") && !strings.Contains(m[2], "aliasing"):
-		line = 1 // a scanner error on the first line; anchor errors have no line
+		line = 1 // a scanner error on the first line; other anchor errors have no line
 	}
 	if line == 0 {
 		return fmt.Errorf("%s: %w: %s", name, ErrMalformedYAML, m[2])

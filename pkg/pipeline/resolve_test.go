@@ -90,6 +90,9 @@ func TestResolveReferencesRefuses(t *testing.T) {
 		{"image: |-\n  leve://example.com/m/cmd/api\n", "k8s.yaml:1: bad leve:// reference: write leve://example.com/m/cmd/api as a plain or quoted string on one line", ErrBadReference},
 		{"image: \"leve://example.com/m/cmd/\\x61pi\"\n", "k8s.yaml:1: bad leve:// reference: write leve://example.com/m/cmd/api as a plain or quoted string on one line", ErrBadReference},
 		{"a: b\nimage: leve://example.com/m/cmd/api\n c: d\n", "k8s.yaml:3: malformed YAML: mapping values are not allowed in this context", ErrMalformedYAML},
+		{"a: &x 1\r\nb: *y\r\n", "k8s.yaml:2: malformed YAML: unknown anchor 'y' referenced", ErrMalformedYAML},
+		{"a: 'leve://example.com/m/cmd/api\n", "k8s.yaml:2: malformed YAML: found unexpected end of stream", ErrMalformedYAML},
+		{"@a: 1\n", "k8s.yaml:1: malformed YAML: found character that cannot start any token", ErrMalformedYAML},
 		{"image: [leve://example.com/m/cmd/api\n", "k8s.yaml:2: malformed YAML: did not find expected ',' or ']'", ErrMalformedYAML},
 	} {
 		var f fakeBuild
