@@ -66,6 +66,10 @@ type Options struct {
 	// also be "bundle" (the pinned Mozilla roots, what auto adds), "host"
 	// or a PEM file, which add it whatever the analysis says.
 	CACerts, TZData, NSSwitch, Passwd string
+	// AddCACerts are PEM files whose certificates are appended to the CA
+	// bundle CACerts gives ("auto" and "none" then mean "bundle"; the
+	// bundle is added whatever the analysis says).
+	AddCACerts []string
 
 	// Compression ("gzip", the default, or "zstd") and Level ("fast",
 	// "default" or "max") choose the layer compressor; see

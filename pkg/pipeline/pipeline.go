@@ -168,6 +168,9 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := checkAdds(b.o.Adds, AppDir+"/"+pkg.Name); err != nil {
+		return "", err
+	}
 	dir := b.tmp
 	if b.o.CacheDir != "" {
 		dir = filepath.Join(b.o.CacheDir, "bin")
