@@ -4,6 +4,8 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,5 +106,96 @@ func TestBaseTampered(t *testing.T) {
 				t.Errorf("the failed build changed -o %s or --tarball %s:\nbefore:\n%s\nafter:\n%s", out, tarball, before, after)
 			}
 		})
+	}
+}
+
+// rewriteTar rewrites the tar file path with each entry's content passed
+// through edit (name, content) → content.
+func rewriteTar(t *testing.T, path string, edit func(string, []byte) []byte) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out bytes.Buffer
+	tr, tw := tar.NewReader(f), tar.NewWriter(&out)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = edit(h.Name, b)
+		h.Size = int64(len(b))
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(b)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBaseArchiveTampered copies the busybox base into a docker save
+// tarball with skopeo (uncompressed layers, named by diff_id), builds on
+// it with --base docker-archive:FILE, then replaces the layer's content
+// with a tar holding another /etc/passwd: the build exits 1 with one line
+// naming the archive and the layer's diff_id, and -o is left as it was.
+func TestBaseArchiveTampered(t *testing.T) {
+	skopeo := needTool(t, "skopeo")
+	archive := filepath.Join(t.TempDir(), "base.tar")
+	mustRun(t, "", "", nil, skopeo, "copy", "oci:"+busyboxBase(t)+":latest", "docker-archive:"+archive+":busybox:1")
+	out := filepath.Join(t.TempDir(), "layout")
+	args := []string{"build", "--base", "docker-archive:" + archive, "--level", "fast", "-o", out, filepath.Join(repoRoot, "examples", "hello")}
+	if r := runLeve(t, "", nil, args...); r.code != 0 {
+		t.Fatalf("leve build on the docker archive: %s", r)
+	}
+	before := hashTree(t, out)
+
+	var layer string
+	rewriteTar(t, archive, func(name string, b []byte) []byte {
+		if name == "manifest.json" {
+			var m []struct{ Layers []string }
+			if err := json.Unmarshal(b, &m); err != nil || len(m) != 1 || len(m[0].Layers) == 0 {
+				t.Fatalf("the archive's manifest.json: %v: %s", err, b)
+			}
+			layer = m[0].Layers[len(m[0].Layers)-1]
+		}
+		return b
+	})
+	var evil bytes.Buffer
+	zr, err := gzip.NewReader(bytes.NewReader(evilGzip(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(&evil, zr); err != nil {
+		t.Fatal(err)
+	}
+	rewriteTar(t, archive, func(name string, b []byte) []byte {
+		if name == layer {
+			return evil.Bytes()
+		}
+		return b
+	})
+	diffID := "sha256:" + strings.TrimSuffix(filepath.Base(layer), ".tar")
+
+	r := runLeve(t, "", nil, args...)
+	msg := strings.TrimSpace(r.stderr)
+	if r.code != 1 || !strings.Contains(msg, "docker-archive:"+archive) || !strings.Contains(msg, diffID) || !strings.Contains(msg, "tampered") || strings.Contains(msg, "\n") {
+		t.Errorf("leve build on the archive with layer %s replaced: %s\nwant exit 1 and one line naming the archive and %s", layer, r, diffID)
+	}
+	if after := hashTree(t, out); after != before {
+		t.Errorf("the failed build changed -o %s", out)
 	}
 }

@@ -18,7 +18,9 @@ type BlobError struct {
 	// Blob names the blob in the image: "manifest", "config" or
 	// "layer N" (counted from 1, bottom up).
 	Blob string
-	// Digest is the blob's digest as its descriptor names it.
+	// Digest is the blob's digest as its descriptor names it; for a
+	// layer of a docker archive, whose manifest leve makes, the diff_id
+	// the archive names it by.
 	Digest v1.Hash
 	// Problem says what differs, e.g. "has digest sha256:…, not the one
 	// its manifest names".

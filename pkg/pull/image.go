@@ -20,6 +20,10 @@ type image struct {
 	manifest *v1.Manifest
 	rawCfg   []byte // the config, checked
 	config   *v1.ConfigFile
+	// local is set when the manifest was made here (a docker archive):
+	// its layer digests are then leve's, and errors name layers by the
+	// diff_ids the archive names them by.
+	local bool
 }
 
 var _ v1.Image = (*image)(nil)
@@ -56,7 +60,7 @@ func verifyImage(source string, img v1.Image, desc *v1.Descriptor) (*image, erro
 	if len(cf.RootFS.DiffIDs) != len(m.Layers) {
 		return nil, fmt.Errorf("%s: the manifest names %d layers and the config %d diff_ids; %w", source, len(m.Layers), len(cf.RootFS.DiffIDs), ErrDamaged)
 	}
-	return &image{source: source, under: img, raw: raw, manifest: m, rawCfg: rawCfg, config: cf}, nil
+	return &image{source: source, under: img, raw: raw, manifest: m, rawCfg: rawCfg, config: cf, local: desc == nil}, nil
 }
 
 // Layers returns the image's layers, bottom up, each checked as it is
@@ -68,7 +72,10 @@ func (i *image) Layers() ([]v1.Layer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: reading layer %d blob %s: %w", i.source, n+1, d.Digest, err)
 		}
-		vl := &layer{source: i.source, blob: fmt.Sprintf("layer %d", n+1), desc: d, diffID: i.config.RootFS.DiffIDs[n], under: l}
+		vl := &layer{source: i.source, blob: fmt.Sprintf("layer %d", n+1), desc: d, diffID: i.config.RootFS.DiffIDs[n], under: l, id: d.Digest}
+		if i.local {
+			vl.id = vl.diffID
+		}
 		out[n] = vl
 		if ml, ok := l.(*remote.MountableLayer); ok {
 			// Pushing to the registry it came from mounts it.
@@ -146,6 +153,7 @@ type layer struct {
 	desc         v1.Descriptor
 	diffID       v1.Hash
 	under        v1.Layer
+	id           v1.Hash // how errors name the blob: its digest, or a docker archive's diff_id
 }
 
 var _ v1.Layer = (*layer)(nil)
@@ -172,11 +180,11 @@ func (l *layer) Descriptor() (*v1.Descriptor, error) {
 // name names the layer's blob in errors: "base oci:x: reading layer 2
 // blob sha256:…".
 func (l *layer) name() string {
-	return fmt.Sprintf("%s: reading %s blob %s", l.source, l.blob, l.desc.Digest)
+	return fmt.Sprintf("%s: reading %s blob %s", l.source, l.blob, l.id)
 }
 
 func (l *layer) fail(problem string) error {
-	return &BlobError{Source: l.source, Blob: l.blob, Digest: l.desc.Digest, Problem: problem}
+	return &BlobError{Source: l.source, Blob: l.blob, Digest: l.id, Problem: problem}
 }
 
 // Compressed returns the layer's blob; the read that ends it fails when

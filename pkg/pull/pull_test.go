@@ -356,7 +356,7 @@ func TestArchiveVerified(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d, _ := ls[0].Digest()
+			d, _ := ls[0].DiffID() // the archive names layers by diff_id
 			for _, compressed := range []bool{false, true} {
 				err := readAll(ls[0], compressed)
 				if !tc.bad {
