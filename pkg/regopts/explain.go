@@ -7,6 +7,8 @@ import (
 	"net"
 	"strings"
 
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
 	"github.com/leve-build/leve/internal/oneline"
 )
 
@@ -16,7 +18,15 @@ import (
 // HTTP, or it cannot be reached. It returns "" for other errors (an HTTP
 // status, a connection broken mid-request), which the caller words. The
 // fix offered depends on o: --insecure is not suggested when it was given.
+//
+// A loopback registry is tried over HTTPS and plain HTTP at once: when one
+// attempt got an HTTP answer, a refused certificate still explains it (the
+// answer is the 400 of HTTP sent to a TLS port), but a refused connection
+// or a plain-HTTP reply to the TLS attempt does not, and Explain returns
+// "" for the caller to word the answer.
 func Explain(err error, o Options) string {
+	var status *transport.Error
+	answered := errors.As(err, &status)
 	var (
 		unknown  x509.UnknownAuthorityError
 		hostname x509.HostnameError
@@ -41,6 +51,8 @@ func Explain(err error, o Options) string {
 		return "the registry's TLS certificate is invalid (" + oneline.First(invalid.Error()) + "); fix the registry's certificate" + skip
 	case errors.As(err, &verify):
 		return "the registry's TLS certificate could not be verified (" + oneline.First(verify.Error()) + "); trust its CA with --registry-ca FILE (or SSL_CERT_FILE)" + skip
+	case answered:
+		return ""
 	case errors.As(err, &header), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		if o.Insecure {
 			return "the registry speaks plain HTTP, not TLS; check the address"

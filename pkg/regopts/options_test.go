@@ -21,6 +21,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // writePEM writes the DER certificate as a PEM file and returns its path.
@@ -176,5 +179,30 @@ func TestCheck(t *testing.T) {
 	}
 	if err := (Options{}).Check(); err != nil {
 		t.Errorf("Check(no CA files) = %v, want nil", err)
+	}
+}
+
+// TestExplainAnswered reads from a plain-HTTP loopback registry that
+// answers 500: remote tries HTTPS (refused: plain HTTP) and HTTP (500) at
+// once, and the answer, not the refused TLS attempt, explains the error.
+func TestExplainAnswered(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "down", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	ref, err := name.ParseReference(strings.TrimPrefix(srv.URL, "http://") + "/x/y:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := Options{}.RemoteOptions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = remote.Head(ref, append(opts, remote.WithRetryStatusCodes())...)
+	if err == nil {
+		t.Fatal("HEAD from a registry answering 500 succeeded")
+	}
+	if got := Explain(err, Options{}); got != "" {
+		t.Errorf("Explain(%v) = %q, want \"\" (the registry answered HTTP 500)", err, got)
 	}
 }
