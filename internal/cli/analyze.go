@@ -70,6 +70,11 @@ failing rule on stderr, 0 when every rule passes.`,
 			if err != nil {
 				return err
 			}
+			if o.HTML != "" {
+				if err := atomicfile.CheckDir(o.HTML); err != nil {
+					return fmt.Errorf("--html %s: %w", o.HTML, err)
+				}
+			}
 			lowerGC()
 			l := loader{platform: platform, tags: o.Tags, noStrip: o.NoStrip, stderr: cmd.ErrOrStderr()}
 			if o.Diff {
@@ -107,7 +112,7 @@ func lowerGC() {
 func renderAnalysis(cmd *cobra.Command, o options.Analyze, in *loaded) error {
 	ro := report.AnalyzeOptions{Top: o.Top, Notes: in.notes}
 	if o.HTML != "" {
-		err := atomicfile.Write(o.HTML, 0o644, func(w io.Writer) error { return report.AnalyzeHTML(w, in.rep, ro) })
+		err := atomicfile.Create(o.HTML, 0o644, func(w io.Writer) error { return report.AnalyzeHTML(w, in.rep, ro) })
 		if err != nil {
 			return fmt.Errorf("writing the HTML report: %w", err)
 		}

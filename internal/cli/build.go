@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/leve-build/leve/internal/atomicfile"
 	"github.com/leve-build/leve/internal/cli/options"
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/compile"
@@ -73,6 +74,9 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if len(targets) > 1 && (o.Tag != "" || o.Tarball != "") {
 				return fmt.Errorf("-t and --tarball name one image, and %d targets give %d; build them one by one", len(targets), len(targets))
 			}
+			if err := checkOutputDirs(o); err != nil {
+				return err
+			}
 			reps, err := buildAll(cmd.Context(), targets, o, cmd.Flags(), cmd.ErrOrStderr())
 			if err != nil {
 				return err
@@ -113,10 +117,29 @@ func expandTargets(ctx context.Context, args []string, o options.Build) ([]strin
 	return out, nil
 }
 
+// checkOutputDirs refuses, before any work, a --tarball or -o path whose
+// parent directory is missing: leve creates the layout directory itself,
+// never the directories above it or above the tarball.
+func checkOutputDirs(o options.Build) error {
+	if o.Tarball != "" {
+		if err := atomicfile.CheckDir(o.Tarball); err != nil {
+			return fmt.Errorf("--tarball %s: %w", o.Tarball, err)
+		}
+	}
+	if o.Output != "" {
+		if err := atomicfile.CheckDir(filepath.Clean(o.Output)); err != nil {
+			return fmt.Errorf("-o %s: %w", o.Output, err)
+		}
+	}
+	return nil
+}
+
 // buildAll builds targets concurrently, at most one per CPU, and writes
 // each report to stderr as it completes. Reports come back in target order.
+// On failure the error also says what the run wrote (buildOutcome).
 func buildAll(ctx context.Context, targets []string, o options.Build, flags *pflag.FlagSet, stderr io.Writer) ([]*pipeline.Report, error) {
 	reps := make([]*pipeline.Report, len(targets))
+	errs := make([]error, len(targets))
 	mu := make(chan struct{}, 1) // one report on stderr at a time
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.NumCPU())
@@ -133,8 +156,9 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 			rep, _, err := pipeline.Build(gctx, po)
 			if err != nil {
 				if many {
-					return fmt.Errorf("%s: %w", target, err)
+					err = fmt.Errorf("%s: %w", target, err)
 				}
+				errs[i] = err
 				return err
 			}
 			reps[i] = rep
@@ -143,7 +167,10 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 			return report.Build(stderr, rep)
 		})
 	}
-	return reps, g.Wait()
+	if err := g.Wait(); err != nil {
+		return reps, buildOutcome(ctx, targets, reps, errs, err)
+	}
+	return reps, nil
 }
 
 // withConfig applies the module's leve.yaml, if any, to the flags for
