@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -144,8 +145,20 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.NumCPU())
 	many := len(targets) > 1
+	first := -1 // the target that failed first
+	var firstMu sync.Mutex
 	for i, target := range targets {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer func() {
+				if err != nil {
+					errs[i] = err
+					firstMu.Lock()
+					if first < 0 {
+						first = i
+					}
+					firstMu.Unlock()
+				}
+			}()
 			po, err := withConfig(o, flags, target)
 			if err != nil {
 				return err
@@ -158,7 +171,6 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 				if many {
 					err = fmt.Errorf("%s: %w", target, err)
 				}
-				errs[i] = err
 				return err
 			}
 			reps[i] = rep
@@ -168,7 +180,8 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return reps, buildOutcome(ctx, targets, reps, errs, err)
+		// The first failure, as g.Wait's, with what the others wrote.
+		return reps, buildOutcome(ctx, targets, reps, errs, first, errs[first])
 	}
 	return reps, nil
 }

@@ -18,8 +18,9 @@ type outcomer interface {
 // outcomeError is a failed run with what it wrote: err's message is
 // followed by more, and Outcome is what err says plus more.
 type outcomeError struct {
-	err  error
-	more string
+	err    error
+	target string // the target err is about, when several were built
+	more   string
 }
 
 func (e *outcomeError) Error() string { return e.err.Error() + "; " + e.more }
@@ -28,6 +29,9 @@ func (e *outcomeError) Unwrap() error { return e.err }
 // Outcome says what the whole run wrote.
 func (e *outcomeError) Outcome() string {
 	if o := outcome(e.err); o != "" {
+		if e.target != "" {
+			return e.target + ": " + o[2:] + "; " + e.more
+		}
 		return o[2:] + "; " + e.more
 	}
 	return e.more
@@ -46,18 +50,22 @@ func outcome(err error) string {
 // buildOutcome adds to err, the first failure of building targets, what
 // the run wrote: the outputs of the targets that were built and shipped,
 // and the pushes of those whose ship stage failed part-way. reps and errs
-// hold each target's report (when it succeeded) or error. An interrupted
-// run that wrote nothing says so.
-func buildOutcome(ctx context.Context, targets []string, reps []*pipeline.Report, errs []error, err error) error {
+// hold each target's report (when it succeeded) or error; err is that of
+// targets[first] (first < 0: of none). An interrupted run that wrote
+// nothing says so.
+func buildOutcome(ctx context.Context, targets []string, reps []*pipeline.Report, errs []error, first int, err error) error {
 	said := outcome(err) != ""
 	var facts []string
+	target := ""
 	if len(targets) > 1 {
 		for i, t := range targets {
 			var se *pipeline.ShipError
 			switch {
+			case i == first:
+				target = t
 			case reps[i] != nil:
 				facts = append(facts, t+": "+pipeline.DescribeWritten(reps[i].Outputs))
-			case errs[i] != err && errors.As(errs[i], &se) && len(se.Written) > 0:
+			case errors.As(errs[i], &se) && len(se.Written) > 0:
 				facts = append(facts, t+": "+se.Outcome())
 			}
 		}
@@ -72,5 +80,5 @@ func buildOutcome(ctx context.Context, targets []string, reps []*pipeline.Report
 	default:
 		return err
 	}
-	return &outcomeError{err: err, more: strings.Join(facts, "; ")}
+	return &outcomeError{err: err, target: target, more: strings.Join(facts, "; ")}
 }

@@ -79,7 +79,8 @@ type Staged interface {
 }
 
 // Describe names the output of a sink in messages: "the layout DIR", "the
-// tarball FILE", "REPO on its registry", "the Docker engine".
+// tarball FILE", "REPO" (a --push destination), "the Docker engine at
+// HOST"; other sinks by their String method, else their type.
 func Describe(s Sink) string {
 	switch s := s.(type) {
 	case Layout:
@@ -90,6 +91,8 @@ func Describe(s Sink) string {
 		return s.Repo
 	case Daemon:
 		return "the Docker engine at " + s.host()
+	case fmt.Stringer:
+		return s.String()
 	}
 	return fmt.Sprintf("%T", s)
 }
