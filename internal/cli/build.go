@@ -39,7 +39,10 @@ or a pattern such as ./..., build every main package concurrently, each into
 its own image named after it.
 
 The image is written as an OCI image layout in ./leve-out/NAME (no daemon, no
-network), or where -o, --tarball, --push and --docker say. The same source
+network), or where -o, --tarball, --push and --docker say. The layout and
+the tarball are written last, once every push and --docker succeeded: a
+failed or interrupted run leaves them as they were and says what it wrote.
+The directory above -o DIR and --tarball FILE must exist. The same source
 and flags give the same digest, run after run: times come from
 SOURCE_DATE_EPOCH, else the VCS commit time, else 1970.
 
