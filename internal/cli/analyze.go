@@ -108,17 +108,31 @@ func lowerGC() {
 	}
 }
 
-// renderAnalysis prints one analysis and writes its HTML page.
-func renderAnalysis(cmd *cobra.Command, o options.Analyze, in *loaded) error {
+// renderAnalysis prints one analysis and writes its HTML page, which
+// replaces an earlier one only once the report was printed.
+func renderAnalysis(cmd *cobra.Command, o options.Analyze, in *loaded) (err error) {
 	ro := report.AnalyzeOptions{Top: o.Top, Notes: in.notes}
 	if o.HTML != "" {
-		err := atomicfile.Create(o.HTML, 0o644, func(w io.Writer) error { return report.AnalyzeHTML(w, in.rep, ro) })
-		if err != nil {
-			return fmt.Errorf("writing the HTML report: %w", err)
+		page, serr := atomicfile.Stage(o.HTML, 0o644, func(w io.Writer) error { return report.AnalyzeHTML(w, in.rep, ro) })
+		if serr != nil {
+			return fmt.Errorf("writing the HTML report: %w", serr)
 		}
-		if fi, err := os.Stat(o.HTML); err == nil {
-			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", o.HTML, exe.FormatSize(fi.Size()))
-		}
+		defer func() {
+			if err == nil {
+				err = cmd.Context().Err()
+			}
+			if err != nil {
+				page.Abort()
+				return
+			}
+			if err = page.Commit(); err != nil {
+				err = fmt.Errorf("writing the HTML report: %w", err)
+				return
+			}
+			if fi, err := os.Stat(o.HTML); err == nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", o.HTML, exe.FormatSize(fi.Size()))
+			}
+		}()
 	}
 	if o.JSON {
 		for _, n := range in.notes {
