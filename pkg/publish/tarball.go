@@ -52,7 +52,7 @@ func (t Tarball) Stage(ctx context.Context, art Artifact, ref Ref) (Staged, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p, err := atomicfile.Stage(t.Path, 0o644, func(w io.Writer) error { return writeTar(ctxWriter{ctx, w}, files) })
+	p, err := atomicfile.Stage(t.Path, 0o644, func(w io.Writer) error { return writeTar(interruptible{ctx, w}, files) })
 	if err != nil {
 		return nil, err
 	}
@@ -75,14 +75,14 @@ func (s *stagedTarball) Commit(context.Context) (Published, error) {
 
 func (s *stagedTarball) Abort() { s.p.Abort() }
 
-// ctxWriter fails writes once its context is done, so that writing a
+// interruptible fails writes once its context is done, so that writing a
 // large tarball stops promptly on Ctrl-C.
-type ctxWriter struct {
+type interruptible struct {
 	ctx context.Context
 	w   io.Writer
 }
 
-func (c ctxWriter) Write(p []byte) (int, error) {
+func (c interruptible) Write(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
