@@ -319,3 +319,15 @@ func TestAllOrNothingInterruptedPush(t *testing.T) {
 	}
 	checkReplaced(t, env, parent, before, out, tar, registryAddr(t)+"/allornothing/slow:1")
 }
+
+// TestAllOrNothingFailedDockerLoad builds with -o, --tarball and --docker
+// on a DOCKER_HOST nobody listens on: the load fails, and the earlier
+// layout and tarball hash the same as before.
+func TestAllOrNothingFailedDockerLoad(t *testing.T) {
+	parent, out, tar := earlierOutputs(t)
+	before := hashTree(t, parent)
+	sock := filepath.Join(t.TempDir(), "no-docker.sock")
+	r := runLeve(t, "", []string{newEpoch(), "DOCKER_HOST=unix://" + sock},
+		"build", "-t", "hello:latest", "-o", out, "--tarball", tar, "--docker", filepath.Join(repoRoot, "examples", "hello"))
+	checkNothingWritten(t, r, parent, before, out, tar, []string{"cannot reach the engine"})
+}
