@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/leve-build/leve/internal/atomicfile"
@@ -78,5 +79,18 @@ func TestTarballStageCancelled(t *testing.T) {
 	}
 	if es, _ := os.ReadDir(dir); len(es) != 0 {
 		t.Errorf("a cancelled Stage left %d entries", len(es))
+	}
+}
+
+// TestTarballIsDirectory refuses a tarball path that is a directory before
+// writing anything.
+func TestTarballIsDirectory(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Tarball{Path: dir}.Stage(context.Background(), randomImage(t), Ref{Name: "img", Tag: "1"})
+	if err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("Stage of a directory = %v, want \"is a directory\"", err)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 0 {
+		t.Errorf("Stage of a directory left %d entries in it", len(es))
 	}
 }

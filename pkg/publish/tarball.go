@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -41,6 +43,9 @@ func (t Tarball) Publish(ctx context.Context, art Artifact, ref Ref) (Published,
 func (t Tarball) Stage(ctx context.Context, art Artifact, ref Ref) (Staged, error) {
 	if err := atomicfile.CheckDir(t.Path); err != nil {
 		return nil, fmt.Errorf("writing tarball %s: %w", t.Path, err)
+	}
+	if fi, err := os.Stat(t.Path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("writing tarball %s: it is a directory; name a file, e.g. %s", t.Path, filepath.Join(t.Path, ref.Name+".tar"))
 	}
 	files, desc, note, err := archiveFiles(art, ref)
 	if err != nil {
