@@ -273,8 +273,11 @@ func TestAllOrNothingInterruptedPush(t *testing.T) {
 	proxy := newSlowProxy(t, registryAddr(t))
 	parent, out, tar := earlierOutputs(t)
 	before := hashTree(t, parent)
-	env := []string{newEpoch()}
-	dest := proxy.addr + "/allornothing/slow:1"
+	epoch := newEpoch()
+	env := []string{epoch}
+	// A repository new to the registry, so that every blob is uploaded.
+	repo := "/allornothing/slow-" + strings.TrimPrefix(epoch, "SOURCE_DATE_EPOCH=") + ":1"
+	dest := proxy.addr + repo
 
 	cmd := exec.Command(bin, buildArgs(out, tar, dest)...)
 	cmd.Dir = t.TempDir()
@@ -317,7 +320,7 @@ func TestAllOrNothingInterruptedPush(t *testing.T) {
 	if !strings.HasPrefix(lastLine(r.stderr), "leve: interrupted") {
 		t.Errorf("error line %q does not start with \"leve: interrupted\"", lastLine(r.stderr))
 	}
-	checkReplaced(t, env, parent, before, out, tar, registryAddr(t)+"/allornothing/slow:1")
+	checkReplaced(t, env, parent, before, out, tar, registryAddr(t)+repo)
 }
 
 // TestAllOrNothingFailedDockerLoad builds with -o, --tarball and --docker
