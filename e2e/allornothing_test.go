@@ -301,9 +301,11 @@ func TestAllOrNothingInterruptedPush(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
+	sent := time.Now()
 	var err error
 	select {
 	case err = <-done:
+		t.Logf("leve build stopped %v after SIGINT", time.Since(sent).Round(time.Millisecond))
 	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
 		<-done
