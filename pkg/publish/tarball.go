@@ -57,7 +57,7 @@ func (t Tarball) Stage(ctx context.Context, art Artifact, ref Ref) (Staged, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p, err := atomicfile.Stage(t.Path, 0o644, func(w io.Writer) error { return writeTar(interruptible{ctx, w}, files) })
+	p, err := atomicfile.Stage(t.Path, 0o644, func(w io.Writer) error { return writeTar(ctxWriter{ctx, w}, files) })
 	if err != nil {
 		return nil, err
 	}
@@ -79,20 +79,6 @@ func (s *stagedTarball) Commit(context.Context) (Published, error) {
 }
 
 func (s *stagedTarball) Abort() { s.p.Abort() }
-
-// interruptible fails writes once its context is done, so that writing a
-// large tarball stops promptly on Ctrl-C.
-type interruptible struct {
-	ctx context.Context
-	w   io.Writer
-}
-
-func (c interruptible) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.w.Write(p)
-}
 
 // archiveFiles returns the files of a single-image archive of art: an OCI
 // layout plus Docker's manifest.json, with gzip layers (zstd ones are
