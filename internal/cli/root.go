@@ -71,7 +71,7 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return ExitOK
 	}
 	if ctx.Err() != nil {
-		err = fmt.Errorf("interrupted (%v); outputs of earlier runs are untouched", context.Cause(ctx))
+		err = fmt.Errorf("interrupted (%v)%s", context.Cause(ctx), outcome(err))
 	}
 	fmt.Fprintf(stderr, "leve: %v\n", err)
 	var ue usageError
