@@ -22,7 +22,7 @@ import (
 )
 
 // tarOf returns a tar holding the files, in name order given.
-func tarOf(t *testing.T, files ...string) []byte {
+func tarOf(t testing.TB, files ...string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	tw := tar.NewWriter(&b)
@@ -71,7 +71,7 @@ func testImage(t *testing.T, c compression.Compression) v1.Image {
 
 // writeLayout writes a layout holding art tagged latest and returns its
 // directory.
-func writeLayout(t *testing.T, art any) string {
+func writeLayout(t testing.TB, art any) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "layout")
 	p, err := layout.Write(dir, empty.Index)
@@ -138,7 +138,7 @@ func wantBlobError(t *testing.T, what string, err error, source, blob string, d 
 	}
 }
 
-func openImage(t *testing.T, ref string) (v1.Image, error) {
+func openImage(t testing.TB, ref string) (v1.Image, error) {
 	t.Helper()
 	src, err := Open(context.Background(), ref, Options{Role: "base"})
 	if err != nil {
