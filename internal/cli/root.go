@@ -50,7 +50,9 @@ it ships.
 Exit codes: 0 success, 1 error (bad input, failed build or check), 2 usage error.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       readVersion().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	for _, c := range commands {
 		root.AddCommand(c())
@@ -70,7 +72,7 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return ExitOK
 	}
 	if ctx.Err() != nil {
-		err = fmt.Errorf("interrupted (%v); outputs of earlier runs are untouched", context.Cause(ctx))
+		err = fmt.Errorf("interrupted (%v)%s", context.Cause(ctx), outcome(err))
 	}
 	fmt.Fprintf(stderr, "leve: %v\n", err)
 	var ue usageError

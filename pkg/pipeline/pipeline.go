@@ -20,6 +20,7 @@ import (
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/optimize"
 	"github.com/leve-build/leve/pkg/publish"
+	"github.com/leve-build/leve/pkg/pull"
 )
 
 // Build runs compile → read → optimize → package for each platform,
@@ -29,7 +30,7 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if len(o.Platforms) == 0 {
 		o.Platforms = []compile.Platform{compile.DefaultPlatform}
 	}
-	base, err := assemble.OpenBase(ctx, o.Base, o.BaseOptions)
+	base, err := pull.Open(ctx, o.Base, pull.Options{Registry: o.Registry, Role: "base"})
 	if err != nil {
 		return &Report{SchemaVersion: SchemaVersion}, nil, err
 	}
@@ -57,6 +58,13 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 				if b.base, err = base.Image(p.OS, p.Arch, p.Variant); err != nil {
 					return err
 				}
+				if base.Local() {
+					// Every blob is checked before anything is built on
+					// it; a registry's are checked as they are fetched.
+					if err := pull.Check(gctx, b.base); err != nil {
+						return err
+					}
+				}
 			}
 			images[i], err = b.run(gctx)
 			if err != nil && len(o.Platforms) > 1 {
@@ -66,6 +74,10 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
+		var damaged *pull.BlobError
+		if errors.As(err, &damaged) {
+			err = damaged // it names the base and the blob: the rest is noise
+		}
 		return rep, nil, err
 	}
 	art, err := combine(images, rep)
@@ -155,6 +167,9 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 func (b *builder) compile(ctx context.Context) (string, error) {
 	pkg, err := compile.Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Tags: b.o.Tags, Cgo: b.o.Cgo})
 	if err != nil {
+		return "", err
+	}
+	if err := checkAdds(b.o.Adds, AppDir+"/"+pkg.Name); err != nil {
 		return "", err
 	}
 	dir := b.tmp
@@ -249,7 +264,7 @@ func btoi(b bool) int {
 
 // basePlatforms converts the base's Linux platforms to build targets,
 // skipping those Go cannot build for.
-func basePlatforms(base *assemble.Base) ([]compile.Platform, error) {
+func basePlatforms(base *pull.Source) ([]compile.Platform, error) {
 	ps, err := base.Platforms()
 	if err != nil {
 		return nil, err
