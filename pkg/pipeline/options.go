@@ -83,6 +83,9 @@ type Options struct {
 	// CacheDir holds binaries and compressed layers between builds; empty
 	// means no cache.
 	CacheDir string
+	// Compiler resolves and builds the target; nil means GoCompiler (the
+	// go command).
+	Compiler Compiler
 	// Stderr receives the compiler's diagnostics as it writes them.
 	Stderr io.Writer
 	// Sinks returns where to ship the image once its name is known; nil

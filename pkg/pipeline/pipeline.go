@@ -165,7 +165,7 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 }
 
 func (b *builder) compile(ctx context.Context) (string, error) {
-	pkg, err := compile.Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Tags: b.o.Tags, Cgo: b.o.Cgo})
+	pkg, err := b.o.compiler().Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Tags: b.o.Tags, Cgo: b.o.Cgo})
 	if err != nil {
 		return "", err
 	}
@@ -176,7 +176,7 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 	if b.o.CacheDir != "" {
 		dir = filepath.Join(b.o.CacheDir, "bin")
 	}
-	b.bin, err = compile.Build(ctx, pkg, dir, compile.Options{
+	b.bin, err = b.o.compiler().Build(ctx, pkg, dir, compile.Options{
 		Platform: b.platform, Ldflags: b.o.Ldflags, Tags: b.o.Tags, Gcflags: b.o.Gcflags, Cgo: b.o.Cgo, Stderr: b.o.Stderr,
 	})
 	if err != nil {
