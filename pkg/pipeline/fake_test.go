@@ -43,7 +43,7 @@ func buildFake(t *testing.T, o Options) (*Report, publish.Artifact, *fakecompile
 	t.Helper()
 	c := &fakecompile.Compiler{}
 	if o.Target == "" {
-		o.Target = t.TempDir()
+		o.Target = mainDir(t)
 	}
 	o.Compiler, o.Stderr = c, io.Discard
 	rep, art, err := Build(context.Background(), o)
@@ -51,6 +51,15 @@ func buildFake(t *testing.T, o Options) (*Report, publish.Artifact, *fakecompile
 		t.Fatalf("Build: %v", err)
 	}
 	return rep, art, c
+}
+
+// mainDir returns a directory outside any module holding a main package,
+// which fakecompile resolves to its fixture's.
+func mainDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	testutil.WriteFiles(t, dir, map[string]string{"main.go": "package main\n\nfunc main() {}\n"})
+	return dir
 }
 
 // shipped returns what Build ships for the fixture binary of arch: the
@@ -173,7 +182,7 @@ func TestFakeBuildOverrides(t *testing.T) {
 func TestFakeBuildCompileError(t *testing.T) {
 	broken := fmt.Errorf("compiling hello for linux/amd64: %w (exit status 1): ./main.go:2:15: undefined: nope", compile.ErrCompile)
 	c := &fakecompile.Compiler{Err: broken}
-	rep, art, err := Build(context.Background(), Options{Target: t.TempDir(), Compiler: c})
+	rep, art, err := Build(context.Background(), Options{Target: mainDir(t), Compiler: c})
 	if !errors.Is(err, compile.ErrCompile) || !strings.Contains(err.Error(), "undefined: nope") || art != nil {
 		t.Errorf("Build with a failing compiler: %v, %v; want its compile.ErrCompile", art, err)
 	}
@@ -183,6 +192,12 @@ func TestFakeBuildCompileError(t *testing.T) {
 	_, _, err = Build(context.Background(), Options{Target: t.TempDir() + "/missing", Compiler: &fakecompile.Compiler{}})
 	if !errors.Is(err, compile.ErrNotFound) {
 		t.Errorf("Build of a missing target: %v, want compile.ErrNotFound", err)
+	}
+	lib := t.TempDir()
+	testutil.WriteFiles(t, lib, map[string]string{"lib.go": "package lib\n"})
+	_, _, err = Build(context.Background(), Options{Target: lib, Compiler: &fakecompile.Compiler{}})
+	if !errors.Is(err, compile.ErrNotMain) {
+		t.Errorf("Build of a library: %v, want compile.ErrNotMain", err)
 	}
 }
 
@@ -218,7 +233,7 @@ func TestFakeBuildPlatforms(t *testing.T) {
 		t.Errorf("report digest %s (%s), want the index's %s", rep.Digest, rep.MediaType, d)
 	}
 
-	_, _, err := Build(context.Background(), Options{Target: t.TempDir(), Compiler: &fakecompile.Compiler{}, Stderr: io.Discard,
+	_, _, err := Build(context.Background(), Options{Target: mainDir(t), Compiler: &fakecompile.Compiler{}, Stderr: io.Discard,
 		Platforms: []compile.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "riscv64"}}})
 	if !errors.Is(err, fakecompile.ErrNoBinary) || !strings.HasPrefix(err.Error(), "linux/riscv64: ") {
 		t.Errorf("a failing platform of several: %v; want its error, prefixed by the platform", err)
@@ -257,7 +272,7 @@ func TestFakeBuildOnBase(t *testing.T) {
 	if s := rep.Images[0].Stages[3].Summary; !strings.Contains(s, "on "+ref) {
 		t.Errorf("package summary = %q", s)
 	}
-	_, _, err := Build(context.Background(), Options{Target: t.TempDir(), Base: ref, Compiler: &fakecompile.Compiler{}, Platforms: []compile.Platform{{OS: "linux", Arch: "arm64"}}})
+	_, _, err := Build(context.Background(), Options{Target: mainDir(t), Base: ref, Compiler: &fakecompile.Compiler{}, Platforms: []compile.Platform{{OS: "linux", Arch: "arm64"}}})
 	if err == nil || !strings.Contains(err.Error(), "not linux/arm64") {
 		t.Errorf("arm64 build on an amd64 base: %v", err)
 	}
@@ -334,7 +349,7 @@ func TestFakeBuildPack(t *testing.T) {
 func TestFakeBuildCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, _, err := Build(ctx, Options{Target: t.TempDir(), Compiler: &fakecompile.Compiler{}})
+	_, _, err := Build(ctx, Options{Target: mainDir(t), Compiler: &fakecompile.Compiler{}})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Build with a canceled context: %v, want context.Canceled", err)
 	}

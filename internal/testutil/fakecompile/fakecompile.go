@@ -16,9 +16,15 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/leve-build/leve/pkg/cache"
 	"github.com/leve-build/leve/pkg/compile"
@@ -56,16 +62,60 @@ func Binary(arch string) ([]byte, error) {
 	return b, nil
 }
 
-// Resolve returns the fixture's package for target, which must exist.
+// Resolve returns the package of target, which must be a directory of
+// .go files (or a .go file) of package main, without running go list: in
+// a module its import path and name are the ones go list gives (from
+// go.mod and the directory), elsewhere the fixture's. The binary Build
+// writes is the fixture's whatever Resolve returned.
 func (c *Compiler) Resolve(ctx context.Context, target string, q compile.Query) (compile.Package, error) {
-	if _, err := os.Stat(target); err != nil {
-		return compile.Package{}, fmt.Errorf("resolving %s: %w", target, compile.ErrNotFound)
-	}
 	abs, err := filepath.Abs(target)
 	if err != nil {
-		return compile.Package{}, fmt.Errorf("resolving %s: %w", target, err)
+		return compile.Package{}, fmt.Errorf("resolving %q: %w", target, err)
 	}
-	return compile.Package{Name: Name, Dir: abs, ImportPath: ImportPath, Module: Module, Args: []string{"."}}, nil
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return compile.Package{}, fmt.Errorf("resolving %q: %w: %v", target, compile.ErrNotFound, err)
+	}
+	dir, files := abs, []string{abs}
+	if fi.IsDir() {
+		files, _ = filepath.Glob(filepath.Join(abs, "*.go"))
+	} else {
+		dir = filepath.Dir(abs)
+	}
+	if len(files) == 0 {
+		return compile.Package{}, fmt.Errorf("resolving %q: %w", target, compile.ErrNoGoFiles)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.PackageClauseOnly)
+		if err != nil {
+			return compile.Package{}, fmt.Errorf("resolving %q: %w", target, err)
+		}
+		if af.Name.Name != "main" {
+			return compile.Package{}, fmt.Errorf("resolving %q: %w (it is package %s)", target, compile.ErrNotMain, af.Name.Name)
+		}
+	}
+	pkg := compile.Package{Name: Name, Dir: dir, ImportPath: ImportPath, Module: Module, Args: []string{"."}}
+	if root, mod := module(dir); mod != "" {
+		rel, _ := filepath.Rel(root, dir)
+		pkg.Module, pkg.ImportPath = mod, path.Join(mod, filepath.ToSlash(rel))
+		pkg.Name = path.Base(pkg.ImportPath)
+	}
+	return pkg, nil
+}
+
+// module returns the root and path of the module holding dir, if any.
+func module(dir string) (root, mod string) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
+			return d, modfile.ModulePath(b)
+		}
+		if filepath.Dir(d) == d {
+			return "", ""
+		}
+	}
 }
 
 // Build writes the fixture binary for o.Platform under outDir, with its
