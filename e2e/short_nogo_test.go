@@ -63,3 +63,14 @@ func TestPipelineShortWithoutGo(t *testing.T) {
 		t.Errorf("the real-toolchain TestBuildReproducible was not skipped under -short:\n%s", out)
 	}
 }
+
+// TestCLIShortWithoutGo: the commands' tests under -short build with the
+// same seam and need no Go toolchain either.
+func TestCLIShortWithoutGo(t *testing.T) {
+	out := shortWithoutGo(t, "internal/cli")
+	for _, name := range []string{"TestBuildOutputs", "TestBuildConfig", "TestResolve", "TestExitCodes"} {
+		if !strings.Contains(out, "--- PASS: "+name+" ") {
+			t.Errorf("%s did not pass:\n%s", name, out)
+		}
+	}
+}

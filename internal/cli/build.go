@@ -209,7 +209,9 @@ func withConfig(o options.Build, flags *pflag.FlagSet, target string) (pipeline.
 		return pipeline.Options{}, err
 	}
 	o = cfg.Apply(o, flags, target)
-	return o.Validate(target)
+	po, err := o.Validate(target)
+	po.Compiler = compiler
+	return po, err
 }
 
 // sinks returns the outputs the flags ask for: the OCI layout (by default

@@ -63,7 +63,8 @@ func Binary(arch string) ([]byte, error) {
 }
 
 // Resolve returns the package of target, which must be a directory of
-// .go files (or a .go file) of package main, without running go list: in
+// .go files (or a .go file) of package main, or the import path of one in
+// the module of the working directory, without running go list: in
 // a module its import path and name are the ones go list gives (from
 // go.mod and the directory), elsewhere the fixture's. The binary Build
 // writes is the fixture's whatever Resolve returned.
@@ -73,6 +74,16 @@ func (c *Compiler) Resolve(ctx context.Context, target string, q compile.Query) 
 		return compile.Package{}, fmt.Errorf("resolving %q: %w", target, err)
 	}
 	fi, err := os.Stat(abs)
+	if err != nil && !strings.HasPrefix(target, ".") && !filepath.IsAbs(target) {
+		// an import path, which go list finds in the module of the
+		// working directory
+		if wd, werr := os.Getwd(); werr == nil {
+			if root, mod := module(wd); mod != "" && (target == mod || strings.HasPrefix(target, mod+"/")) {
+				abs = filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(target, mod)))
+				fi, err = os.Stat(abs)
+			}
+		}
+	}
 	if err != nil {
 		return compile.Package{}, fmt.Errorf("resolving %q: %w: %v", target, compile.ErrNotFound, err)
 	}

@@ -55,6 +55,10 @@ func TestResolveAndBuild(t *testing.T) {
 	if err != nil || pkg.Name != "api" || pkg.ImportPath != "example.com/shop/v2/cmd/api" || pkg.Module != "example.com/shop/v2" {
 		t.Errorf("Resolve(cmd/api) = %+v, %v", pkg, err)
 	}
+	t.Chdir(filepath.Join(root, "lib"))
+	if byPath, err := c.Resolve(ctx, "example.com/shop/v2/cmd/api", compile.Query{}); err != nil || byPath.ImportPath != pkg.ImportPath || byPath.Dir != pkg.Dir || byPath.Name != pkg.Name {
+		t.Errorf("Resolve by import path = %+v, %v; want %+v", byPath, err, pkg)
+	}
 	if _, err := c.Resolve(ctx, filepath.Join(root, "lib"), compile.Query{}); !errors.Is(err, compile.ErrNotMain) {
 		t.Errorf("Resolve(lib) = %v, want ErrNotMain", err)
 	}
