@@ -106,7 +106,9 @@ func TestValidateAccepts(t *testing.T) {
 		{[]string{"--sbom", "cyclonedx", "--no-strip", "--pack", "--cgo", "--base", "oci:dir"}, "", func(o pipeline.Options) bool {
 			return o.SBOM == "cyclonedx" && o.NoStrip && o.Pack && o.Cgo && o.Base == "oci:dir"
 		}},
-		{nil, "1700000000", func(o pipeline.Options) bool { return o.Created != nil && o.Created.Unix() == 1700000000 && o.Created.Location().String() == "UTC" }},
+		{nil, "1700000000", func(o pipeline.Options) bool {
+			return o.Created != nil && o.Created.Unix() == 1700000000 && o.Created.Location().String() == "UTC"
+		}},
 		{nil, "0", func(o pipeline.Options) bool { return o.Created != nil && o.Created.Unix() == 0 }},
 	}
 	for _, tc := range tests {
