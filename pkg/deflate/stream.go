@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // GzipStream writes to dst what src holds, compressed as a single gzip
@@ -18,8 +19,9 @@ import (
 // chunks concurrently and writes each chunk's blocks as soon as the chunks
 // before it are written, so it holds a few MiB per goroutine whatever the
 // input size. It checks ctx between chunks and returns ctx's error, with
-// dst holding a truncated stream, once ctx is done; it returns after the
-// chunks being parsed at that moment are done (a fraction of a second).
+// dst holding a truncated stream, once ctx is done; the chunks being parsed
+// at that moment are abandoned, so it returns within a fraction of a second
+// even at Max.
 func GzipStream(ctx context.Context, dst io.Writer, src io.Reader, level Level) error {
 	p, ok := levels[level]
 	if !ok {
@@ -47,6 +49,8 @@ type streamer struct {
 	bw  *blockWriter
 	crc hashWriter
 	n   int64 // bytes read from src
+	// stop abandons the chunks being parsed once the call fails.
+	stop atomic.Bool
 }
 
 type hashWriter interface {
@@ -74,6 +78,9 @@ func (s *streamer) run(src io.Reader) error {
 	var pending []*streamChunk
 	var window []byte // the last windowSize bytes read
 	defer func() {
+		if len(pending) > 0 {
+			s.stop.Store(true)
+		}
 		for _, c := range pending { // on error: wait, so no parse outlives the call
 			<-c.done
 			s.release(c)
@@ -156,6 +163,7 @@ func (s *streamer) read(src io.Reader, window []byte) (*streamChunk, error) {
 	s.n += int64(n)
 	r := resultPool.Get().(*chunkResult)
 	r.reset()
+	r.stop = &s.stop
 	return &streamChunk{buf: buf, r: r, done: make(chan struct{})}, nil
 }
 
