@@ -129,6 +129,9 @@ func (c *Cache) compress(ctx context.Context, tb content, diffID v1.Hash, comp C
 	if err != nil || ok {
 		return got, d, err
 	}
+	// Entries of leve before they were named by their digest were the
+	// file DIFFID.COMPRESSOR, never verified: the new entry replaces it.
+	os.Remove(filepath.Join(c.dir, "layers", diffID.Algorithm, diffID.Hex+"."+comp.Name()))
 	got, d, err = c.store(edir, fill)
 	var werr *cacheWriteError
 	if errors.As(err, &werr) {

@@ -187,3 +187,26 @@ func TestCacheSharedByConcurrentBuilds(t *testing.T) {
 		t.Errorf("cache holds %v, want one entry named %s", ents, digests[0].Hex)
 	}
 }
+
+func TestCacheReplacesUnverifiedEntry(t *testing.T) {
+	dir := t.TempDir()
+	comp, _ := ChooseCompressor("gzip", "fast")
+	entries := []Entry{{Path: "/app/x", Mode: 0o755, Data: []byte("an entry of an older leve")}}
+	tb, _ := Tar(entries)
+	old := filepath.Join(dir, "layers", "sha256", sha256Hash(tb).Hex+"."+comp.Name())
+	os.MkdirAll(filepath.Dir(old), 0o755)
+	os.WriteFile(old, []byte("whatever an older leve stored"), 0o644)
+	l, err := NewLayer(entries, comp, NewCache(dir), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate.Layer(l); err != nil {
+		t.Errorf("validate.Layer: %v", err)
+	}
+	if _, err := os.Stat(old); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("old entry %s still there: %v", old, err)
+	}
+	if ents := cacheEntries(t, dir); len(ents) != 1 {
+		t.Errorf("cache holds %v, want the new entry", ents)
+	}
+}
