@@ -85,3 +85,65 @@ func TestDamagedCacheLayer(t *testing.T) {
 		t.Errorf("build after the repair gave %s (want %s):\n%s", again.digest, clean.digest, r.stderr)
 	}
 }
+
+// TestCacheSharedByConcurrentBuilds runs four "leve build" processes at
+// once on one empty $LEVE_CACHE: each exits 0 with the digest of a build
+// without a cache and no warning about the cache, which ends up with one
+// verified entry per layer and no temporary file.
+func TestCacheSharedByConcurrentBuilds(t *testing.T) {
+	bin := leve(t)
+	root := t.TempDir()
+	cache := filepath.Join(root, "cache")
+	hello := filepath.Join(repoRoot, "examples", "hello")
+	env := func(c string) []string {
+		return []string{"LEVE_CACHE=" + c, "XDG_CACHE_HOME=" + filepath.Join(root, "xdg")}
+	}
+	r := runCmd(t, hello, "", env(""), bin, "build", "-o", filepath.Join(root, "clean"))
+	if r.code != 0 {
+		t.Fatalf("leve build: %s", r)
+	}
+	clean := parseRef(t, r)
+
+	const n = 4
+	results := make([]result, n)
+	errs := make([]error, n)
+	done := make(chan int)
+	for i := range n {
+		go func() {
+			results[i], errs[i] = execCmd(hello, "", env(cache), bin, "build", "-o", filepath.Join(root, "out", string(rune('a'+i))))
+			done <- i
+		}()
+	}
+	for range n {
+		<-done
+	}
+	for i, r := range results {
+		if errs[i] != nil || r.code != 0 {
+			t.Errorf("build %d: %v %s", i, errs[i], r)
+			continue
+		}
+		if ref := parseRef(t, r); ref.digest != clean.digest {
+			t.Errorf("build %d gave %s, want %s", i, ref.digest, clean.digest)
+		}
+		if strings.Contains(r.stderr, "layer cache") {
+			t.Errorf("build %d warns about the cache:\n%s", i, r.stderr)
+		}
+	}
+	entries := cachedLayers(t, cache)
+	if layers := strings.Count(r.stderr, "\n  layer "); len(entries) != layers {
+		t.Errorf("cache holds %v, want one entry for each of the %d layers", entries, layers)
+	}
+	for _, p := range entries {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != filepath.Base(p) {
+			t.Errorf("entry %s has other content", p)
+		}
+	}
+	temps, _ := filepath.Glob(filepath.Join(cache, "layers", "sha256", "*", "*", ".leve-tmp-*"))
+	if len(temps) > 0 {
+		t.Errorf("temporary files left in the cache: %v", temps)
+	}
+}
