@@ -6,9 +6,13 @@ const Schema = "leve.analyze/v1"
 // A Report is everything leve knows about one executable. It marshals to
 // the JSON schema [Schema].
 type Report struct {
-	Schema    string    `json:"schema"`
-	Path      string    `json:"path,omitempty"`
-	Size      int64     `json:"size"`
+	Schema string `json:"schema"`
+	Path   string `json:"path,omitempty"`
+	Size   int64  `json:"size"`
+	// Trailing is the number of bytes after the last one the ELF headers
+	// reference (data appended to the executable): part of Size, owned by
+	// the "trailing data" metadata bucket, never read or estimated.
+	Trailing  int64     `json:"trailing_data,omitempty"`
 	GOOS      string    `json:"goos"`
 	GOARCH    string    `json:"goarch"`
 	GoVersion string    `json:"go_version"`
