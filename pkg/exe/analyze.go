@@ -109,6 +109,7 @@ func (f *File) run() (*analysis, *Report, error) {
 	f.fillELF(r)
 	a.fillSizes(r)
 	r.Linking.Cgo = a.hasPackage("runtime/cgo")
+	r.Linking.PIE = f.elf.Type == elf.ET_DYN || hasSetting(bi, "-buildmode", "pie")
 	r.Needs = a.needs(r)
 	r.Suggestions = suggestions(r, a.trimpathSaving(r))
 	return a, r, nil
@@ -146,6 +147,19 @@ func (a *analysis) moduledataLayer() []claim {
 }
 
 func (a *analysis) hasPackage(pkg string) bool { return a.names[pkg] }
+
+// hasSetting reports whether the build info records the setting key=value.
+func hasSetting(bi *debug.BuildInfo, key, value string) bool {
+	if bi == nil {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == key && s.Value == value {
+			return true
+		}
+	}
+	return false
+}
 
 func fillBuildInfo(r *Report, b *debug.BuildInfo) {
 	r.GoVersion = b.GoVersion

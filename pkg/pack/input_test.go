@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -69,5 +70,33 @@ func TestOriginalRefusesLargeOriginal(t *testing.T) {
 	_, err = Unpack(packed)
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("Unpack(original of 2 GiB) = %v, want ErrTooLarge", err)
+	}
+}
+
+// TestPackRefusesPIE checks that a position-independent executable built
+// without cgo (GOFLAGS=-buildmode=pie) is refused for what it is, never
+// blamed on cgo.
+func TestPackRefusesPIE(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(helloSource), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "pie")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "main.go")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64", "GO111MODULE=off", "GOFLAGS=-buildmode=pie")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build -buildmode=pie: %v\n%s", err, b)
+	}
+	in, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = Pack(context.Background(), in)
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("Pack(PIE) = %v, want ErrUnsupported", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "-buildmode=pie") || !strings.Contains(msg, "GOFLAGS=") || strings.Contains(msg, "CGO_ENABLED") {
+		t.Errorf("Pack(PIE) = %q: want it named a -buildmode=pie executable with the GOFLAGS fix, not blamed on cgo", msg)
 	}
 }

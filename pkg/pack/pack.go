@@ -140,7 +140,7 @@ const MaxInputSize = 1 << 30
 
 // ErrTooLarge is wrapped by the errors of Pack for an input larger than
 // MaxInputSize, and of File.Original for a packed file whose original is.
-var ErrTooLarge = errors.New("too large to pack")
+var ErrTooLarge = errors.New("executable too large")
 
 // tooLarge returns the error for an input of n bytes (-1: unknown, more
 // than MaxInputSize).
@@ -149,7 +149,7 @@ func tooLarge(n int64) error {
 	if n >= 0 {
 		size = fmt.Sprintf("%.2f GiB (%d bytes)", float64(n)/(1<<30), n)
 	}
-	return fmt.Errorf("%w: the executable is %s, more than the 1 GiB leve packs: a packed program is decompressed into memory at start-up", ErrTooLarge, size)
+	return fmt.Errorf("%w: %s, more than the 1 GiB leve packs (a packed program is decompressed into memory at start-up): ship it unpacked", ErrTooLarge, size)
 }
 
 // CheckSize returns an error wrapping ErrTooLarge when an executable of n

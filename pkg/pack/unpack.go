@@ -63,7 +63,7 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 func (f *File) Original() ([]byte, error) {
 	t := f.Trailer
 	if t.OrigSize > MaxInputSize {
-		return nil, fmt.Errorf("%w: the original is %d bytes, more than the 1 GiB leve unpacks", ErrTooLarge, t.OrigSize)
+		return nil, fmt.Errorf("%w: the original inside is %d bytes, more than the 1 GiB leve unpacks", ErrTooLarge, t.OrigSize)
 	}
 	payload := make([]byte, t.PayloadSize)
 	if _, err := f.r.ReadAt(payload, int64(t.PayloadOff)); err != nil {
