@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"runtime/debug"
-	"strings"
 	"sync"
 )
 
@@ -153,8 +151,10 @@ func newFile(r io.ReaderAt) (f *File, err error) {
 // recovered turns a panic of a reader into an error: a fault reading a
 // mapped file that shrank meanwhile, or a reader bug.
 func recovered(p any) error {
-	if re, ok := p.(runtime.Error); ok && strings.Contains(re.Error(), "fault") {
-		return &FormatError{Off: -1, Msg: "the file shrank while it was read"}
+	// With debug.SetPanicOnFault, a fault on a mapped page (SIGBUS past
+	// the end of a file cut short) panics with an error that has Addr.
+	if _, ok := p.(interface{ Addr() uintptr }); ok {
+		return &FormatError{Off: -1, Msg: "the file shrank while it was read: read it again once it is complete"}
 	}
 	return &FormatError{Off: -1, Msg: fmt.Sprint(internalError, p)}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -144,5 +145,48 @@ func TestTrailingDataSmallTail(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("Buckets = %+v, want metadata %q of 9 bytes", r.Buckets, metaTrailing)
+	}
+}
+
+// TestReadJSONBounded checks that a JSON document larger than any report
+// is refused after maxJSONSize bytes instead of being read whole.
+func TestReadJSONBounded(t *testing.T) {
+	defer func(n int64) { maxJSONSize = n }(maxJSONSize)
+	maxJSONSize = 1 << 20
+	r := io.MultiReader(strings.NewReader(`{"schema": "`), zeros{})
+	_, err := ReadJSON(r)
+	if err == nil || !strings.Contains(err.Error(), "larger than any report") {
+		t.Errorf("ReadJSON(endless string) = %v, want the size refusal", err)
+	}
+}
+
+// zeros is an endless reader of 'a' bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'a'
+	}
+	return len(p), nil
+}
+
+// TestFileShrinks checks that a mapped file cut short before its analysis
+// gives an error, not a crash.
+func TestFileShrinks(t *testing.T) {
+	path := withTail(t, build(t, fixture{"hello", "amd64", true}), 0)
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.unmap == nil {
+		t.Skip("files are not mapped on this system")
+	}
+	if err := os.Truncate(path, 4096); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Report()
+	if err == nil || !strings.Contains(err.Error(), "shrank") {
+		t.Errorf("Report() of a file cut short = %v, want an error saying it shrank", err)
 	}
 }
