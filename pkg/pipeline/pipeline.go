@@ -212,12 +212,9 @@ func (b *builder) read(ctx context.Context) (string, error) {
 	bin.TopPackages = topPackages(r, 5)
 	bin.Attributed = r.Coverage.Attributed()
 	if !r.Linking.Static && b.base == nil && b.o.Libs != "copy" {
-		return "", fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build without --cgo (CGO_ENABLED=0), add --libs=copy, or choose a --base that has those libraries", bin.Name, r.Linking.Interpreter, strings.Join(r.Linking.Needed, ", "))
+		return "", linkingError(bin.Name, r.Linking)
 	}
-	linking := "static"
-	if !r.Linking.Static {
-		linking = "dynamic (" + strings.Join(r.Linking.Needed, ", ") + ")"
-	}
+	linking := r.Linking.String()
 	var top []string
 	for _, p := range bin.TopPackages[:min(3, len(bin.TopPackages))] {
 		top = append(top, p.Path+" "+humanize.Bytes(p.Size))
