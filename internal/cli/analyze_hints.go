@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 
@@ -39,7 +38,7 @@ func explainImports(ctx context.Context, rep *exe.Report, pkg compile.Package, p
 	if len(tags) > 0 {
 		args = append(args, "-tags="+strings.Join(tags, ","))
 	}
-	cmd := exec.CommandContext(ctx, "go", append(args, pkg.Args...)...)
+	cmd := compile.GoCommand(ctx, append(args, pkg.Args...)...)
 	cmd.Dir = pkg.Dir
 	cmd.Env = append(os.Environ(), append(p.Env(), "CGO_ENABLED=0")...)
 	out, err := cmd.Output()

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -47,7 +46,7 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 	out := filepath.Join(dir, pkg.Name)
 	args := append([]string{"build", "-trimpath", "-o", out}, o.flags()...)
 	args = append(args, pkg.Args...)
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := GoCommand(ctx, args...)
 	cmd.Dir = pkg.Dir
 	cgo := "CGO_ENABLED=0"
 	if o.Cgo {
