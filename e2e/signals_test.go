@@ -83,7 +83,8 @@ func TestSignalPackStage(t *testing.T) {
 }
 
 // TestSignalTwice sends a second SIGINT shortly after the first, during
-// the package stage at --level max: leve exits at once, with 130.
+// the package stage at --level max: leve exits at once, with 130 and a
+// line that says so.
 func TestSignalTwice(t *testing.T) {
 	src := goCommandSource(t)
 	env := []string{"LEVE_CACHE=" + t.TempDir()}
@@ -102,6 +103,10 @@ func TestSignalTwice(t *testing.T) {
 	case err := <-r.done:
 		t.Logf("exited %v after the second SIGINT", time.Since(second).Round(time.Millisecond))
 		r.checkExit(t, err, 130)
+		lines := strings.Split(strings.TrimSpace(r.stderr.String()), "\n")
+		if last := lines[len(lines)-1]; last != "leve: interrupt signal received again; stopped at once" {
+			t.Errorf("stderr's last line = %q, want the line saying leve stopped at once", last)
+		}
 	case <-time.After(2 * time.Second):
 		r.cmd.Process.Kill()
 		<-r.done

@@ -13,7 +13,7 @@ import (
 // cancels the run, which then exits with 130 or 143; a second signal exits
 // at once.
 func main() {
-	ctx, stop := cli.NotifySignals(context.Background(), os.Exit)
+	ctx, stop := cli.NotifySignals(context.Background(), os.Stderr, os.Exit)
 	code := cli.Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(cli.SignalExit(ctx, code))

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"sync"
@@ -30,10 +32,10 @@ func (e *SignalError) ExitCode() int { return 128 + int(e.Signal) }
 // NotifySignals returns a copy of parent that is cancelled, with a
 // *SignalError cause, when the process receives one of sigs (default
 // SIGINT and SIGTERM). Every stage of leve stops soon after; a second
-// signal does not wait for that and calls exit with the second signal's
-// ExitCode at once. stop releases the signals, as
-// os/signal.NotifyContext's does.
-func NotifySignals(parent context.Context, exit func(code int), sigs ...os.Signal) (ctx context.Context, stop func()) {
+// signal does not wait for that: it writes one line to stderr and calls
+// exit with the second signal's ExitCode at once. stop releases the
+// signals, as os/signal.NotifyContext's does.
+func NotifySignals(parent context.Context, stderr io.Writer, exit func(code int), sigs ...os.Signal) (ctx context.Context, stop func()) {
 	if len(sigs) == 0 {
 		sigs = []os.Signal{os.Interrupt, syscall.SIGTERM}
 	}
@@ -51,7 +53,9 @@ func NotifySignals(parent context.Context, exit func(code int), sigs ...os.Signa
 					cancel(&SignalError{Signal: toSyscall(s)})
 					continue
 				}
-				exit((&SignalError{Signal: toSyscall(s)}).ExitCode())
+				se := &SignalError{Signal: toSyscall(s)}
+				fmt.Fprintf(stderr, "leve: %v again; stopped at once\n", se)
+				exit(se.ExitCode())
 				return
 			case <-done:
 				return

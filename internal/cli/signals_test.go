@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"syscall"
 	"testing"
@@ -23,7 +25,8 @@ func TestNotifySignals(t *testing.T) {
 	} {
 		t.Run(tc.first.String()+" then "+tc.second.String(), func(t *testing.T) {
 			exited := make(chan int, 1)
-			ctx, stop := NotifySignals(context.Background(), func(code int) { exited <- code })
+			var stderr bytes.Buffer
+			ctx, stop := NotifySignals(context.Background(), &stderr, func(code int) { exited <- code })
 			defer stop()
 			if err := syscall.Kill(os.Getpid(), tc.first); err != nil {
 				t.Fatal(err)
@@ -59,6 +62,9 @@ func TestNotifySignals(t *testing.T) {
 				if code != tc.code {
 					t.Errorf("second signal: exit(%d), want exit(%d)", code, tc.code)
 				}
+				if want := "leve: " + tc.second.String() + " signal received again; stopped at once\n"; stderr.String() != want {
+					t.Errorf("second signal: stderr %q, want %q", stderr.String(), want)
+				}
 			case <-time.After(5 * time.Second):
 				t.Fatalf("exit not called 5s after a second signal (%v)", tc.second)
 			}
@@ -69,7 +75,7 @@ func TestNotifySignals(t *testing.T) {
 // TestSignalExitWithoutSignal keeps the code of a run that no signal
 // stopped, cancelled or not.
 func TestSignalExitWithoutSignal(t *testing.T) {
-	ctx, stop := NotifySignals(context.Background(), func(int) { t.Error("exit called without a signal") })
+	ctx, stop := NotifySignals(context.Background(), io.Discard, func(int) { t.Error("exit called without a signal") })
 	if got := SignalExit(ctx, ExitError); got != ExitError {
 		t.Errorf("SignalExit(running, 1) = %d, want 1", got)
 	}
