@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -97,5 +100,29 @@ func TestSignalErrorMessage(t *testing.T) {
 	}
 	if got, want := (&SignalError{Signal: syscall.SIGTERM}).Error(), "terminated signal received"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// TestSignalCodesDocumented checks that leve --help and the exit code
+// table of docs/cli.md name the codes of SIGINT and SIGTERM.
+func TestSignalCodesDocumented(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Execute(context.Background(), []string{"--help"}, strings.NewReader(""), &stdout, &stderr); code != ExitOK {
+		t.Fatalf("leve --help: exit %d\n%s", code, stderr.String())
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "cli.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		code int
+		help string
+	}{{ExitInterrupted, "interrupted (SIGINT"}, {ExitTerminated, "terminated (SIGTERM)"}} {
+		if want := fmt.Sprintf("%d %s", c.code, c.help); !strings.Contains(stdout.String(), want) {
+			t.Errorf("leve --help does not say %q:\n%s", want, stdout.String())
+		}
+		if want := fmt.Sprintf("\n| %d | ", c.code); !strings.Contains(string(doc), want) {
+			t.Errorf("docs/cli.md has no exit code row %q", want)
+		}
 	}
 }
