@@ -70,6 +70,11 @@ failing rule on stderr, 0 when every rule passes.`,
 			if err != nil {
 				return err
 			}
+			if o.HTML != "" {
+				if err := atomicfile.CheckDir(o.HTML); err != nil {
+					return fmt.Errorf("--html %s: %w", o.HTML, err)
+				}
+			}
 			lowerGC()
 			l := loader{platform: platform, tags: o.Tags, noStrip: o.NoStrip, stderr: cmd.ErrOrStderr()}
 			if o.Diff {
@@ -103,17 +108,31 @@ func lowerGC() {
 	}
 }
 
-// renderAnalysis prints one analysis and writes its HTML page.
-func renderAnalysis(cmd *cobra.Command, o options.Analyze, in *loaded) error {
+// renderAnalysis prints one analysis and writes its HTML page, which
+// replaces an earlier one only once the report was printed.
+func renderAnalysis(cmd *cobra.Command, o options.Analyze, in *loaded) (err error) {
 	ro := report.AnalyzeOptions{Top: o.Top, Notes: in.notes}
 	if o.HTML != "" {
-		err := atomicfile.Write(o.HTML, 0o644, func(w io.Writer) error { return report.AnalyzeHTML(w, in.rep, ro) })
-		if err != nil {
-			return fmt.Errorf("writing the HTML report: %w", err)
+		page, serr := atomicfile.Stage(o.HTML, 0o644, func(w io.Writer) error { return report.AnalyzeHTML(w, in.rep, ro) })
+		if serr != nil {
+			return fmt.Errorf("writing the HTML report: %w", serr)
 		}
-		if fi, err := os.Stat(o.HTML); err == nil {
-			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", o.HTML, exe.FormatSize(fi.Size()))
-		}
+		defer func() {
+			if err == nil {
+				err = cmd.Context().Err()
+			}
+			if err != nil {
+				page.Abort()
+				return
+			}
+			if err = page.Commit(); err != nil {
+				err = fmt.Errorf("writing the HTML report: %w", err)
+				return
+			}
+			if fi, err := os.Stat(o.HTML); err == nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", o.HTML, exe.FormatSize(fi.Size()))
+			}
+		}()
 	}
 	if o.JSON {
 		for _, n := range in.notes {

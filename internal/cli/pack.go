@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/leve-build/leve/internal/atomicfile"
 	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/pack"
@@ -53,6 +54,11 @@ func (o *packFlags) validate(in string) (string, error) {
 	if si, err := os.Stat(in); err == nil {
 		if so, err := os.Stat(out); err == nil && os.SameFile(si, so) {
 			return "", usageError{fmt.Errorf("output %q is the input file: leve pack never overwrites its input", out)}
+		}
+	}
+	if o.Output != "" {
+		if err := atomicfile.CheckDir(out); err != nil {
+			return "", fmt.Errorf("-o %s: %w", out, err)
 		}
 	}
 	return out, nil

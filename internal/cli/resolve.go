@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -25,12 +26,21 @@ func newResolveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "resolve -f FILE --repo REGISTRY/PREFIX",
 		Short: "Build and push every leve:// reference in Kubernetes YAML and print the YAML with digests",
-		Long: `Resolve reads YAML (Kubernetes manifests or any text), builds every Go main
-package referenced as leve://IMPORT/PATH with leve build's defaults and flags,
-pushes each to PREFIX/NAME, and prints the YAML with each reference replaced by
-PREFIX/NAME@sha256:DIGEST. The rest of the text is left exactly as it was.
+		Long: `Resolve reads Kubernetes YAML (any YAML: several documents separated by
+"---", block and flow style), builds every Go main package whose import path a
+string value names as leve://IMPORT/PATH, with leve build's defaults and flags,
+pushes each to PREFIX/NAME, and prints the YAML with each such value replaced by
+PREFIX/NAME@sha256:DIGEST, keeping its quotes. Every other byte is printed as it
+was, comments included; a leve:// in a comment, a mapping key or inside a longer
+string is left alone (the last two with a warning).
 
---repo defaults to $LEVE_REPO. Build reports go to stderr.`,
+Before building anything, resolve refuses, naming the file and line: malformed
+YAML; a reference with a tag or digest (leve://example.com/app:v1; leve sets the
+digest); a filesystem path (leve://./cmd/api, leve://../x, leve:///abs) or
+anything else that is not a Go import path; and a reference written as a block
+scalar (| or >), with escapes or over several lines.
+
+--repo defaults to $LEVE_REPO. Build reports and warnings go to stderr.`,
 		Example: `  leve resolve -f k8s/ --repo ghcr.io/me > resolved.yaml
   leve resolve -f deploy.yaml --repo 127.0.0.1:5000/apps --insecure | kubectl apply -f -
   kustomize build . | leve resolve -f - --repo ghcr.io/me`,
@@ -54,7 +64,7 @@ PREFIX/NAME@sha256:DIGEST. The rest of the text is left exactly as it was.
 			}
 			o.Push = []string{strings.TrimSuffix(repo, "/")}
 			stderr := cmd.ErrOrStderr()
-			out, err := pipeline.ResolveReferences(cmd.Context(), doc, runtime.NumCPU(), func(ctx context.Context, ip string) (string, error) {
+			out, warnings, err := pipeline.ResolveReferences(cmd.Context(), doc, runtime.NumCPU(), func(ctx context.Context, ip string) (string, error) {
 				po, err := withConfig(o, cmd.Flags(), ip)
 				if err != nil {
 					return "", err
@@ -73,7 +83,10 @@ PREFIX/NAME@sha256:DIGEST. The rest of the text is left exactly as it was.
 			if err != nil {
 				return err
 			}
-			_, err = cmd.OutOrStdout().Write(out)
+			for _, w := range warnings {
+				fmt.Fprintf(stderr, "warning: %s\n", w)
+			}
+			_, err = cmd.OutOrStdout().Write(joinDocs(out))
 			return err
 		},
 	}
@@ -83,17 +96,17 @@ PREFIX/NAME@sha256:DIGEST. The rest of the text is left exactly as it was.
 	return cmd
 }
 
-// readDocs concatenates the YAML files named (directories: their .yaml
-// and .yml files, sorted), separated by "---" lines.
-func readDocs(names []string, stdin io.Reader) ([]byte, error) {
-	var docs [][]byte
+// readDocs reads the YAML files named (directories: their .yaml and .yml
+// files, sorted); "-" is stdin.
+func readDocs(names []string, stdin io.Reader) ([]pipeline.Document, error) {
+	var docs []pipeline.Document
 	for _, n := range names {
 		if n == "-" {
 			b, err := io.ReadAll(stdin)
 			if err != nil {
 				return nil, fmt.Errorf("reading stdin: %w", err)
 			}
-			docs = append(docs, b)
+			docs = append(docs, pipeline.Document{Name: "stdin", Data: b})
 			continue
 		}
 		fi, err := os.Stat(n)
@@ -109,7 +122,7 @@ func readDocs(names []string, stdin io.Reader) ([]byte, error) {
 			paths = paths[:0]
 			for _, e := range entries {
 				if !e.IsDir() && (strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
-					paths = append(paths, n+"/"+e.Name())
+					paths = append(paths, filepath.Join(n, e.Name()))
 				}
 			}
 		}
@@ -118,9 +131,14 @@ func readDocs(names []string, stdin io.Reader) ([]byte, error) {
 			if err != nil {
 				return nil, fmt.Errorf("-f %s: %w", p, err)
 			}
-			docs = append(docs, b)
+			docs = append(docs, pipeline.Document{Name: p, Data: b})
 		}
 	}
+	return docs, nil
+}
+
+// joinDocs concatenates YAML files, separated by "---" lines.
+func joinDocs(docs [][]byte) []byte {
 	var out []byte
 	for i, d := range docs {
 		if i > 0 {
@@ -131,5 +149,5 @@ func readDocs(names []string, stdin io.Reader) ([]byte, error) {
 		}
 		out = append(out, d...)
 	}
-	return out, nil
+	return out
 }

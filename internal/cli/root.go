@@ -28,6 +28,7 @@ const (
 var commands = []func() *cobra.Command{
 	newAnalyzeCmd,
 	newBuildCmd,
+	newCacheCmd,
 	newResolveCmd,
 	newPackCmd,
 	newVersionCmd,
@@ -55,7 +56,9 @@ a second of the signal, its child processes with it; a second signal stops it
 at once.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       readVersion().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	for _, c := range commands {
 		root.AddCommand(c())
@@ -75,7 +78,7 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return ExitOK
 	}
 	if ctx.Err() != nil {
-		err = fmt.Errorf("interrupted (%v); outputs of earlier runs are untouched", context.Cause(ctx))
+		err = fmt.Errorf("interrupted (%v)%s", context.Cause(ctx), outcome(err))
 	}
 	fmt.Fprintf(stderr, "leve: %v\n", err)
 	var ue usageError

@@ -1,7 +1,9 @@
 package assemble
 
 import (
+	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -39,8 +41,11 @@ func (r RuntimeFiles) Size() int64 {
 // golang.org/x/crypto/x509roots/fallback, at the version pinned in leve's
 // go.mod (reproducible; roots NSS constrains, e.g. with a distrust date,
 // are left out, since a PEM file cannot carry the constraint), "host" for
-// the build host's /etc/ssl/certs/ca-certificates.crt, or a PEM file.
-func CACertificates(src string) (RuntimeFiles, error) {
+// the build host's /etc/ssl/certs/ca-certificates.crt, or a PEM file,
+// which is then exactly the bundle. The certificates of the PEM files add
+// are appended (re-encoded, without their comments; one already in the
+// bundle is not repeated), so a private CA is trusted besides the roots.
+func CACertificates(src string, add ...string) (RuntimeFiles, error) {
 	var data []byte
 	switch src {
 	case "bundle":
@@ -55,19 +60,76 @@ func CACertificates(src string) (RuntimeFiles, error) {
 		if src == "host" {
 			path = CACertsPath
 		}
-		b, err := os.ReadFile(path)
-		if err != nil {
+		if _, _, err := ReadCertificates(path); err != nil {
+			return RuntimeFiles{}, err
+		}
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
 			return RuntimeFiles{}, fmt.Errorf("CA certificates: %w", err)
 		}
-		if blk, _ := pem.Decode(b); blk == nil || blk.Type != "CERTIFICATE" {
-			return RuntimeFiles{}, fmt.Errorf("CA certificates: %s holds no PEM certificate", path)
+	}
+	if len(add) > 0 {
+		have := map[string]bool{}
+		for rest := data; ; {
+			var blk *pem.Block
+			if blk, rest = pem.Decode(rest); blk == nil {
+				break
+			}
+			have[string(blk.Bytes)] = true
 		}
-		data = b
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			data = append(data, '\n')
+		}
+		for _, f := range add {
+			certs, _, err := ReadCertificates(f)
+			if err != nil {
+				return RuntimeFiles{}, err
+			}
+			for _, c := range certs {
+				if !have[string(c)] {
+					have[string(c)] = true
+					data = append(data, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c})...)
+				}
+			}
+		}
 	}
 	return RuntimeFiles{
 		Entries: []Entry{{Path: CACertsPath, Mode: 0o644, Data: data}},
 		Env:     []string{"SSL_CERT_FILE=" + CACertsPath},
 	}, nil
+}
+
+// ErrNoCertificate is returned for a CA file that is not a bundle of PEM
+// certificates.
+var ErrNoCertificate = errors.New("not a PEM certificate bundle")
+
+// ReadCertificates reads the PEM file path and returns the DER bytes of
+// its certificates and their subjects. It refuses, naming the file, a
+// file without a CERTIFICATE block, a certificate that does not parse,
+// and any other PEM block (a private key must not end up in an image).
+func ReadCertificates(path string) (der [][]byte, subjects []string, err error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("CA certificates: %w", err)
+	}
+	for rest := b; ; {
+		var blk *pem.Block
+		if blk, rest = pem.Decode(rest); blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" {
+			return nil, nil, fmt.Errorf("CA certificates: %s: %w: it holds a block of type %s; give certificates only", path, ErrNoCertificate, blk.Type)
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, nil, fmt.Errorf("CA certificates: %s: %w: certificate %d: %v", path, ErrNoCertificate, len(der)+1, err)
+		}
+		der, subjects = append(der, blk.Bytes), append(subjects, c.Subject.String())
+	}
+	if len(der) == 0 {
+		return nil, nil, fmt.Errorf("CA certificates: %s: %w: it holds no -----BEGIN CERTIFICATE----- block", path, ErrNoCertificate)
+	}
+	return der, subjects, nil
 }
 
 // ZoneInfo returns the time zone database of the Go toolchain at goroot

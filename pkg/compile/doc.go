@@ -1,10 +1,12 @@
-// Package compile drives the Go toolchain for one target: it resolves what
-// to build (a package in a module, or lone .go files with no go.mod, as the
-// seed tutorial's app.go), checks that it is a main package that can be built
-// without cgo, and runs "go build" for one Linux platform with size-minded,
-// reproducible defaults.
+// Package compile is the only package of leve that runs the Go toolchain.
 //
-// Compile returns the path of the binary it wrote; it never prints. The
-// compiler's own diagnostics are passed through to the writer given with
-// WithStderr, exactly as the compiler wrote them.
+// [Resolve] finds what to build for a target: a package in a module, or
+// lone .go files with no go.mod (the seed tutorial's app.go), and checks
+// that it is a main package. [ListMains] expands a pattern such as "./..."
+// into its main packages. [Build] runs "go build" for one Linux
+// [Platform] with size-minded, reproducible defaults (CGO_ENABLED=0 unless
+// asked, -trimpath) and returns the [Binary] it wrote.
+//
+// Nothing here prints: the compiler's own diagnostics are passed through,
+// exactly as the compiler wrote them, to the writer in [Options].Stderr.
 package compile

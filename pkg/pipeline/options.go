@@ -4,9 +4,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/publish"
+	"github.com/leve-build/leve/pkg/regopts"
 )
 
 // Options configure one Build. The zero value builds "." for linux/amd64
@@ -37,8 +37,9 @@ type Options struct {
 
 	// Base is the base image: "scratch" (the default), "oci:DIR[:TAG]",
 	// "docker-archive:FILE" or a registry reference.
-	Base        string
-	BaseOptions assemble.BaseOptions
+	Base string
+	// Registry is how registries are reached, for the base and pushes.
+	Registry regopts.Options
 	// PlatformsFromBase builds for every Linux platform the base offers
 	// (--platform all); on scratch it builds Platforms.
 	PlatformsFromBase bool
@@ -65,6 +66,10 @@ type Options struct {
 	// also be "bundle" (the pinned Mozilla roots, what auto adds), "host"
 	// or a PEM file, which add it whatever the analysis says.
 	CACerts, TZData, NSSwitch, Passwd string
+	// AddCACerts are PEM files whose certificates are appended to the CA
+	// bundle CACerts gives ("auto" and "none" then mean "bundle"; the
+	// bundle is added whatever the analysis says).
+	AddCACerts []string
 
 	// Compression ("gzip", the default, or "zstd") and Level ("fast",
 	// "default" or "max") choose the layer compressor; see

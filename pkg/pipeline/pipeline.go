@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,6 +20,7 @@ import (
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/optimize"
 	"github.com/leve-build/leve/pkg/publish"
+	"github.com/leve-build/leve/pkg/pull"
 )
 
 // Build runs compile → read → optimize → package for each platform,
@@ -27,7 +30,7 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if len(o.Platforms) == 0 {
 		o.Platforms = []compile.Platform{compile.DefaultPlatform}
 	}
-	base, err := assemble.OpenBase(ctx, o.Base, o.BaseOptions)
+	base, err := pull.Open(ctx, o.Base, pull.Options{Registry: o.Registry, Role: "base"})
 	if err != nil {
 		return &Report{SchemaVersion: SchemaVersion}, nil, err
 	}
@@ -55,6 +58,13 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 				if b.base, err = base.Image(p.OS, p.Arch, p.Variant); err != nil {
 					return err
 				}
+				if base.Local() {
+					// Every blob is checked before anything is built on
+					// it; a registry's are checked as they are fetched.
+					if err := pull.Check(gctx, b.base); err != nil {
+						return err
+					}
+				}
 			}
 			images[i], err = b.run(gctx)
 			if err != nil && len(o.Platforms) > 1 {
@@ -64,6 +74,10 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
+		var damaged *pull.BlobError
+		if errors.As(err, &damaged) {
+			err = damaged // it names the base and the blob: the rest is noise
+		}
 		return rep, nil, err
 	}
 	art, err := combine(images, rep)
@@ -155,6 +169,9 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := checkAdds(b.o.Adds, AppDir+"/"+pkg.Name); err != nil {
+		return "", err
+	}
 	dir := b.tmp
 	if b.o.CacheDir != "" {
 		dir = filepath.Join(b.o.CacheDir, "bin")
@@ -166,13 +183,21 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 		return "", err
 	}
 	b.rep.Binary = BinaryReport{Name: pkg.Name, Path: AppDir + "/" + pkg.Name, Package: pkg.ImportPath, Module: pkg.Module, SizeBefore: b.bin.Size}
+	b.rep.Warnings = append(b.rep.Warnings, b.bin.Warnings...)
 	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=%d, -trimpath)", pkg.ImportPath, pkg.Name, b.platform, btoi(b.o.Cgo)), nil
 }
 
-func (b *builder) read(context.Context) (string, error) {
+func (b *builder) read(ctx context.Context) (string, error) {
 	var err error
-	if b.data, err = os.ReadFile(b.bin.Path); err != nil {
-		return "", fmt.Errorf("reading binary: %w", err)
+	b.data, err = b.bin.ReadFile(ctx)
+	if errors.Is(err, fs.ErrNotExist) {
+		// leve cache prune removed the binary between the link and now
+		if _, err = b.compile(ctx); err == nil {
+			b.data, err = b.bin.ReadFile(ctx)
+		}
+	}
+	if err != nil {
+		return "", err
 	}
 	if b.facts, err = read(b.data); err != nil {
 		return "", err
@@ -239,7 +264,7 @@ func btoi(b bool) int {
 
 // basePlatforms converts the base's Linux platforms to build targets,
 // skipping those Go cannot build for.
-func basePlatforms(base *assemble.Base) ([]compile.Platform, error) {
+func basePlatforms(base *pull.Source) ([]compile.Platform, error) {
 	ps, err := base.Platforms()
 	if err != nil {
 		return nil, err

@@ -44,16 +44,20 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		}
 		return "", false
 	}
-	if ev, ok := need(exe.NeedCACerts); (ok && b.o.CACerts != "none") || isForced(b.o.CACerts) {
+	if ev, ok := need(exe.NeedCACerts); (ok && b.o.CACerts != "none") || isForced(b.o.CACerts) || len(b.o.AddCACerts) > 0 {
 		src := b.o.CACerts
-		if src == "" || src == "auto" {
+		if src == "" || src == "auto" || src == "none" {
 			src = "bundle"
 		}
-		rf, err := assemble.CACertificates(src)
+		rf, err := assemble.CACertificates(src, b.o.AddCACerts...)
 		if err != nil {
 			return all, err
 		}
-		add(exe.NeedCACerts, reason("CA certificates", ev, src), rf)
+		from := src
+		if len(b.o.AddCACerts) > 0 {
+			from += " + " + strings.Join(b.o.AddCACerts, " + ")
+		}
+		add(exe.NeedCACerts, reason("CA certificates", ev, from), rf)
 	}
 	if ev, ok := need(exe.NeedTZData); ok && b.o.TZData != "none" {
 		goroot, err := goRoot(ctx)

@@ -5,6 +5,8 @@ package options
 import (
 	"fmt"
 	"os"
+	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/publish"
+	"github.com/leve-build/leve/pkg/regopts"
 )
 
 // Build holds the flags of "leve build".
@@ -37,10 +40,12 @@ type Build struct {
 	Adds        []string
 	Push        []string
 	Insecure    bool
+	RegistryCAs []string
 	Docker      bool
 	Base        string
 	Cgo         bool
 	CACerts     string
+	AddCAs      []string
 	TZData      string
 	NSSwitch    string
 	Passwd      string
@@ -71,10 +76,12 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&b.Ports, "port", nil, "exposed port, PORT[/tcp|udp] (repeatable)")
 	fs.StringArrayVar(&b.Adds, "add", nil, "copy a host file or directory into the image, SRC:DEST (repeatable)")
 	fs.StringArrayVar(&b.Push, "push", nil, "push to a registry, REGISTRY/REPO[:TAG] (repeatable; credentials from docker login and credential helpers)")
-	fs.BoolVar(&b.Insecure, "insecure", false, "allow plain HTTP for --push (registries on loopback)")
+	fs.BoolVar(&b.Insecure, "insecure", false, "for --push and --base registries: allow plain HTTP and skip TLS certificate verification")
+	fs.StringArrayVar(&b.RegistryCAs, "registry-ca", nil, "PEM file of a CA to trust for --push and --base registries, besides the system roots (repeatable)")
 	fs.BoolVar(&b.Docker, "docker", false, "load the image into the Docker engine on DOCKER_HOST")
 	fs.StringVar(&b.Base, "base", "scratch", "base image: scratch, a registry reference (alpine:3.24), oci:DIR[:TAG] or docker-archive:FILE")
-	fs.StringVar(&b.CACerts, "ca-certs", "auto", "CA certificates: auto (when the binary loads system roots), none, bundle, host or a PEM FILE")
+	fs.StringVar(&b.CACerts, "ca-certs", "auto", "CA certificates: auto (when the binary loads system roots), none, bundle, host or a PEM FILE (exactly that bundle; see --add-ca)")
+	fs.StringArrayVar(&b.AddCAs, "add-ca", nil, "PEM FILE of a CA (e.g. a corporate one) to trust besides the public roots: appended to the --ca-certs bundle (repeatable)")
 	fs.StringVar(&b.TZData, "tzdata", "auto", "time zone data: auto (when the binary calls time.LoadLocation without time/tzdata) or none")
 	fs.StringVar(&b.NSSwitch, "nsswitch", "auto", "/etc/nsswitch.conf: auto (when the binary resolves host names) or none")
 	fs.StringVar(&b.Passwd, "passwd", "auto", "/etc/passwd and /etc/group: auto (root and nonroot) or none")
@@ -90,7 +97,10 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 func (b *Build) Validate(target string) (pipeline.Options, error) {
 	o := pipeline.Options{Target: target, Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, NoStrip: b.NoStrip, Pack: b.Pack,
 		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir, Cgo: b.Cgo,
-		Base: b.Base, BaseOptions: assemble.BaseOptions{Insecure: b.Insecure}, PlatformsFromBase: b.Platform == "all"}
+		Base: b.Base, Registry: b.Registry(), PlatformsFromBase: b.Platform == "all"}
+	if err := o.Registry.Check(); err != nil {
+		return o, fmt.Errorf("--registry-ca: %w; give a PEM file of the registry's CA certificate", err)
+	}
 	var err error
 	if o.Platforms, err = compile.ParsePlatforms(b.Platform); err != nil {
 		return o, fmt.Errorf("--platform: %w", err)
@@ -101,6 +111,11 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 			return o, fmt.Errorf("-t: %w", err)
 		}
 		o.Name, o.Tag = ref.Name, ref.Tag
+	}
+	if b.User != "" {
+		if err := checkUser(b.User); err != nil {
+			return o, err
+		}
 	}
 	for _, e := range b.Env {
 		if k, _, ok := strings.Cut(e, "="); !ok || k == "" {
@@ -139,14 +154,28 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 			return o, fmt.Errorf("%s %q: want auto or none", flag, v)
 		}
 	}
+	if err := b.checkUserNames(o.Adds); err != nil {
+		return o, err
+	}
 	switch b.CACerts {
 	case "auto", "none", "bundle", "host":
 	default:
 		if _, err := os.Stat(b.CACerts); err != nil {
 			return o, fmt.Errorf("--ca-certs %q: want auto, none, bundle, host or an existing PEM file", b.CACerts)
 		}
+		if _, _, err := assemble.ReadCertificates(b.CACerts); err != nil {
+			return o, fmt.Errorf("--ca-certs: %w", err)
+		}
 	}
-	o.CACerts, o.TZData, o.NSSwitch, o.Passwd = b.CACerts, b.TZData, b.NSSwitch, b.Passwd
+	if len(b.AddCAs) > 0 && b.CACerts == "none" {
+		return o, fmt.Errorf("--add-ca adds to the CA bundle and --ca-certs none leaves the bundle out; drop one, or give --ca-certs FILE for a bundle of exactly FILE's certificates")
+	}
+	for _, f := range b.AddCAs {
+		if _, _, err := assemble.ReadCertificates(f); err != nil {
+			return o, fmt.Errorf("--add-ca: %w", err)
+		}
+	}
+	o.CACerts, o.AddCACerts, o.TZData, o.NSSwitch, o.Passwd = b.CACerts, b.AddCAs, b.TZData, b.NSSwitch, b.Passwd
 	if _, err := assemble.ChooseCompressor(b.Compression, b.Level); err != nil {
 		return o, fmt.Errorf("--compression/--level: %w", err)
 	}
@@ -165,6 +194,63 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		return o, err
 	}
 	return o, nil
+}
+
+// Registry returns the registry options of --insecure and --registry-ca,
+// for --base pulls and --push alike.
+func (b *Build) Registry() regopts.Options {
+	return regopts.Options{Insecure: b.Insecure, CAFiles: b.RegistryCAs}
+}
+
+// userPart is a user or group name as useradd(8) takes it.
+var userPart = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*\$?$`)
+
+// checkUser checks --user against the grammar of the image config's User
+// (what docker run --user takes): USER or USER:GROUP, each a name or a
+// number from 0 to 4294967294.
+func checkUser(u string) error {
+	parts := strings.Split(u, ":")
+	bad := len(parts) > 2
+	for _, p := range parts {
+		if n, err := strconv.ParseUint(p, 10, 32); err == nil {
+			bad = bad || n == 1<<32-1
+			continue
+		}
+		bad = bad || !userPart.MatchString(p)
+	}
+	if bad {
+		return fmt.Errorf("--user %q: want USER or USER:GROUP, each a name or a number below 4294967295, e.g. nonroot, 1000 or 1000:1000", u)
+	}
+	return nil
+}
+
+// checkUserNames refuses, on scratch, a --user name that the image's
+// /etc/passwd or /etc/group (leve's: root and nonroot, or none with
+// --passwd none) does not have, unless an --add brings those files.
+func (b *Build) checkUserNames(adds []pipeline.Add) error {
+	if b.User == "" || b.Base != "scratch" {
+		return nil
+	}
+	for _, a := range adds {
+		switch path.Clean("/" + a.Dest) {
+		case "/", "/etc", "/etc/passwd", "/etc/group":
+			return nil
+		}
+	}
+	for i, name := range strings.Split(b.User, ":") {
+		if _, err := strconv.ParseUint(name, 10, 32); err == nil || (b.Passwd != "none" && (name == "root" || name == "nonroot")) {
+			continue
+		}
+		file, has := "/etc/passwd", "root and nonroot only"
+		if i == 1 {
+			file = "/etc/group"
+		}
+		if b.Passwd == "none" {
+			has = "no names (--passwd none)"
+		}
+		return fmt.Errorf("--user %q: on scratch the image's %s has %s, so %s would fail at run time; give a number (e.g. 1000:1000), --add your own %s, or a --base that has it", b.User, file, has, name, file)
+	}
+	return nil
 }
 
 func checkPort(p string) error {
