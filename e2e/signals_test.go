@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -238,23 +239,42 @@ func (r *signalled) checkExit(t *testing.T, err error, code int) {
 	}
 }
 
-// checkLeftovers fails the test if a descendant of leve seen while it ran,
-// or any process in the process group of one of them (other than the
-// test's own), still runs.
+// killGrace is how long a process that leve killed may take to be gone:
+// the kernel needs a moment to tear it down. A compile that go left
+// behind runs for a second or more (package runtime).
+const killGrace = 300 * time.Millisecond
+
+// checkLeftovers fails the test if, killGrace after leve exited, a
+// descendant of leve seen while it ran, or any process in the process
+// group of one of them (other than the test's own), still runs.
 func (r *signalled) checkLeftovers(t *testing.T) {
 	t.Helper()
 	groups := map[int]bool{}
-	for pid, p := range r.seen {
+	for _, p := range r.seen {
 		groups[p.pgrp] = true
-		if now, ok := readProc(pid); ok && now.start == p.start && now.state != "Z" {
-			t.Errorf("process %d (%s) that leve started still runs", pid, p.cmdline)
-		}
 	}
 	delete(groups, syscall.Getpgrp())
-	for _, p := range allProcs() {
-		if groups[p.pgrp] && p.state != "Z" {
-			t.Errorf("process %d (%s) of leve's child process group %d still runs", p.pid, p.cmdline, p.pgrp)
+	deadline := time.Now().Add(killGrace)
+	for {
+		var left []string
+		for pid, p := range r.seen {
+			if now, ok := readProc(pid); ok && now.start == p.start && now.state != "Z" {
+				left = append(left, fmt.Sprintf("process %d (%s) that leve started", pid, strings.ReplaceAll(p.cmdline, "\x00", " ")))
+			}
 		}
+		for _, p := range allProcs() {
+			if groups[p.pgrp] && p.state != "Z" && r.seen[p.pid].start != p.start {
+				left = append(left, fmt.Sprintf("process %d (%s) of leve's child process group %d", p.pid, strings.ReplaceAll(p.cmdline, "\x00", " "), p.pgrp))
+			}
+		}
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%v after leve exited, these still run:\n%s", killGrace, strings.Join(left, "\n"))
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
