@@ -83,35 +83,45 @@ func TestSignalPackStage(t *testing.T) {
 	})
 }
 
-// TestSignalTwice sends a second SIGINT shortly after the first, during
-// the package stage at --level max: leve exits at once, with 130 and a
-// line that says so.
+// TestSignalTwice sends a second SIGINT 20 ms after the first, during the
+// package stage at --level max. Whether leve is still running when the
+// second arrives depends on how fast the stage stops, so both endings are
+// right: the second signal's one line ("... again; stopped at once"), or
+// the first's ordinary interrupted line; either way the status is 130 and
+// leve is gone within signalExitBound (never killed by the second signal,
+// never waiting for the stage). TestNotifySignals in internal/cli checks
+// the second signal's path on its own.
 func TestSignalTwice(t *testing.T) {
 	src := goCommandSource(t)
 	env := []string{"LEVE_CACHE=" + t.TempDir()}
 	r := startSignalled(t, env, "build", "--level", "max", "-o", filepath.Join(t.TempDir(), "out"), src)
 	r.waitCompiled(t)
 	time.Sleep(1500 * time.Millisecond)
+	first := time.Now()
 	if err := r.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatalf("first SIGINT: %v\nstderr:\n%s", err, r.stderr.String())
 	}
-	time.Sleep(200 * time.Millisecond)
-	second := time.Now()
+	time.Sleep(20 * time.Millisecond)
 	if err := r.cmd.Process.Signal(syscall.SIGINT); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		t.Fatal(err)
 	}
 	select {
 	case err := <-r.done:
-		t.Logf("exited %v after the second SIGINT", time.Since(second).Round(time.Millisecond))
+		t.Logf("exited %v after the first SIGINT", time.Since(first).Round(time.Millisecond))
 		r.checkExit(t, err, 130)
 		lines := strings.Split(strings.TrimSpace(r.stderr.String()), "\n")
-		if last := lines[len(lines)-1]; last != "leve: interrupt signal received again; stopped at once" {
-			t.Errorf("stderr's last line = %q, want the line saying leve stopped at once", last)
+		switch last := lines[len(lines)-1]; {
+		case last == "leve: interrupt signal received again; stopped at once":
+			t.Log("the second SIGINT stopped leve")
+		case strings.HasPrefix(last, "leve: interrupted"):
+			t.Log("the first SIGINT had stopped leve before the second arrived")
+		default:
+			t.Errorf("stderr's last line = %q, want the second signal's line or the interrupted line", last)
 		}
-	case <-time.After(2 * time.Second):
+	case <-time.After(signalExitBound):
 		r.cmd.Process.Kill()
 		<-r.done
-		t.Fatalf("leve did not exit within 2s of a second SIGINT\nstderr:\n%s", r.stderr.String())
+		t.Fatalf("leve did not exit within %v of two SIGINTs\nstderr:\n%s", signalExitBound, r.stderr.String())
 	}
 	r.checkLeftovers(t)
 }
