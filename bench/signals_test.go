@@ -27,8 +27,8 @@ const signalRounds = 3
 // stage (--pack, the same binary), and reports the medians in ms. The
 // promise is 1 s at every stage (docs/cli.md, exit codes).
 func BenchmarkSignalExit(b *testing.B) {
-	leve := buildLeve(b)
-	goSrc := warmGoCommand(b)
+	leve := buildSignalLeve(b)
+	goSrc := warmGoCommandSource(b)
 	hello := filepath.Join(repoRoot, "examples", "hello")
 	stages := []struct {
 		name  string
@@ -174,32 +174,32 @@ func descendants(pid int) []int {
 	return out
 }
 
-// leveOnly is the leve binary, built once per run without the peers that
+// signalLeve is the leve binary, built once per run without the peers that
 // buildTools installs.
-var leveOnly struct {
+var signalLeve struct {
 	once sync.Once
 	bin  string
 }
 
-// buildLeve builds leve from this repository on first use.
-func buildLeve(b *testing.B) string {
+// buildSignalLeve builds leve from this repository on first use.
+func buildSignalLeve(b *testing.B) string {
 	b.Helper()
 	needTool(b, "go")
-	leveOnly.once.Do(func() {
+	signalLeve.once.Do(func() {
 		bin := filepath.Join(workDir, "signals", "leve")
 		mustRun(b, repoRoot, nil, "go", "build", "-o", bin, "./cmd/leve")
-		leveOnly.bin = bin
+		signalLeve.bin = bin
 	})
-	if leveOnly.bin == "" {
+	if signalLeve.bin == "" {
 		b.Fatal("building leve failed earlier")
 	}
-	return leveOnly.bin
+	return signalLeve.bin
 }
 
-// warmGoCommand returns the source directory of the toolchain's go command
+// warmGoCommandSource returns the source directory of the toolchain's go command
 // after compiling its packages into the GOCACHE with leve's settings, so
 // that a leve build of it reaches the later stages in seconds.
-func warmGoCommand(b *testing.B) string {
+func warmGoCommandSource(b *testing.B) string {
 	b.Helper()
 	goroot := strings.TrimSpace(mustRun(b, workDir, nil, "go", "env", "GOROOT"))
 	src := filepath.Join(goroot, "src", "cmd", "go")
