@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,7 +26,11 @@ const signalRounds = 3
 // stage (--pack, the same binary), and reports the medians in ms. The
 // promise is 1 s at every stage (docs/cli.md, exit codes).
 func BenchmarkSignalExit(b *testing.B) {
-	leve := buildSignalLeve(b)
+	needTool(b, "go")
+	leve, err := leveOnly()
+	if err != nil {
+		b.Fatal(err)
+	}
 	goSrc := warmGoCommandSource(b)
 	hello := filepath.Join(repoRoot, "examples", "hello")
 	stages := []struct {
@@ -172,28 +175,6 @@ func descendants(pid int) []int {
 		}
 	}
 	return out
-}
-
-// signalLeve is the leve binary, built once per run without the peers that
-// buildTools installs.
-var signalLeve struct {
-	once sync.Once
-	bin  string
-}
-
-// buildSignalLeve builds leve from this repository on first use.
-func buildSignalLeve(b *testing.B) string {
-	b.Helper()
-	needTool(b, "go")
-	signalLeve.once.Do(func() {
-		bin := filepath.Join(workDir, "signals", "leve")
-		mustRun(b, repoRoot, nil, "go", "build", "-o", bin, "./cmd/leve")
-		signalLeve.bin = bin
-	})
-	if signalLeve.bin == "" {
-		b.Fatal("building leve failed earlier")
-	}
-	return signalLeve.bin
 }
 
 // warmGoCommandSource returns the source directory of the toolchain's go command

@@ -42,11 +42,13 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	rep := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: make([]ImageReport, len(o.Platforms))}
 	images := make([]v1.Image, len(o.Platforms))
 	builders := make([]*builder, len(o.Platforms))
-	tmp, err := os.MkdirTemp("", "leve-build-")
+	tmp, err := os.MkdirTemp(o.WorkDir, "leve-build-")
 	if err != nil {
 		return rep, nil, fmt.Errorf("building: %w", err)
 	}
-	defer os.RemoveAll(tmp)
+	if o.WorkDir == "" {
+		defer os.RemoveAll(tmp)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.NumCPU())
 	for i, p := range o.Platforms {
