@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 
@@ -46,7 +45,7 @@ func explainImports(ctx context.Context, rep *exe.Report, pkg compile.Package, p
 	if len(tags) > 0 {
 		args = append(args, "-tags="+strings.Join(tags, ","))
 	}
-	cmd := exec.CommandContext(ctx, "go", append(args, pkg.Args...)...)
+	cmd := compile.GoCommand(ctx, append(args, pkg.Args...)...)
 	cmd.Dir = pkg.Dir
 	cmd.Env = append(os.Environ(), append(p.Env(), "CGO_ENABLED=0")...)
 	out, err := cmd.Output()

@@ -93,13 +93,8 @@ func Pack(ctx context.Context, in any, opts ...Option) ([]byte, Stats, error) {
 	if c.filter && o.filterSize > 0 {
 		t.Filter, t.FilterStart, t.FilterSize = o.filter, o.filterStart, o.filterSize
 		seg := work[o.filterStart:][:o.filterSize]
-		switch o.filter {
-		case FilterX86:
-			bcj.X86Encode(seg, uint32(o.filterStart))
-		case FilterAMD64:
-			bcj.AMD64Encode(seg, uint32(o.filterStart))
-		case FilterARM64:
-			bcj.ARM64Encode(seg, uint32(o.filterStart))
+		if _, err := bcjFilter(o.filter).EncodeContext(ctx, seg, uint32(o.filterStart)); err != nil {
+			return nil, Stats{}, fmt.Errorf("filtering: %w", err)
 		}
 	}
 	lopts := c.lzma
@@ -215,4 +210,17 @@ func readerSize(r io.ReaderAt) (size int64, ok bool, err error) {
 		return fi.Size(), true, nil
 	}
 	return 0, false, nil
+}
+
+// bcjFilter returns the bcj filter that f names in the trailer.
+func bcjFilter(f Filter) bcj.Filter {
+	switch f {
+	case FilterX86:
+		return bcj.X86
+	case FilterAMD64:
+		return bcj.AMD64
+	case FilterARM64:
+		return bcj.ARM64
+	}
+	return bcj.None
 }
