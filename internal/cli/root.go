@@ -25,6 +25,7 @@ const (
 var commands = []func() *cobra.Command{
 	newAnalyzeCmd,
 	newBuildCmd,
+	newLintCmd,
 	newResolveCmd,
 	newPackCmd,
 	newVersionCmd,

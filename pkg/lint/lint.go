@@ -119,15 +119,20 @@ func LintFile(ctx context.Context, path string, o Options) (*Result, error) {
 	if o.Dockerfile == "" {
 		o.Dockerfile = path
 	}
-	return Lint(ctx, src, o)
+	return lint(ctx, path, src, o)
 }
 
 // Lint parses src with BuildKit's parser and runs every rule. A file that
 // does not parse returns the *dockerfile.ParseError.
 func Lint(ctx context.Context, src []byte, o Options) (*Result, error) {
+	return lint(ctx, "Dockerfile", src, o)
+}
+
+// lint is Lint for the file shown as name in errors.
+func lint(ctx context.Context, name string, src []byte, o Options) (*Result, error) {
 	f, err := dockerfile.Parse(src)
 	if err != nil {
-		return nil, fmt.Errorf("parsing Dockerfile: %w", err)
+		return nil, fmt.Errorf("parsing %s: %w", name, err)
 	}
 	res := &Result{}
 	for _, w := range f.Warnings {
