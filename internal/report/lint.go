@@ -50,7 +50,7 @@ func (s lintSummary) String() string {
 	}
 	out := fmt.Sprintf("%s, %s, %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
 	if s.Bytes > 0 {
-		out += fmt.Sprintf("; %s at stake where known", humanize.Bytes(s.Bytes))
+		out += fmt.Sprintf("; %s at stake, summed over the findings that know their bytes", humanize.Bytes(s.Bytes))
 	}
 	return out
 }

@@ -21,6 +21,7 @@ type ParseError struct {
 	Err  error // what is wrong
 }
 
+// Error returns "line N: what is wrong".
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("line %d: %v", e.Line, e.Err)
