@@ -72,7 +72,9 @@ type Instruction struct {
 	Original string
 	// Heredocs are its here-documents, in order.
 	Heredocs []Heredoc
-	// Comments are the comment lines directly before it, without "#".
+	// Comments are the comment lines since the previous instruction, as
+	// BuildKit collects them (blank lines do not end them; a lone "#"
+	// does), without "#".
 	Comments []string
 	// Sub is the instruction ONBUILD wraps; nil for other commands.
 	Sub *Instruction

@@ -36,7 +36,11 @@ func checkUnstripped(a *analysis) {
 			if a.facts != nil {
 				bytes, what = a.facts.Unstripped-a.facts.Stripped, "symbols and DWARF that strip removes (measured on the context's program)"
 			}
-			a.report(g.step.in, Warning, fmt.Sprintf("%s without -ldflags=\"-s -w\": the symbol table and DWARF ship in the final image", goVerb(g)), bytes, what)
+			msg := fmt.Sprintf("%s without -ldflags=\"-s -w\": the symbol table and DWARF ship in the final image", goVerb(g))
+			if g.leve {
+				msg = "leve build --no-strip: the symbol table and DWARF ship in the final image"
+			}
+			a.report(g.step.in, Warning, msg, bytes, what)
 		}
 	}
 }

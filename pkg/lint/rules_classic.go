@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/leve-build/leve/pkg/dockerfile"
 )
 
 // secretWords are name parts that mark a secret; secretPairs are two
@@ -52,28 +54,55 @@ func checkSecrets(a *analysis) {
 	}
 }
 
-func checkUnpinned(a *analysis) {
+// imageUse is an image a FROM or a COPY --from names.
+type imageUse struct {
+	in  *dockerfile.Instruction
+	ref imageRef
+	how string // "FROM" or "COPY --from="
+}
+
+// images lists the images the file pulls: each FROM that names no stage
+// and each COPY --from that names no stage, once their variables expand.
+func (a *analysis) images() []imageUse {
+	var out []imageUse
 	for _, si := range a.stages {
-		if si.parent != nil || !si.known || si.ref.scratch() {
-			continue
+		if si.parent == nil && si.known && !si.ref.scratch() {
+			out = append(out, imageUse{&si.st.From, si.ref, "FROM "})
 		}
-		r := si.ref
+		for _, s := range si.steps {
+			from, ok := s.in.Flag("from")
+			if !ok || s.in.Command != "COPY" || a.stageNamed(from, s.env) != nil {
+				continue
+			}
+			if e, ok := a.f.Expand(from, s.env); ok && e != "" {
+				if r := parseRef(e); !r.scratch() {
+					out = append(out, imageUse{s.in, r, "COPY --from="})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func checkUnpinned(a *analysis) {
+	for _, u := range a.images() {
+		r := u.ref
 		switch {
 		case r.pinned():
 		case r.tag == "":
-			a.report(&si.st.From, Warning, fmt.Sprintf("FROM %s has no tag: it means %s:latest, whatever that is on the day of the build", r.raw, r.raw), 0, "")
+			a.report(u.in, Warning, fmt.Sprintf("%s%s has no tag: it means %s:latest, whatever that is on the day of the build", u.how, r.raw, r.raw), 0, "")
 		case r.tag == "latest":
-			a.report(&si.st.From, Warning, fmt.Sprintf("FROM %s: latest moves with every release", r.raw), 0, "")
+			a.report(u.in, Warning, fmt.Sprintf("%s%s: latest moves with every release", u.how, r.raw), 0, "")
 		default:
-			a.report(&si.st.From, Warning, fmt.Sprintf("FROM %s: the tag %q is not an exact version, so it moves with each release", r.raw, r.tag), 0, "")
+			a.report(u.in, Warning, fmt.Sprintf("%s%s: the tag %q is not an exact version, so it moves with each release", u.how, r.raw, r.tag), 0, "")
 		}
 	}
 }
 
 func checkPinDigest(a *analysis) {
-	for _, si := range a.stages {
-		if si.parent == nil && si.known && !si.ref.scratch() && si.ref.pinned() && si.ref.digest == "" {
-			a.report(&si.st.From, Info, fmt.Sprintf("FROM %s is pinned by tag only; a digest would make it immutable", si.ref.raw), 0, "")
+	for _, u := range a.images() {
+		if u.ref.pinned() && u.ref.digest == "" {
+			a.report(u.in, Info, fmt.Sprintf("%s%s is pinned by tag only; a digest would make it immutable", u.how, u.ref.raw), 0, "")
 		}
 	}
 }
