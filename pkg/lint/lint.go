@@ -60,11 +60,11 @@ type Finding struct {
 // Facts are what leve measured about the Go program in the build context.
 type Facts struct {
 	// Dir is the package directory that was built.
-	Dir string
+	Dir string `json:"dir"`
 	// Unstripped is the size of the binary go build makes without -s -w.
-	Unstripped int64
+	Unstripped int64 `json:"unstripped"`
 	// Stripped is its size once stripped, as with -ldflags="-s -w".
-	Stripped int64
+	Stripped int64 `json:"stripped"`
 }
 
 // Options say what lint knows besides the Dockerfile.
