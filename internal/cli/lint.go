@@ -81,6 +81,14 @@ breaks) or the file cannot be read or parsed, else 0.`,
 			if err != nil {
 				return fmt.Errorf("%w; give a readable Dockerfile (leve lint PATH, or - for standard input)", err)
 			}
+			if !o.Measure {
+				for _, f := range res.Findings {
+					if (f.Rule == "unstripped" || f.Rule == "chmod-copy") && f.Bytes == 0 {
+						res.Notes = append(res.Notes, "the binary's bytes at stake are not measured: add --measure (and --context DIR if the Go program is elsewhere) to build it once")
+						break
+					}
+				}
+			}
 			ro := report.LintOptions{File: path, Version: readVersion().Version}
 			render := map[string]func(io.Writer, *lint.Result, report.LintOptions) error{
 				"text": report.LintText, "json": report.LintJSON, "sarif": report.LintSARIF, "markdown": report.LintMarkdown,
