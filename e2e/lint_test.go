@@ -27,7 +27,7 @@ func TestLintSeed(t *testing.T) {
 		"examples/hello/Dockerfile.seed:13: warning copy-build-dir: COPY --from=exec /go/src/app",
 		"examples/hello/Dockerfile.seed:14: warning chmod-copy: RUN chmod over /appexec",
 		"examples/hello/Dockerfile.seed:15: warning shell-entrypoint: shell-form ENTRYPOINT",
-		"    at stake: 3.60 MB (alpine 3.20's published compressed size",
+		"    at stake: 3.60 MB, alpine 3.20's published compressed size",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("leve lint Dockerfile.seed lacks %q\n%s", want, r)

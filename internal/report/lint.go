@@ -63,7 +63,7 @@ func LintText(w io.Writer, r *lint.Result, o LintOptions) error {
 		fmt.Fprintf(&b, "%s:%d: %s %s: %s\n", o.File, f.Line, f.Severity, f.Rule, f.Message)
 		fmt.Fprintf(&b, "    fix: %s\n", f.Fix)
 		if f.Bytes > 0 {
-			fmt.Fprintf(&b, "    at stake: %s (%s)\n", humanize.Bytes(f.Bytes), f.BytesWhat)
+			fmt.Fprintf(&b, "    at stake: %s, %s\n", humanize.Bytes(f.Bytes), f.BytesWhat)
 		}
 	}
 	for _, n := range r.Notes {

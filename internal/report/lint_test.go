@@ -142,7 +142,7 @@ func TestLintTextJSONMarkdown(t *testing.T) {
 	for _, want := range []string{
 		"Dockerfile.seed:10: error output-named-source: ",
 		"Dockerfile.seed:14: warning chmod-copy: ",
-		"    at stake: 3.60 MB (alpine 3.20's published compressed size",
+		"    at stake: 3.60 MB, alpine 3.20's published compressed size",
 		"Dockerfile.seed: 1 error, 10 warnings, 1 info; 3.60 MB at stake, summed over the findings that know their bytes\n",
 	} {
 		if !strings.Contains(text.String(), want) {

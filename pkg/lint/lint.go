@@ -59,7 +59,7 @@ type Finding struct {
 
 // Facts are what leve measured about the Go program in the build context.
 type Facts struct {
-	// Dir is the package directory that was built.
+	// Dir is the build context the Go program was built from, as given.
 	Dir string `json:"dir"`
 	// Unstripped is the size of the binary go build makes without -s -w.
 	Unstripped int64 `json:"unstripped"`

@@ -34,5 +34,5 @@ func measure(ctx context.Context, dir string) (*Facts, error) {
 	if err != nil {
 		return nil, fmt.Errorf("measuring %s: %w", dir, err)
 	}
-	return &Facts{Dir: pkg.Dir, Unstripped: sr.Before, Stripped: sr.After}, nil
+	return &Facts{Dir: dir, Unstripped: sr.Before, Stripped: sr.After}, nil
 }
