@@ -25,9 +25,9 @@ const (
 var commands = []func() *cobra.Command{
 	newAnalyzeCmd,
 	newBuildCmd,
-	newLintCmd,
 	newResolveCmd,
 	newPackCmd,
+	newLintCmd,
 	newVersionCmd,
 }
 
