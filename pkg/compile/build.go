@@ -10,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -91,7 +90,7 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 	}
 	args := append([]string{"build", "-trimpath", "-o", out}, o.flags()...)
 	args = append(args, pkg.Args...)
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := GoCommand(ctx, args...)
 	cmd.Dir = pkg.Dir
 	cgo := "CGO_ENABLED=0"
 	if o.Cgo {

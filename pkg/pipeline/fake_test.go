@@ -46,6 +46,9 @@ func buildFake(t *testing.T, o Options) (*Report, publish.Artifact, *fakecompile
 		o.Target = mainDir(t)
 	}
 	o.Compiler, o.Stderr = c, io.Discard
+	if o.WorkDir == "" {
+		o.WorkDir = t.TempDir() // the artifact's layers stay readable
+	}
 	rep, art, err := Build(context.Background(), o)
 	if err != nil {
 		t.Fatalf("Build: %v", err)

@@ -42,11 +42,13 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	rep := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: make([]ImageReport, len(o.Platforms))}
 	images := make([]v1.Image, len(o.Platforms))
 	builders := make([]*builder, len(o.Platforms))
-	tmp, err := os.MkdirTemp("", "leve-build-")
+	tmp, err := os.MkdirTemp(o.WorkDir, "leve-build-")
 	if err != nil {
 		return rep, nil, fmt.Errorf("building: %w", err)
 	}
-	defer os.RemoveAll(tmp)
+	if o.WorkDir == "" {
+		defer os.RemoveAll(tmp)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.NumCPU())
 	for i, p := range o.Platforms {
@@ -210,12 +212,9 @@ func (b *builder) read(ctx context.Context) (string, error) {
 	bin.TopPackages = topPackages(r, 5)
 	bin.Attributed = r.Coverage.Attributed()
 	if !r.Linking.Static && b.base == nil && b.o.Libs != "copy" {
-		return "", fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build without --cgo (CGO_ENABLED=0), add --libs=copy, or choose a --base that has those libraries", bin.Name, r.Linking.Interpreter, strings.Join(r.Linking.Needed, ", "))
+		return "", linkingError(bin.Name, r.Linking)
 	}
-	linking := "static"
-	if !r.Linking.Static {
-		linking = "dynamic (" + strings.Join(r.Linking.Needed, ", ") + ")"
-	}
+	linking := r.Linking.String()
 	var top []string
 	for _, p := range bin.TopPackages[:min(3, len(bin.TopPackages))] {
 		top = append(top, p.Path+" "+humanize.Bytes(p.Size))

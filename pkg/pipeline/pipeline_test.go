@@ -31,7 +31,7 @@ func TestBuildReproducible(t *testing.T) {
 		old := time.Now().Add(-time.Duration(i+1) * time.Hour)
 		os.Chtimes(filepath.Join(dir, "main.go"), old, old)
 		t.Setenv("GOCACHE", t.TempDir())
-		rep, art, err := Build(ctx, Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard})
+		rep, art, err := Build(ctx, Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard, WorkDir: t.TempDir()})
 		if err != nil {
 			t.Fatalf("Build: %v", err)
 		}
@@ -63,7 +63,7 @@ func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
 	rep, art, err := Build(context.Background(), Options{
 		Target: dir, Name: "web", Tag: "1.0", Created: &created, User: "root", WorkingDir: "/srv",
 		Env: []string{"PATH=/app", "MODE=prod"}, Labels: map[string]string{"team": "leve"}, Ports: []string{"8080"},
-		Adds: []Add{{Src: static, Dest: "/srv/static"}}, Stderr: io.Discard,
+		Adds: []Add{{Src: static, Dest: "/srv/static"}}, Stderr: io.Discard, WorkDir: t.TempDir(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestBuildPlatforms(t *testing.T) {
 	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	platforms := []compile.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}, {OS: "linux", Arch: "arm", Variant: "v7"}}
-	rep, art, err := Build(context.Background(), Options{Target: dir, Platforms: platforms, Stderr: io.Discard})
+	rep, art, err := Build(context.Background(), Options{Target: dir, Platforms: platforms, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestBuildOnBase(t *testing.T) {
 	needGo(t)
 	ref, base := writeBase(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
-	rep, art, err := Build(context.Background(), Options{Target: dir, Base: ref, Env: []string{"MODE=prod"}, Stderr: io.Discard})
+	rep, art, err := Build(context.Background(), Options{Target: dir, Base: ref, Env: []string{"MODE=prod"}, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func main() {
 func TestBuildRuntimeFiles(t *testing.T) {
 	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": tlsTimeProgram})
-	rep, art, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard})
+	rep, art, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestBuildSBOM(t *testing.T) {
 	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	for _, format := range []string{"", "cyclonedx", "none"} {
-		rep, art, err := Build(context.Background(), Options{Target: dir, SBOM: format, Stderr: io.Discard})
+		rep, art, err := Build(context.Background(), Options{Target: dir, SBOM: format, Stderr: io.Discard, WorkDir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
 		}
