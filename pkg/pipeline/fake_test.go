@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -355,5 +356,35 @@ func TestFakeBuildCanceled(t *testing.T) {
 	_, _, err := Build(ctx, Options{Target: mainDir(t), Compiler: &fakecompile.Compiler{}})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Build with a canceled context: %v, want context.Canceled", err)
+	}
+}
+
+// pruned is a compiler whose first binary is removed before the read
+// stage reads it, as leve cache prune may do between the link and the read.
+type pruned struct {
+	*fakecompile.Compiler
+	removed bool
+}
+
+func (p *pruned) Build(ctx context.Context, pkg compile.Package, outDir string, o compile.Options) (compile.Binary, error) {
+	bin, err := p.Compiler.Build(ctx, pkg, outDir, o)
+	if err == nil && !p.removed {
+		p.removed = true
+		err = os.Remove(bin.Path)
+	}
+	return bin, err
+}
+
+func TestFakeBuildBinaryPrunedBeforeRead(t *testing.T) {
+	c := &pruned{Compiler: &fakecompile.Compiler{}}
+	rep, art, err := Build(context.Background(), Options{Target: mainDir(t), Compiler: c, CacheDir: t.TempDir(), WorkDir: t.TempDir(), SBOM: "none"})
+	if err != nil {
+		t.Fatalf("Build with the binary removed before its read: %v", err)
+	}
+	if !c.removed || c.Builds.Load() != 2 {
+		t.Errorf("removed %v, compiled %d times; want the binary linked again once", c.removed, c.Builds.Load())
+	}
+	if got := imageFiles(t, art.(v1.Image))["/app/hello"]; !bytes.Equal(got, shipped(t, "amd64")) || rep.Images[0].Binary.SizeAfter != int64(len(got)) {
+		t.Errorf("/app/hello is %s, want the stripped fixture", cache.Digest(got))
 	}
 }
