@@ -47,6 +47,7 @@ type analysis struct {
 	typeRoots []uint64
 	typeUsers map[uint64][]string
 	names     map[string]bool
+	types     *typeWalker // the decoded type descriptors, nil without moduledata
 }
 
 // owner returns the index of o in the owner table.

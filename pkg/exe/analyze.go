@@ -108,6 +108,7 @@ func (f *File) run() (*analysis, *Report, error) {
 	a.fillSizes(r)
 	r.Linking.Cgo = a.hasPackage("runtime/cgo")
 	r.Needs = a.needs(r)
+	r.MethodDeadCode = a.methodDeadCode(r)
 	r.Suggestions = suggestions(r, a.trimpathSaving(r))
 	return a, r, nil
 }
