@@ -24,7 +24,11 @@ type Options struct {
 	Gcflags  []string // -gcflags
 	Strip    bool     // pass -s -w to the linker
 	Cgo      bool     // build with CGO_ENABLED=1 (the default is 0: a static binary)
-	Stderr   io.Writer
+	// DumpDep appends -dumpdep to the linker flags and reads the linker's
+	// dependency dump as it streams into Binary.Deps. The binary is the
+	// same; the link is never skipped.
+	DumpDep bool
+	Stderr  io.Writer
 }
 
 // Binary is the result of a build.
@@ -34,6 +38,7 @@ type Binary struct {
 	Path     string        // the binary written by go build
 	Size     int64         // its size in bytes
 	Duration time.Duration // how long go build took
+	Deps     *DepGraph     // the linker's dependency dump, with Options.DumpDep
 }
 
 // Build compiles pkg with -trimpath (and CGO_ENABLED=0 unless o.Cgo) into a file under
@@ -60,8 +65,34 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 	if o.Stderr != nil {
 		cmd.Stderr = io.MultiWriter(o.Stderr, &diag)
 	}
+	var deps *DepGraph
+	var depErr error
+	var wait func()
+	if o.DumpDep {
+		// An up-to-date binary is not linked again, and prints no dump.
+		if err := os.Remove(out); err != nil && !os.IsNotExist(err) {
+			return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
+		}
+		pr, pw := io.Pipe()
+		rest := cmd.Stderr
+		cmd.Stderr = pw
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			deps, depErr = ReadDumpDep(pr, rest)
+			io.Copy(io.Discard, pr) // after a read error, let go build finish
+		}()
+		wait = func() { pw.Close(); <-done }
+	}
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	err := cmd.Run()
+	if wait != nil {
+		wait()
+	}
+	if err == nil && depErr != nil {
+		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, depErr)
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, ctx.Err())
 		}
@@ -71,7 +102,7 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 	if err != nil {
 		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
 	}
-	return Binary{Package: pkg, Platform: o.Platform, Path: out, Size: fi.Size(), Duration: time.Since(start)}, nil
+	return Binary{Package: pkg, Platform: o.Platform, Path: out, Size: fi.Size(), Duration: time.Since(start), Deps: deps}, nil
 }
 
 // flags returns the go build flags for o, after -trimpath.
@@ -81,6 +112,9 @@ func (o Options) flags() []string {
 		ld = append(ld, "-s", "-w")
 	}
 	ld = append(ld, o.Ldflags...)
+	if o.DumpDep {
+		ld = append(ld, "-dumpdep")
+	}
 	var f []string
 	if len(ld) > 0 {
 		f = append(f, "-ldflags="+strings.Join(ld, " "))
