@@ -2,9 +2,14 @@ package exe
 
 import (
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/leve-build/leve/pkg/compile"
 )
 
 // TestMethodDeadCode checks the decision read from the method tables on
@@ -106,4 +111,86 @@ func TestMethodDeadCodeCost(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMethodDeadCodeDumpDep checks the causes and chains read from the
+// binary's call graph against the linker's -dumpdep output.
+func TestMethodDeadCodeDumpDep(t *testing.T) {
+	for _, prog := range []string{"tmpl", "reflectmethod", "constmethod"} {
+		for _, arch := range []string{"amd64", "arm64"} {
+			fx := fixture{prog, arch, true}
+			t.Run(fx.String(), func(t *testing.T) {
+				t.Parallel()
+				path := build(t, fx)
+				r, err := openFixture(t, fx).Report()
+				if err != nil {
+					t.Fatal(err)
+				}
+				d := dumpDep(t, fx, path)
+				m := r.MethodDeadCode
+				certain := map[string][]string{}
+				for _, sym := range d.ReflectMethods() {
+					if chain, ok := d.Chain(sym); ok {
+						certain[sym] = chain
+					}
+				}
+				if m.Disabled != (len(certain) > 0) {
+					t.Fatalf("binary: disabled %v; dumpdep: certain reflect callers %v", m.Disabled, certain)
+				}
+				got := map[string]bool{}
+				for _, c := range m.Causes {
+					got[c.Function] = true
+					if _, ok := certain[c.Function]; !ok {
+						t.Errorf("cause %s from the call graph is not a certain <ReflectMethod> of the dump (%v)", c.Function, certain)
+					}
+					// Every function on the binary's chain is one the linker
+					// reached without reflection's help.
+					for _, fn := range c.Chain[:len(c.Chain)-1] {
+						if ch, ok := d.Chain(fn); !ok || len(ch) == 0 {
+							t.Errorf("chain %v: %s is not certainly reachable in the dump", c.Chain, fn)
+						}
+					}
+				}
+				for sym, chain := range certain {
+					if !got[sym] {
+						t.Errorf("dumpdep cause %s (chain %v) not found in the call graph; causes %+v", sym, chain, m.Causes)
+					}
+				}
+				r2 := *r
+				m2 := *m
+				r2.MethodDeadCode = &m2
+				r2.Suggestions = slices.Clone(r.Suggestions)
+				r2.ApplyDumpDep(d)
+				if len(m2.Causes) != len(certain) {
+					t.Errorf("ApplyDumpDep: causes %+v, want %d", m2.Causes, len(certain))
+				}
+				for _, c := range m2.Causes {
+					if c.Source != SourceDumpDep || c.Chain[0] != "main.main" || !strings.HasPrefix(c.Chain[len(c.Chain)-1], "reflect.") {
+						t.Errorf("ApplyDumpDep cause %+v, want a chain main.main → … → reflect.*", c)
+					}
+				}
+			})
+		}
+	}
+}
+
+// dumpDep links the fixture again with -dumpdep and reads the dump.
+func dumpDep(t *testing.T, fx fixture, bin string) *compile.DepGraph {
+	t.Helper()
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -dumpdep", "-o", bin+".dumpdep", ".")
+	cmd.Dir = filepath.Dir(bin)
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+fx.goarch, "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=", "GOTOOLCHAIN=local")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var rest strings.Builder
+	g, err := compile.ReadDumpDep(stderr, &rest)
+	if werr := cmd.Wait(); werr != nil || err != nil {
+		t.Fatalf("go build -ldflags=-dumpdep: %v, %v\n%s", werr, err, rest.String())
+	}
+	return g
 }
