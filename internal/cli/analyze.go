@@ -214,7 +214,9 @@ func (l loader) build(ctx context.Context, target string, statErr error) (*loade
 	} else {
 		dir = filepath.Join(dir, "bin")
 	}
-	bin, err := compile.Build(ctx, pkg, dir, compile.Options{Platform: l.platform, Tags: l.tags, Stderr: l.stderr})
+	// -dumpdep: the linker's own chains to the reflect calls that disable
+	// its method dead-code elimination.
+	bin, err := compile.Build(ctx, pkg, dir, compile.Options{Platform: l.platform, Tags: l.tags, Stderr: l.stderr, DumpDep: true})
 	if err != nil {
 		return nil, err
 	}
@@ -235,6 +237,7 @@ func (l loader) build(ctx context.Context, target string, statErr error) (*loade
 	if err != nil {
 		return nil, err
 	}
+	rep.ApplyDumpDep(bin.Deps)
 	suggestPack(rep, data)
 	explainImports(ctx, rep, pkg, l.platform, l.tags)
 	rep.Path = pkg.Name

@@ -18,6 +18,9 @@ type DepGraph struct {
 	names  []string
 	parent []int32 // -1 for a root
 	flags  []uint8
+
+	rest   io.Writer // where other lines go while reading
+	header []byte    // a "# package" line not copied yet
 }
 
 // Symbol flags of the dump.
@@ -31,9 +34,11 @@ var dumpDepArrow = []byte(" -> ")
 
 // ReadDumpDep reads a dump line by line, as it streams from the linker:
 // lines "from -> to" go into the graph; the other lines (compiler and
-// linker messages) are copied to rest, which may be nil.
+// linker messages) are copied to rest, which may be nil. A "# package"
+// header go build prints before the dump is copied only when a message
+// follows it.
 func ReadDumpDep(r io.Reader, rest io.Writer) (*DepGraph, error) {
-	g := &DepGraph{index: map[string]int32{}}
+	g := &DepGraph{index: map[string]int32{}, rest: rest}
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
 		line, err := br.ReadSlice('\n')
@@ -48,9 +53,10 @@ func ReadDumpDep(r io.Reader, rest io.Writer) (*DepGraph, error) {
 			line = long
 		}
 		if len(line) > 0 {
-			g.line(line, rest)
+			g.line(line)
 		}
 		if err == io.EOF {
+			g.rest, g.header = nil, nil
 			return g, nil
 		}
 		if err != nil {
@@ -59,12 +65,20 @@ func ReadDumpDep(r io.Reader, rest io.Writer) (*DepGraph, error) {
 	}
 }
 
-func (g *DepGraph) line(line []byte, rest io.Writer) {
+func (g *DepGraph) line(line []byte) {
 	text := bytes.TrimRight(line, "\r\n")
+	if bytes.HasPrefix(text, []byte("# ")) {
+		g.header = append(g.header[:0], line...)
+		return
+	}
 	from, to, ok := bytes.Cut(text, dumpDepArrow)
-	if !ok || bytes.HasPrefix(text, []byte("#")) {
-		if rest != nil {
-			rest.Write(line)
+	if !ok {
+		if g.rest != nil {
+			if len(g.header) > 0 {
+				g.rest.Write(g.header)
+				g.header = g.header[:0]
+			}
+			g.rest.Write(line)
 		}
 		return
 	}
