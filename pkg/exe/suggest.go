@@ -103,7 +103,11 @@ func MethodDeadCodeText(m *MethodDeadCode) string {
 		m.TableOnly, FormatSize(c.Bytes), c.Funcs, 100*c.Error)
 	var fns []string
 	for _, cause := range m.Causes {
-		fns = append(fns, cause.Function+" (calls "+cause.Calls+")")
+		if cause.Calls != "" {
+			fns = append(fns, cause.Function+" (calls "+cause.Calls+")")
+		} else {
+			fns = append(fns, cause.Function)
+		}
 	}
 	if len(fns) > 0 {
 		fmt.Fprintf(&b, "; change %s", strings.Join(fns, ", "))
