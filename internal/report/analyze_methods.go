@@ -42,7 +42,7 @@ func analyzeMethodDeadCode(b *strings.Builder, r *exe.Report) {
 		return
 	}
 	if len(m.Causes) == 0 {
-		b.WriteString("  no reflect caller reached from main.main by direct calls (it may be called through an interface or a function value)\n")
+		b.WriteString("  no reflect caller reached from main.main or a package initialiser by direct calls (it may be called through an interface, such as reflect.Type.Method, or a function value); analyze the package to read the linker's own chains\n")
 	}
 	var pkgs []string
 	for _, c := range m.Causes {

@@ -91,6 +91,13 @@ func (f *File) run() (*analysis, *Report, error) {
 	}
 	a.xrefs = a.scanXrefs()
 	a.rm.add(a.typesLayer())
+	a.methods = a.methodDeadCode()
+	// The type descriptors and the function call graph are not needed
+	// after: let them go before the other layers.
+	a.types = nil
+	if a.calls != nil {
+		a.calls.callees = nil
+	}
 	a.rm.add(a.xrefLayer())
 	a.rm.add(a.elfLayer())
 	a.rm.add(a.gapLayer())
@@ -108,7 +115,8 @@ func (f *File) run() (*analysis, *Report, error) {
 	a.fillSizes(r)
 	r.Linking.Cgo = a.hasPackage("runtime/cgo")
 	r.Needs = a.needs(r)
-	r.MethodDeadCode = a.methodDeadCode(r)
+	r.MethodDeadCode = a.methods
+	a.applyMethodDeadCode(r)
 	r.Suggestions = suggestions(r, a.trimpathSaving(r))
 	return a, r, nil
 }

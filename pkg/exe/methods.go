@@ -263,7 +263,7 @@ const (
 // methodDeadCode decides from the method tables whether the linker's method
 // dead-code elimination was disabled, finds the reflect callers in the call
 // graph and estimates the cost.
-func (a *analysis) methodDeadCode(r *Report) *MethodDeadCode {
+func (a *analysis) methodDeadCode() *MethodDeadCode {
 	ms := a.methodTables()
 	if a.types == nil {
 		return nil
@@ -317,7 +317,7 @@ func (a *analysis) methodDeadCode(r *Report) *MethodDeadCode {
 		}
 	}
 	parent := g.bfs(roots)
-	a.heavyChains(r, g, parent)
+	a.heavyChains(parent)
 
 	// The callers of the reflect functions, through direct calls.
 	targets := map[int32]string{}
@@ -366,7 +366,7 @@ func (a *analysis) methodDeadCode(r *Report) *MethodDeadCode {
 		m.MayAlsoCallers = m.MayAlsoCallers[:maxMayAlso]
 	}
 	if m.Disabled {
-		m.EstimatedCost = a.methodCost(ms, g, r, inItab, ifaceNames)
+		m.EstimatedCost = a.methodCost(ms, g, inItab, ifaceNames)
 	}
 	return m
 }
@@ -411,7 +411,7 @@ func funcPackage(name string) string {
 // methodCost estimates what the disabled elimination costs: the functions
 // reachable only from exported methods that nothing but a method table
 // points to (no direct caller, not in an itab).
-func (a *analysis) methodCost(ms []methodEntry, g *callGraph, r *Report, inItab map[int]bool, ifaceNames map[string]bool) *MethodCost {
+func (a *analysis) methodCost(ms []methodEntry, g *callGraph, inItab map[int]bool, ifaceNames map[string]bool) *MethodCost {
 	called := make([]bool, len(g.callees))
 	for _, cs := range g.callees {
 		for _, j := range cs {
@@ -470,9 +470,7 @@ func (a *analysis) methodCost(ms []methodEntry, g *callGraph, r *Report, inItab 
 		}
 	}
 	c.Bytes = int64(float64(c.CodeBytes) * methodDataFactor)
-	for i := range r.Packages {
-		r.Packages[i].ReflectOnly = min(byPkg[r.Packages[i].Path], r.Packages[i].Code+r.Packages[i].Pcln)
-	}
+	a.reflectOnly = byPkg
 	return c
 }
 
@@ -480,38 +478,48 @@ func (a *analysis) methodCost(ms []methodEntry, g *callGraph, r *Report, inItab 
 // call chain from main.main.
 const heavyChainPackages = 10
 
-// heavyChains sets the shortest chain of direct calls from main.main into
-// each of the largest packages.
-func (a *analysis) heavyChains(r *Report, g *callGraph, parent []int32) {
-	first := map[string]int{}
-	depth := func(i int) int {
-		d := 0
-		for k := int32(i); k >= 0 && d <= maxChain; k = parent[k] {
-			d++
+// heavyChains records, per package, the end of the shortest chain of
+// direct calls from main.main (or a package initialiser) into it.
+func (a *analysis) heavyChains(parent []int32) {
+	depth := make([]int32, len(parent))
+	// parent links point to functions found earlier in breadth-first
+	// order, so a chain's depth is its parent's plus one: compute it by
+	// memoised walks.
+	var depthOf func(i int32) int32
+	depthOf = func(i int32) int32 {
+		if depth[i] != 0 || parent[i] < 0 {
+			return depth[i]
 		}
+		depth[i] = -1 // guard against a malformed cycle
+		d := depthOf(parent[i]) + 1
+		depth[i] = d
 		return d
 	}
-	best := map[string]int{}
+	first := map[string]int{}
 	for i, p := range parent {
 		if p == -2 {
 			continue
 		}
 		pkg := a.funcPkg[i]
-		if pkg == "" {
+		if pkg == "" || pkg == "main" {
 			continue
 		}
-		d := depth(i)
-		if j, ok := first[pkg]; !ok || d < best[pkg] || d == best[pkg] && a.tab.funcs[i].name < a.tab.funcs[j].name {
-			first[pkg], best[pkg] = i, d
+		d := depthOf(int32(i))
+		if j, ok := first[pkg]; !ok || d < depth[j] || d == depth[j] && a.tab.funcs[i].name < a.tab.funcs[j].name {
+			first[pkg] = i
 		}
 	}
+	a.chainFuncs, a.chainParent = first, parent
+}
+
+// applyMethodDeadCode sets, on the largest packages of r, the shortest
+// call chain and the bytes kept only for reflection.
+func (a *analysis) applyMethodDeadCode(r *Report) {
 	for k := range r.Packages {
-		if k == heavyChainPackages {
-			break
-		}
 		p := &r.Packages[k]
-		if i, ok := first[p.Path]; ok && p.Path != "main" {
-			p.CallChain = g.chain(parent, i)
+		p.ReflectOnly = min(a.reflectOnly[p.Path], p.Code+p.Pcln)
+		if i, ok := a.chainFuncs[p.Path]; ok && k < heavyChainPackages {
+			p.CallChain = (&callGraph{a: a}).chain(a.chainParent, i)
 		}
 	}
 }
