@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/leve-build/leve/internal/atomicfile"
 	"github.com/leve-build/leve/internal/cli/options"
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/compile"
@@ -37,7 +39,10 @@ or a pattern such as ./..., build every main package concurrently, each into
 its own image named after it.
 
 The image is written as an OCI image layout in ./leve-out/NAME (no daemon, no
-network), or where -o, --tarball, --push and --docker say. The same source
+network), or where -o, --tarball, --push and --docker say. The layout and
+the tarball are written last, once every push and --docker succeeded: a
+failed or interrupted run leaves them as they were and says what it wrote.
+The directory above -o DIR and --tarball FILE must exist. The same source
 and flags give the same digest, run after run: times come from
 SOURCE_DATE_EPOCH, else the VCS commit time, else 1970.
 
@@ -66,6 +71,10 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if len(args) == 0 {
 				args = []string{"."}
 			}
+			maxCache, err := cacheMax()
+			if err != nil {
+				return err
+			}
 			targets, err := expandTargets(cmd.Context(), args, o)
 			if err != nil {
 				return err
@@ -73,10 +82,14 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if len(targets) > 1 && (o.Tag != "" || o.Tarball != "") {
 				return fmt.Errorf("-t and --tarball name one image, and %d targets give %d; build them one by one", len(targets), len(targets))
 			}
+			if err := checkOutputDirs(o); err != nil {
+				return err
+			}
 			reps, err := buildAll(cmd.Context(), targets, o, cmd.Flags(), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
+			boundCache(cmd.Context(), maxCache, cmd.ErrOrStderr())
 			if o.JSON {
 				if len(reps) == 1 {
 					return report.JSON(cmd.OutOrStdout(), reps[0])
@@ -113,16 +126,47 @@ func expandTargets(ctx context.Context, args []string, o options.Build) ([]strin
 	return out, nil
 }
 
+// checkOutputDirs refuses, before any work, a --tarball or -o path whose
+// parent directory is missing: leve creates the layout directory itself,
+// never the directories above it or above the tarball.
+func checkOutputDirs(o options.Build) error {
+	if o.Tarball != "" {
+		if err := atomicfile.CheckDir(o.Tarball); err != nil {
+			return fmt.Errorf("--tarball %s: %w", o.Tarball, err)
+		}
+	}
+	if o.Output != "" {
+		if err := atomicfile.CheckDir(filepath.Clean(o.Output)); err != nil {
+			return fmt.Errorf("-o %s: %w", o.Output, err)
+		}
+	}
+	return nil
+}
+
 // buildAll builds targets concurrently, at most one per CPU, and writes
 // each report to stderr as it completes. Reports come back in target order.
+// On failure the error also says what the run wrote (buildOutcome).
 func buildAll(ctx context.Context, targets []string, o options.Build, flags *pflag.FlagSet, stderr io.Writer) ([]*pipeline.Report, error) {
 	reps := make([]*pipeline.Report, len(targets))
+	errs := make([]error, len(targets))
 	mu := make(chan struct{}, 1) // one report on stderr at a time
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.NumCPU())
 	many := len(targets) > 1
+	first := -1 // the target that failed first
+	var firstMu sync.Mutex
 	for i, target := range targets {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer func() {
+				if err != nil {
+					errs[i] = err
+					firstMu.Lock()
+					if first < 0 {
+						first = i
+					}
+					firstMu.Unlock()
+				}
+			}()
 			po, err := withConfig(o, flags, target)
 			if err != nil {
 				return err
@@ -133,7 +177,7 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 			rep, _, err := pipeline.Build(gctx, po)
 			if err != nil {
 				if many {
-					return fmt.Errorf("%s: %w", target, err)
+					err = fmt.Errorf("%s: %w", target, err)
 				}
 				return err
 			}
@@ -143,7 +187,11 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 			return report.Build(stderr, rep)
 		})
 	}
-	return reps, g.Wait()
+	if err := g.Wait(); err != nil {
+		// The first failure, as g.Wait's, with what the others wrote.
+		return reps, buildOutcome(ctx, targets, reps, errs, first, errs[first])
+	}
+	return reps, nil
 }
 
 // withConfig applies the module's leve.yaml, if any, to the flags for
@@ -188,7 +236,7 @@ func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publi
 		if many {
 			p += "/" + ref.Name
 		}
-		r := publish.Registry{Repo: p, Insecure: o.Insecure}
+		r := publish.Registry{Repo: p, Options: o.Registry()}
 		if isTerminal(stderr) {
 			r.Progress = stderr
 		}

@@ -17,8 +17,10 @@ var forbidden = map[string][]string{
 	"pkg/exe":         {"pkg/pipeline", "pkg/assemble", "pkg/publish", "pkg/compile"},
 	"pkg/optimize":    {"pkg/pipeline", "pkg/assemble", "pkg/publish"},
 	"pkg/pack":        {"pkg/pipeline", "pkg/assemble", "pkg/publish"},
-	"pkg/assemble":    {"pkg/pipeline", "pkg/publish", "pkg/compile"},
-	"pkg/publish":     {"pkg/pipeline", "pkg/assemble", "pkg/compile"},
+	"pkg/assemble":    {"pkg/pipeline", "pkg/publish", "pkg/compile", "pkg/pull"},
+	"pkg/publish":     {"pkg/pipeline", "pkg/assemble", "pkg/compile", "pkg/pull"},
+	"pkg/pull":        {"pkg/pipeline", "pkg/assemble", "pkg/publish", "pkg/compile", "pkg/exe", "pkg/optimize", "pkg/pack"},
+	"pkg/regopts":     {"pkg/pipeline", "pkg/assemble", "pkg/publish", "pkg/compile", "pkg/pull"},
 	"internal/report": {"internal/cli"},
 }
 

@@ -4,9 +4,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/publish"
+	"github.com/leve-build/leve/pkg/regopts"
 )
 
 // Options configure one Build. The zero value builds "." for linux/amd64
@@ -37,8 +37,9 @@ type Options struct {
 
 	// Base is the base image: "scratch" (the default), "oci:DIR[:TAG]",
 	// "docker-archive:FILE" or a registry reference.
-	Base        string
-	BaseOptions assemble.BaseOptions
+	Base string
+	// Registry is how registries are reached, for the base and pushes.
+	Registry regopts.Options
 	// PlatformsFromBase builds for every Linux platform the base offers
 	// (--platform all); on scratch it builds Platforms.
 	PlatformsFromBase bool
@@ -82,6 +83,13 @@ type Options struct {
 	// CacheDir holds binaries and compressed layers between builds; empty
 	// means no cache.
 	CacheDir string
+	// WorkDir holds the build's temporary files (its layers among them)
+	// in a new directory that the caller removes, with WorkDir, once it no
+	// longer reads the artifact Build returns. Empty: a directory that
+	// Build removes before it returns, after the sinks have read the
+	// layers; the artifact's layers are then no longer readable, unless
+	// they come from CacheDir.
+	WorkDir string
 	// Stderr receives the compiler's diagnostics as it writes them.
 	Stderr io.Writer
 	// Sinks returns where to ship the image once its name is known; nil

@@ -9,7 +9,11 @@ import (
 )
 
 // ship publishes art to the sinks the options ask for, under the name
-// given or the binary's name.
+// given or the binary's name, all or nothing for local outputs: the sinks
+// that stage (a tarball, a layout) prepare their output first, the others
+// (registries, the Docker engine) run next, in order, and only when all of
+// them succeeded and ctx is not done are the staged outputs committed. A
+// failure returns a *ShipError that says what was written.
 func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (string, error) {
 	name, tag := o.Name, o.Tag
 	if name == "" {
@@ -28,12 +32,12 @@ func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (st
 	if err != nil {
 		return "", err
 	}
+	pubs, err := publishAll(ctx, flatten(sink), art, ref)
+	if err != nil {
+		return "", err
+	}
 	var outs []string
-	for i, s := range flatten(sink) {
-		p, err := s.Publish(ctx, art, ref)
-		if err != nil {
-			return "", err
-		}
+	for i, p := range pubs {
 		rep.Outputs = append(rep.Outputs, Output{Kind: p.Kind, Location: p.Location, Digest: p.Digest.String()})
 		switch {
 		case p.Digest.String() == rep.Digest:
@@ -61,6 +65,80 @@ func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (st
 		}
 	}
 	return strings.Join(outs, ", ") + " as " + ref.String(), nil
+}
+
+// publishAll ships art to sinks, staged ones committed last, and returns
+// what each sink published, in the order of sinks. Staged outputs are
+// committed in the order of sinks, so the one whose commit may fail (a
+// layout) comes first; once a commit succeeded the others are made even if
+// ctx is done: they are renames, and stopping half-way would leave some
+// outputs new and others old.
+func publishAll(ctx context.Context, sinks []publish.Sink, art publish.Artifact, ref publish.Ref) ([]publish.Published, error) {
+	pubs := make([]publish.Published, len(sinks))
+	staged := make([]publish.Staged, len(sinks))
+	ok := make([]bool, len(sinks))
+	var written []Output
+	fail := func(err error, at int) error {
+		se := &ShipError{Err: err, Written: written}
+		for i, s := range sinks {
+			switch {
+			case staged[i] != nil:
+				staged[i].Abort()
+				se.Unchanged = append(se.Unchanged, publish.Describe(s))
+			case ok[i]: // written
+			case isStager(s): // not committed, or its failed commit kept it
+				se.Unchanged = append(se.Unchanged, publish.Describe(s))
+			case i != at: // sinks run in order: this one was not reached
+				se.Skipped = append(se.Skipped, publish.Describe(s))
+			}
+		}
+		return se
+	}
+	done := func(i int, p publish.Published) {
+		pubs[i], ok[i] = p, true
+		written = append(written, Output{Kind: p.Kind, Location: p.Location, Digest: p.Digest.String()})
+	}
+	for i, s := range sinks {
+		if st, isSt := s.(publish.Stager); isSt {
+			x, err := st.Stage(ctx, art, ref)
+			if err != nil {
+				return nil, fail(err, i)
+			}
+			staged[i] = x
+		}
+	}
+	for i, s := range sinks {
+		if staged[i] != nil {
+			continue
+		}
+		p, err := s.Publish(ctx, art, ref)
+		if err != nil {
+			return nil, fail(err, i)
+		}
+		done(i, p)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fail(err, -1)
+	}
+	cctx := ctx
+	for i, x := range staged {
+		if x == nil {
+			continue
+		}
+		p, err := x.Commit(cctx)
+		staged[i] = nil
+		if err != nil {
+			return nil, fail(err, i)
+		}
+		done(i, p)
+		cctx = context.WithoutCancel(ctx)
+	}
+	return pubs, nil
+}
+
+func isStager(s publish.Sink) bool {
+	_, ok := s.(publish.Stager)
+	return ok
 }
 
 func flatten(s publish.Sink) []publish.Sink {

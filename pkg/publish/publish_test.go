@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
 	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/regopts"
 )
 
 func randomImage(t *testing.T) v1.Image {
@@ -258,7 +259,7 @@ func TestRegistryReferrers(t *testing.T) {
 	cr := newRegistry(t)
 	img := randomImage(t)
 	ref := referrerOf(t, img)
-	sink := Registry{Repo: cr.host() + "/sbom", Insecure: true}
+	sink := Registry{Repo: cr.host() + "/sbom", Options: regopts.Options{Insecure: true}}
 	if _, err := sink.Publish(context.Background(), Bundle{Artifact: img, Referrers: []v1.Image{ref}}, Ref{"sbom", "v1"}); err != nil {
 		t.Fatal(err)
 	}

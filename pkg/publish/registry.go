@@ -5,19 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/leve-build/leve/internal/oneline"
+	"github.com/leve-build/leve/pkg/regopts"
 )
 
 // Registry pushes to a container registry with go-containerregistry's
@@ -29,15 +28,12 @@ type Registry struct {
 	// Repo is where to push: REGISTRY/REPO[:TAG]. Without a tag the
 	// image's tag is used.
 	Repo string
-	// Insecure allows plain HTTP, for registries on loopback.
-	Insecure bool
+	// Options are how the registry is reached: credentials, plain HTTP,
+	// TLS trust, the transport.
+	Options regopts.Options
 	// Progress, when set, receives one progress bar per layer blob,
 	// redrawn in place: give it a terminal.
 	Progress io.Writer
-	// Keychain resolves credentials; nil means authn.DefaultKeychain.
-	Keychain authn.Keychain
-	// Transport is the HTTP transport; nil means remote's default.
-	Transport http.RoundTripper
 	// MountFrom names a repository of the same registry that already
 	// holds the artifact's layers (an earlier --push): they are mounted
 	// from it instead of uploaded. Empty means none.
@@ -46,12 +42,7 @@ type Registry struct {
 
 var _ Sink = Registry{}
 
-func (r Registry) nameOptions() []name.Option {
-	if r.Insecure {
-		return []name.Option{name.Insecure}
-	}
-	return nil
-}
+func (r Registry) nameOptions() []name.Option { return r.Options.NameOptions() }
 
 // Reference returns where art is pushed for ref.
 func (r Registry) Reference(ref Ref) (name.Tag, error) {
@@ -73,7 +64,10 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 	if err != nil {
 		return Published{}, err
 	}
-	opts := r.options(ctx)
+	opts, err := r.options(ctx)
+	if err != nil {
+		return Published{}, fmt.Errorf("pushing %s: %w", tag, err)
+	}
 	art, referrers := split(art)
 	var bars *blobProgress
 	if r.Progress != nil {
@@ -101,7 +95,7 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 		bars.finish()
 	}
 	if err != nil {
-		return Published{}, pushError(tag, err)
+		return Published{}, r.pushError(tag, err)
 	}
 	for _, rf := range referrers {
 		// By digest, no tag: the registry lists it under its subject
@@ -110,8 +104,8 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 		if err != nil {
 			return Published{}, err
 		}
-		if err := remote.Write(tag.Context().Digest(d.String()), rf, r.options(ctx)...); err != nil {
-			return Published{}, pushError(tag, err)
+		if err := remote.Write(tag.Context().Digest(d.String()), rf, opts...); err != nil {
+			return Published{}, r.pushError(tag, err)
 		}
 	}
 	d, err := art.Digest()
@@ -121,37 +115,33 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 	return Published{Kind: "registry", Location: tag.String(), Digest: d}, nil
 }
 
-func (r Registry) options(ctx context.Context) []remote.Option {
-	kc := r.Keychain
-	if kc == nil {
-		kc = authn.DefaultKeychain
+func (r Registry) options(ctx context.Context) ([]remote.Option, error) {
+	opts, err := r.Options.RemoteOptions(ctx)
+	if err != nil {
+		return nil, err
 	}
-	opts := []remote.Option{
-		remote.WithContext(ctx),
-		remote.WithAuthFromKeychain(kc),
+	return append(opts,
 		remote.WithRetryBackoff(remote.Backoff{Duration: 200 * time.Millisecond, Factor: 2, Jitter: 0.1, Steps: 5}),
 		remote.WithRetryStatusCodes(http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout, http.StatusTooManyRequests),
 		remote.WithJobs(4),
-	}
-	if r.Transport != nil {
-		opts = append(opts, remote.WithTransport(r.Transport))
-	}
-	return opts
+	), nil
 }
 
 // pushError turns a push failure into one line that names the cause and
-// the fix, and never echoes credentials.
-func pushError(tag name.Tag, err error) error {
+// the fix, and never echoes credentials. TLS and connection failures
+// come first: a loopback registry is tried over HTTPS and HTTP at once,
+// and the HTTP attempt's status would hide the TLS cause.
+func (r Registry) pushError(tag name.Tag, err error) error {
+	if cause := regopts.Explain(err, r.Options); cause != "" {
+		return fmt.Errorf("pushing %s: %s", tag, cause)
+	}
 	var terr *transport.Error
-	var operr *net.OpError
 	var uerr *url.Error
 	switch {
 	case errors.As(err, &terr) && (terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden):
 		return fmt.Errorf("pushing %s: the registry refused the credentials (HTTP %d); log in with docker login %s or fix the credential helper", tag, terr.StatusCode, tag.RegistryStr())
 	case errors.As(err, &terr):
 		return fmt.Errorf("pushing %s: the registry answered HTTP %d (%s); try again later or check the registry", tag, terr.StatusCode, oneline.First(terr.Error()))
-	case errors.As(err, &operr) && operr.Op == "dial", strings.Contains(err.Error(), "no such host"), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
-		return fmt.Errorf("pushing %s: cannot reach the registry (%s); check the address, or use --insecure for a plain-HTTP registry", tag, oneline.First(err.Error()))
 	case errors.As(err, &uerr):
 		// Reached, then lost: the connection broke during a request.
 		return fmt.Errorf("pushing %s: the connection to the registry broke during %s %s (%v); run the command again: blobs already pushed are not sent twice", tag, uerr.Op, redactQuery(uerr.URL), uerr.Err)

@@ -18,6 +18,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
+
+	"github.com/leve-build/leve/pkg/regopts"
 )
 
 // countingRegistry serves an in-memory registry and counts blob uploads.
@@ -51,7 +53,7 @@ func TestRegistryPushImageAndIndex(t *testing.T) {
 	cr := newRegistry(t)
 	ctx := context.Background()
 	img := randomImage(t)
-	sink := Registry{Repo: cr.host() + "/leve/app", Insecure: true}
+	sink := Registry{Repo: cr.host() + "/leve/app", Options: regopts.Options{Insecure: true}}
 	p, err := sink.Publish(ctx, img, Ref{"app", "1.0"})
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +125,7 @@ func TestRegistryRetries5xx(t *testing.T) {
 		}
 		h.ServeHTTP(w, r)
 	}
-	if _, err := (Registry{Repo: cr.host() + "/x", Insecure: true}).Publish(context.Background(), randomImage(t), Ref{"x", "v"}); err != nil {
+	if _, err := (Registry{Repo: cr.host() + "/x", Options: regopts.Options{Insecure: true}}).Publish(context.Background(), randomImage(t), Ref{"x", "v"}); err != nil {
 		t.Fatalf("push through two 500s: %v", err)
 	}
 	if failures != 2 {
@@ -143,12 +145,12 @@ func TestRegistryErrors(t *testing.T) {
 	}
 	secret := "s3cr3t-password"
 	kc := staticKeychain{authn.FromConfig(authn.AuthConfig{Username: "leve", Password: secret})}
-	_, err := (Registry{Repo: cr.host() + "/x", Insecure: true, Keychain: kc}).Publish(context.Background(), randomImage(t), Ref{"x", "v"})
+	_, err := (Registry{Repo: cr.host() + "/x", Options: regopts.Options{Insecure: true, Keychain: kc}}).Publish(context.Background(), randomImage(t), Ref{"x", "v"})
 	if err == nil || !strings.Contains(err.Error(), "refused the credentials") || strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "\n") {
 		t.Errorf("push with wrong credentials: %v; want one line naming the credentials, without the secret", err)
 	}
 
-	_, err = (Registry{Repo: "127.0.0.1:1/x", Insecure: true}).Publish(context.Background(), randomImage(t), Ref{"x", "v"})
+	_, err = (Registry{Repo: "127.0.0.1:1/x", Options: regopts.Options{Insecure: true}}).Publish(context.Background(), randomImage(t), Ref{"x", "v"})
 	if err == nil || !strings.Contains(err.Error(), "cannot reach the registry") {
 		t.Errorf("push to a closed port: %v", err)
 	}
@@ -172,7 +174,7 @@ func TestRegistryCutMidBlob(t *testing.T) {
 		h.ServeHTTP(w, r)
 	}
 	img := randomImage(t)
-	sink := Registry{Repo: cr.host() + "/cut", Insecure: true}
+	sink := Registry{Repo: cr.host() + "/cut", Options: regopts.Options{Insecure: true}}
 	// The cut connection is retried or reported; either way a second push
 	// completes and the pulled image validates.
 	_, _ = sink.Publish(context.Background(), img, Ref{"cut", "v"})
@@ -200,7 +202,7 @@ func TestRegistryProgressBars(t *testing.T) {
 	cr := newRegistry(t)
 	img := randomImage(t)
 	var out strings.Builder
-	sink := Registry{Repo: cr.host() + "/bars", Insecure: true, Progress: &out}
+	sink := Registry{Repo: cr.host() + "/bars", Options: regopts.Options{Insecure: true}, Progress: &out}
 	if _, err := sink.Publish(context.Background(), img, Ref{"bars", "v1"}); err != nil {
 		t.Fatal(err)
 	}

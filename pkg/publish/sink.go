@@ -58,6 +58,66 @@ type Sink interface {
 	Publish(ctx context.Context, art Artifact, ref Ref) (Published, error)
 }
 
+// Stager is a Sink whose output is local and can be prepared without
+// being seen: a run stages its local outputs, ships to the other sinks,
+// and commits the staged outputs only once all of those succeeded, so a
+// failed run leaves them as they were.
+type Stager interface {
+	Sink
+	// Stage prepares the output of art under ref without changing what
+	// is visible, and returns what commits or discards it.
+	Stage(ctx context.Context, art Artifact, ref Ref) (Staged, error)
+}
+
+// Staged is an output prepared by Stage and not yet visible.
+type Staged interface {
+	// Commit makes the output visible and says where it went. A failed
+	// Commit leaves the previous output as it was.
+	Commit(ctx context.Context) (Published, error)
+	// Abort discards what Stage prepared; after Commit it does nothing.
+	Abort()
+}
+
+// Describe names the output of a sink in messages: "the layout DIR", "the
+// tarball FILE", "REPO" (a --push destination), "the Docker engine at
+// HOST"; other sinks by their String method, else their type.
+func Describe(s Sink) string {
+	switch s := s.(type) {
+	case Layout:
+		return "the layout " + s.Dir
+	case Tarball:
+		return "the tarball " + s.Path
+	case Registry:
+		return s.Repo
+	case Daemon:
+		return "the Docker engine at " + s.host()
+	case fmt.Stringer:
+		return s.String()
+	}
+	return fmt.Sprintf("%T", s)
+}
+
+var _ Stager = Layout{}
+
+// Stage prepares nothing: the layout is written by Commit, which replaces
+// index.json last. (The caller decides which directories may be created:
+// Publish creates the layout directory and any missing parent.)
+func (l Layout) Stage(_ context.Context, art Artifact, ref Ref) (Staged, error) {
+	return &stagedLayout{l: l, art: art, ref: ref}, nil
+}
+
+type stagedLayout struct {
+	l   Layout
+	art Artifact
+	ref Ref
+}
+
+func (s *stagedLayout) Commit(ctx context.Context) (Published, error) {
+	return s.l.Publish(ctx, s.art, s.ref)
+}
+
+func (s *stagedLayout) Abort() {}
+
 // Multi publishes to every sink in order and stops at the first error.
 type Multi []Sink
 

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -18,31 +20,65 @@ import (
 // layout plus Docker's manifest.json, so that "docker load" (20.10 and
 // newer), skopeo's "oci-archive:" and "docker-archive:" all read it. The
 // file is replaced atomically; its bytes depend only on the image and ref.
+// Its directory must exist: leve does not create it.
 type Tarball struct {
 	Path string
 }
 
-var _ Sink = Tarball{}
+var _ Stager = Tarball{}
 
 // Publish writes art tagged ref to the tarball file. Of an index, it
-// writes the host platform's image and says so in the Note.
+// writes the host platform's image and says so in the Note. The file's
+// directory must exist.
 func (t Tarball) Publish(ctx context.Context, art Artifact, ref Ref) (Published, error) {
+	s, err := t.Stage(ctx, art, ref)
+	if err != nil {
+		return Published{}, err
+	}
+	return s.Commit(ctx)
+}
+
+// Stage writes the whole tarball to a temporary file next to its
+// destination, which stays as it was until Commit renames the file over it.
+func (t Tarball) Stage(ctx context.Context, art Artifact, ref Ref) (Staged, error) {
+	if err := atomicfile.CheckDir(t.Path); err != nil {
+		return nil, fmt.Errorf("writing tarball %s: %w", t.Path, err)
+	}
+	if fi, err := os.Stat(t.Path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("writing tarball %s: it is a directory; name a file, e.g. %s", t.Path, filepath.Join(t.Path, ref.Name+".tar"))
+	}
 	files, desc, note, err := archiveFiles(art, ref)
 	if err != nil {
-		return Published{}, fmt.Errorf("writing tarball %s: %w", t.Path, err)
+		return nil, fmt.Errorf("writing tarball %s: %w", t.Path, err)
 	}
 	if note != "" {
 		note = "tarball " + t.Path + ": " + note
 	}
 	if err := ctx.Err(); err != nil {
-		return Published{}, err
+		return nil, err
 	}
-	err = atomicfile.Write(t.Path, 0o644, func(w io.Writer) error { return writeTar(w, files) })
+	p, err := atomicfile.Stage(t.Path, 0o644, func(w io.Writer) error { return writeTar(ctxWriter{ctx, w}, files) })
 	if err != nil {
+		return nil, err
+	}
+	return &stagedTarball{p: p, pub: Published{Kind: "tarball", Location: t.Path, Digest: desc.Digest, Note: note}}, nil
+}
+
+type stagedTarball struct {
+	p   *atomicfile.Pending
+	pub Published
+}
+
+// Commit renames the staged file into place; it does not look at ctx, as
+// a rename is quick and the run has decided to keep its outputs.
+func (s *stagedTarball) Commit(context.Context) (Published, error) {
+	if err := s.p.Commit(); err != nil {
 		return Published{}, err
 	}
-	return Published{Kind: "tarball", Location: t.Path, Digest: desc.Digest, Note: note}, nil
+	return s.pub, nil
 }
+
+func (s *stagedTarball) Abort() { s.p.Abort() }
 
 // archiveFiles returns the files of a single-image archive of art: an OCI
 // layout plus Docker's manifest.json, with gzip layers (zstd ones are

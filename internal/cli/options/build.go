@@ -17,6 +17,7 @@ import (
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/publish"
+	"github.com/leve-build/leve/pkg/regopts"
 )
 
 // Build holds the flags of "leve build".
@@ -39,6 +40,7 @@ type Build struct {
 	Adds        []string
 	Push        []string
 	Insecure    bool
+	RegistryCAs []string
 	Docker      bool
 	Base        string
 	Cgo         bool
@@ -74,7 +76,8 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&b.Ports, "port", nil, "exposed port, PORT[/tcp|udp] (repeatable)")
 	fs.StringArrayVar(&b.Adds, "add", nil, "copy a host file or directory into the image, SRC:DEST (repeatable)")
 	fs.StringArrayVar(&b.Push, "push", nil, "push to a registry, REGISTRY/REPO[:TAG] (repeatable; credentials from docker login and credential helpers)")
-	fs.BoolVar(&b.Insecure, "insecure", false, "allow plain HTTP for --push (registries on loopback)")
+	fs.BoolVar(&b.Insecure, "insecure", false, "for --push and --base registries: allow plain HTTP and skip TLS certificate verification")
+	fs.StringArrayVar(&b.RegistryCAs, "registry-ca", nil, "PEM file of a CA to trust for --push and --base registries, besides the system roots (repeatable)")
 	fs.BoolVar(&b.Docker, "docker", false, "load the image into the Docker engine on DOCKER_HOST")
 	fs.StringVar(&b.Base, "base", "scratch", "base image: scratch, a registry reference (alpine:3.24), oci:DIR[:TAG] or docker-archive:FILE")
 	fs.StringVar(&b.CACerts, "ca-certs", "auto", "CA certificates: auto (when the binary loads system roots), none, bundle, host or a PEM FILE (exactly that bundle; see --add-ca)")
@@ -94,7 +97,10 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 func (b *Build) Validate(target string) (pipeline.Options, error) {
 	o := pipeline.Options{Target: target, Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, NoStrip: b.NoStrip, Pack: b.Pack,
 		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir, Cgo: b.Cgo,
-		Base: b.Base, BaseOptions: assemble.BaseOptions{Insecure: b.Insecure}, PlatformsFromBase: b.Platform == "all"}
+		Base: b.Base, Registry: b.Registry(), PlatformsFromBase: b.Platform == "all"}
+	if err := o.Registry.Check(); err != nil {
+		return o, fmt.Errorf("--registry-ca: %w; give a PEM file of the registry's CA certificate", err)
+	}
 	var err error
 	if o.Platforms, err = compile.ParsePlatforms(b.Platform); err != nil {
 		return o, fmt.Errorf("--platform: %w", err)
@@ -188,6 +194,12 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		return o, err
 	}
 	return o, nil
+}
+
+// Registry returns the registry options of --insecure and --registry-ca,
+// for --base pulls and --push alike.
+func (b *Build) Registry() regopts.Options {
+	return regopts.Options{Insecure: b.Insecure, CAFiles: b.RegistryCAs}
 }
 
 // userPart is a user or group name as useradd(8) takes it.

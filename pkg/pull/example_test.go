@@ -1,0 +1,29 @@
+package pull_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/leve-build/leve/pkg/pull"
+	"github.com/leve-build/leve/pkg/regopts"
+)
+
+// ExampleOpen opens a base image from an OCI layout, picks its
+// linux/amd64 image and checks every layer before building on it.
+func ExampleOpen() {
+	ctx := context.Background()
+	src, err := pull.Open(ctx, "oci:./base:latest", pull.Options{Role: "base", Registry: regopts.Options{CAFiles: []string{"ca.pem"}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	img, err := src.Image("linux", "amd64", "")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := pull.Check(ctx, img); errors.Is(err, pull.ErrDamaged) {
+		fmt.Println("damaged:", err)
+	}
+}
