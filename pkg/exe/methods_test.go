@@ -51,6 +51,13 @@ func TestMethodDeadCode(t *testing.T) {
 						if tc.prog == "constmethod" && (len(m.ConstantCallers) != 1 || m.ConstantCallers[0].Function != "main.main") {
 							t.Errorf("ConstantCallers = %+v, want main.main", m.ConstantCallers)
 						}
+						if tc.prog == "hello" {
+							// main.main calls fmt.Fprint and fmt.Fprintf (Print and
+							// Printf inlined): fmt is one call away.
+							if p := findPackage(r, "fmt"); p == nil || len(p.CallChain) != 2 || p.CallChain[0] != "main.main" || !strings.HasPrefix(p.CallChain[1], "fmt.Fprint") {
+								t.Errorf("fmt.CallChain = %v, want main.main → fmt.Fprint…", p)
+							}
+						}
 						return
 					}
 					if m.IfaceDropped != 0 || m.TableOnly == 0 {
