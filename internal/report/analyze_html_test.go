@@ -203,3 +203,25 @@ func TestAnalyzeHTMLRendersInChromium(t *testing.T) {
 		t.Errorf("the screenshot has %d distinct colours, want at least 20", len(colours))
 	}
 }
+
+// TestAnalyzeHTMLReflectInChromium checks that the treemap draws the bytes
+// kept only for reflection as their own boxes.
+func TestAnalyzeHTMLReflectInChromium(t *testing.T) {
+	bin := chromium(t)
+	dir := t.TempDir()
+	page := filepath.Join(dir, "analyze.html")
+	r := sampleAnalysis()
+	r.Packages[1].ReflectOnly = 300_000 // net/http
+	var buf bytes.Buffer
+	if err := AnalyzeHTML(&buf, r, AnalyzeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zoomed := string(headless(t, bin, page+"#zoom=std%7Cnet%2Fhttp", "--virtual-time-budget=2000", "--dump-dom"))
+	svg := regexp.MustCompile(`(?s)<svg id="treemap".*?</svg>`).FindString(zoomed)
+	if !strings.Contains(svg, ">kept for reflection") || !strings.Contains(strings.ToLower(svg), "#edc948") {
+		t.Errorf("zoomed to std › net/http: no yellow box kept for reflection in the treemap:\n%.2000s", svg)
+	}
+}
