@@ -95,7 +95,7 @@ func TestMethodDeadCode(t *testing.T) {
 // TestMethodDeadCodeCost checks the cost estimate against the real saving:
 // reflectmethod is timenow plus one reflect.Value.Method call.
 func TestMethodDeadCodeCost(t *testing.T) {
-	for _, arch := range []string{"amd64", "arm64"} {
+	for _, arch := range []string{"amd64", "arm64", "386", "arm"} {
 		t.Run(arch, func(t *testing.T) {
 			t.Parallel()
 			with, err := openFixture(t, fixture{"reflectmethod", arch, true}).Report()
