@@ -80,6 +80,12 @@ func (b Binary) ReadFile(ctx context.Context) ([]byte, error) {
 // output directory, in this process or others, run one at a time under
 // an flock(2) lock on its lock file (pkg/cache.LockDir).
 func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, error) {
+	if o.DumpDep && !o.Strip && len(o.Ldflags) == 0 {
+		// -ldflags=-dumpdep would replace the -ldflags of GOFLAGS: keep them.
+		if v := goflagsLdflags(ctx, pkg.Dir); v != "" {
+			o.Ldflags = []string{v}
+		}
+	}
 	dir := filepath.Join(outDir, o.key(pkg))
 	lock, err := cache.LockDir(ctx, dir, true)
 	if err != nil {

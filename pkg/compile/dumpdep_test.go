@@ -3,6 +3,7 @@ package compile
 import (
 	"bytes"
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -82,5 +83,31 @@ func TestBuildDumpDep(t *testing.T) {
 		if stderr.Len() != 0 {
 			t.Errorf("Build #%d: Stderr = %.200q, want nothing: the dump and go build's header over it are not messages", i+1, stderr.String())
 		}
+	}
+}
+
+// TestBuildDumpDepKeepsGOFLAGS checks that -ldflags=-dumpdep does not drop
+// the -ldflags a user sets in GOFLAGS.
+func TestBuildDumpDepKeepsGOFLAGS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links a program with -dumpdep; skipped in -short mode")
+	}
+	mod := testutil.Module(t, map[string]string{
+		"main.go": "package main\nvar version = \"dev\"\nfunc main() { println(version) }\n",
+	})
+	t.Chdir(mod)
+	t.Setenv("GOFLAGS", "-ldflags=-X=main.version=fromgoflags")
+	ctx := context.Background()
+	pkg, err := Resolve(ctx, ".", Query{Platform: DefaultPlatform})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := Build(ctx, pkg, t.TempDir(), Options{Platform: DefaultPlatform, DumpDep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(bin.Path)
+	if err != nil || !bytes.Contains(data, []byte("fromgoflags")) || bin.Deps == nil || bin.Deps.Len() == 0 {
+		t.Errorf("Build with DumpDep under GOFLAGS=-ldflags=-X=…: stamped %v, dump %v; want both", bytes.Contains(data, []byte("fromgoflags")), bin.Deps)
 	}
 }
