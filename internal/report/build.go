@@ -48,6 +48,9 @@ func Build(w io.Writer, r *pipeline.Report) error {
 		for _, w := range img.Warnings {
 			fmt.Fprintf(&b, "warning: %s\n", w)
 		}
+		for _, s := range img.Binary.Suggestions {
+			fmt.Fprintf(&b, "suggestion: %s\n", s)
+		}
 	}
 	if r.Ship.Name != "" {
 		stage(&b, r.Ship, "")

@@ -211,6 +211,7 @@ func (b *builder) read(ctx context.Context) (string, error) {
 	bin.Needs = needsOf(r)
 	bin.TopPackages = topPackages(r, 5)
 	bin.Attributed = r.Coverage.Attributed()
+	bin.Suggestions = suggestionsOf(r)
 	if !r.Linking.Static && b.base == nil && b.o.Libs != "copy" {
 		return "", linkingError(bin.Name, r.Linking)
 	}
