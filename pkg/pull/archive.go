@@ -20,19 +20,14 @@ func splitFileRef(ref string) (file, tag string) {
 	return ref, ""
 }
 
-// openTar indexes the tar at path and keeps it open for the Source's
-// layers to read.
-func (s *Source) openTar(path string) (*tarIndex, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.name, err)
-	}
-	ix, err := indexTar(f, path)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w", s.name, err)
-	}
+// openTar indexes the tar f and keeps it open for the Source's layers to
+// read; Close closes it.
+func (s *Source) openTar(f *os.File) (*tarIndex, error) {
 	s.closers = append(s.closers, f.Close)
+	ix, err := indexTar(f, f.Name())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.name, err)
+	}
 	return ix, nil
 }
 
@@ -43,7 +38,18 @@ func (s *Source) openTar(path string) (*tarIndex, error) {
 // is "oci-archive" or "docker-archive"; an oci-archive must hold
 // index.json.
 func (s *Source) openArchive(path, tag, kind string) error {
-	ix, err := s.openTar(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	return s.openArchiveFile(f, tag, kind)
+}
+
+// openArchiveFile is openArchive of an open file, which the Source
+// closes.
+func (s *Source) openArchiveFile(f *os.File, tag, kind string) error {
+	path := f.Name()
+	ix, err := s.openTar(f)
 	if err != nil {
 		return err
 	}
