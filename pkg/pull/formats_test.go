@@ -58,7 +58,7 @@ func newFixture(t testing.TB, arch string) fixture {
 		f.diffIDs = append(f.diffIDs, sha(l))
 	}
 	cf := v1.ConfigFile{OS: "linux", Architecture: arch, RootFS: v1.RootFS{Type: "layers", DiffIDs: f.diffIDs},
-		Config: v1.Config{Entrypoint: []string{"/app"}},
+		Config:  v1.Config{Entrypoint: []string{"/app"}},
 		History: []v1.History{{CreatedBy: createdBy[0]}, {CreatedBy: "/bin/sh -c #(nop) ENV X=1", EmptyLayer: true}, {CreatedBy: createdBy[1]}, {CreatedBy: createdBy[2]}}}
 	var err error
 	if f.config, err = json.Marshal(cf); err != nil {
