@@ -146,7 +146,8 @@ func (s *Source) openRemote(ctx context.Context, ro regopts.Options) error {
 
 // openLayoutFS opens the OCI image layout fsys holds, choosing the entry
 // of its index.json tagged tag: by default the only entry, else the one
-// tagged "latest".
+// tagged "latest", else the only tagged one (untagged entries being
+// referrers such as SBOMs).
 func (s *Source) openLayoutFS(fsys blobFS, tag string) error {
 	s.fs = fsys
 	idx, err := readLayoutIndex(fsys, "index.json")
@@ -154,16 +155,24 @@ func (s *Source) openLayoutFS(fsys blobFS, tag string) error {
 		return fmt.Errorf("%s: not an OCI image layout: %w", s.name, err)
 	}
 	im := idx.im
-	var pick *v1.Descriptor
+	var pick, only *v1.Descriptor
+	tags := 0
 	for i, d := range im.Manifests {
 		if tagged(d, tag) || (tag == "" && (len(im.Manifests) == 1 || d.Annotations[refName] == "latest")) {
 			pick = &im.Manifests[i]
 			break
 		}
+		if d.Annotations[refName] != "" {
+			tags++
+			only = &im.Manifests[i]
+		}
+	}
+	if pick == nil && tag == "" && tags == 1 {
+		pick = only
 	}
 	if pick == nil {
 		if tag == "" {
-			return fmt.Errorf("%s: the index names %d images and none is tagged latest; add :TAG to choose one", s.name, len(im.Manifests))
+			return fmt.Errorf("%s: the index names %d images and none is tagged latest nor is the only one tagged; add :TAG to choose one", s.name, len(im.Manifests))
 		}
 		return fmt.Errorf("%s: no image tagged %q in the layout", s.name, tag)
 	}
