@@ -48,9 +48,12 @@ func gz(t testing.TB, b []byte) []byte {
 
 var createdBy = []string{"/bin/sh -c #(nop) ADD file:rootfs in /", "/bin/sh -c #(nop) COPY file:app in /app", "/bin/sh -c chmod -R 755 /app"}
 
-func newFixture(t testing.TB, arch string) fixture {
+func newFixture(t testing.TB, arch string) fixture { return sizedFixture(t, arch, 5000) }
+
+// sizedFixture is a fixture whose program is n lines.
+func sizedFixture(t testing.TB, arch string, n int) fixture {
 	t.Helper()
-	app := strings.Repeat("the program\n", 5000)
+	app := strings.Repeat("the program\n", n)
 	l1 := tarOf(t, "bin/sh", "#!/bin/true\n", "etc/passwd", passwd)
 	l2 := tarOf(t, "app", app)
 	f := fixture{layers: [][]byte{l1, l2, l2}}
@@ -418,5 +421,18 @@ func TestArchiveBad(t *testing.T) {
 	}
 	if _, err := Open(context.Background(), t.TempDir(), Options{}); err == nil || !strings.Contains(err.Error(), "not an OCI image layout") {
 		t.Errorf("Open(an empty directory) = %v, want not an OCI image layout", err)
+	}
+}
+
+func TestLayersCancelled(t *testing.T) {
+	f := newFixture(t, "amd64")
+	img, err := openImage(t, "docker-archive:"+write(t, "legacy.tar", f.legacy(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Layers(ctx, img); !errors.Is(err, context.Canceled) {
+		t.Errorf("Layers(cancelled) = %v, want context.Canceled", err)
 	}
 }
