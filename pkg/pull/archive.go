@@ -3,6 +3,7 @@ package pull
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -79,6 +80,9 @@ func (s *Source) openPath(path string) (ok bool, err error) {
 	}
 	if fi.IsDir() {
 		if !dirFS(path).Has("index.json") {
+			if !filepath.IsAbs(path) && !strings.HasPrefix(path, ".") {
+				return false, nil // a directory named like a registry reference
+			}
 			return true, fmt.Errorf("%s: the directory is not an OCI image layout (it has no index.json)", s.name)
 		}
 		return true, s.openLayoutFS(dirFS(path), "")

@@ -72,7 +72,7 @@ func sizedFixture(t testing.TB, arch string, n int) fixture {
 }
 
 // tarEntries writes a tar of the files (name → content) in name order,
-// plus symlinks (name → target).
+// plus symlinks (name → target; "=target" for a hard link).
 func tarEntries(t testing.TB, files map[string][]byte, links map[string]string) []byte {
 	t.Helper()
 	var names []string
@@ -87,7 +87,11 @@ func tarEntries(t testing.TB, files map[string][]byte, links map[string]string) 
 	tw := tar.NewWriter(&b)
 	for _, n := range names {
 		if target, ok := links[n]; ok {
-			if err := tw.WriteHeader(&tar.Header{Name: n, Typeflag: tar.TypeSymlink, Linkname: target, Mode: 0o777}); err != nil {
+			h := &tar.Header{Name: n, Typeflag: tar.TypeSymlink, Linkname: target, Mode: 0o777}
+			if hard, ok := strings.CutPrefix(target, "="); ok {
+				h.Typeflag, h.Linkname = tar.TypeLink, hard
+			}
+			if err := tw.WriteHeader(h); err != nil {
 				t.Fatal(err)
 			}
 			continue
@@ -125,6 +129,11 @@ func write(t testing.TB, name string, b []byte) string {
 // layer a symlink to the first copy, <config hex>.json, manifest.json and
 // repositories.
 func (f fixture) legacy(t testing.TB) []byte {
+	return f.legacyLinked(t, "../"+strings.Repeat("b", 64)+"/layer.tar")
+}
+
+// legacyLinked is legacy with the repeated layer linked to link.
+func (f fixture) legacyLinked(t testing.TB, link string) []byte {
 	files := map[string][]byte{f.cfgHash.Hex + ".json": f.config}
 	links := map[string]string{}
 	var paths []string
@@ -134,7 +143,7 @@ func (f fixture) legacy(t testing.TB) []byte {
 		paths = append(paths, p)
 		files[id+"/VERSION"] = []byte("1.0")
 		if i == 2 {
-			links[p] = "../" + strings.Repeat("b", 64) + "/layer.tar"
+			links[p] = link
 			continue
 		}
 		files[p] = l
@@ -259,6 +268,8 @@ func TestFormats(t *testing.T) {
 	}{
 		{"legacy docker save", "docker-archive:" + write(t, "legacy.tar", f.legacy(t)), true, types.DockerUncompressedLayer, true},
 		{"legacy detected", write(t, "legacy.tar", f.legacy(t)), true, types.DockerUncompressedLayer, true},
+		{"legacy hard link", "docker-archive:" + write(t, "legacy.tar", f.legacyLinked(t, "="+strings.Repeat("b", 64)+"/layer.tar")), true, types.DockerUncompressedLayer, true},
+		{"legacy ./ names", "docker-archive:" + write(t, "legacy.tar", f.legacyLinked(t, "./../"+strings.Repeat("b", 64)+"/./layer.tar")), true, types.DockerUncompressedLayer, true},
 		{"legacy by tag", "docker-archive:" + write(t, "legacy.tar", f.legacy(t)) + ":app:1", true, types.DockerUncompressedLayer, true},
 		{"docker 25", "docker-archive:" + write(t, "d25.tar", f.docker25(t)), true, types.OCIUncompressedLayer, false},
 		{"docker 25 detected", write(t, "d25.tar", f.docker25(t)), true, types.OCIUncompressedLayer, false},
@@ -374,6 +385,7 @@ func TestLegacyTampered(t *testing.T) {
 		wantBlobError(t, "Uncompressed", readAll(ls[n], false), "base "+ref, []string{"", "layer 2", "layer 3"}[n], f.diffIDs[n], "diff_id")
 		wantBlobError(t, "Compressed", readAll(ls[n], true), "base "+ref, []string{"", "layer 2", "layer 3"}[n], f.diffIDs[n], "diff_id")
 	}
+	wantBlobError(t, "Check", Check(context.Background(), img), "base "+ref, "layer 2", f.diffIDs[1], "diff_id")
 	if _, err := Layers(context.Background(), img); !errors.Is(err, ErrDamaged) {
 		t.Errorf("Layers(tampered) = %v, want ErrDamaged", err)
 	}
