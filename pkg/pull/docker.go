@@ -136,12 +136,15 @@ func (s *Source) openDocker(ctx context.Context, image string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.name, err)
 	}
-	if _, err := c.get(ctx, "/images/"+image+"/json"); err != nil {
+	info, err := c.get(ctx, "/images/"+image+"/json")
+	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("%s: the Docker daemon at DOCKER_HOST=%s has no image %s (%w); docker pull or docker load it first", s.name, host, image, ErrNotFound)
 		}
 		return fmt.Errorf("%s: %w", s.name, err)
 	}
+	io.Copy(io.Discard, io.LimitReader(info.Body, 1<<20))
+	info.Body.Close()
 	resp, err := c.get(ctx, "/images/get?names="+url.QueryEscape(image))
 	if err != nil {
 		return fmt.Errorf("%s: saving the image: %w", s.name, err)
