@@ -221,3 +221,46 @@ func podmanBlobs(t *testing.T, env []string, image string) string {
 	}
 	return "own"
 }
+
+// TestSourceErrors gives leve build bases it cannot read: each exits 1
+// with one line naming the base and the fix, and writes nothing.
+func TestSourceErrors(t *testing.T) {
+	dir := t.TempDir()
+	notTar := filepath.Join(dir, "x.tar")
+	if err := os.WriteFile(notTar, []byte("not a tar"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noDaemon := []string{"DOCKER_HOST=unix://" + filepath.Join(dir, "none.sock")}
+	for _, tc := range []struct {
+		name, base string
+		env        func(t *testing.T) []string
+		want       []string
+	}{
+		{"no daemon", "docker:app:1", func(*testing.T) []string { return noDaemon }, []string{"base docker:app:1", "does not answer", "DOCKER_HOST=unix://", "start dockerd"}},
+		{"not a tar", "docker-archive:" + notTar, nil, []string{"base docker-archive:" + notTar, "is not a tar archive", "docker save"}},
+		{"no such archive", filepath.Join(dir, "none.tar"), nil, []string{"no such file"}},
+		{"podman image missing", "podman:none-such:1", podmanEnv, []string{"base podman:none-such:1", "podman has no image none-such:1", "podman load"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var env []string
+			if tc.env != nil {
+				env = tc.env(t)
+			}
+			out := filepath.Join(t.TempDir(), "out")
+			r := runLeve(t, "", env, "build", "--base", tc.base, "-o", out, filepath.Join(repoRoot, "examples", "hello"))
+			msg := strings.TrimSpace(r.stderr)
+			t.Logf("leve build --base %s: %s", tc.base, msg)
+			if r.code != 1 || strings.Contains(msg, "\n") {
+				t.Errorf("leve build --base %s: %s\nwant exit 1 and one line", tc.base, r)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("leve build --base %s: stderr %q does not say %q", tc.base, msg, w)
+				}
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("leve build --base %s wrote %s", tc.base, out)
+			}
+		})
+	}
+}

@@ -66,7 +66,7 @@ func indexTar(f *os.File, name string) (*tarIndex, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("reading %s as a tar: %w", name, err)
+			return nil, fmt.Errorf("%s is not a tar archive (%v); give an OCI archive or a docker save archive", name, err)
 		}
 		if h.Typeflag == tar.TypeGNUSparse || sparsePAX(h) {
 			continue // never an image file; its bytes are not where they seem
