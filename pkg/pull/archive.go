@@ -60,7 +60,7 @@ func (s *Source) openArchiveFile(f *os.File, tag, kind string) error {
 	case kind == "oci-archive":
 		return fmt.Errorf("%s: not an OCI archive: the tar has no index.json; if it is a docker save archive, use docker-archive:%s", s.name, path)
 	case ix.Has("manifest.json"):
-		img, err := openManifestJSON(ix, s.name, tag)
+		img, err := openManifestJSON(ix, s.name, tag, &s.closers)
 		if err != nil {
 			return err
 		}

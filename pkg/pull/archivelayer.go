@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -22,8 +23,9 @@ const EstimateLevel = 6
 // archiveLayer is a layer file of a docker save archive, named by the
 // diff_id the config gives it. Its content is checked against that
 // diff_id as it streams. An uncompressed file (the legacy format) is
-// compressed here when its blob is asked for, at EstimateLevel; its
-// digest is then leve's, computed once.
+// compressed here when its blob is asked for, at EstimateLevel, once:
+// the gzip is kept in a temporary file, unlinked at once, that Close of
+// the Source closes; its digest is then leve's.
 type archiveLayer struct {
 	fs           blobFS
 	path         string
@@ -33,9 +35,12 @@ type archiveLayer struct {
 	stored       bool  // the file is compressed: it is the blob
 	zstd         bool
 
+	closers *[]func() error // where the gzip's file is closed; nil: not kept
+
 	once   sync.Once
 	digest v1.Hash
 	csize  int64
+	gz     *os.File // the gzip of an uncompressed file, when kept
 	err    error
 }
 
@@ -70,13 +75,33 @@ func (l *archiveLayer) blobDigest() (v1.Hash, int64, error) {
 		if l.stored {
 			rc, _, l.err = l.fs.Open(l.path)
 		} else {
-			rc, l.err = l.Compressed()
+			var u io.ReadCloser
+			if u, l.err = l.Uncompressed(); l.err == nil {
+				rc = gzipStream(u)
+			}
 		}
 		if l.err != nil {
 			return
 		}
 		defer rc.Close()
-		l.digest, l.csize, l.err = v1.SHA256(rc)
+		var gz *os.File
+		var r io.Reader = rc
+		if !l.stored && l.closers != nil {
+			if f, err := os.CreateTemp("", "leve-layer-*.gz"); err == nil {
+				os.Remove(f.Name())
+				gz, r = f, io.TeeReader(rc, f)
+			}
+		}
+		l.digest, l.csize, l.err = v1.SHA256(r)
+		if gz == nil {
+			return
+		}
+		if l.err != nil {
+			gz.Close()
+			return
+		}
+		l.gz = gz
+		*l.closers = append(*l.closers, gz.Close)
 	})
 	return l.digest, l.csize, l.err
 }
@@ -172,6 +197,11 @@ func (l *archiveLayer) Compressed() (io.ReadCloser, error) {
 			return nil
 		}
 		return &abortOnClose{verifier: v, diff: dw}, nil
+	}
+	if _, n, err := l.blobDigest(); err != nil {
+		return nil, err
+	} else if l.gz != nil {
+		return io.NopCloser(io.NewSectionReader(l.gz, 0, n)), nil
 	}
 	u, err := l.Uncompressed()
 	if err != nil {

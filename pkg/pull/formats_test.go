@@ -448,3 +448,43 @@ func TestLayersCancelled(t *testing.T) {
 		t.Errorf("Layers(cancelled) = %v, want context.Canceled", err)
 	}
 }
+
+// TestLegacyGzipKept: the gzip leve makes of a legacy layer is made once,
+// kept while the Source is open, and read concurrently as the same bytes.
+func TestLegacyGzipKept(t *testing.T) {
+	f := newFixture(t, "amd64")
+	src, err := Open(context.Background(), "docker-archive:"+write(t, "legacy.tar", f.legacy(t)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, _ := src.Image("linux", "amd64", "")
+	ls, _ := img.Layers()
+	d, _ := ls[1].Digest()
+	if al := ls[1].(*archiveLayer); al.gz == nil {
+		t.Fatal("the gzip of layer 2 is not kept after Digest")
+	}
+	done := make(chan v1.Hash, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			rc, err := ls[1].Compressed()
+			if err != nil {
+				done <- v1.Hash{}
+				return
+			}
+			h, _, _ := v1.SHA256(rc)
+			rc.Close()
+			done <- h
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if h := <-done; h != d {
+			t.Errorf("concurrent Compressed read %s, want the digest %s", h, d)
+		}
+	}
+	if err := src.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := readAll(ls[1], true); err == nil {
+		t.Error("Compressed after Close succeeded, want an error")
+	}
+}

@@ -28,7 +28,7 @@ var configNameRE = regexp.MustCompile(`^(?:blobs/sha256/)?([0-9a-f]{64})(?:\.jso
 // names: the only one, or the one tagged tag. Its manifest is made here
 // (the legacy format keeps none): layers are named by their diff_ids and
 // checked against them as they stream.
-func openManifestJSON(fsys blobFS, source, tag string) (*legacyImage, error) {
+func openManifestJSON(fsys blobFS, source, tag string, closers *[]func() error) (*legacyImage, error) {
 	raw, err := readFile(fsys, "manifest.json", metadataLimit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
@@ -65,6 +65,7 @@ func openManifestJSON(fsys blobFS, source, tag string) (*legacyImage, error) {
 		if err != nil {
 			return nil, err
 		}
+		l.closers = closers
 		img.layers = append(img.layers, l)
 	}
 	return img, nil
