@@ -162,3 +162,94 @@ func BenchmarkAnalyzeGoCommand(b *testing.B) {
 		b.Log("\n" + strings.Join(rows, "\n"))
 	}
 }
+
+// maxTailRSS is the target peak RSS of "leve analyze" on the hello example
+// followed by a 3 GiB sparse tail: the tail is trailing data, never read.
+const maxTailRSS = 100 << 20
+
+// BenchmarkAnalyzeSparseTail measures the peak RSS and wall time of "leve
+// analyze" (text and --json) and the refusal of "leve pack" on the stripped
+// hello example followed by a 3 GiB sparse tail (no disk blocks), and
+// prints the Markdown rows of docs/benchmarks.md ("Bounded memory"). Run it
+// with:
+//
+//	go test ./bench/analyze/ -run '^$' -bench SparseTail -benchtime 1x
+func BenchmarkAnalyzeSparseTail(b *testing.B) {
+	const tail = 3 << 30
+	dir := b.TempDir()
+	leve, _ := fixtures(b, dir)
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hello := filepath.Join(dir, "hello")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", hello, ".")
+	build.Dir = filepath.Join(root, "examples", "hello")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("building examples/hello: %v\n%s", err, out)
+	}
+	fi, err := os.Stat(hello)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Truncate(hello, fi.Size()+tail); err != nil {
+		b.Fatal(err)
+	}
+	type tool struct {
+		command string
+		args    []string
+		fails   bool // the command must exit non-zero (pack refuses)
+	}
+	tools := []tool{
+		{"leve analyze hello+3GiB", []string{leve, "analyze", hello}, false},
+		{"leve analyze --json hello+3GiB", []string{leve, "analyze", "--json", hello}, false},
+		{"leve pack hello+3GiB (refused)", []string{leve, "pack", "-o", filepath.Join(dir, "out"), hello}, true},
+	}
+	for i := 0; i < b.N; i++ {
+		rows := []string{
+			fmt.Sprintf("stripped hello: %d B + 3 GiB sparse tail, %s %s/%s, %d CPUs, median of %d runs", fi.Size(), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runs),
+			"| command | wall (median) | peak RSS (median) |",
+			"|---|--:|--:|",
+		}
+		var analyze measurement
+		for j, t := range tools {
+			var got []measurement
+			for r := 0; r < runs; r++ {
+				got = append(got, measureExit(b, t.fails, t.args[0], t.args[1:]...))
+			}
+			m := median(got)
+			if j == 0 {
+				analyze = m
+			}
+			rows = append(rows, fmt.Sprintf("| `%s` | %.0f ms | %.1f MiB |", t.command, ms(m.wall), float64(m.rss)/(1<<20)))
+		}
+		b.ReportMetric(float64(analyze.rss)/(1<<20), "leve-MiB")
+		verdict := "met"
+		if analyze.rss > maxTailRSS {
+			verdict = "MISSED"
+		}
+		rows = append(rows, fmt.Sprintf("target (leve analyze <= %d MiB peak RSS): %s", maxTailRSS>>20, verdict))
+		b.Log("\n" + strings.Join(rows, "\n"))
+	}
+}
+
+// measureExit is measure for a command that must fail when fails is set.
+func measureExit(b *testing.B, fails bool, name string, args ...string) measurement {
+	b.Helper()
+	if !fails {
+		return measure(b, name, args...)
+	}
+	cmd := exec.Command(name, args...)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	wall := time.Since(start)
+	if err == nil {
+		b.Fatalf("%s %s: exit 0, want a refusal\n%s", name, strings.Join(args, " "), out)
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		b.Fatal("no rusage on this platform")
+	}
+	return measurement{wall: wall, cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), rss: ru.Maxrss << 10}
+}

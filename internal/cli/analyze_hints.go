@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 
@@ -16,13 +16,19 @@ import (
 )
 
 // suggestPack adds the packer's estimate to rep's suggestions when the
-// executable can be packed (static, amd64 or arm64).
-func suggestPack(rep *exe.Report, data []byte) {
-	if !rep.Linking.Static || (rep.GOARCH != "amd64" && rep.GOARCH != "arm64") || len(data) == 0 {
+// executable can be packed (static, amd64 or arm64, at most
+// pack.MaxInputSize). r holds the executable; the estimate reads a sample
+// of what its ELF headers reference, never its trailing data.
+func suggestPack(rep *exe.Report, r io.ReaderAt) {
+	n := rep.Size - rep.Trailing
+	if !rep.Linking.Static || (rep.GOARCH != "amd64" && rep.GOARCH != "arm64") || n <= 0 || pack.CheckSize(rep.Size) != nil {
 		return
 	}
-	e := pack.EstimateSize(data)
-	saving := int64(len(data)) - e.Size
+	e, err := pack.EstimateSizeAt(r, n)
+	if err != nil {
+		return // the suggestion is a bonus; the analysis stands without it
+	}
+	saving := n - e.Size
 	if saving <= 0 {
 		return
 	}
@@ -39,7 +45,7 @@ func explainImports(ctx context.Context, rep *exe.Report, pkg compile.Package, p
 	if len(tags) > 0 {
 		args = append(args, "-tags="+strings.Join(tags, ","))
 	}
-	cmd := exec.CommandContext(ctx, "go", append(args, pkg.Args...)...)
+	cmd := compile.GoCommand(ctx, append(args, pkg.Args...)...)
 	cmd.Dir = pkg.Dir
 	cmd.Env = append(os.Environ(), append(p.Env(), "CGO_ENABLED=0")...)
 	out, err := cmd.Output()

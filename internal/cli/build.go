@@ -71,6 +71,10 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if len(args) == 0 {
 				args = []string{"."}
 			}
+			maxCache, err := cacheMax()
+			if err != nil {
+				return err
+			}
 			targets, err := expandTargets(cmd.Context(), args, o)
 			if err != nil {
 				return err
@@ -85,6 +89,7 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if err != nil {
 				return err
 			}
+			boundCache(cmd.Context(), maxCache, cmd.ErrOrStderr())
 			if o.JSON {
 				if len(reps) == 1 {
 					return report.JSON(cmd.OutOrStdout(), reps[0])

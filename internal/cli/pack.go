@@ -80,8 +80,9 @@ The packed file is written to IN.packed, or to -o OUT, never over IN, through
 a temporary file in the same directory (mode 0755). A report goes to stderr;
 --json prints the statistics on stdout.
 
-Dynamic executables (cgo), other architectures and non-ELF files are refused
-with the reason. A packed file that is corrupt or truncated exits with status
+Dynamic executables (cgo, or -buildmode=pie), other architectures, non-ELF
+files and inputs larger than 1 GiB (the packed program is decompressed into
+memory at start-up) are refused with the reason, before anything is written. A packed file that is corrupt or truncated exits with status
 126 and one line on stderr.`,
 		Example: `  # The seed's app.go, stripped and packed
   CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o app app.go
@@ -96,10 +97,19 @@ with the reason. A packed file that is corrupt or truncated exits with status
 			if err != nil {
 				return err
 			}
-			data, err := os.ReadFile(in)
+			// Refuse an input too large to pack before reading any of it.
+			fi, err := os.Stat(in)
 			if err != nil {
 				return fmt.Errorf("reading %q: %w", in, err)
 			}
+			if err := pack.CheckSize(fi.Size()); err != nil {
+				return fmt.Errorf("packing %q: %w", in, err)
+			}
+			src, err := os.Open(in)
+			if err != nil {
+				return fmt.Errorf("reading %q: %w", in, err)
+			}
+			defer src.Close()
 			var opts []pack.Option
 			if o.NoFilter {
 				opts = append(opts, pack.WithFilter(false))
@@ -107,7 +117,7 @@ with the reason. A packed file that is corrupt or truncated exits with status
 			if o.Fast {
 				opts = append(opts, pack.WithLZMA(lzma.WithNiceLen(64), lzma.WithDepth(48)))
 			}
-			packed, st, err := pack.Pack(cmd.Context(), data, opts...)
+			packed, st, err := pack.Pack(cmd.Context(), src, opts...)
 			if err != nil {
 				return fmt.Errorf("packing %q: %w", in, err)
 			}

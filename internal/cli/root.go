@@ -18,6 +18,9 @@ const (
 	ExitOK    = 0 // success
 	ExitError = 1 // bad input, a failed build or a failed check
 	ExitUsage = 2 // unknown command or flag, wrong number of arguments
+	// Stopped by a signal: 128 plus its number (see SignalExit).
+	ExitInterrupted = 130 // SIGINT (Ctrl-C)
+	ExitTerminated  = 143 // SIGTERM
 )
 
 // commands lists the constructors of every verb under the root command.
@@ -25,8 +28,10 @@ const (
 var commands = []func() *cobra.Command{
 	newAnalyzeCmd,
 	newBuildCmd,
+	newCacheCmd,
 	newResolveCmd,
 	newPackCmd,
+	newLintCmd,
 	newVersionCmd,
 }
 
@@ -46,7 +51,10 @@ minimal, reproducible OCI image, then ships it to an OCI layout (the default),
 a docker-load tarball, a registry or the Docker daemon. It explains every byte
 it ships.
 
-Exit codes: 0 success, 1 error (bad input, failed build or check), 2 usage error.`,
+Exit codes: 0 success, 1 error (bad input, failed build or check), 2 usage error,
+130 interrupted (SIGINT, Ctrl-C), 143 terminated (SIGTERM). leve stops within
+a second of the signal, its child processes with it; a second signal stops it
+at once.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       readVersion().String(),

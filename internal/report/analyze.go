@@ -61,10 +61,7 @@ func analyzeHeader(b *strings.Builder, r *exe.Report, notes []string) {
 	if r.Path == "" {
 		name = "(unnamed)"
 	}
-	linking := "static"
-	if !r.Linking.Static {
-		linking = "dynamic (" + r.Linking.Interpreter + "; " + strings.Join(r.Linking.Needed, ", ") + ")"
-	}
+	linking := r.Linking.String()
 	if r.Linking.Cgo {
 		linking += ", cgo"
 	}

@@ -3,6 +3,7 @@ package assemble
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"io"
 	"io/fs"
 	"path/filepath"
@@ -84,7 +85,10 @@ type countingGzip struct {
 	n *int
 }
 
-func (c countingGzip) Compress(b []byte) ([]byte, error) { *c.n++; return c.Gzip.Compress(b) }
+func (c countingGzip) Compress(ctx context.Context, dst io.Writer, src io.Reader) error {
+	*c.n++
+	return c.Gzip.Compress(ctx, dst, src)
+}
 
 func TestNewLayerCache(t *testing.T) {
 	n := 0
@@ -116,7 +120,7 @@ func TestNewLayerCache(t *testing.T) {
 	if err := validate.Layer(l1); err != nil {
 		t.Errorf("validate.Layer: %v", err)
 	}
-	matches, _ := filepath.Glob(filepath.Join(cache.dir, "layers", "sha256", "*"))
+	matches, _ := filepath.Glob(filepath.Join(cache.dir, "layers", "sha256", "*", "*", "*"))
 	if len(matches) != 1 {
 		t.Errorf("cache holds %v, want one entry", matches)
 	}

@@ -1,8 +1,9 @@
 package assemble
 
 import (
-	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"runtime/debug"
 	"sync"
 
@@ -26,13 +27,13 @@ func (d Deflate) Name() string { return fmt.Sprintf("deflate%d-%s", deflate.Vers
 // MediaType returns the OCI gzip layer media type.
 func (d Deflate) MediaType() types.MediaType { return types.OCILayer }
 
-// Compress gzips tarball with leve's encoder.
-func (d Deflate) Compress(tarball []byte) ([]byte, error) {
-	out, err := deflate.Gzip(make([]byte, 0, len(tarball)/2), tarball, d.Level)
-	if err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
+// Compress gzips src into dst with leve's encoder, streaming: the bytes
+// are those of deflate.Gzip on all of src.
+func (d Deflate) Compress(ctx context.Context, dst io.Writer, src io.Reader) error {
+	if err := deflate.GzipStream(ctx, dst, src, d.Level); err != nil {
+		return fmt.Errorf("gzip: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // Zstd compresses layers with klauspost's zstd encoder, media type
@@ -50,21 +51,22 @@ func (z Zstd) Name() string { return fmt.Sprintf("zstd-%d-%s", z.Level, compress
 // MediaType returns the OCI zstd layer media type.
 func (z Zstd) MediaType() types.MediaType { return types.OCILayerZStd }
 
-// Compress zstd-compresses tarball in one frame with its content size
-// and checksum, single-threaded so the output does not depend on the CPU.
-func (z Zstd) Compress(tarball []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	w, err := zstd.NewWriter(&buf, zstd.WithEncoderLevel(z.Level), zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(8<<20), zstd.WithEncoderCRC(true))
+// Compress zstd-compresses src into dst in one frame with its checksum
+// (and its content size when it fits in one block), single-threaded so the
+// output does not depend on the CPU.
+func (z Zstd) Compress(ctx context.Context, dst io.Writer, src io.Reader) error {
+	w, err := zstd.NewWriter(dst, zstd.WithEncoderLevel(z.Level), zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(8<<20), zstd.WithEncoderCRC(true))
 	if err != nil {
-		return nil, fmt.Errorf("zstd: %w", err)
+		return fmt.Errorf("zstd: %w", err)
 	}
-	if _, err := w.Write(tarball); err != nil {
-		return nil, fmt.Errorf("zstd: %w", err)
+	if _, err := io.Copy(w, contextReader(ctx, src)); err != nil {
+		w.Close()
+		return fmt.Errorf("zstd: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("zstd: %w", err)
+		return fmt.Errorf("zstd: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // ChooseCompressor returns the compressor for an algorithm ("gzip" or

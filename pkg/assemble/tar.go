@@ -3,8 +3,11 @@ package assemble
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -16,8 +19,12 @@ type Entry struct {
 	Path     string      // absolute path in the image, e.g. "/app/hello"
 	Mode     fs.FileMode // permission bits plus fs.ModeDir, fs.ModeSymlink, fs.ModeSticky
 	UID, GID int
-	Data     []byte // file contents
-	Target   string // symlink target
+	Data     []byte // file contents, when Source is empty
+	// Source is a host file holding the contents, read while the layer is
+	// written, so a large file never sits in memory. Its size is taken
+	// when it is opened; a file that shrinks meanwhile is an error.
+	Source string
+	Target string // symlink target
 }
 
 // epoch is the modification time of every entry: layers do not depend on
@@ -28,6 +35,17 @@ var epoch = time.Unix(0, 0).UTC()
 // are added (0755, root) where missing, entries are sorted by path, times
 // are the Unix epoch and owners are numeric with no user names.
 func Tar(entries []Entry) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := WriteTar(context.Background(), &buf, entries); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteTar writes to w the tar stream [Tar] returns, reading the entries'
+// Source files as it goes. It checks ctx between entries and while it
+// copies a file.
+func WriteTar(ctx context.Context, w io.Writer, entries []Entry) error {
 	byPath := map[string]Entry{}
 	for _, e := range entries {
 		p := path.Clean("/" + e.Path)
@@ -36,7 +54,7 @@ func Tar(entries []Entry) ([]byte, error) {
 		}
 		e.Path = p
 		if old, ok := byPath[p]; ok && !(old.Mode.IsDir() && e.Mode.IsDir()) {
-			return nil, fmt.Errorf("layer: %s added twice", p)
+			return fmt.Errorf("layer: %s added twice", p)
 		}
 		byPath[p] = e
 		for d := path.Dir(p); d != "/"; d = path.Dir(d) {
@@ -50,28 +68,74 @@ func Tar(entries []Entry) ([]byte, error) {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
+	tw := tar.NewWriter(w)
 	for _, p := range paths {
-		e := byPath[p]
-		if err := tw.WriteHeader(header(e)); err != nil {
-			return nil, fmt.Errorf("layer: writing %s: %w", p, err)
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		if e.Mode.IsRegular() {
-			if _, err := tw.Write(e.Data); err != nil {
-				return nil, fmt.Errorf("layer: writing %s: %w", p, err)
-			}
+		if err := writeEntry(ctx, tw, byPath[p]); err != nil {
+			return fmt.Errorf("layer: writing %s: %w", p, err)
 		}
 	}
 	if err := tw.Close(); err != nil {
-		return nil, fmt.Errorf("layer: %w", err)
+		return fmt.Errorf("layer: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
+}
+
+// writeEntry writes e's header and, for a file, its contents.
+func writeEntry(ctx context.Context, tw *tar.Writer, e Entry) error {
+	if !e.Mode.IsRegular() || e.Source == "" {
+		if err := tw.WriteHeader(header(e, int64(len(e.Data)))); err != nil {
+			return err
+		}
+		if e.Mode.IsRegular() {
+			_, err := tw.Write(e.Data)
+			return err
+		}
+		return nil
+	}
+	f, err := os.Open(e.Source)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", e.Source)
+	}
+	if err := tw.WriteHeader(header(e, fi.Size())); err != nil {
+		return err
+	}
+	n, err := io.CopyN(tw, contextReader(ctx, f), fi.Size())
+	if err == io.EOF {
+		return fmt.Errorf("%s shrank from %d to %d bytes while it was read", e.Source, fi.Size(), n)
+	}
+	return err
+}
+
+// contextReader returns r that fails with ctx's error once ctx is done,
+// so a loop reading it (a copy, a hash, a compressor) stops promptly.
+func contextReader(ctx context.Context, r io.Reader) io.Reader { return ctxReader{ctx, r} }
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // header returns the tar header of e, named relative to the root as
 // Docker and the OCI spec expect ("app/hello", "etc/").
-func header(e Entry) *tar.Header {
+func header(e Entry, size int64) *tar.Header {
 	h := &tar.Header{
 		Name:    strings.TrimPrefix(e.Path, "/"),
 		Mode:    int64(e.Mode.Perm()),
@@ -98,7 +162,7 @@ func header(e Entry) *tar.Header {
 		h.Linkname = e.Target
 	default:
 		h.Typeflag = tar.TypeReg
-		h.Size = int64(len(e.Data))
+		h.Size = size
 	}
 	if isASCII(h.Name) && isASCII(h.Linkname) && len(h.Name) < 100 {
 		h.Format = tar.FormatUSTAR

@@ -5,15 +5,17 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/leve-build/leve/internal/oneline"
+	"github.com/leve-build/leve/pkg/cache"
 )
 
 // Options are the go build settings for one target.
@@ -34,20 +36,61 @@ type Binary struct {
 	Path     string        // the binary written by go build
 	Size     int64         // its size in bytes
 	Duration time.Duration // how long go build took
+	// Digest is "sha256:HEX" of the binary go build wrote, also recorded
+	// beside it (Path + ".sha256") for the next build to verify.
+	Digest string
+	// Warnings say what Build had to repair, such as a damaged binary
+	// left by an earlier build, which it removed and linked again.
+	Warnings []string
+}
+
+// ReadFile returns the binary's bytes once checked against b.Digest,
+// under the shared lock of its directory, so that no concurrent build of
+// the same package can rewrite it while it is read. Bytes that differ
+// from what go build wrote are an error wrapping cache.ErrMismatch.
+func (b Binary) ReadFile(ctx context.Context) ([]byte, error) {
+	l, err := cache.LockDir(ctx, filepath.Dir(b.Path), false)
+	if err != nil {
+		return nil, fmt.Errorf("reading binary %s: %w", b.Path, err)
+	}
+	defer l.Unlock()
+	data, err := os.ReadFile(b.Path)
+	if err != nil {
+		return nil, fmt.Errorf("reading binary %s: %w", b.Path, err)
+	}
+	if got := cache.Digest(data); got != b.Digest {
+		return nil, fmt.Errorf("reading binary %s: %w: it is %s, go build wrote %s; build again", b.Path, cache.ErrMismatch, got, b.Digest)
+	}
+	return data, nil
 }
 
 // Build compiles pkg with -trimpath (and CGO_ENABLED=0 unless o.Cgo) into a file under
 // outDir. The output path depends only on the package and options, so a
 // warm rebuild lets go build see an up-to-date binary and skip the link.
+//
+// go build trusts an existing output whose build ID matches, whatever its
+// other bytes, so Build first checks it against the digest recorded by
+// the build that wrote it, and removes it when they differ (a warning in
+// Binary.Warnings) or when no digest is recorded. Builds of the same
+// output directory, in this process or others, run one at a time under
+// an flock(2) lock on its lock file (pkg/cache.LockDir).
 func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, error) {
 	dir := filepath.Join(outDir, o.key(pkg))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	lock, err := cache.LockDir(ctx, dir, true)
+	if err != nil {
 		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
 	}
+	defer lock.Unlock()
 	out := filepath.Join(dir, pkg.Name)
+	var warnings []string
+	if w, err := dropUnverified(ctx, out); err != nil {
+		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
+	} else if w != "" {
+		warnings = append(warnings, w)
+	}
 	args := append([]string{"build", "-trimpath", "-o", out}, o.flags()...)
 	args = append(args, pkg.Args...)
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := GoCommand(ctx, args...)
 	cmd.Dir = pkg.Dir
 	cgo := "CGO_ENABLED=0"
 	if o.Cgo {
@@ -67,11 +110,45 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 		}
 		return Binary{}, fmt.Errorf("compiling %s for %s: %w (%v): %s; fix the errors the compiler reported above", pkg.Name, o.Platform, ErrCompile, err, oneline.First(firstDiagnostic(diag.String())))
 	}
+	took := time.Since(start)
 	fi, err := os.Stat(out)
 	if err != nil {
 		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
 	}
-	return Binary{Package: pkg, Platform: o.Platform, Path: out, Size: fi.Size(), Duration: time.Since(start)}, nil
+	digest, err := cache.HashFile(ctx, out)
+	if err != nil {
+		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
+	}
+	if err := cache.WriteDigest(out, digest); err != nil {
+		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
+	}
+	cache.Touch(out) // used now, for leve cache prune, even when go build skipped the link
+	return Binary{Package: pkg, Platform: o.Platform, Path: out, Size: fi.Size(), Duration: took, Digest: digest, Warnings: warnings}, nil
+}
+
+// dropUnverified removes the binary at out unless it matches the digest
+// recorded when it was written, so that go build links it again. It
+// returns a warning when the binary was damaged; one with no recorded
+// digest (an interrupted build, an older leve) is removed silently.
+func dropUnverified(ctx context.Context, out string) (warning string, err error) {
+	if _, err := os.Stat(out); errors.Is(err, fs.ErrNotExist) {
+		return "", cache.Remove(out)
+	} else if err != nil {
+		return "", err
+	}
+	err = cache.Verify(ctx, out)
+	var bad *cache.MismatchError
+	switch {
+	case err == nil:
+		return "", nil
+	case errors.As(err, &bad):
+		warning = fmt.Sprintf("cached binary %s was damaged (it is %s, its build wrote %s): removed it and linked it again", out, bad.Got, bad.Want)
+	case errors.Is(err, cache.ErrMismatch), errors.Is(err, fs.ErrNotExist):
+		// a damaged or missing record: rebuild quietly
+	default:
+		return "", err
+	}
+	return warning, cache.Remove(out)
 }
 
 // flags returns the go build flags for o, after -trimpath.

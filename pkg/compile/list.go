@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 
 	"github.com/leve-build/leve/internal/oneline"
@@ -19,13 +18,16 @@ func ListMains(ctx context.Context, dir string, patterns []string, q Query) ([]s
 	if len(q.Tags) > 0 {
 		args = append(args, "-tags="+strings.Join(q.Tags, ","))
 	}
-	cmd := exec.CommandContext(ctx, "go", append(args, patterns...)...)
+	cmd := GoCommand(ctx, append(args, patterns...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), q.Platform.Env()...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("listing %s: %w", strings.Join(patterns, " "), ctx.Err())
+		}
 		return nil, fmt.Errorf("listing %s: %w: %s", strings.Join(patterns, " "), ErrNotFound, oneline.First(stderr.String()))
 	}
 	var mains []string

@@ -11,7 +11,6 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -180,13 +179,16 @@ func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, t
 	if len(tags) > 0 {
 		args = append(args, "-tags="+strings.Join(tags, ","))
 	}
-	cmd := exec.CommandContext(ctx, "go", append(args, arg)...)
+	cmd := GoCommand(ctx, append(args, arg)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), append(p.Env(), "CGO_ENABLED=1")...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
+		if ctx.Err() != nil {
+			return Package{}, fmt.Errorf("resolving %q: %w", target, ctx.Err())
+		}
 		msg := strings.TrimSpace(stderr.String())
 		if msg == "" {
 			msg = err.Error()

@@ -19,6 +19,8 @@
 // cross chunk boundaries. Chunk boundaries depend only on the input length
 // and the level, never on the number of CPUs, and the gzip header carries no
 // name and a zero MTIME: the same input and level always give the same bytes.
+// [GzipStream] reads and writes those chunks as they come, in bounded memory
+// and checking a context between chunks, and gives the bytes [Gzip] gives.
 //
 // [Fast] is a lazy hash-chain parser for speed. [Max] searches deeper,
 // refines the cost model for up to ten passes and keeps a block split only

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // ErrLevel is returned for a Level other than Fast, Default and Max.
@@ -167,7 +168,10 @@ var resultPool = sync.Pool{New: func() any { return new(chunkResult) }}
 
 // chunkResult holds the blocks parsed from one chunk.
 type chunkResult struct {
-	base   int // offset in the input of the positions in blocks
+	base int // offset in the input of the positions in blocks
+	// stop, when set, tells the parser to abandon the chunk (see
+	// GzipStream); then the tokens and blocks are not written.
+	stop   *atomic.Bool
 	tokens []token
 	blocks []blockSpan
 }
@@ -188,6 +192,7 @@ func (r *chunkResult) lastTokEnd() int {
 
 func (r *chunkResult) reset() {
 	r.base = 0
+	r.stop = nil
 	r.tokens = r.tokens[:0]
 	r.blocks = r.blocks[:0]
 }

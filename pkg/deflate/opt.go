@@ -1,5 +1,7 @@
 package deflate
 
+import "sync/atomic"
+
 // optConfig tunes the near-optimal parser.
 type optConfig struct {
 	depth  int // binary-tree nodes visited per position
@@ -74,6 +76,8 @@ type optParser struct {
 	saveBlocks []blockSpan
 
 	havePrev bool
+	// stop, when set, abandons the parse: its chunk's output is not used.
+	stop     *atomic.Bool
 	litCost  [256]uint32
 	lenCost  [maxMatch + 1]uint32
 	distCost [numDist]uint32
@@ -83,8 +87,12 @@ func newOptParser(cfg optConfig) *optParser {
 	return &optParser{cfg: cfg, bw: newBlockWriter()}
 }
 
+// stopped reports whether the chunk being parsed is abandoned.
+func (p *optParser) stopped() bool { return p.stop != nil && p.stop.Load() }
+
 func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 	cfg := p.cfg
+	p.stop = r.stop
 	p.mf.reset()
 	p.havePrev = false
 	for i := max(0, start-windowSize); i < start; i++ {
@@ -94,12 +102,15 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 	}
 	p.cache = p.cache[:0]
 	blockStart, pos := start, start
-	for blockStart < end {
+	for blockStart < end && !p.stopped() {
 		p.split.reset()
 		prevCheck, prevCheckCache := -1, 0
 		changed := false
 		nextObs := pos
 		for pos < end {
+			if pos&4095 == 0 && p.stopped() {
+				return
+			}
 			maxLen := min(maxMatch, end-pos)
 			lit := uint32(src[pos])
 			if maxLen < 4 {
@@ -203,6 +214,9 @@ func (p *optParser) optimize(block []byte, cache []uint32, init []token, passes 
 		passes = max(passes, 1) // p.best holds nothing of this block yet
 	}
 	for pass := 0; pass < passes; pass++ {
+		if pass > 0 && p.stopped() {
+			break // p.best holds a parse of this block
+		}
 		p.minCostPath(block, cache)
 		bits := p.trueCost(p.path)
 		if bits >= bestBits {

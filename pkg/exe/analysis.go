@@ -23,6 +23,7 @@ const (
 	metaSymtab       = "symbol table"       // .symtab and .strtab entries of no package
 	metaDWARF        = "DWARF"              // .debug_* and .zdebug_*
 	metaDynamic      = "dynamic linking"    // .dynamic, .dynsym, .plt, .got, .rela and friends
+	metaTrailing     = "trailing data"      // bytes after everything the ELF headers reference
 )
 
 // analysis is the state of one attribution run.

@@ -38,9 +38,10 @@ func (f *File) Ranges() ([]Range, error) {
 
 func (f *File) analyze() {
 	f.once.Do(func() {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer func() {
 			if p := recover(); p != nil {
-				f.err = f.wrap(&FormatError{Off: -1, Msg: fmt.Sprint(internalError, p)})
+				f.err = f.wrap(recovered(p))
 			}
 		}()
 		f.an, f.report, f.err = f.run()
@@ -71,7 +72,7 @@ func (f *File) run() (*analysis, *Report, error) {
 		return nil, nil, tabErr
 	}
 	a := &analysis{f: f, bi: bi, mods: newModuleSet(bi), tab: tab, ownerIdx: map[Owner]int32{}}
-	a.rm.size = int64(len(f.data))
+	a.rm.size = f.size
 	a.md = f.findModuledata(tab)
 	switch {
 	case tab.textStart != 0:
@@ -93,9 +94,10 @@ func (f *File) run() (*analysis, *Report, error) {
 	a.rm.add(a.typesLayer())
 	a.rm.add(a.xrefLayer())
 	a.rm.add(a.elfLayer())
+	a.rm.add(a.trailingLayer())
 	a.rm.add(a.gapLayer())
 
-	r := &Report{Schema: Schema, Path: f.name, Size: int64(len(f.data)), GOOS: "linux", GOARCH: f.arch.goarch}
+	r := &Report{Schema: Schema, Path: f.name, Size: f.size, Trailing: f.Trailing(), GOOS: "linux", GOARCH: f.arch.goarch}
 	if bi != nil {
 		fillBuildInfo(r, bi)
 		for _, s := range bi.Settings {
@@ -107,6 +109,7 @@ func (f *File) run() (*analysis, *Report, error) {
 	f.fillELF(r)
 	a.fillSizes(r)
 	r.Linking.Cgo = a.hasPackage("runtime/cgo")
+	r.Linking.PIE = f.elf.Type == elf.ET_DYN || hasSetting(bi, "-buildmode", "pie")
 	r.Needs = a.needs(r)
 	r.Suggestions = suggestions(r, a.trimpathSaving(r))
 	return a, r, nil
@@ -123,6 +126,15 @@ func (a *analysis) headerLayer() []claim {
 	return cs
 }
 
+// trailingLayer claims the bytes after the extent the ELF headers
+// reference: data appended to the executable, never read.
+func (a *analysis) trailingLayer() []claim {
+	if n := int64(len(a.f.data)); n < a.f.size {
+		return []claim{{n, a.f.size, a.meta(metaTrailing), ClassOther}}
+	}
+	return nil
+}
+
 // moduledataLayer claims runtime.firstmoduledata.
 func (a *analysis) moduledataLayer() []claim {
 	if s := a.f.elf.Section(".go.module"); s != nil && s.Addr == a.md.addr && s.Type == elf.SHT_PROGBITS {
@@ -135,6 +147,19 @@ func (a *analysis) moduledataLayer() []claim {
 }
 
 func (a *analysis) hasPackage(pkg string) bool { return a.names[pkg] }
+
+// hasSetting reports whether the build info records the setting key=value.
+func hasSetting(bi *debug.BuildInfo, key, value string) bool {
+	if bi == nil {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == key && s.Value == value {
+			return true
+		}
+	}
+	return false
+}
 
 func fillBuildInfo(r *Report, b *debug.BuildInfo) {
 	r.GoVersion = b.GoVersion

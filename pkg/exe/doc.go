@@ -36,6 +36,8 @@
 // # Security
 //
 // The reader accepts untrusted input: malformed files give an error (a
-// [*FormatError] or one of the sentinel errors), never a panic. It is not
-// hardened against inputs crafted to use much memory or time.
+// [*FormatError] or one of the sentinel errors), never a panic. It reads
+// only what the ELF headers reference, mapped read-only from a file, so
+// data appended to an executable costs no memory ([File.Trailing]); it is
+// not hardened against headers crafted to reference much data or time.
 package exe

@@ -103,7 +103,7 @@ func FuzzPclntab(f *testing.F) {
 		if ff, err := Open(build(f, fixture{"hello", "amd64", true})); err == nil {
 			if s := ff.elf.Section(".gopclntab"); s != nil {
 				b := ff.sectionData(s)
-				f.Add(b[:min(len(b), 1<<16)], uint32(100))
+				f.Add(bytes.Clone(b[:min(len(b), 1<<16)]), uint32(100)) // the mapping goes at Close
 			}
 			ff.Close()
 		}

@@ -7,17 +7,26 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
 )
 
-// maxFileSize bounds how much of a reader without a size is loaded.
+// maxFileSize bounds how much of a reader without a size is probed, and
+// how much of a reader that cannot be mapped is loaded into memory.
 const maxFileSize = 4 << 30
 
 // A File is an open Go ELF executable. Its methods are safe for concurrent
 // use; the analysis behind [File.Report] and [File.Ranges] runs once.
+//
+// A File holds the part of the executable its ELF headers reference (the
+// headers, every section and every segment), mapped read-only from a file
+// or loaded into memory; bytes past it are trailing data, counted but never
+// read.
 type File struct {
 	elf    *elf.File
-	data   []byte // the whole file
+	data   []byte // the extent of the file the ELF headers reference
+	size   int64  // the size of the whole file; size-len(data) is trailing data
+	unmap  func() error
 	closer io.Closer
 	name   string // the path given to Open
 	arch   arch
@@ -59,8 +68,10 @@ func Open(name string) (*File, error) {
 }
 
 // NewFile reads a Go executable from r, which must start at offset 0. The
-// caller keeps ownership of r; the File reads all of it into memory and
-// does not use r after NewFile returns.
+// caller keeps ownership of r and may close it once NewFile returns: the
+// File maps (an *os.File) or copies the part of r its ELF headers
+// reference, never more, and does not use r afterwards. Close releases
+// that copy or mapping.
 func NewFile(r io.ReaderAt) (*File, error) {
 	f, err := newFile(r)
 	if err != nil {
@@ -69,26 +80,37 @@ func NewFile(r io.ReaderAt) (*File, error) {
 	return f, nil
 }
 
-// Close closes the file opened by [Open]; it does nothing for [NewFile].
+// Close releases the memory of the file and closes the file opened by
+// [Open]. The File must not be used afterwards; its [Report] and [Range]
+// values stay valid.
 func (f *File) Close() error {
-	if f.closer == nil {
-		return nil
+	var err error
+	if f.unmap != nil {
+		err = f.unmap()
+		f.unmap, f.data = nil, nil
 	}
-	err := f.closer.Close()
-	f.closer = nil
+	if f.closer != nil {
+		err = errors.Join(err, f.closer.Close())
+		f.closer = nil
+	}
 	return err
 }
 
-// Size returns the size of the file in bytes.
-func (f *File) Size() int64 { return int64(len(f.data)) }
+// Size returns the size of the file in bytes, trailing data included.
+func (f *File) Size() int64 { return f.size }
+
+// Trailing returns the number of bytes after the last one the ELF headers
+// reference: data appended to the executable, which no analysis reads.
+func (f *File) Trailing() int64 { return f.size - int64(len(f.data)) }
 
 // GOARCH returns the architecture of the executable as GOARCH spells it.
 func (f *File) GOARCH() string { return f.arch.goarch }
 
 func newFile(r io.ReaderAt) (f *File, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if p := recover(); p != nil {
-			f, err = nil, &FormatError{Off: -1, Msg: fmt.Sprint(internalError, p)}
+			f, err = nil, recovered(p)
 		}
 	}()
 	var ident [4]byte
@@ -105,37 +127,125 @@ func newFile(r io.ReaderAt) (f *File, err error) {
 	if err != nil {
 		return nil, err
 	}
-	data := make([]byte, size)
-	if n, err := r.ReadAt(data, 0); n < len(data) {
-		if err == nil || errors.Is(err, io.EOF) {
-			err = formatErr(int64(n), "file truncated")
+	// Check the headers where they are, then load only what they reference.
+	ef, err := checkELF(io.NewSectionReader(r, 0, size), size)
+	if err != nil {
+		return nil, err
+	}
+	n := extent(ef, r, size)
+	data, unmap, err := load(r, n)
+	if err != nil {
+		return nil, err
+	}
+	f, err = parseELF(data)
+	if err != nil {
+		if unmap != nil {
+			unmap()
 		}
 		return nil, err
 	}
-	return parseELF(data)
+	f.size, f.unmap = size, unmap
+	return f, nil
 }
 
-// parseELF checks the ELF headers of data and returns a File over it.
-func parseELF(data []byte) (*File, error) {
-	ef, err := elf.NewFile(sliceReader(data))
+// recovered turns a panic of a reader into an error: a fault reading a
+// mapped file that shrank meanwhile, or a reader bug.
+func recovered(p any) error {
+	// With debug.SetPanicOnFault, a fault on a mapped page (SIGBUS past
+	// the end of a file cut short) panics with an error that has Addr.
+	if _, ok := p.(interface{ Addr() uintptr }); ok {
+		return &FormatError{Off: -1, Msg: "the file shrank while it was read: read it again once it is complete"}
+	}
+	return &FormatError{Off: -1, Msg: fmt.Sprint(internalError, p)}
+}
+
+// checkELF parses the ELF headers of r, of the given size, and checks that
+// every section and segment lies within it.
+func checkELF(r io.ReaderAt, size int64) (*elf.File, error) {
+	ef, err := elf.NewFile(r)
 	if err != nil {
 		return nil, &FormatError{Off: -1, Msg: "bad ELF header: " + err.Error()}
 	}
-	a, ok := arches[ef.Machine]
-	if !ok || (ef.Class == elf.ELFCLASS64) != (a.ptrSize == 8) || ef.Data != elf.ELFDATA2LSB {
+	if a, ok := arches[ef.Machine]; !ok || (ef.Class == elf.ELFCLASS64) != (a.ptrSize == 8) || ef.Data != elf.ELFDATA2LSB {
 		return nil, fmt.Errorf("%w: %v %v", ErrUnsupportedArch, ef.Machine, ef.Class)
 	}
+	usize := uint64(size)
 	for _, s := range ef.Sections {
-		if s.Type != elf.SHT_NOBITS && s.FileSize > 0 && (s.Offset > uint64(len(data)) || s.FileSize > uint64(len(data))-s.Offset) {
+		if s.Type != elf.SHT_NOBITS && s.FileSize > 0 && (s.Offset > usize || s.FileSize > usize-s.Offset) {
 			return nil, formatErr(int64(s.Offset), "section %s extends past the end of the file", s.Name)
 		}
 	}
 	for _, p := range ef.Progs {
-		if p.Filesz > 0 && (p.Off > uint64(len(data)) || p.Filesz > uint64(len(data))-p.Off) {
+		if p.Filesz > 0 && (p.Off > usize || p.Filesz > usize-p.Off) {
 			return nil, formatErr(int64(p.Off), "segment %v extends past the end of the file", p.Type)
 		}
 	}
-	return &File{elf: ef, data: data, arch: a}, nil
+	return ef, nil
+}
+
+// extent returns the length of the prefix of r, of the given size, that
+// the ELF headers of ef reference: the ELF header, the program and section
+// header tables, every section and every segment.
+func extent(ef *elf.File, r io.ReaderAt, size int64) int64 {
+	var hdr [64]byte
+	n, _ := r.ReadAt(hdr[:], 0)
+	end := uint64(52)
+	if ef.Class == elf.ELFCLASS64 {
+		end = 64
+	}
+	if phoff, shoff, shsize, ok := headerTables(hdr[:n], ef.Class); ok {
+		phent := uint64(le16(hdr[54:]))
+		if ef.Class == elf.ELFCLASS32 {
+			phent = uint64(le16(hdr[42:]))
+		}
+		if ph := phent * uint64(len(ef.Progs)); ph > 0 {
+			end = max(end, uint64(phoff)+ph)
+		}
+		if shsize > 0 {
+			end = max(end, uint64(shoff)+uint64(shsize))
+		}
+	}
+	for _, s := range ef.Sections {
+		if s.Type != elf.SHT_NOBITS && s.FileSize > 0 {
+			end = max(end, s.Offset+s.FileSize)
+		}
+	}
+	for _, p := range ef.Progs {
+		if p.Filesz > 0 {
+			end = max(end, p.Off+p.Filesz)
+		}
+	}
+	return int64(min(end, uint64(size)))
+}
+
+// load returns the first n bytes of r: mapped read-only when r is a
+// regular file (unmap releases them), else read into memory.
+func load(r io.ReaderAt, n int64) (data []byte, unmap func() error, err error) {
+	if osf, ok := r.(*os.File); ok {
+		if data, unmap, ok := mapFile(osf, n); ok {
+			return data, unmap, nil
+		}
+	}
+	if n > maxFileSize {
+		return nil, nil, formatErr(-1, "the ELF headers reference %d bytes, more than the %d leve reads into memory", n, int64(maxFileSize))
+	}
+	data = make([]byte, n)
+	if k, err := r.ReadAt(data, 0); k < len(data) {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = formatErr(int64(k), "file truncated")
+		}
+		return nil, nil, err
+	}
+	return data, nil, nil
+}
+
+// parseELF checks the ELF headers of data and returns a File over it.
+func parseELF(data []byte) (*File, error) {
+	ef, err := checkELF(sliceReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	return &File{elf: ef, data: data, size: int64(len(data)), arch: arches[ef.Machine]}, nil
 }
 
 // readerSize returns the size of r, from a Size or Stat method when r has

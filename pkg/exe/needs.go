@@ -101,8 +101,11 @@ func (a *analysis) needs(r *Report) []Need {
 		if files[0] == "" {
 			files = files[1:]
 		}
-		out = append(out, Need{Kind: NeedLibs, Files: files, Evidence: ev,
-			Detail: fmt.Sprintf("dynamically linked against %s: a scratch image cannot run it; build with CGO_ENABLED=0 or use a base image with these libraries", strings.Join(files, ", "))})
+		detail := fmt.Sprintf("dynamically linked against %s: a scratch image cannot run it; build with CGO_ENABLED=0 or use a base image with these libraries", strings.Join(files, ", "))
+		if r.Linking.PIEOnly() {
+			detail = fmt.Sprintf("a position-independent executable (-buildmode=pie, e.g. from GOFLAGS), relocated at start-up by the dynamic loader %s: a scratch image cannot run it; build it without -buildmode=pie (GOFLAGS=) or use a base image with the loader", strings.Join(files, ", "))
+		}
+		out = append(out, Need{Kind: NeedLibs, Files: files, Evidence: ev, Detail: detail})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
 	return out

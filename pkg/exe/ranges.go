@@ -20,7 +20,7 @@ const (
 	OwnerShared
 	// OwnerMetadata is file or runtime metadata that belongs to no
 	// package: ELF headers, alignment padding, the pclntab header, build
-	// information, the symbol table, DWARF.
+	// information, the symbol table, DWARF, trailing data.
 	OwnerMetadata
 	// OwnerUnattributed is the remainder of a section that no reader
 	// could attribute; Owner.Name is the section.

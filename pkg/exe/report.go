@@ -1,5 +1,7 @@
 package exe
 
+import "strings"
+
 // Schema identifies the JSON layout of a [Report]; see docs/analyze-json.md.
 const Schema = "leve.analyze/v1"
 
@@ -9,6 +11,7 @@ type Report struct {
 	Schema    string    `json:"schema"`
 	Path      string    `json:"path,omitempty"`
 	Size      int64     `json:"size"`
+	Trailing  int64     `json:"trailing_data,omitempty"` // bytes after what the ELF headers reference; see [File.Trailing]
 	GOOS      string    `json:"goos"`
 	GOARCH    string    `json:"goarch"`
 	GoVersion string    `json:"go_version"`
@@ -95,7 +98,53 @@ type Linking struct {
 	Static      bool     `json:"static"`
 	Interpreter string   `json:"interpreter,omitempty"`
 	Needed      []string `json:"needed,omitempty"`
-	Cgo         bool     `json:"cgo"` // runtime/cgo is linked
+	Cgo         bool     `json:"cgo"`           // runtime/cgo is linked
+	PIE         bool     `json:"pie,omitempty"` // position-independent (ET_DYN, -buildmode=pie); see [Linking.PIEOnly]
+}
+
+// PIEOnly reports whether the executable is dynamic only because it is a
+// position-independent one (-buildmode=pie without cgo): it needs the
+// dynamic loader and no library.
+func (l Linking) PIEOnly() bool {
+	return !l.Static && l.PIE && !l.Cgo && len(l.Needed) == 0
+}
+
+// String describes the linking in a few words: "static", "dynamic
+// (/lib64/ld-linux-x86-64.so.2; libc.so.6)" or, for a PIE without cgo,
+// "position-independent (-buildmode=pie), needs /lib64/ld-linux-x86-64.so.2".
+func (l Linking) String() string {
+	switch {
+	case l.Static && l.PIE:
+		return "static, position-independent"
+	case l.Static:
+		return "static"
+	case l.PIEOnly():
+		if l.Interpreter == "" {
+			return "position-independent (-buildmode=pie), needs the dynamic loader"
+		}
+		return "position-independent (-buildmode=pie), needs " + l.Interpreter
+	}
+	var parts []string
+	if l.Interpreter != "" {
+		parts = append(parts, l.Interpreter)
+	}
+	if len(l.Needed) > 0 {
+		parts = append(parts, strings.Join(l.Needed, ", "))
+	}
+	return "dynamic (" + strings.Join(parts, "; ") + ")"
+}
+
+// Fix says how to get a static executable that runs on scratch, "" when
+// it is one: drop -buildmode=pie for a PIE without cgo, else build with
+// CGO_ENABLED=0.
+func (l Linking) Fix() string {
+	switch {
+	case l.Static:
+		return ""
+	case l.PIEOnly():
+		return "it was built as a position-independent executable (-buildmode=pie, e.g. from GOFLAGS) and needs the dynamic loader: build it without -buildmode=pie (unset it in GOFLAGS, or GOFLAGS=)"
+	}
+	return "build it with CGO_ENABLED=0"
 }
 
 // A PackageSize is the file bytes one Go package owns, by class.
@@ -191,6 +240,7 @@ const (
 	SuggestDWARF    = "dwarf"         // drop DWARF (-ldflags=-w)
 	SuggestPackage  = "heavy-package" // a package that weighs much
 	SuggestCgo      = "cgo"           // build with CGO_ENABLED=0 for a static binary
+	SuggestPIE      = "pie"           // build without -buildmode=pie for a static binary
 	SuggestTrimpath = "trimpath"      // build with -trimpath
 	SuggestPack     = "pack"          // pack the executable (estimated by the packer)
 )

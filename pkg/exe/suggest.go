@@ -25,7 +25,11 @@ func suggestions(r *Report, trim int64) []Suggestion {
 		out = append(out, Suggestion{Kind: SuggestStrip, Saving: r.Strip.SymtabSize,
 			Detail: fmt.Sprintf("drop the symbol table with -ldflags=-s: saves %s", FormatSize(r.Strip.SymtabSize))})
 	}
-	if !r.Linking.Static {
+	switch {
+	case r.Linking.PIEOnly():
+		out = append(out, Suggestion{Kind: SuggestPIE,
+			Detail: "build without -buildmode=pie (unset it in GOFLAGS, or GOFLAGS=) for a static binary that runs on scratch without the dynamic loader"})
+	case !r.Linking.Static:
 		out = append(out, Suggestion{Kind: SuggestCgo,
 			Detail: "build with CGO_ENABLED=0 for a static binary that runs on scratch"})
 	}

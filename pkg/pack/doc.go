@@ -22,8 +22,9 @@
 // Pack refuses, with an error wrapping ErrUnsupported that names the
 // reason, anything but a static linux/amd64 or linux/arm64 ELF executable
 // whose segments sit at one page-aligned distance from their file offsets
-// (every Go executable). Readers return errors wrapping ErrNotPacked or
-// ErrCorrupt.
+// (every Go executable), and, with an error wrapping ErrTooLarge, inputs
+// above MaxInputSize (1 GiB) before reading them. Readers return errors
+// wrapping ErrNotPacked or ErrCorrupt.
 //
 // The stubs are rebuilt with `go generate ./pkg/pack/` (clang and lld).
 package pack

@@ -1,6 +1,12 @@
 package pack
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+
 	"github.com/klauspost/compress/flate"
 )
 
@@ -21,8 +27,20 @@ const estimateError = 0.05
 // compresses a quarter of orig with flate's fastest level and scales the
 // result by a ratio calibrated against Pack.
 func EstimateSize(orig []byte) Estimate {
-	payload := int64(estimateRatio * float64(sampledFlate(orig)))
-	return Estimate{Size: payload + int64(StubSize("amd64")) + estimateOverhead, Error: estimateError}
+	e, _ := EstimateSizeAt(bytes.NewReader(orig), int64(len(orig)))
+	return e
+}
+
+// EstimateSizeAt is EstimateSize of the first n bytes of r, which it reads
+// a chunk at a time (128 KiB of memory, a quarter of the bytes read): the
+// same prediction without holding the executable in memory.
+func EstimateSizeAt(r io.ReaderAt, n int64) (Estimate, error) {
+	flated, err := sampledFlate(r, n)
+	if err != nil {
+		return Estimate{}, err
+	}
+	payload := int64(estimateRatio * float64(flated))
+	return Estimate{Size: payload + int64(StubSize("amd64")) + estimateOverhead, Error: estimateError}, nil
 }
 
 // Calibration of EstimateSize: the LZMA payload is estimateRatio times the
@@ -41,23 +59,33 @@ const (
 	sampleStride = 4
 )
 
-// sampledFlate returns the flate size of every sampleStride-th chunk of b,
-// scaled to the whole of b.
-func sampledFlate(b []byte) int64 {
+// sampledFlate returns the flate size of every sampleStride-th chunk of
+// the first n bytes of r, scaled to n.
+func sampledFlate(r io.ReaderAt, n int64) (int64, error) {
 	var c countWriter
 	w, _ := flate.NewWriter(&c, flate.BestSpeed)
+	buf := make([]byte, min(n, sampleChunk))
 	var sampled int64
-	for off := 0; off < len(b); off += sampleChunk * sampleStride {
-		end := min(off+sampleChunk, len(b))
+	for off := int64(0); off < n; off += sampleChunk * sampleStride {
+		end := min(off+sampleChunk, n)
+		k, err := r.ReadAt(buf[:end-off], off)
+		if k < int(end-off) {
+			if err == nil || errors.Is(err, io.EOF) {
+				err = fmt.Errorf("%d bytes at offset %d, want %d", k, off, end-off)
+			}
+			return 0, fmt.Errorf("estimating the packed size: %w", err)
+		}
 		w.Reset(&c)
-		w.Write(b[off:end])
+		w.Write(buf[:k])
 		w.Close()
-		sampled += int64(end - off)
+		sampled += int64(k)
 	}
 	if sampled == 0 {
-		return 0
+		return 0, nil
 	}
-	return c.n * int64(len(b)) / sampled
+	hi, lo := bits.Mul64(uint64(c.n), uint64(n)) // c.n*n overflows int64 above a few GiB
+	q, _ := bits.Div64(hi, lo, uint64(sampled))
+	return int64(q), nil
 }
 
 // countWriter counts bytes written to it and keeps none.

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrUnsupported is wrapped by the errors Pack returns for an input it
@@ -77,7 +78,7 @@ func checkSegments(f *elf.File, b []byte, o *original) error {
 		switch p.Type {
 		case elf.PT_INTERP:
 			interp, _ := bytes.CutSuffix(readRange(b, p.Off, p.Filesz), []byte{0})
-			return fmt.Errorf("dynamically linked (interpreter %q): build it with CGO_ENABLED=0", interp)
+			return dynamicError(f, interp)
 		case elf.PT_LOAD:
 		default:
 			continue
@@ -111,6 +112,21 @@ func checkSegments(f *elf.File, b []byte, o *original) error {
 		o.filterStart, o.filterSize = lo, hi-lo
 	}
 	return nil
+}
+
+// dynamicError says why the executable f with the interpreter interp is
+// refused and what to change: a position-independent executable without
+// libraries (-buildmode=pie, cgo off) needs the dynamic loader to relocate
+// it; anything else links libraries through cgo.
+func dynamicError(f *elf.File, interp []byte) error {
+	libs, _ := f.ImportedLibraries()
+	if f.Type == elf.ET_DYN && len(libs) == 0 {
+		return fmt.Errorf("a position-independent executable (-buildmode=pie, e.g. from GOFLAGS) that the dynamic loader %q relocates at start-up: build it without -buildmode=pie (unset it in GOFLAGS, or GOFLAGS=)", interp)
+	}
+	if len(libs) == 0 {
+		return fmt.Errorf("dynamically linked (interpreter %q): build it with CGO_ENABLED=0", interp)
+	}
+	return fmt.Errorf("dynamically linked (interpreter %q, libraries %s): build it with CGO_ENABLED=0", interp, strings.Join(libs, ", "))
 }
 
 // buildInfoLen returns the length of the Go build info blob at off: its

@@ -3,9 +3,11 @@ package pack
 import (
 	"context"
 	"debug/elf"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"os"
 	"time"
 
 	"github.com/leve-build/leve/pkg/pack/bcj"
@@ -55,7 +57,8 @@ func WithLZMA(opts ...lzma.Option) Option {
 // Pack compresses the static linux/amd64 or linux/arm64 executable in
 // (a []byte or an io.ReaderAt; never modified) into a self-extracting
 // executable and returns it. Inputs that cannot be packed give an error
-// wrapping ErrUnsupported that names the reason.
+// wrapping ErrUnsupported that names the reason; inputs larger than
+// MaxInputSize an error wrapping ErrTooLarge, before they are read.
 func Pack(ctx context.Context, in any, opts ...Option) ([]byte, Stats, error) {
 	start := time.Now()
 	c := config{filter: true}
@@ -90,13 +93,8 @@ func Pack(ctx context.Context, in any, opts ...Option) ([]byte, Stats, error) {
 	if c.filter && o.filterSize > 0 {
 		t.Filter, t.FilterStart, t.FilterSize = o.filter, o.filterStart, o.filterSize
 		seg := work[o.filterStart:][:o.filterSize]
-		switch o.filter {
-		case FilterX86:
-			bcj.X86Encode(seg, uint32(o.filterStart))
-		case FilterAMD64:
-			bcj.AMD64Encode(seg, uint32(o.filterStart))
-		case FilterARM64:
-			bcj.ARM64Encode(seg, uint32(o.filterStart))
+		if _, err := bcjFilter(o.filter).EncodeContext(ctx, seg, uint32(o.filterStart)); err != nil {
+			return nil, Stats{}, fmt.Errorf("filtering: %w", err)
 		}
 	}
 	lopts := c.lzma
@@ -130,18 +128,99 @@ func Pack(ctx context.Context, in any, opts ...Option) ([]byte, Stats, error) {
 	return out, st, nil
 }
 
-// readAll returns the bytes of in, a []byte or an io.ReaderAt.
+// MaxInputSize is the largest executable Pack accepts, 1 GiB: a packed
+// program is decompressed into memory at start-up, and Pack holds the
+// input and its compressed copy in memory.
+const MaxInputSize = 1 << 30
+
+// ErrTooLarge is wrapped by the errors of Pack for an input larger than
+// MaxInputSize, and of File.Original for a packed file whose original is.
+var ErrTooLarge = errors.New("executable too large")
+
+// tooLarge returns the error for an input of n bytes (-1: unknown, more
+// than MaxInputSize).
+func tooLarge(n int64) error {
+	size := "more than 1 GiB"
+	if n >= 0 {
+		size = fmt.Sprintf("%.2f GiB (%d bytes)", float64(n)/(1<<30), n)
+	}
+	return fmt.Errorf("%w: %s, more than the 1 GiB leve packs (a packed program is decompressed into memory at start-up): ship it unpacked", ErrTooLarge, size)
+}
+
+// CheckSize returns an error wrapping ErrTooLarge when an executable of n
+// bytes is larger than Pack accepts.
+func CheckSize(n int64) error {
+	if n > MaxInputSize {
+		return tooLarge(n)
+	}
+	return nil
+}
+
+// readAll returns the bytes of in, a []byte or an io.ReaderAt, refusing
+// inputs larger than MaxInputSize before reading them.
 func readAll(in any) ([]byte, error) {
 	switch v := in.(type) {
 	case []byte:
+		if err := CheckSize(int64(len(v))); err != nil {
+			return nil, err
+		}
 		return v, nil
 	case io.ReaderAt:
-		r := io.NewSectionReader(v, 0, maxOrigSize)
-		b, err := io.ReadAll(r)
+		size, ok, err := readerSize(v)
 		if err != nil {
+			return nil, fmt.Errorf("reading the executable: %w", err)
+		}
+		if !ok {
+			// No size: read at most one byte more than the limit.
+			b, err := io.ReadAll(io.NewSectionReader(v, 0, MaxInputSize+1))
+			if err != nil {
+				return nil, fmt.Errorf("reading the executable: %w", err)
+			}
+			if len(b) > MaxInputSize {
+				return nil, tooLarge(-1)
+			}
+			return b, nil
+		}
+		if err := CheckSize(size); err != nil {
+			return nil, err
+		}
+		b := make([]byte, size)
+		if n, err := v.ReadAt(b, 0); n < len(b) {
+			if err == nil || errors.Is(err, io.EOF) {
+				err = fmt.Errorf("%d bytes, want %d: the file shrank while it was read", n, size)
+			}
 			return nil, fmt.Errorf("reading the executable: %w", err)
 		}
 		return b, nil
 	}
 	return nil, fmt.Errorf("%w: input of type %T, want []byte or io.ReaderAt", ErrUnsupported, in)
+}
+
+// readerSize returns the size of r from its Size or Stat method; ok is
+// false when it has neither.
+func readerSize(r io.ReaderAt) (size int64, ok bool, err error) {
+	switch r := r.(type) {
+	case interface{ Size() int64 }:
+		return r.Size(), true, nil
+	case interface{ Stat() (os.FileInfo, error) }:
+		fi, err := r.Stat()
+		if err != nil {
+			return 0, false, err
+		}
+		return fi.Size(), true, nil
+	}
+	return 0, false, nil
+}
+
+// bcjFilter returns the bcj filter that f names in the trailer.
+func bcjFilter(f Filter) bcj.Filter {
+	switch f {
+	case FilterX86:
+		return bcj.X86
+	case FilterAMD64:
+		return bcj.AMD64
+	case FilterARM64:
+		return bcj.ARM64
+	}
+	return bcj.None
 }

@@ -58,9 +58,13 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 }
 
 // Original decompresses and returns the original executable, checking its
-// CRC-32.
+// CRC-32. An original larger than MaxInputSize is refused with an error
+// wrapping ErrTooLarge, before anything is decompressed.
 func (f *File) Original() ([]byte, error) {
 	t := f.Trailer
+	if t.OrigSize > MaxInputSize {
+		return nil, fmt.Errorf("%w: the original inside is %d bytes, more than the 1 GiB leve unpacks", ErrTooLarge, t.OrigSize)
+	}
 	payload := make([]byte, t.PayloadSize)
 	if _, err := f.r.ReadAt(payload, int64(t.PayloadOff)); err != nil {
 		return nil, fmt.Errorf("reading the payload: %w", err)

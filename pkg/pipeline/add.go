@@ -11,8 +11,9 @@ import (
 	"github.com/leve-build/leve/pkg/assemble"
 )
 
-// addEntries reads the host files of --add flags into layer entries.
-// Modes are normalized (0755 for directories and executables, 0644 for
+// addEntries turns the host files of --add flags into layer entries that
+// name them: their contents are read while the layer is written, never
+// held in memory. Modes are normalized (0755 for directories and executables, 0644 for
 // other files) so the layer does not depend on the host's umask.
 func addEntries(adds []Add) ([]assemble.Entry, string, error) {
 	var entries []assemble.Entry
@@ -53,7 +54,7 @@ func addEntries(adds []Add) ([]assemble.Entry, string, error) {
 				if info.Mode()&0o111 != 0 {
 					e.Mode = 0o755
 				}
-				e.Data, err = os.ReadFile(p)
+				e.Source = p
 			}
 			entries = append(entries, e)
 			return err

@@ -83,6 +83,13 @@ type Options struct {
 	// CacheDir holds binaries and compressed layers between builds; empty
 	// means no cache.
 	CacheDir string
+	// WorkDir holds the build's temporary files (its layers among them)
+	// in a new directory that the caller removes, with WorkDir, once it no
+	// longer reads the artifact Build returns. Empty: a directory that
+	// Build removes before it returns, after the sinks have read the
+	// layers; the artifact's layers are then no longer readable, unless
+	// they come from CacheDir.
+	WorkDir string
 	// Stderr receives the compiler's diagnostics as it writes them.
 	Stderr io.Writer
 	// Sinks returns where to ship the image once its name is known; nil

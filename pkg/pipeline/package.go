@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -33,7 +34,11 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 		sysFiles = slices.DeleteFunc(sysFiles, func(e assemble.Entry) bool { return e.Path == "/etc/passwd" || e.Path == "/etc/group" })
 		sysDesc = "leve: /home/nonroot, /tmp"
 	}
-	sys, err := assemble.NewLayer(sysFiles, comp, cache, sysDesc)
+	// Layers live in files in the build's temporary directory, which Build
+	// removes after the sinks have read them.
+	inDir := assemble.InDir(filepath.Join(b.tmp, "layers"))
+	defer func() { b.rep.Warnings = append(b.rep.Warnings, cache.Warnings()...) }()
+	sys, err := assemble.NewLayerContext(ctx, sysFiles, comp, cache, sysDesc, inDir)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
@@ -48,7 +53,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 		for _, e := range rt.Entries {
 			paths = append(paths, e.Path)
 		}
-		l, err := assemble.NewLayer(rt.Entries, comp, cache, "leve: run-time files "+strings.Join(paths, ", "))
+		l, err := assemble.NewLayerContext(ctx, rt.Entries, comp, cache, "leve: run-time files "+strings.Join(paths, ", "), inDir)
 		if err != nil {
 			return "", fmt.Errorf("packaging: %w", err)
 		}
@@ -59,16 +64,16 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		l, err := assemble.NewLayer(entries, comp, cache, "leve: --add "+desc)
+		l, err := assemble.NewLayerContext(ctx, entries, comp, cache, "leve: --add "+desc, inDir)
 		if err != nil {
 			return "", fmt.Errorf("packaging: %w", err)
 		}
 		b.layers = append(b.layers, l)
 	}
-	app, err := assemble.NewLayer([]assemble.Entry{
+	app, err := assemble.NewLayerContext(ctx, []assemble.Entry{
 		{Path: AppDir, Mode: fs.ModeDir | 0o755},
 		{Path: bin.Path, Mode: 0o755, Data: b.data},
-	}, comp, cache, "leve: "+bin.Path+" ("+bin.Package+")")
+	}, comp, cache, "leve: "+bin.Path+" ("+bin.Package+")", inDir)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
 	}

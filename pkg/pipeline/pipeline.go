@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -41,11 +42,13 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	rep := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: make([]ImageReport, len(o.Platforms))}
 	images := make([]v1.Image, len(o.Platforms))
 	builders := make([]*builder, len(o.Platforms))
-	tmp, err := os.MkdirTemp("", "leve-build-")
+	tmp, err := os.MkdirTemp(o.WorkDir, "leve-build-")
 	if err != nil {
 		return rep, nil, fmt.Errorf("building: %w", err)
 	}
-	defer os.RemoveAll(tmp)
+	if o.WorkDir == "" {
+		defer os.RemoveAll(tmp)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.NumCPU())
 	for i, p := range o.Platforms {
@@ -182,13 +185,21 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 		return "", err
 	}
 	b.rep.Binary = BinaryReport{Name: pkg.Name, Path: AppDir + "/" + pkg.Name, Package: pkg.ImportPath, Module: pkg.Module, SizeBefore: b.bin.Size}
+	b.rep.Warnings = append(b.rep.Warnings, b.bin.Warnings...)
 	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=%d, -trimpath)", pkg.ImportPath, pkg.Name, b.platform, btoi(b.o.Cgo)), nil
 }
 
-func (b *builder) read(context.Context) (string, error) {
+func (b *builder) read(ctx context.Context) (string, error) {
 	var err error
-	if b.data, err = os.ReadFile(b.bin.Path); err != nil {
-		return "", fmt.Errorf("reading binary: %w", err)
+	b.data, err = b.bin.ReadFile(ctx)
+	if errors.Is(err, fs.ErrNotExist) {
+		// leve cache prune removed the binary between the link and now
+		if _, err = b.compile(ctx); err == nil {
+			b.data, err = b.bin.ReadFile(ctx)
+		}
+	}
+	if err != nil {
+		return "", err
 	}
 	if b.facts, err = read(b.data); err != nil {
 		return "", err
@@ -201,12 +212,9 @@ func (b *builder) read(context.Context) (string, error) {
 	bin.TopPackages = topPackages(r, 5)
 	bin.Attributed = r.Coverage.Attributed()
 	if !r.Linking.Static && b.base == nil && b.o.Libs != "copy" {
-		return "", fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build without --cgo (CGO_ENABLED=0), add --libs=copy, or choose a --base that has those libraries", bin.Name, r.Linking.Interpreter, strings.Join(r.Linking.Needed, ", "))
+		return "", linkingError(bin.Name, r.Linking)
 	}
-	linking := "static"
-	if !r.Linking.Static {
-		linking = "dynamic (" + strings.Join(r.Linking.Needed, ", ") + ")"
-	}
+	linking := r.Linking.String()
 	var top []string
 	for _, p := range bin.TopPackages[:min(3, len(bin.TopPackages))] {
 		top = append(top, p.Path+" "+humanize.Bytes(p.Size))

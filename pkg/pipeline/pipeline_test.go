@@ -30,7 +30,7 @@ func TestBuildReproducible(t *testing.T) {
 		old := time.Now().Add(-time.Duration(i+1) * time.Hour)
 		os.Chtimes(filepath.Join(dir, "main.go"), old, old)
 		t.Setenv("GOCACHE", t.TempDir())
-		rep, art, err := Build(ctx, Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard})
+		rep, art, err := Build(ctx, Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard, WorkDir: t.TempDir()})
 		if err != nil {
 			t.Fatalf("Build: %v", err)
 		}
@@ -61,7 +61,7 @@ func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
 	rep, art, err := Build(context.Background(), Options{
 		Target: dir, Name: "web", Tag: "1.0", Created: &created, User: "root", WorkingDir: "/srv",
 		Env: []string{"PATH=/app", "MODE=prod"}, Labels: map[string]string{"team": "leve"}, Ports: []string{"8080"},
-		Adds: []Add{{Src: static, Dest: "/srv/static"}}, Stderr: io.Discard,
+		Adds: []Add{{Src: static, Dest: "/srv/static"}}, Stderr: io.Discard, WorkDir: t.TempDir(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +95,7 @@ func TestBuildErrors(t *testing.T) {
 func TestBuildPlatforms(t *testing.T) {
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	platforms := []compile.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}, {OS: "linux", Arch: "arm", Variant: "v7"}}
-	rep, art, err := Build(context.Background(), Options{Target: dir, Platforms: platforms, Stderr: io.Discard})
+	rep, art, err := Build(context.Background(), Options{Target: dir, Platforms: platforms, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func writeBase(t *testing.T) (string, v1.Image) {
 func TestBuildOnBase(t *testing.T) {
 	ref, base := writeBase(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
-	rep, art, err := Build(context.Background(), Options{Target: dir, Base: ref, Env: []string{"MODE=prod"}, Stderr: io.Discard})
+	rep, art, err := Build(context.Background(), Options{Target: dir, Base: ref, Env: []string{"MODE=prod"}, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +224,7 @@ func main() {
 
 func TestBuildRuntimeFiles(t *testing.T) {
 	dir := testutil.Module(t, map[string]string{"main.go": tlsTimeProgram})
-	rep, art, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard})
+	rep, art, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +299,7 @@ func unbundle(t *testing.T, art publish.Artifact) publish.Artifact {
 func TestBuildSBOM(t *testing.T) {
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	for _, format := range []string{"", "cyclonedx", "none"} {
-		rep, art, err := Build(context.Background(), Options{Target: dir, SBOM: format, Stderr: io.Discard})
+		rep, art, err := Build(context.Background(), Options{Target: dir, SBOM: format, Stderr: io.Discard, WorkDir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
 		}

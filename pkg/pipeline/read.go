@@ -99,6 +99,10 @@ func readBasic(data []byte) (*facts, error) {
 	if libs, err := f.ImportedLibraries(); err == nil && len(libs) > 0 {
 		rep.Linking.Static, rep.Linking.Needed = false, libs
 	}
+	rep.Linking.PIE = f.Type == elf.ET_DYN
+	for _, s := range info.Settings {
+		rep.Linking.Cgo = rep.Linking.Cgo || s.Key == "CGO_ENABLED" && s.Value == "1"
+	}
 	fa := &facts{rep: rep, setting: map[string]string{}, basic: true}
 	for _, s := range rep.Settings {
 		fa.setting[s.Key] = s.Value
@@ -107,4 +111,22 @@ func readBasic(data []byte) (*facts, error) {
 		fa.vcsTime = t
 	}
 	return fa, nil
+}
+
+// linkingError refuses the dynamic binary name for an image without the
+// libraries it needs (no --base, no --libs=copy), saying what it needs and
+// what to change: drop -buildmode=pie for a PIE without cgo, else cgo.
+func linkingError(name string, l exe.Linking) error {
+	if l.PIEOnly() {
+		loader := l.Interpreter
+		if loader == "" {
+			loader = "the dynamic loader"
+		}
+		return fmt.Errorf("reading binary %s: it was built as a position-independent executable (-buildmode=pie, e.g. from GOFLAGS) and needs the dynamic loader %s, which scratch lacks; build it without -buildmode=pie (unset it in GOFLAGS, or GOFLAGS=), add --libs=copy, or choose a --base that has the loader", name, loader)
+	}
+	libs := "none"
+	if len(l.Needed) > 0 {
+		libs = strings.Join(l.Needed, ", ")
+	}
+	return fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build without --cgo (CGO_ENABLED=0), add --libs=copy, or choose a --base that has those libraries", name, l.Interpreter, libs)
 }

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -184,7 +185,7 @@ func newReference(data []byte, lines []int, n *yaml.Node) (Reference, error) {
 		off = skipProperties(data, off)
 	}
 	if !ok || text == "" || !bytes.HasPrefix(data[off:], []byte(text)) {
-		return Reference{}, fmt.Errorf("%w: write %s as a plain or quoted string on one line, without escapes", ErrBadReference, n.Value)
+		return Reference{}, fmt.Errorf("%w: write %s as a plain or quoted string on one line, without escapes", ErrBadReference, printable(n.Value))
 	}
 	r.start, r.end = off, off+len(text)
 	return r, nil
@@ -194,7 +195,7 @@ func newReference(data []byte, lines []int, n *yaml.Node) (Reference, error) {
 // scheme: a Go import path, without a tag or digest (leve sets the
 // digest) and not a filesystem path.
 func CheckImportPath(ip string) error {
-	ref := RefScheme + ip
+	ref := printable(RefScheme + ip)
 	switch {
 	case ip == "":
 		return fmt.Errorf("%w: %s names no package; write leve://IMPORT/PATH, e.g. leve://example.com/app/cmd/api", ErrBadReference, ref)
@@ -202,7 +203,7 @@ func CheckImportPath(ip string) error {
 		return fmt.Errorf("%w: %s is a filesystem path; write the package's Go import path, e.g. leve://example.com/app/cmd/api", ErrBadReference, ref)
 	case strings.ContainsAny(ip, ":@"):
 		cut := strings.IndexAny(ip, ":@")
-		return fmt.Errorf("%w: %s has a tag or digest after the path: leve sets it; write %s%s", ErrBadReference, ref, RefScheme, ip[:cut])
+		return fmt.Errorf("%w: %s has a tag or digest after the path: leve sets it; write %s", ErrBadReference, ref, printable(RefScheme+ip[:cut]))
 	}
 	if err := module.CheckImportPath(ip); err != nil {
 		var ipe *module.InvalidPathError
@@ -213,6 +214,17 @@ func CheckImportPath(ip string) error {
 		return fmt.Errorf("%w: %s is not a Go import path (%s); write leve://IMPORT/PATH, e.g. leve://example.com/app/cmd/api", ErrBadReference, ref, why)
 	}
 	return nil
+}
+
+// printable returns s as it is when it is one line of printable text, else
+// quoted with Go escapes, so an error about it stays on one line.
+func printable(s string) string {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // lineStarts returns the byte offset of each line of data, breaking lines

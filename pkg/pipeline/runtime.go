@@ -3,12 +3,12 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/exe"
 )
 
@@ -129,7 +129,7 @@ var goRootOnce struct {
 // goRoot returns the Go toolchain's GOROOT, asked once per process.
 func goRoot(ctx context.Context) (string, error) {
 	goRootOnce.Do(func() {
-		out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+		out, err := compile.GoCommand(ctx, "env", "GOROOT").Output()
 		goRootOnce.dir, goRootOnce.err = strings.TrimSpace(string(out)), err
 		if err != nil {
 			goRootOnce.err = fmt.Errorf("finding GOROOT for time zone data: %w", err)

@@ -46,15 +46,24 @@ var ripOneByte, ripTwoByte = func() (one, two [256]int8) {
 // filter alone. start is as for X86Encode; RIP-relative addresses count
 // from it. It returns the number of bytes processed, as X86Encode.
 func AMD64Encode(buf []byte, start uint32) int {
-	n := X86Encode(buf, start)
-	rip(buf, start, true)
+	n, _ := amd64(buf, start, nil)
 	return n
+}
+
+// amd64 is AMD64Encode, calling check (if not nil) after each chunkSize
+// bytes of each pass and stopping with its error.
+func amd64(buf []byte, start uint32, check func() error) (int, error) {
+	n, err := x86(buf, start, true, check)
+	if err != nil {
+		return n, err
+	}
+	return n, rip(buf, start, true, check)
 }
 
 // AMD64Decode undoes AMD64Encode on buf in place; start must be the value
 // given to AMD64Encode.
 func AMD64Decode(buf []byte, start uint32) int {
-	rip(buf, start, false)
+	rip(buf, start, false, nil)
 	return X86Decode(buf, start)
 }
 
@@ -65,31 +74,41 @@ func AMD64Decode(buf []byte, start uint32) int {
 // offset q becomes d + start + q + 4 + the immediate's size (the operand's
 // address), stored big-endian, and the scan resumes after it. The scan only
 // ever inspects bytes that the filter does not change, so decoding visits
-// the same positions. The last 7 bytes are not inspected.
-func rip(buf []byte, start uint32, encode bool) {
-	for i := 0; i+8 <= len(buf); i++ {
-		j := i
-		if buf[j]&0xF0 == 0x40 {
-			j++
+// the same positions. The last 7 bytes are not inspected. check is as for
+// x86.
+func rip(buf []byte, start uint32, encode bool, check func() error) error {
+	for i := 0; i+8 <= len(buf); {
+		if i > 0 && check != nil {
+			if err := check(); err != nil {
+				return err
+			}
 		}
-		var imm int8
-		if buf[j] == 0x0F {
-			imm = ripTwoByte[buf[j+1]]
-			j += 2
-		} else {
-			imm = ripOneByte[buf[j]]
-			j++
+		stop := min(len(buf)-8, i+chunkSize)
+		for ; i <= stop; i++ {
+			j := i
+			if buf[j]&0xF0 == 0x40 {
+				j++
+			}
+			var imm int8
+			if buf[j] == 0x0F {
+				imm = ripTwoByte[buf[j+1]]
+				j += 2
+			} else {
+				imm = ripOneByte[buf[j]]
+				j++
+			}
+			if imm < 0 || buf[j]&0xC7 != 0x05 || j+5 > len(buf) {
+				continue
+			}
+			pc := start + uint32(j+5) + uint32(imm)
+			op := buf[j+1 : j+5]
+			if encode {
+				binary.BigEndian.PutUint32(op, binary.LittleEndian.Uint32(op)+pc)
+			} else {
+				binary.LittleEndian.PutUint32(op, binary.BigEndian.Uint32(op)-pc)
+			}
+			i = j + 4 // the loop's i++ resumes after the displacement
 		}
-		if imm < 0 || buf[j]&0xC7 != 0x05 || j+5 > len(buf) {
-			continue
-		}
-		pc := start + uint32(j+5) + uint32(imm)
-		op := buf[j+1 : j+5]
-		if encode {
-			binary.BigEndian.PutUint32(op, binary.LittleEndian.Uint32(op)+pc)
-		} else {
-			binary.LittleEndian.PutUint32(op, binary.BigEndian.Uint32(op)-pc)
-		}
-		i = j + 4 // the loop's i++ resumes after the displacement
 	}
+	return nil
 }

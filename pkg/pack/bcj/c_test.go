@@ -28,7 +28,7 @@ func TestRIPDecodeC(t *testing.T) {
 	for name, in := range testInputs(t) {
 		for _, start := range []uint32{0, 0x1000, 0xFFFFFF00} {
 			enc := bytes.Clone(in)
-			rip(enc, start, true)
+			rip(enc, start, true, nil)
 			c := exec.Command(bin, strconv.FormatUint(uint64(start), 10))
 			c.Stdin = bytes.NewReader(enc)
 			got, err := c.Output()

@@ -177,7 +177,7 @@ func newEncoder(src []byte, p Props, nice int) *encoder {
 }
 
 func (e *encoder) run(ctx context.Context, endMarker bool) error {
-	const checkEvery = 1 << 16 // positions between looks at ctx
+	const checkEvery = 1 << 12 // positions between looks at ctx: tens of ms
 	nextCheck := checkEvery
 	n := len(e.buf)
 	pos := 0
