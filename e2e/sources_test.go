@@ -198,7 +198,7 @@ func TestSources(t *testing.T) {
 func leftovers(t *testing.T) []string {
 	t.Helper()
 	var all []string
-	for _, p := range []string{"leve-image-*.tar", "leve-podman-*"} {
+	for _, p := range []string{"leve-image-*.tar", "leve-podman-*", "leve-layer-*.gz"} {
 		m, err := filepath.Glob(filepath.Join(os.TempDir(), p))
 		if err != nil {
 			t.Fatal(err)
