@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // blobFS is where an image's files lie: a directory, or a tar read in
@@ -60,7 +59,7 @@ func readFile(fsys blobFS, name string, limit int64) ([]byte, error) {
 	}
 	defer rc.Close()
 	if size > limit {
-		return nil, fmt.Errorf("%s has %d bytes, more than the %d a %s may have", name, size, limit, strings.TrimSuffix(filepath.Base(name), ".json"))
+		return nil, fmt.Errorf("%s has %d bytes, more than the %d an index, manifest or config may have", name, size, limit)
 	}
 	return io.ReadAll(io.LimitReader(rc, limit))
 }
