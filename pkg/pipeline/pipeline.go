@@ -34,6 +34,8 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if err != nil {
 		return &Report{SchemaVersion: SchemaVersion}, nil, err
 	}
+	// The sinks run before Build returns; then the base's files may go.
+	defer base.Close()
 	if base != nil && o.PlatformsFromBase {
 		if o.Platforms, err = basePlatforms(base); err != nil {
 			return &Report{SchemaVersion: SchemaVersion}, nil, err
