@@ -82,6 +82,7 @@ func (f *FS) Findings() []Finding { return f.findings }
 
 // Lstat returns the entry at p in the final tree, not following a
 // symlink in the last component (parents are resolved inside the root).
+// The Entry's Path is where it was found, root-relative.
 // A hard link's Entry has its target's mode, owners, size and digest.
 func (f *FS) Lstat(p string) (Entry, error) { return f.stat("lstat", p, false) }
 
@@ -89,23 +90,25 @@ func (f *FS) Lstat(p string) (Entry, error) { return f.stat("lstat", p, false) }
 func (f *FS) Stat(p string) (Entry, error) { return f.stat("stat", p, true) }
 
 func (f *FS) stat(op, p string, follow bool) (Entry, error) {
-	n, err := f.node(op, p, follow)
+	n, r, err := f.node(op, p, follow)
 	if err != nil {
 		return Entry{}, err
 	}
-	return *n.e, nil
+	e := *n.e
+	e.Path = r
+	return e, nil
 }
 
-func (f *FS) node(op, p string, follow bool) (*node, error) {
+func (f *FS) node(op, p string, follow bool) (*node, string, error) {
 	r, err := f.resolve(p, follow)
 	if err != nil {
-		return nil, &fs.PathError{Op: op, Path: p, Err: err}
+		return nil, "", &fs.PathError{Op: op, Path: p, Err: err}
 	}
 	n := lookup(f.root, r)
 	if n == nil {
-		return nil, &fs.PathError{Op: op, Path: p, Err: fs.ErrNotExist}
+		return nil, "", &fs.PathError{Op: op, Path: p, Err: fs.ErrNotExist}
 	}
-	return n, nil
+	return n, r, nil
 }
 
 // Resolve returns p with every symlink followed inside the image root
@@ -162,5 +165,9 @@ func (f *FS) LookPath(name, pathEnv, dir string) (string, error) {
 // Walk calls fn for every path of the final tree in lexical order, the
 // root (".") first. An error from fn stops the walk and is returned.
 func (f *FS) Walk(fn func(e Entry) error) error {
-	return walkTree(f.root, func(n *node) error { return fn(*n.e) })
+	return walkTree(f.root, ".", func(p string, n *node) error {
+		e := *n.e
+		e.Path = p
+		return fn(e)
+	})
 }

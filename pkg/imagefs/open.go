@@ -17,7 +17,7 @@ import (
 // fails with ErrDigestMismatch at its end if the bytes differ from those
 // read by ReadLayers. Close it.
 func (f *FS) Open(ctx context.Context, p string) (io.ReadCloser, error) {
-	n, err := f.node("open", p, true)
+	n, _, err := f.node("open", p, true)
 	if err != nil {
 		return nil, err
 	}

@@ -219,9 +219,9 @@ func applyLayer(root *node, l *Layer) []Finding {
 	return findings
 }
 
-// walkTree visits n and its subtree in lexical order.
-func walkTree(n *node, fn func(*node) error) error {
-	if err := fn(n); err != nil {
+// walkTree visits n (at path p) and its subtree in lexical order.
+func walkTree(n *node, p string, fn func(string, *node) error) error {
+	if err := fn(p, n); err != nil {
 		return err
 	}
 	names := make([]string, 0, len(n.kids))
@@ -230,7 +230,7 @@ func walkTree(n *node, fn func(*node) error) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if err := walkTree(n.kids[name], fn); err != nil {
+		if err := walkTree(n.kids[name], path.Join(p, name), fn); err != nil {
 			return err
 		}
 	}

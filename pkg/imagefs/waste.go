@@ -39,7 +39,7 @@ func (w Waste) Efficiency() float64 {
 // account fills the layers' waste fields from the final tree.
 func account(root *node, layers []*Layer) Waste {
 	visible := map[copyRef]bool{}
-	_ = walkTree(root, func(n *node) error {
+	_ = walkTree(root, ".", func(_ string, n *node) error {
 		if n.ref != noCopy {
 			visible[n.ref] = true
 		}
