@@ -21,10 +21,12 @@ type te struct {
 	uid  int
 }
 
-func file(name string, mode int64, body string) te { return te{name: name, mode: mode, body: []byte(body)} }
-func dir(name string) te                           { return te{name: name, typ: tar.TypeDir, mode: 0o755} }
-func symlink(name, to string) te                   { return te{name: name, typ: tar.TypeSymlink, mode: 0o777, link: to} }
-func hardlink(name, to string) te                  { return te{name: name, typ: tar.TypeLink, mode: 0o644, link: to} }
+func file(name string, mode int64, body string) te {
+	return te{name: name, mode: mode, body: []byte(body)}
+}
+func dir(name string) te          { return te{name: name, typ: tar.TypeDir, mode: 0o755} }
+func symlink(name, to string) te  { return te{name: name, typ: tar.TypeSymlink, mode: 0o777, link: to} }
+func hardlink(name, to string) te { return te{name: name, typ: tar.TypeLink, mode: 0o644, link: to} }
 
 // tarOf writes the entries as a tar stream.
 func tarOf(t testing.TB, es ...te) []byte {

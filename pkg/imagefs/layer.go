@@ -193,7 +193,9 @@ func entryOf(hdr *tar.Header, i int) Entry {
 // hostile entries skipped, returning the findings.
 func classify(e *Entry, name string, flag byte, layer int) []Finding {
 	var fs []Finding
-	add := func(k FindingKind, p, detail string) { fs = append(fs, Finding{Layer: layer, Path: p, Kind: k, Detail: detail}) }
+	add := func(k FindingKind, p, detail string) {
+		fs = append(fs, Finding{Layer: layer, Path: p, Kind: k, Detail: detail})
+	}
 	p, abs, esc := cleanName(name)
 	e.Path = p
 	if esc {
