@@ -112,7 +112,7 @@ func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFu
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("reading layer %d entry %d: %w", index, i, err)
+			return nil, wrapRead(err, "reading layer %d entry %d: %w", index, i)
 		}
 		b.entries++
 		if b.entries > b.cfg.maxEntries {
@@ -147,7 +147,7 @@ func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFu
 			}
 		}
 		if _, err := io.Copy(io.Discard, h); err != nil {
-			return nil, fmt.Errorf("reading layer %d %s: %w", index, e.Path, err)
+			return nil, wrapRead(err, "reading layer %d %s: %w", index, e.Path)
 		}
 		if e.Type == TypeFile {
 			e.Digest = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.h.Sum(nil))}
@@ -156,11 +156,21 @@ func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFu
 	}
 	// The tar end marker may be followed by padding: it is part of the diff_id.
 	if _, err := io.Copy(io.Discard, sc); err != nil {
-		return nil, fmt.Errorf("reading layer %d: %w", index, err)
+		return nil, wrapRead(err, "reading layer %d: %w", index)
 	}
 	l.Size = sc.n
 	l.DiffID = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sc.h.Sum(nil))}
 	return l, nil
+}
+
+// wrapRead wraps a read error with where it happened, except a
+// *LimitError, which already says where and is returned as it is.
+func wrapRead(err error, format string, args ...any) error {
+	var le *LimitError
+	if errors.As(err, &le) {
+		return le
+	}
+	return fmt.Errorf(format, append(args, err)...)
 }
 
 func entryOf(hdr *tar.Header, i int) Entry {
