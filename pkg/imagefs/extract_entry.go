@@ -20,6 +20,10 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 		return x.whiteout(e.Path)
 	case TypeOpaque:
 		r, err := x.resolve(e.Path, true)
+		if errors.Is(err, ErrTooManyLinks) {
+			x.find(FindingSymlinkLoop, e.Path, "")
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("layer %d: resolving %s: %w", x.layerNo, e.Path, err)
 		}
@@ -30,6 +34,10 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 		return nil
 	}
 	parent, err := x.mkdirs(parentOf(e.Path))
+	if errors.Is(err, ErrTooManyLinks) {
+		x.find(FindingSymlinkLoop, e.Path, "")
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("layer %d: creating the parents of %s: %w", x.layerNo, e.Path, err)
 	}
@@ -88,6 +96,10 @@ func (x *extractor) create(e *Entry, target string, content io.Reader) error {
 
 func (x *extractor) hardlink(e *Entry, target string) error {
 	parent, err := x.resolve(parentOf(e.Linkname), true)
+	if errors.Is(err, ErrTooManyLinks) {
+		x.find(FindingHardlinkMissing, e.Path, e.Linkname)
+		return errSkipped
+	}
 	if err != nil {
 		return err
 	}
@@ -133,6 +145,10 @@ func (x *extractor) whiteout(rel string) error {
 		return nil
 	}
 	parent, err := x.resolve(parentOf(rel), true)
+	if errors.Is(err, ErrTooManyLinks) {
+		x.find(FindingSymlinkLoop, rel, "")
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("layer %d: resolving %s: %w", x.layerNo, rel, err)
 	}

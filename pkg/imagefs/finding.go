@@ -39,9 +39,12 @@ const (
 	// FindingBadWhiteout: a whiteout naming nothing ("a/.wh."), or the
 	// root. It is skipped.
 	FindingBadWhiteout
+	// FindingSymlinkLoop: resolving the entry's parent directories
+	// followed more than MaxSymlinks links. The entry is skipped.
+	FindingSymlinkLoop
 )
 
-var findingNames = [...]string{"", "escaping-path", "absolute-path", "symlink-outside", "hardlink-missing", "hardlink-invalid", "device", "duplicate", "setuid", "unsupported-type", "bad-whiteout"}
+var findingNames = [...]string{"", "escaping-path", "absolute-path", "symlink-outside", "hardlink-missing", "hardlink-invalid", "device", "duplicate", "setuid", "unsupported-type", "bad-whiteout", "symlink-loop"}
 
 // String returns the kind's stable name, used in JSON reports.
 func (k FindingKind) String() string {

@@ -113,16 +113,16 @@ func treeLinks(root *node) linkFunc {
 
 // place returns where p lives: its parent resolved inside the root (as
 // an extraction that follows symlinks in parents writes it), then its
-// base name. A loop of links leaves p as it is.
-func place(root *node, p string) string {
+// base name. ok is false for a loop of links.
+func place(root *node, p string) (_ string, ok bool) {
 	if p == "." {
-		return p
+		return p, true
 	}
 	parent, err := resolveIn(parentOf(p), true, treeLinks(root))
 	if err != nil {
-		return p
+		return p, false
 	}
-	return path.Join(parent, path.Base(p))
+	return path.Join(parent, path.Base(p)), true
 }
 
 // applyLayer merges l onto the tree: first its whiteouts and opaque
@@ -130,11 +130,16 @@ func place(root *node, p string) string {
 // fills l.Changes and returns the findings about hard links.
 func applyLayer(root *node, l *Layer) []Finding {
 	var findings []Finding
+	loop := func(e *Entry) {
+		findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingSymlinkLoop})
+		e.Skipped = true
+	}
 	before := map[string]bool{}
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		if !e.Skipped && e.Type != TypeWhiteout && e.Type != TypeOpaque {
-			before[e.Path] = lookup(root, place(root, e.Path)) != nil
+			p, _ := place(root, e.Path)
+			before[e.Path] = lookup(root, p) != nil
 		}
 	}
 	removed := map[string]Type{}
@@ -143,7 +148,10 @@ func applyLayer(root *node, l *Layer) []Finding {
 		switch {
 		case e.Skipped:
 		case e.Type == TypeWhiteout:
-			if p := place(root, e.Path); p != "." {
+			p, ok := place(root, e.Path)
+			if !ok {
+				loop(e)
+			} else if p != "." {
 				if n := lookup(root, p); n != nil {
 					removed[e.Path] = n.e.Type
 					delete(lookup(root, parentOf(p)).kids, path.Base(p))
@@ -152,9 +160,8 @@ func applyLayer(root *node, l *Layer) []Finding {
 		case e.Type == TypeOpaque:
 			p, err := resolveIn(e.Path, true, treeLinks(root))
 			if err != nil {
-				p = e.Path
-			}
-			if n := lookup(root, p); n != nil && n.isDir() {
+				loop(e)
+			} else if n := lookup(root, p); n != nil && n.isDir() {
 				for name, k := range n.kids {
 					removed[path.Join(e.Path, name)] = k.e.Type
 				}
@@ -168,12 +175,18 @@ func applyLayer(root *node, l *Layer) []Finding {
 		if e.Skipped || e.Type == TypeWhiteout || e.Type == TypeOpaque {
 			continue
 		}
+		p, ok := place(root, e.Path)
+		if !ok {
+			loop(e)
+			continue
+		}
 		n := &node{e: e, layer: l.Index, ref: noCopy}
 		switch e.Type {
 		case TypeFile:
 			n.ref = copyRef{l.Index, i}
 		case TypeHardlink:
-			t := lookup(root, place(root, e.Linkname))
+			tp, _ := place(root, e.Linkname)
+			t := lookup(root, tp)
 			if t == nil || (t.e.Type != TypeFile && t.e.Type != TypeHardlink) {
 				k := FindingHardlinkMissing
 				if t != nil {
@@ -192,7 +205,6 @@ func applyLayer(root *node, l *Layer) []Finding {
 		if e.Path == "." {
 			root.e, root.layer = e, l.Index
 		} else {
-			p := place(root, e.Path)
 			parent := ensureDir(root, parentOf(p), l.Index)
 			base := path.Base(p)
 			if old := parent.kids[base]; old != nil && old.isDir() && e.Type == TypeDir {

@@ -125,3 +125,25 @@ func TestMergeHardlinks(t *testing.T) {
 		t.Errorf("final tree = %v, want the bad links left out", got)
 	}
 }
+
+func TestMergeSymlinkLoop(t *testing.T) {
+	ctx := context.Background()
+	f, err := ReadLayers(ctx, layers(t, []te{symlink("a", "b"), symlink("b", "a")}, []te{file("a/x", 0o644, "x"), file("b/.wh.y", 0, "")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Finding{{Layer: 1, Path: "b/y", Kind: FindingSymlinkLoop}, {Layer: 1, Path: "a/x", Kind: FindingSymlinkLoop}}
+	if d := cmp.Diff(want, f.Findings()); d != "" {
+		t.Errorf("findings (-want +got):\n%s", d)
+	}
+	if got := listing(t, f); fmt.Sprint(got) != "[a symlink b symlink]" {
+		t.Errorf("final tree = %v, want the two links only", got)
+	}
+	rep, err := f.Extract(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"symlink-loop a/x", "symlink-loop b/y"}, kinds(rep.Findings)); d != "" {
+		t.Errorf("extraction findings (-want +got):\n%s", d)
+	}
+}
