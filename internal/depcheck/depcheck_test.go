@@ -19,6 +19,7 @@ var forbidden = map[string][]string{
 	"pkg/pack":        {"pkg/pipeline", "pkg/assemble", "pkg/publish"},
 	"pkg/assemble":    {"pkg/pipeline", "pkg/publish", "pkg/compile"},
 	"pkg/publish":     {"pkg/pipeline", "pkg/assemble", "pkg/compile"},
+	"pkg/imagefs":     {"pkg/pipeline", "pkg/assemble", "pkg/publish", "pkg/compile", "pkg/exe"},
 	"internal/report": {"internal/cli"},
 }
 

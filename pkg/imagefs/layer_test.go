@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -195,5 +196,36 @@ func TestLimitErrorNamesTheOption(t *testing.T) {
 	want := "layer 2 at usr/x: more than 10 total bytes (raise the limit with WithMaxTotalBytes)"
 	if err.Error() != want {
 		t.Errorf("Error() = %q, want %q", err.Error(), want)
+	}
+}
+
+// TestReadLayerHoldsNoContent streams a 32 MiB file and checks that
+// reading it allocates a small fraction of that.
+func TestReadLayerHoldsNoContent(t *testing.T) {
+	const size = 32 << 20
+	pr, pw := io.Pipe()
+	go func() {
+		tw := tar.NewWriter(pw)
+		_ = tw.WriteHeader(&tar.Header{Name: "big", Typeflag: tar.TypeReg, Size: size, Mode: 0o644})
+		chunk := blob(1<<16, 9)
+		for n := 0; n < size; n += len(chunk) {
+			_, _ = tw.Write(chunk)
+		}
+		pw.CloseWithError(tw.Close())
+	}()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	l, err := ReadLayer(context.Background(), pr)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Entries[0].Size != size {
+		t.Fatalf("size = %d, want %d", l.Entries[0].Size, size)
+	}
+	// The writer goroutine's chunk and the tar buffers are included.
+	if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
+		t.Errorf("reading a 32 MiB file allocated %d bytes, want under 4 MiB", got)
 	}
 }
