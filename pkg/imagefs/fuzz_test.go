@@ -41,6 +41,8 @@ func FuzzLayer(f *testing.F) {
 		te{name: "dev/null", typ: tar.TypeChar, mode: 0o666}, file("su", 0o4755, "s"), file("su", 0o755, "again")))
 	f.Add(tarOf(f, symlink("a", "b"), symlink("b", "a"), file("a/x", 0o644, "loop"), file("a/.wh.x", 0, "")))
 	f.Add(tarOf(f, file("x", 0o644, "as a file"), dir("x"), file("x/y", 0o644, "under"), file("x", 0o644, "file again")))
+	f.Add(sparseTar("sparse", 1<<40, []byte("end")))
+	f.Add(sparseTar("sparse", 4<<20, []byte("end")))
 	lower := tarOf(f, dir("base"), file("base/a", 0o644, "a"), file("base/c", 0o644, "c"), dir("usr"), dir("usr/bin"), file("usr/bin/sh", 0o755, "sh"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx := context.Background()

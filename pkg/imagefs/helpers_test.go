@@ -3,6 +3,7 @@ package imagefs
 import (
 	"archive/tar"
 	"bytes"
+	"fmt"
 	"io"
 	"testing"
 
@@ -87,4 +88,51 @@ func blob(n int, seed byte) []byte {
 		b[i] = byte(x >> 24)
 	}
 	return b
+}
+
+// paxRecord formats one PAX record, whose length prefix counts itself.
+func paxRecord(k, v string) string {
+	s := " " + k + "=" + v + "\n"
+	n := len(s) + 1
+	for len(s)+len(fmt.Sprint(n)) != n {
+		n = len(s) + len(fmt.Sprint(n))
+	}
+	return fmt.Sprint(n) + s
+}
+
+// rawEntry returns a ustar header block of type typ and the content
+// padded to 512 bytes; archive/tar cannot write PAX sparse headers.
+func rawEntry(name string, typ byte, content []byte) []byte {
+	h := make([]byte, 512)
+	copy(h, name)
+	copy(h[100:], "0000644\x00")
+	copy(h[108:], "0000000\x00")
+	copy(h[116:], "0000000\x00")
+	copy(h[124:], fmt.Sprintf("%011o\x00", len(content)))
+	copy(h[136:], "00000000000\x00")
+	h[156] = typ
+	copy(h[257:], "ustar\x0000")
+	copy(h[148:], "        ")
+	sum := 0
+	for _, b := range h {
+		sum += int(b)
+	}
+	copy(h[148:], fmt.Sprintf("%06o\x00 ", sum))
+	out := append(h, content...)
+	if r := len(content) % 512; r != 0 {
+		out = append(out, make([]byte, 512-r)...)
+	}
+	return out
+}
+
+// sparseTar is a layer holding one GNU PAX 1.0 sparse file of realsize
+// bytes: zeros, then data at its end.
+func sparseTar(name string, realsize int64, data []byte) []byte {
+	recs := paxRecord("GNU.sparse.major", "1") + paxRecord("GNU.sparse.minor", "0") +
+		paxRecord("GNU.sparse.name", name) + paxRecord("GNU.sparse.realsize", fmt.Sprint(realsize))
+	mp := fmt.Sprintf("1\n%d\n%d\n", realsize-int64(len(data)), len(data))
+	body := append([]byte(mp), make([]byte, 512-len(mp))...)
+	body = append(body, data...)
+	out := append(rawEntry("PaxHeaders/"+name, 'x', []byte(recs)), rawEntry("GNUSparseFile.0/"+name, '0', body)...)
+	return append(out, make([]byte, 1024)...)
 }

@@ -138,7 +138,7 @@ func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFu
 		}
 		var content io.Reader
 		h := &hashingReader{r: tr, h: sha256.New()}
-		if hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeCont || e.Size > 0 {
+		if e.Type == TypeFile || e.Size > 0 {
 			content = h
 		}
 		if fn != nil {
@@ -179,7 +179,7 @@ func entryOf(hdr *tar.Header, i int) Entry {
 		Linkname: hdr.Linkname, Devmajor: hdr.Devmajor, Devminor: hdr.Devminor, Index: i,
 	}
 	switch hdr.Typeflag {
-	case tar.TypeReg, tar.TypeCont:
+	case tar.TypeReg, tar.TypeCont, tar.TypeGNUSparse:
 		e.Type = TypeFile
 	case tar.TypeDir:
 		e.Type = TypeDir
@@ -195,6 +195,9 @@ func entryOf(hdr *tar.Header, i int) Entry {
 		e.Type = TypeFIFO
 	default:
 		e.Type = TypeUnsupported
+	}
+	if e.Type != TypeFile && e.Type != TypeUnsupported {
+		e.Size = 0 // header-only types store no content, whatever the header says
 	}
 	return e
 }
@@ -217,6 +220,9 @@ func classify(e *Entry, name string, flag byte, layer int) []Finding {
 		add(FindingAbsolutePath, p, name)
 	}
 	switch {
+	case flag == tar.TypeXGlobalHeader:
+		e.Skipped = true // PAX global metadata, not a file
+		return fs
 	case e.Type == TypeUnsupported:
 		e.Skipped = true
 		add(FindingUnsupportedType, p, fmt.Sprintf("tar type %q", rune(flag)))
@@ -232,7 +238,7 @@ func classify(e *Entry, name string, flag byte, layer int) []Finding {
 		switch target := strings.TrimPrefix(base, whiteoutPrefix); {
 		case base == opaqueMarker:
 			e.Type, e.Path = TypeOpaque, dir
-		case target == "" || strings.HasPrefix(target, whiteoutPrefix):
+		case target == "" || target == "." || target == ".." || strings.HasPrefix(target, whiteoutPrefix):
 			e.Skipped = true
 			add(FindingBadWhiteout, p, "")
 		default:

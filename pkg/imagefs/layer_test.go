@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"testing"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -227,5 +229,34 @@ func TestReadLayerHoldsNoContent(t *testing.T) {
 	// The writer goroutine's chunk and the tar buffers are included.
 	if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
 		t.Errorf("reading a 32 MiB file allocated %d bytes, want under 4 MiB", got)
+	}
+}
+
+func TestSparseFiles(t *testing.T) {
+	ctx := context.Background()
+	huge := sparseTar("huge", 1<<40, []byte("end"))
+	if len(huge) > 4096 {
+		t.Fatalf("the 1 TiB sparse layer is %d bytes, want a few blocks", len(huge))
+	}
+	_, err := ReadLayer(ctx, bytes.NewReader(huge))
+	var le *LimitError
+	if !errors.As(err, &le) || le.Path != "huge" || le.Max != DefaultMaxLayerBytes {
+		t.Errorf("ReadLayer(1 TiB sparse file) = %v, want a LimitError at huge before reading", err)
+	}
+	if _, err := ExtractLayers(ctx, t.TempDir(), []v1.Layer{bytesLayer{b: huge}}); !errors.As(err, &le) {
+		t.Errorf("ExtractLayers(1 TiB sparse file) = %v, want a LimitError", err)
+	}
+
+	small := sparseTar("small", 1<<20, []byte("end"))
+	l, err := ReadLayer(ctx, bytes.NewReader(small))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(make([]byte, 1<<20-3), "end"...)
+	if e := l.Entries[0]; e.Path != "small" || e.Size != 1<<20 || e.Digest.Hex != hex.EncodeToString(sha(want)) {
+		t.Errorf("sparse entry = %s %d %s, want small, 1 MiB and the digest of its logical content", e.Path, e.Size, e.Digest.Hex)
+	}
+	if _, err := ReadLayer(ctx, bytes.NewReader(small), WithMaxTotalBytes(1<<19)); !errors.As(err, &le) || le.Limit != "total bytes" {
+		t.Errorf("ReadLayer(1 MiB sparse file, max 512 KiB) = %v, want a total-bytes LimitError", err)
 	}
 }
