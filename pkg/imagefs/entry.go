@@ -64,6 +64,10 @@ type Entry struct {
 	// Skipped is true when the entry is not part of the image's tree
 	// because of a finding (an escaping path, an unsupported type, ...).
 	Skipped bool
+	// Visible is set by ReadLayers: the final file system shows this
+	// entry (for a regular file, this copy of its content, possibly
+	// through a hard link). A whiteout or opaque marker is never visible.
+	Visible bool
 }
 
 // whiteout prefixes from the OCI image-spec layer format.

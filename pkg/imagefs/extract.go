@@ -41,8 +41,9 @@ func (f *FS) Extract(ctx context.Context, dir string, opts ...Option) (*ExtractR
 // root, ".." stopping there), files are created without following
 // symlinks, and hostile entries are skipped and reported as findings.
 // Owners are set only when running as root; when not, directories keep
-// u+rwx so that later entries can be written. On error dir holds a
-// partial tree: extract into a temporary directory.
+// u+rwx so that later entries can be written. Modification times are not
+// restored. On error dir holds a partial tree: extract into a temporary
+// directory.
 func ExtractLayers(ctx context.Context, dir string, layers []v1.Layer, opts ...Option) (*ExtractReport, error) {
 	return extractLayers(ctx, dir, layers, newConfig(opts))
 }
@@ -121,7 +122,7 @@ func (x *extractor) selected(e *Entry) bool {
 		return true
 	}
 	for _, s := range x.cfg.only {
-		if under(e.Path, s) || (e.Type == TypeDir && under(s, e.Path)) {
+		if under(e.Path, s) || ((e.Type == TypeDir || e.Type == TypeSymlink) && under(s, e.Path)) {
 			return true
 		}
 	}

@@ -58,6 +58,11 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 		return fmt.Errorf("layer %d: writing %s: %w", x.layerNo, e.Path, err)
 	}
 	x.rep.Entries++
+	if e.Type == TypeSymlink && x.euid == 0 {
+		if err := os.Lchown(target, e.UID, e.GID); err != nil {
+			return fmt.Errorf("layer %d: chown %s: %w", x.layerNo, e.Path, err)
+		}
+	}
 	if e.Type == TypeSymlink || e.Type == TypeHardlink {
 		return nil
 	}

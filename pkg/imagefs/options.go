@@ -95,8 +95,9 @@ func WithDevices(on bool) Option { return func(c *config) { c.devices = on } }
 func WithSetuid(on bool) Option { return func(c *config) { c.setuid = on } }
 
 // WithOnly makes extraction write only these paths (each with its
-// subtree) and the directories above them. Default: everything.
-// Symlinks are not followed: pass each link's target too (FS.Resolve).
+// subtree) and the directories and symlinks above them, matched against
+// the paths entries are stored at. Default: everything. Symlinks are
+// not followed: pass each link's resolved target too (FS.Resolve).
 func WithOnly(paths ...string) Option {
 	return func(c *config) {
 		for _, p := range paths {

@@ -53,12 +53,13 @@ var noCopy = copyRef{-1, -1}
 type node struct {
 	e     *Entry
 	layer int
-	ref   copyRef
+	ref   copyRef // the stored copy holding a file's content
+	src   copyRef // the entry that put this node here
 	kids  map[string]*node
 }
 
 func newDir(p string, layer int) *node {
-	return &node{e: &Entry{Path: p, Type: TypeDir, Mode: fs.ModeDir | 0o755, Index: -1}, layer: layer, ref: noCopy, kids: map[string]*node{}}
+	return &node{e: &Entry{Path: p, Type: TypeDir, Mode: fs.ModeDir | 0o755, Index: -1}, layer: layer, ref: noCopy, src: noCopy, kids: map[string]*node{}}
 }
 
 func (n *node) isDir() bool { return n.e.Type == TypeDir }
@@ -180,7 +181,7 @@ func applyLayer(root *node, l *Layer) []Finding {
 			loop(e)
 			continue
 		}
-		n := &node{e: e, layer: l.Index, ref: noCopy}
+		n := &node{e: e, layer: l.Index, ref: noCopy, src: copyRef{l.Index, i}}
 		switch e.Type {
 		case TypeFile:
 			n.ref = copyRef{l.Index, i}
@@ -203,12 +204,12 @@ func applyLayer(root *node, l *Layer) []Finding {
 			n.kids = map[string]*node{}
 		}
 		if e.Path == "." {
-			root.e, root.layer = e, l.Index
+			root.e, root.layer, root.src = e, l.Index, n.src
 		} else {
 			parent := ensureDir(root, parentOf(p), l.Index)
 			base := path.Base(p)
 			if old := parent.kids[base]; old != nil && old.isDir() && e.Type == TypeDir {
-				old.e, old.layer = e, l.Index
+				old.e, old.layer, old.src = e, l.Index, n.src
 			} else {
 				parent.kids[base] = n
 			}

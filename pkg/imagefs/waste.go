@@ -43,8 +43,14 @@ func account(root *node, layers []*Layer) Waste {
 		if n.ref != noCopy {
 			visible[n.ref] = true
 		}
+		if n.src != noCopy {
+			layers[n.src.layer].Entries[n.src.index].Visible = true
+		}
 		return nil
 	})
+	for r := range visible {
+		layers[r.layer].Entries[r.index].Visible = true
+	}
 	var w Waste
 	byPath := map[string]*PathWaste{}
 	first := map[string]int{}

@@ -2,6 +2,7 @@ package imagefs
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -152,5 +153,30 @@ func TestWasteIndependent(t *testing.T) {
 	}
 	if got := f.Waste().DiskBytes; got != want || want == 0 {
 		t.Errorf("DiskBytes = %d, want %d (computed from the tars)", got, want)
+	}
+}
+
+func TestVisible(t *testing.T) {
+	f, err := ReadLayers(context.Background(), layers(t,
+		[]te{dir("d"), file("d/a", 0o644, "a"), file("d/b", 0o644, "b"), symlink("s", "d/a"), file("x", 0o644, "1"), hardlink("y", "x")},
+		[]te{dir("d"), file("d/a", 0o600, "a"), file(".wh.s", 0, ""), file("x", 0o644, "2")},
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][]string
+	for _, l := range f.Layers() {
+		var vs []string
+		for _, e := range l.Entries {
+			vs = append(vs, fmt.Sprintf("%s=%v", e.Path, e.Visible))
+		}
+		got = append(got, vs)
+	}
+	want := [][]string{
+		{"d=false", "d/a=false", "d/b=true", "s=false", "x=true", "y=true"},
+		{"d=true", "d/a=true", "s=false", "x=true"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Visible (-want +got):\n%s", d)
 	}
 }
