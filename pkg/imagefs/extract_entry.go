@@ -43,6 +43,12 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 	}
 	rel := path.Join(parent, path.Base(e.Path))
 	target := x.abs(rel)
+	if e.Type == TypeHardlink {
+		if lp, err := x.resolve(parentOf(e.Linkname), true); err == nil && path.Join(lp, path.Base(e.Linkname)) == rel {
+			x.find(FindingHardlinkInvalid, e.Path, e.Linkname)
+			return nil
+		}
+	}
 	if fi, err := os.Lstat(target); err == nil {
 		if e.Type == TypeDir && fi.IsDir() {
 			return x.meta(e, target)
@@ -111,6 +117,9 @@ func (x *extractor) hardlink(e *Entry, target string) error {
 	src := x.abs(path.Join(parent, path.Base(e.Linkname)))
 	fi, err := os.Lstat(src)
 	switch {
+	case src == target:
+		x.find(FindingHardlinkInvalid, e.Path, e.Linkname)
+		return errSkipped
 	case errors.Is(err, fs.ErrNotExist):
 		x.find(FindingHardlinkMissing, e.Path, e.Linkname)
 		return errSkipped

@@ -188,6 +188,9 @@ func applyLayer(root *node, l *Layer) []Finding {
 		case TypeHardlink:
 			tp, _ := place(root, e.Linkname)
 			t := lookup(root, tp)
+			if tp == p {
+				t = root // a link to itself names nothing: invalid
+			}
 			if t == nil || (t.e.Type != TypeFile && t.e.Type != TypeHardlink) {
 				k := FindingHardlinkMissing
 				if t != nil {
