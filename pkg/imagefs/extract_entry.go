@@ -33,6 +33,15 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 	if e.Path == "." {
 		return nil
 	}
+	var src string
+	if e.Type == TypeHardlink {
+		var err error
+		if src, err = x.linkSource(e); errors.Is(err, errSkipped) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("layer %d: linking %s: %w", x.layerNo, e.Path, err)
+		}
+	}
 	parent, err := x.mkdirs(parentOf(e.Path))
 	if errors.Is(err, ErrTooManyLinks) {
 		x.find(FindingSymlinkLoop, e.Path, "")
@@ -43,11 +52,9 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 	}
 	rel := path.Join(parent, path.Base(e.Path))
 	target := x.abs(rel)
-	if e.Type == TypeHardlink {
-		if lp, err := x.resolve(parentOf(e.Linkname), true); err == nil && path.Join(lp, path.Base(e.Linkname)) == rel {
-			x.find(FindingHardlinkInvalid, e.Path, e.Linkname)
-			return nil
-		}
+	if e.Type == TypeHardlink && src == target {
+		x.find(FindingHardlinkInvalid, e.Path, e.Linkname)
+		return nil
 	}
 	if fi, err := os.Lstat(target); err == nil {
 		if e.Type == TypeDir && fi.IsDir() {
@@ -57,7 +64,7 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 			return fmt.Errorf("layer %d: replacing %s: %w", x.layerNo, e.Path, err)
 		}
 	}
-	if err := x.create(e, target, content); err != nil {
+	if err := x.create(e, target, src, content); err != nil {
 		if errors.Is(err, errSkipped) {
 			return nil
 		}
@@ -77,7 +84,7 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 
 var errSkipped = errors.New("skipped")
 
-func (x *extractor) create(e *Entry, target string, content io.Reader) error {
+func (x *extractor) create(e *Entry, target, src string, content io.Reader) error {
 	switch e.Type {
 	case TypeFile:
 		f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
@@ -92,7 +99,7 @@ func (x *extractor) create(e *Entry, target string, content io.Reader) error {
 	case TypeSymlink:
 		return os.Symlink(e.Linkname, target)
 	case TypeHardlink:
-		return x.hardlink(e, target)
+		return os.Link(src, target)
 	case TypeCharDevice, TypeBlockDevice:
 		if !x.cfg.devices || x.euid != 0 {
 			x.find(FindingDevice, e.Path, fmt.Sprintf("%s %d:%d", e.Type, e.Devmajor, e.Devminor))
@@ -105,31 +112,31 @@ func (x *extractor) create(e *Entry, target string, content io.Reader) error {
 	return errSkipped
 }
 
-func (x *extractor) hardlink(e *Entry, target string) error {
+// linkSource returns the file a hard link names: its parents resolved
+// inside the root, an existing regular file. Otherwise it reports a
+// finding and returns errSkipped.
+func (x *extractor) linkSource(e *Entry) (string, error) {
 	parent, err := x.resolve(parentOf(e.Linkname), true)
 	if errors.Is(err, ErrTooManyLinks) {
 		x.find(FindingHardlinkMissing, e.Path, e.Linkname)
-		return errSkipped
+		return "", errSkipped
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	src := x.abs(path.Join(parent, path.Base(e.Linkname)))
 	fi, err := os.Lstat(src)
 	switch {
-	case src == target:
-		x.find(FindingHardlinkInvalid, e.Path, e.Linkname)
-		return errSkipped
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		x.find(FindingHardlinkMissing, e.Path, e.Linkname)
-		return errSkipped
+		return "", errSkipped
 	case err != nil:
-		return err
+		return "", err
 	case !fi.Mode().IsRegular():
 		x.find(FindingHardlinkInvalid, e.Path, e.Linkname)
-		return errSkipped
+		return "", errSkipped
 	}
-	return os.Link(src, target)
+	return src, nil
 }
 
 // meta sets owners (as root) and then the mode, since chown clears setuid.

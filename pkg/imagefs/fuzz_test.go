@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
@@ -32,6 +33,22 @@ func (l bytesLayer) Uncompressed() (io.ReadCloser, error) {
 }
 
 const fuzzLimit = 1 << 20
+
+// consistent reports whether disk and tree should match: extraction
+// skipped nothing the tree keeps (devices) and changed no mode (setuid).
+func consistent(img *FS, rep *ExtractReport) bool {
+	for _, f := range rep.Findings {
+		if f.Kind == FindingDevice || f.Kind == FindingSetuid {
+			return false
+		}
+	}
+	ok := true
+	_ = img.Walk(func(e Entry) error {
+		ok = ok && e.Type != TypeFIFO && e.Mode&(fs.ModeSetuid|fs.ModeSetgid) == 0
+		return nil
+	})
+	return ok
+}
 
 func FuzzLayer(f *testing.F) {
 	f.Add(tarOf(f, dir("etc"), file("etc/passwd", 0o644, "root:x:0:0"), symlink("bin", "usr/bin"), hardlink("etc/pw", "etc/passwd")))
@@ -71,9 +88,14 @@ func FuzzLayer(f *testing.F) {
 		})
 		base := t.TempDir()
 		root := filepath.Join(base, "root")
-		_, err = img.Extract(ctx, root)
+		rep, err := img.Extract(ctx, root)
 		if err != nil {
 			t.Logf("Extract: %v", err)
+		}
+		if err == nil && consistent(img, rep) {
+			if d := cmp.Diff(treeListing(t, img), diskListing(t, root)); d != "" {
+				t.Errorf("extracted tree differs from the merged tree (-tree +disk):\n%s", d)
+			}
 		}
 		ents, _ := os.ReadDir(base)
 		if len(ents) != 1 || ents[0].Name() != "root" {
