@@ -42,10 +42,10 @@
 //     pull waste 0, and a copy of the first such layer counts as pull
 //     waste only when no layer using the blob shows it
 //     (Layer.PullWastedBytes, Waste.PullBytes, uncompressed bytes).
-//     Callers turn it into compressed bytes: for a fetched layer,
-//     compressed size × PullWastedBytes / Size (its uncompressed stream
-//     size) is the estimate; it is exact (the whole blob) when
-//     PullWastedBytes equals ContentBytes.
+//     Layer.PullWaste turns it into compressed bytes from the blob's
+//     size: for a fetched layer, compressed size × PullWastedBytes / Size
+//     (its uncompressed stream size), and the whole blob when none of its
+//     content is shown.
 //   - Efficiency is 1 − DiskBytes/StoredBytes, 1 when nothing is stored.
 //
 // On the seed image (layer 1 adds app.go mode 0644, layer 2 "RUN chmod

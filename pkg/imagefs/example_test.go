@@ -51,3 +51,29 @@ func Example() {
 	// disk waste 2411804 B, top path app.go, efficiency 0.50
 	// -rwxr-xr-x
 }
+
+// Resolving the ELF interpreter of a dynamic binary, a symlink chain,
+// inside the image root.
+func ExampleFS_Resolve() {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, h := range []tar.Header{
+		{Name: "lib/x86_64-linux-gnu/ld-2.31.so", Typeflag: tar.TypeReg, Mode: 0o755},
+		{Name: "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", Typeflag: tar.TypeSymlink, Linkname: "ld-2.31.so"},
+		{Name: "lib64/ld-linux-x86-64.so.2", Typeflag: tar.TypeSymlink, Linkname: "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"},
+	} {
+		_ = tw.WriteHeader(&h)
+	}
+	_ = tw.Close()
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf.Bytes())), nil })
+	if err != nil {
+		log.Fatal(err)
+	}
+	f, err := imagefs.ReadLayers(context.Background(), []v1.Layer{l})
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := f.Resolve("/lib64/ld-linux-x86-64.so.2")
+	fmt.Println(p, err)
+	// Output: lib/x86_64-linux-gnu/ld-2.31.so <nil>
+}

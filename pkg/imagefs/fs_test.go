@@ -168,3 +168,14 @@ func TestReadLayersVerifiesDiffID(t *testing.T) {
 		t.Errorf("ReadLayers(layer not matching its diff_id) error = %v, want ErrDiffIDMismatch", err)
 	}
 }
+
+func TestReadLayersStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ReadLayers(ctx, layers(t, []te{file("a", 0o644, "a")})); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadLayers(cancelled) error = %v, want context.Canceled", err)
+	}
+	if _, err := ExtractLayers(ctx, t.TempDir(), layers(t, []te{file("a", 0o644, "a")})); !errors.Is(err, context.Canceled) {
+		t.Errorf("ExtractLayers(cancelled) error = %v, want context.Canceled", err)
+	}
+}

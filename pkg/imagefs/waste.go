@@ -114,3 +114,19 @@ func shownByAny(visible map[copyRef]bool, layers []*Layer, f, i int) bool {
 	}
 	return false
 }
+
+// PullWaste estimates, from the layer's compressed (blob) size, the
+// compressed bytes a pull fetches for content no layer shows: 0 for a
+// layer whose blob an earlier layer already fetched (SameAs >= 0) or
+// that wastes nothing, the whole blob when all its content is hidden,
+// else compressedSize × PullWastedBytes / Size, rounded down.
+func (l *Layer) PullWaste(compressedSize int64) int64 {
+	switch {
+	case l.SameAs >= 0 || l.PullWastedBytes <= 0 || l.Size <= 0 || compressedSize <= 0:
+		return 0
+	case l.PullWastedBytes >= l.ContentBytes:
+		return compressedSize
+	}
+	w := int64(float64(compressedSize) * float64(l.PullWastedBytes) / float64(l.Size))
+	return min(w, compressedSize)
+}

@@ -180,3 +180,22 @@ func TestVisible(t *testing.T) {
 		t.Errorf("Visible (-want +got):\n%s", d)
 	}
 }
+
+func TestPullWaste(t *testing.T) {
+	for _, tc := range []struct {
+		l          Layer
+		compressed int64
+		want       int64
+	}{
+		{Layer{SameAs: 0, Size: 100, ContentBytes: 80, PullWastedBytes: 80}, 50, 0},
+		{Layer{SameAs: -1, Size: 100, ContentBytes: 80, PullWastedBytes: 0}, 50, 0},
+		{Layer{SameAs: -1, Size: 100, ContentBytes: 80, PullWastedBytes: 80}, 50, 50},
+		{Layer{SameAs: -1, Size: 100, ContentBytes: 80, PullWastedBytes: 40}, 50, 20},
+		{Layer{SameAs: -1, Size: 0}, 50, 0},
+		{Layer{SameAs: -1, Size: 40 << 30, ContentBytes: 40 << 30, PullWastedBytes: 20 << 30}, 30 << 30, 15 << 30},
+	} {
+		if got := tc.l.PullWaste(tc.compressed); got != tc.want {
+			t.Errorf("%+v.PullWaste(%d) = %d, want %d", tc.l, tc.compressed, got, tc.want)
+		}
+	}
+}
