@@ -279,7 +279,7 @@ func TestExtractTotalLimit(t *testing.T) {
 	// Each layer's stream is 2,560 B (header, padded content, end blocks).
 	_, err := ExtractLayers(context.Background(), root, ls, WithMaxTotalBytes(4000))
 	var le *LimitError
-	if !errors.As(err, &le) || le.Limit != "total bytes" || le.Layer != 1 {
+	if !errors.As(err, &le) || le.Limit != LimitTotalBytes || le.Layer != 1 {
 		t.Fatalf("ExtractLayers(1.2 KB of files over two layers, max 4000 B of stream) = %v, want a total-bytes LimitError in layer 1", err)
 	}
 	var n int64

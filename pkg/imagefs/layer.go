@@ -78,10 +78,10 @@ func (s *streamCounter) Read(p []byte) (int, error) {
 	s.n += int64(n)
 	s.b.total += int64(n)
 	if s.n > s.b.cfg.maxLayer {
-		return n, &LimitError{Limit: "layer bytes", Max: s.b.cfg.maxLayer, Layer: s.layer}
+		return n, &LimitError{Limit: LimitLayerBytes, Max: s.b.cfg.maxLayer, Layer: s.layer}
 	}
 	if s.b.total > s.b.cfg.maxTotal {
-		return n, &LimitError{Limit: "total bytes", Max: s.b.cfg.maxTotal, Layer: s.layer}
+		return n, &LimitError{Limit: LimitTotalBytes, Max: s.b.cfg.maxTotal, Layer: s.layer}
 	}
 	return n, err
 }
@@ -116,16 +116,16 @@ func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFu
 		}
 		b.entries++
 		if b.entries > b.cfg.maxEntries {
-			return nil, &LimitError{Limit: "entries", Max: int64(b.cfg.maxEntries), Layer: index, Path: hdr.Name}
+			return nil, &LimitError{Limit: LimitEntries, Max: int64(b.cfg.maxEntries), Layer: index, Path: hdr.Name}
 		}
 		e := entryOf(hdr, i)
 		l.Findings = append(l.Findings, classify(&e, hdr.Name, hdr.Typeflag, index)...)
 		if e.Size > 0 {
 			if l.ContentBytes+e.Size > b.cfg.maxLayer {
-				return nil, &LimitError{Limit: "layer bytes", Max: b.cfg.maxLayer, Layer: index, Path: e.Path}
+				return nil, &LimitError{Limit: LimitLayerBytes, Max: b.cfg.maxLayer, Layer: index, Path: e.Path}
 			}
 			if b.totalContent+e.Size > b.cfg.maxTotal {
-				return nil, &LimitError{Limit: "total bytes", Max: b.cfg.maxTotal, Layer: index, Path: e.Path}
+				return nil, &LimitError{Limit: LimitTotalBytes, Max: b.cfg.maxTotal, Layer: index, Path: e.Path}
 			}
 		}
 		l.ContentBytes += e.Size

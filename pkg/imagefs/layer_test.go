@@ -147,7 +147,7 @@ func TestReadLayerLimits(t *testing.T) {
 	huge := buf.Bytes()
 	_, err := ReadLayer(ctx, bytes.NewReader(huge), WithMaxLayerBytes(1<<30))
 	var le *LimitError
-	if !errors.As(err, &le) || !errors.Is(err, ErrLimit) || le.Limit != "layer bytes" || le.Path != "sparse" {
+	if !errors.As(err, &le) || !errors.Is(err, ErrLimit) || le.Limit != LimitLayerBytes || le.Path != "sparse" {
 		t.Errorf("ReadLayer(1 TiB header) = %v, want a layer-bytes LimitError at sparse", err)
 	}
 
@@ -174,7 +174,7 @@ func TestReadLayerLimits(t *testing.T) {
 	}
 
 	two := tarOf(t, file("a", 0o644, "1"), file("b", 0o644, "2"), file("c", 0o644, "3"))
-	if _, err := ReadLayer(ctx, bytes.NewReader(two), WithMaxEntries(2)); !errors.As(err, &le) || le.Limit != "entries" {
+	if _, err := ReadLayer(ctx, bytes.NewReader(two), WithMaxEntries(2)); !errors.As(err, &le) || le.Limit != LimitEntries {
 		t.Errorf("ReadLayer(3 entries, max 2) = %v, want an entries LimitError", err)
 	}
 	if _, err := ReadLayer(ctx, bytes.NewReader(two), WithMaxEntries(3)); err != nil {
@@ -194,7 +194,7 @@ func (c *countReader) Read(p []byte) (int, error) {
 }
 
 func TestLimitErrorNamesTheOption(t *testing.T) {
-	err := &LimitError{Limit: "total bytes", Max: 10, Layer: 2, Path: "usr/x"}
+	err := &LimitError{Limit: LimitTotalBytes, Max: 10, Layer: 2, Path: "usr/x"}
 	want := "layer 2 at usr/x: more than 10 total bytes (raise the limit with WithMaxTotalBytes)"
 	if err.Error() != want {
 		t.Errorf("Error() = %q, want %q", err.Error(), want)
@@ -256,7 +256,7 @@ func TestSparseFiles(t *testing.T) {
 	if e := l.Entries[0]; e.Path != "small" || e.Size != 1<<20 || e.Digest.Hex != hex.EncodeToString(sha(want)) {
 		t.Errorf("sparse entry = %s %d %s, want small, 1 MiB and the digest of its logical content", e.Path, e.Size, e.Digest.Hex)
 	}
-	if _, err := ReadLayer(ctx, bytes.NewReader(small), WithMaxTotalBytes(1<<19)); !errors.As(err, &le) || le.Limit != "total bytes" {
+	if _, err := ReadLayer(ctx, bytes.NewReader(small), WithMaxTotalBytes(1<<19)); !errors.As(err, &le) || le.Limit != LimitTotalBytes {
 		t.Errorf("ReadLayer(1 MiB sparse file, max 512 KiB) = %v, want a total-bytes LimitError", err)
 	}
 }

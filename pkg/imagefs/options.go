@@ -31,11 +31,29 @@ var (
 // MaxSymlinks is how many symlinks one path resolution follows, as Linux.
 const MaxSymlinks = 40
 
+// Limit names one of the reading limits.
+type Limit string
+
+// The limits, each raised by its option.
+const (
+	// LimitLayerBytes is WithMaxLayerBytes's.
+	LimitLayerBytes Limit = "layer bytes"
+	// LimitTotalBytes is WithMaxTotalBytes's.
+	LimitTotalBytes Limit = "total bytes"
+	// LimitEntries is WithMaxEntries's.
+	LimitEntries Limit = "entries"
+)
+
+// Option returns the name of the option that raises the limit.
+func (l Limit) Option() string {
+	return map[Limit]string{LimitLayerBytes: "WithMaxLayerBytes", LimitTotalBytes: "WithMaxTotalBytes", LimitEntries: "WithMaxEntries"}[l]
+}
+
 // LimitError says which limit stopped reading, where, and which option
 // raises it.
 type LimitError struct {
-	// Limit is "layer bytes", "total bytes" or "entries".
-	Limit string
+	// Limit is the limit reached.
+	Limit Limit
 	// Max is the limit's value.
 	Max int64
 	// Layer is the layer's index, Path the entry being read (may be empty).
@@ -43,8 +61,9 @@ type LimitError struct {
 	Path  string
 }
 
+// Error says where the limit was reached and how to raise it.
 func (e *LimitError) Error() string {
-	opt := map[string]string{"layer bytes": "WithMaxLayerBytes", "total bytes": "WithMaxTotalBytes", "entries": "WithMaxEntries"}[e.Limit]
+	opt := e.Limit.Option()
 	s := fmt.Sprintf("layer %d", e.Layer)
 	if e.Path != "" {
 		s += " at " + e.Path
