@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"runtime"
@@ -258,5 +259,26 @@ func TestSparseFiles(t *testing.T) {
 	}
 	if _, err := ReadLayer(ctx, bytes.NewReader(small), WithMaxTotalBytes(1<<19)); !errors.As(err, &le) || le.Limit != LimitTotalBytes {
 		t.Errorf("ReadLayer(1 MiB sparse file, max 512 KiB) = %v, want a total-bytes LimitError", err)
+	}
+}
+
+// BenchmarkReadLayers reads a 64 MiB, 2,048-file image of two layers,
+// the second overwriting half of the first.
+func BenchmarkReadLayers(b *testing.B) {
+	var lower, upper []te
+	for i := 0; i < 2048; i++ {
+		e := te{name: fmt.Sprintf("usr/lib/go/pkg%d/file%d.go", i%64, i), mode: 0o644, body: blob(16<<10, byte(i))}
+		lower = append(lower, e)
+		if i%2 == 0 {
+			upper = append(upper, e)
+		}
+	}
+	ls := []v1.Layer{bytesLayer{b: tarOf(b, lower...)}, bytesLayer{b: tarOf(b, upper...)}}
+	b.SetBytes(int64(len(ls[0].(bytesLayer).b) + len(ls[1].(bytesLayer).b)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadLayers(context.Background(), ls); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
