@@ -80,5 +80,5 @@
 // O(entries), never file contents: an FS keeps about 350 bytes per entry
 // of every layer, its path included (tested), plus longer paths and link
 // targets; a tar header is bounded by archive/tar (1 MiB of PAX records).
-// With DefaultMaxEntries that is at most about 1.5 GiB.
+// With DefaultMaxEntries (1,048,576) that is at most about 350 MiB.
 package imagefs

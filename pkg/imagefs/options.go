@@ -10,7 +10,7 @@ import (
 const (
 	DefaultMaxLayerBytes int64 = 16 << 30
 	DefaultMaxTotalBytes int64 = 64 << 30
-	DefaultMaxEntries          = 4 << 20
+	DefaultMaxEntries          = 1 << 20
 )
 
 // Sentinel errors callers test with errors.Is.
