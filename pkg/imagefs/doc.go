@@ -57,7 +57,9 @@
 // Lstat, Stat, Resolve and LookPath work on the final tree; symlinks are
 // followed with the image root as "/" and ".." stopping at the root, at
 // most MaxSymlinks of them. Open streams one file from the layer holding
-// its final copy and checks its digest.
+// its final copy and checks its digest. Closure lists what to extract
+// (WithOnly) so that chosen paths, such as a binary's ELF interpreter and
+// libraries, still resolve: the links on the way and their targets.
 //
 // # Safe extraction and hostile layers
 //

@@ -311,3 +311,37 @@ func TestExtractOnly(t *testing.T) {
 		t.Errorf("WithOnly extracted (-want +got):\n%s", d)
 	}
 }
+
+func TestClosureExtractsWhatResolves(t *testing.T) {
+	ctx := context.Background()
+	f := debianish(t)
+	got, err := f.Closure("/lib64/ld-linux-x86-64.so.2", "/bin/env", "/up/bin/env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"bin", "lib/x86_64-linux-gnu/ld-2.31.so", "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "lib64/ld-linux-x86-64.so.2", "up", "usr/bin/env"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("Closure (-want +got):\n%s", d)
+	}
+	if _, err := f.Closure("/bin/nothing"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Closure(/bin/nothing) error = %v, want fs.ErrNotExist", err)
+	}
+	root := t.TempDir()
+	if _, err := f.Extract(ctx, root, WithOnly(got...)); err != nil {
+		t.Fatal(err)
+	}
+	// The kernel resolves the links in the extracted tree (relative ones
+	// only: the absolute lib64 link would leave it).
+	for _, p := range []string{"bin/env", "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"} {
+		if b, err := os.ReadFile(filepath.Join(root, p)); err != nil || len(b) == 0 {
+			t.Errorf("reading %s in the extracted closure: %q, %v", p, b, err)
+		}
+	}
+	x, err := newExtractor(root, newConfig(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := x.resolve("lib64/ld-linux-x86-64.so.2", true); err != nil || r != "lib/x86_64-linux-gnu/ld-2.31.so" {
+		t.Errorf("resolving the ld.so link inside the extracted root = %q, %v", r, err)
+	}
+}
