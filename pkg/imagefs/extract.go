@@ -24,7 +24,7 @@ type ExtractReport struct {
 }
 
 // Extract writes the image's final tree into dir (created if missing),
-// streaming each layer again; opts are applied over those given to
+// streaming each layer once more; opts are applied over those given to
 // ReadLayers. See ExtractLayers.
 func (f *FS) Extract(ctx context.Context, dir string, opts ...Option) (*ExtractReport, error) {
 	cfg := f.cfg
@@ -32,31 +32,47 @@ func (f *FS) Extract(ctx context.Context, dir string, opts ...Option) (*ExtractR
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return extractLayers(ctx, dir, f.src, cfg)
+	return extractLayers(ctx, dir, f.src, f.layers, cfg)
 }
 
-// ExtractLayers streams layers bottom first into dir, applying whiteouts
-// and opaque directories as it goes. Nothing is ever written outside dir:
-// every path is resolved inside it (symlinks followed with dir as the
-// root, ".." stopping there), files are created without following
-// symlinks, and hostile entries are skipped and reported as findings.
-// Owners are set only when running as root; when not, directories keep
-// u+rwx so that later entries can be written. Modification times are not
-// restored. On error dir holds a partial tree: extract into a temporary
-// directory.
+// ExtractLayers writes layers bottom first into dir. For each layer it
+// first applies the whiteouts and opaque directories to what the lower
+// layers left, then writes the layer's entries in tar order, so that the
+// result is the merged tree of ReadLayers; it reads each layer twice
+// (FS.Extract, which knows the markers, once). Nothing is ever written
+// outside dir: every path is resolved inside it (symlinks followed with
+// dir as the root, ".." stopping there), files are created without
+// following symlinks, and hostile entries are skipped and reported as
+// findings. Owners are set only when running as root; when not,
+// directories keep u+rwx so that later entries can be written.
+// Modification times are not restored. On error dir holds a partial
+// tree: extract into a temporary directory.
 func ExtractLayers(ctx context.Context, dir string, layers []v1.Layer, opts ...Option) (*ExtractReport, error) {
-	return extractLayers(ctx, dir, layers, newConfig(opts))
+	return extractLayers(ctx, dir, layers, nil, newConfig(opts))
 }
 
-func extractLayers(ctx context.Context, dir string, layers []v1.Layer, cfg config) (*ExtractReport, error) {
+// extractLayers extracts layers; metas holds their markers, or is nil
+// to read them first.
+func extractLayers(ctx context.Context, dir string, layers []v1.Layer, metas []*Layer, cfg config) (*ExtractReport, error) {
 	x, err := newExtractor(dir, cfg)
 	if err != nil {
 		return nil, err
 	}
+	mb := &budget{cfg: &x.cfg}
 	for i, src := range layers {
+		var meta *Layer
+		if metas != nil {
+			meta = metas[i]
+		} else if meta, err = readOne(ctx, src, i, mb); err != nil {
+			return x.rep, err
+		}
 		want, err := src.DiffID()
 		if err != nil {
 			return x.rep, fmt.Errorf("reading layer %d's diff_id: %w", i, err)
+		}
+		x.layerNo = i
+		if err := x.markers(meta); err != nil {
+			return x.rep, err
 		}
 		rc, err := src.Uncompressed()
 		if err != nil {
@@ -82,7 +98,6 @@ type extractor struct {
 	rep     *ExtractReport
 	euid    int
 	layerNo int
-	written map[string]bool
 }
 
 func newExtractor(dir string, cfg config) (*extractor, error) {
@@ -101,14 +116,13 @@ func newExtractor(dir string, cfg config) (*extractor, error) {
 	return x, nil
 }
 
-// layer extracts one uncompressed layer stream and returns its diff_id.
+// layer writes the entries of one uncompressed layer stream (its markers
+// are applied already) and returns its diff_id.
 func (x *extractor) layer(ctx context.Context, r io.Reader, index int) (v1.Hash, error) {
-	x.layerNo, x.written = index, map[string]bool{}
 	l, err := scanLayer(ctx, r, index, x.b, x.entry)
 	if err != nil {
 		return v1.Hash{}, err
 	}
-	// scan findings first in the report would reorder; keep them grouped per layer
 	x.rep.Findings = append(x.rep.Findings, l.Findings...)
 	return l.DiffID, nil
 }

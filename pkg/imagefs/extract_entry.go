@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"syscall"
 )
 
@@ -15,21 +16,9 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 	if e.Skipped || !x.selected(e) {
 		return nil
 	}
-	switch e.Type {
-	case TypeWhiteout:
-		return x.whiteout(e.Path)
-	case TypeOpaque:
-		r, err := x.resolve(e.Path, true)
-		if errors.Is(err, ErrTooManyLinks) {
-			x.find(FindingSymlinkLoop, e.Path, "")
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("layer %d: resolving %s: %w", x.layerNo, e.Path, err)
-		}
-		return x.removeLower(r, e.Path, true)
+	if e.Type == TypeWhiteout || e.Type == TypeOpaque {
+		return nil // applied before the layer's entries
 	}
-	x.written[e.Path] = true
 	if e.Path == "." {
 		return nil
 	}
@@ -50,10 +39,26 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("layer %d: creating the parents of %s: %w", x.layerNo, e.Path, err)
 	}
+	if src != "" {
+		if fi, err := os.Lstat(src); err != nil || !fi.Mode().IsRegular() {
+			// Making the link's parents replaced its target.
+			x.find(FindingHardlinkMissing, e.Path, e.Linkname)
+			return nil
+		}
+	}
 	rel := path.Join(parent, path.Base(e.Path))
 	target := x.abs(rel)
-	if e.Type == TypeHardlink && src == target {
-		x.find(FindingHardlinkInvalid, e.Path, e.Linkname)
+	if e.Type == TypeHardlink {
+		if src == target {
+			x.find(FindingHardlinkInvalid, e.Path, e.Linkname)
+			return nil
+		}
+		// Link beside the target first: the source may lie under what the
+		// link replaces.
+		if err := x.linkInto(src, target); err != nil {
+			return fmt.Errorf("layer %d: linking %s: %w", x.layerNo, e.Path, err)
+		}
+		x.rep.Entries++
 		return nil
 	}
 	if fi, err := os.Lstat(target); err == nil {
@@ -64,7 +69,7 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 			return fmt.Errorf("layer %d: replacing %s: %w", x.layerNo, e.Path, err)
 		}
 	}
-	if err := x.create(e, target, src, content); err != nil {
+	if err := x.create(e, target, content); err != nil {
 		if errors.Is(err, errSkipped) {
 			return nil
 		}
@@ -84,7 +89,25 @@ func (x *extractor) entry(e *Entry, content io.Reader) error {
 
 var errSkipped = errors.New("skipped")
 
-func (x *extractor) create(e *Entry, target, src string, content io.Reader) error {
+// linkInto makes target a hard link to src, replacing what is there.
+func (x *extractor) linkInto(src, target string) error {
+	var tmp string
+	for i := 0; ; i++ {
+		tmp = filepath.Join(filepath.Dir(target), fmt.Sprintf(".imagefs-link-%d", i))
+		if _, err := os.Lstat(tmp); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+	}
+	if err := os.Link(src, tmp); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(target); err != nil {
+		return errors.Join(err, os.Remove(tmp))
+	}
+	return os.Rename(tmp, target)
+}
+
+func (x *extractor) create(e *Entry, target string, content io.Reader) error {
 	switch e.Type {
 	case TypeFile:
 		f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
@@ -98,8 +121,6 @@ func (x *extractor) create(e *Entry, target, src string, content io.Reader) erro
 		return os.Mkdir(target, 0o700)
 	case TypeSymlink:
 		return os.Symlink(e.Linkname, target)
-	case TypeHardlink:
-		return os.Link(src, target)
 	case TypeCharDevice, TypeBlockDevice:
 		if !x.cfg.devices || x.euid != 0 {
 			x.find(FindingDevice, e.Path, fmt.Sprintf("%s %d:%d", e.Type, e.Devmajor, e.Devminor))
@@ -160,31 +181,47 @@ func (x *extractor) meta(e *Entry, target string) error {
 	return nil
 }
 
-// whiteout removes the lower copy of rel, keeping what this layer wrote.
-func (x *extractor) whiteout(rel string) error {
-	if rel == "." {
-		return nil
+// markers applies a layer's whiteouts and opaque directories to what
+// the lower layers left on disk, resolving their paths inside the root.
+func (x *extractor) markers(l *Layer) error {
+	for i := range l.Entries {
+		e := &l.Entries[i]
+		if e.Skipped || (e.Type != TypeWhiteout && e.Type != TypeOpaque) {
+			continue
+		}
+		var r string
+		var err error
+		if e.Type == TypeWhiteout {
+			if e.Path == "." {
+				continue
+			}
+			if r, err = x.resolve(parentOf(e.Path), true); err == nil {
+				r = path.Join(r, path.Base(e.Path))
+			}
+		} else {
+			r, err = x.resolve(e.Path, true)
+		}
+		if errors.Is(err, ErrTooManyLinks) {
+			x.find(FindingSymlinkLoop, e.Path, "")
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("layer %d: resolving %s: %w", x.layerNo, e.Path, err)
+		}
+		if err := x.remove(r, e.Type == TypeOpaque); err != nil {
+			return fmt.Errorf("layer %d: removing %s: %w", x.layerNo, e.Path, err)
+		}
 	}
-	parent, err := x.resolve(parentOf(rel), true)
-	if errors.Is(err, ErrTooManyLinks) {
-		x.find(FindingSymlinkLoop, rel, "")
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("layer %d: resolving %s: %w", x.layerNo, rel, err)
-	}
-	return x.removeLower(path.Join(parent, path.Base(rel)), rel, false)
+	return nil
 }
 
-// removeLower removes the object at the resolved path r (entry path rel)
-// unless this layer wrote it; for a directory this layer wrote it
-// recurses. childrenOnly keeps r itself (an opaque directory).
-func (x *extractor) removeLower(r, rel string, childrenOnly bool) error {
-	if !childrenOnly && !x.written[rel] {
-		if err := os.RemoveAll(x.abs(r)); err != nil {
-			return fmt.Errorf("layer %d: removing %s: %w", x.layerNo, rel, err)
+// remove removes the resolved path r, or only its children.
+func (x *extractor) remove(r string, childrenOnly bool) error {
+	if !childrenOnly {
+		if r == "." {
+			return nil
 		}
-		return nil
+		return os.RemoveAll(x.abs(r))
 	}
 	fi, err := os.Lstat(x.abs(r))
 	if err != nil || !fi.IsDir() {
@@ -192,10 +229,10 @@ func (x *extractor) removeLower(r, rel string, childrenOnly bool) error {
 	}
 	des, err := os.ReadDir(x.abs(r))
 	if err != nil {
-		return fmt.Errorf("layer %d: reading %s: %w", x.layerNo, rel, err)
+		return err
 	}
 	for _, d := range des {
-		if err := x.removeLower(path.Join(r, d.Name()), path.Join(rel, d.Name()), false); err != nil {
+		if err := os.RemoveAll(x.abs(path.Join(r, d.Name()))); err != nil {
 			return err
 		}
 	}

@@ -133,7 +133,9 @@ func applyLayer(root *node, l *Layer) []Finding {
 	var findings []Finding
 	loop := func(e *Entry) {
 		findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingSymlinkLoop})
-		e.Skipped = true
+		if e.Type != TypeWhiteout && e.Type != TypeOpaque {
+			e.Skipped = true // markers stay, for extraction to meet the loop too
+		}
 	}
 	before := map[string]bool{}
 	for i := range l.Entries {
@@ -182,12 +184,14 @@ func applyLayer(root *node, l *Layer) []Finding {
 			continue
 		}
 		n := &node{e: e, layer: l.Index, ref: noCopy, src: copyRef{l.Index, i}}
+		var t *node // a hard link's target
+		var tp string
 		switch e.Type {
 		case TypeFile:
 			n.ref = copyRef{l.Index, i}
 		case TypeHardlink:
-			tp, _ := place(root, e.Linkname)
-			t := lookup(root, tp)
+			tp, _ = place(root, e.Linkname)
+			t = lookup(root, tp)
 			if tp == p {
 				t = root // a link to itself names nothing: invalid
 			}
@@ -210,6 +214,12 @@ func applyLayer(root *node, l *Layer) []Finding {
 			root.e, root.layer, root.src = e, l.Index, n.src
 		} else {
 			parent := ensureDir(root, parentOf(p), l.Index)
+			if t != nil && lookup(root, tp) != t {
+				// Making the link's parents replaced its target.
+				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingHardlinkMissing, Detail: e.Linkname})
+				e.Skipped = true
+				continue
+			}
 			base := path.Base(p)
 			if old := parent.kids[base]; old != nil && old.isDir() && e.Type == TypeDir {
 				old.e, old.layer, old.src = e, l.Index, n.src
