@@ -217,14 +217,17 @@ func (x *extractor) markers(l *Layer) error {
 
 // remove removes the resolved path r, or only its children.
 func (x *extractor) remove(r string, childrenOnly bool) error {
+	fi, err := os.Lstat(x.abs(r))
+	if err != nil {
+		return nil // nothing there (or a parent is not a directory)
+	}
 	if !childrenOnly {
 		if r == "." {
 			return nil
 		}
 		return os.RemoveAll(x.abs(r))
 	}
-	fi, err := os.Lstat(x.abs(r))
-	if err != nil || !fi.IsDir() {
+	if !fi.IsDir() {
 		return nil
 	}
 	des, err := os.ReadDir(x.abs(r))
