@@ -18,9 +18,11 @@
 // markers, whatever their order in the tar; a whiteout of a directory
 // removes its subtree; an opaque directory hides its lower children and
 // keeps its own. An entry replaces a lower one at its path, except that a
-// directory over a directory keeps the lower children. Missing parent
-// directories are created (mode 0755) and parents are resolved through
-// symlinks inside the root, as extraction does. Each layer's Changes list
+// directory over a directory keeps the lower children. Parents are
+// resolved through symlinks inside the root, as extraction does; missing
+// ones are created (mode 0755) and a non-directory in the way is replaced
+// by a directory. A hard link names a file met before it, earlier in its
+// layer or below. Each layer's Changes list
 // the paths it adds (not present below), changes (present below and
 // stored again, even with identical content) and removes.
 //
