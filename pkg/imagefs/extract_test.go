@@ -155,6 +155,13 @@ func TestExtractMergeCases(t *testing.T) {
 		if d := cmp.Diff(treeListing(t, f), diskListing(t, root)); d != "" {
 			t.Errorf("case %d: extracted tree differs from the merged tree (-tree +disk):\n%s", i, d)
 		}
+		alone := t.TempDir()
+		if _, err := ExtractLayers(ctx, alone, layers(t, base, upper)); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(treeListing(t, f), diskListing(t, alone)); d != "" {
+			t.Errorf("case %d: ExtractLayers differs from the merged tree (-tree +disk):\n%s", i, d)
+		}
 	}
 }
 
