@@ -71,8 +71,9 @@
 // files are created with O_NOFOLLOW|O_EXCL after removing what was there,
 // hard links must name an existing regular file inside the root, device
 // nodes are skipped unless WithDevices and root, setuid and setgid bits
-// are cleared unless WithSetuid, and duplicate entries follow "last
-// wins". Every such case is a Finding; none is a panic or an error.
+// and file capabilities are cleared unless WithSetuid, other extended
+// attributes are set where the file system takes them, and duplicate
+// entries follow "last wins". Every such case is a Finding; none is a panic or an error.
 // WithOnly extracts chosen paths only.
 //
 // # Bounds

@@ -59,6 +59,9 @@ type Entry struct {
 	Devmajor, Devminor int64
 	// Digest is the sha256 of a regular file's content.
 	Digest v1.Hash
+	// Xattrs holds the extended attributes the layer records (PAX
+	// SCHILY.xattr records), such as security.capability; nil when none.
+	Xattrs map[string]string
 	// Index is the entry's position among the layer's tar headers (from 0).
 	Index int
 	// Skipped is true when the entry is not part of the image's tree

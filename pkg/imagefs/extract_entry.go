@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"syscall"
 )
 
@@ -178,7 +179,27 @@ func (x *extractor) meta(e *Entry, target string) error {
 	if err := os.Chmod(target, mode); err != nil {
 		return fmt.Errorf("layer %d: chmod %s: %w", x.layerNo, e.Path, err)
 	}
+	x.xattrs(e, target)
 	return nil
+}
+
+// xattrs sets e's extended attributes on target (after chmod and chown,
+// which would clear a capability), in a stable order.
+func (x *extractor) xattrs(e *Entry, target string) {
+	names := make([]string, 0, len(e.Xattrs))
+	for k := range e.Xattrs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if k == "security.capability" && !x.cfg.setuid {
+			x.find(FindingCapability, e.Path, "dropped")
+			continue
+		}
+		if err := setxattr(target, k, []byte(e.Xattrs[k])); err != nil {
+			x.find(FindingXattr, e.Path, k+": "+err.Error())
+		}
+	}
 }
 
 // markers applies a layer's whiteouts and opaque directories to what

@@ -42,9 +42,16 @@ const (
 	// FindingSymlinkLoop: resolving the entry's parent directories
 	// followed more than MaxSymlinks links. The entry is skipped.
 	FindingSymlinkLoop
+	// FindingCapability: a security.capability extended attribute (file
+	// capabilities, a privilege like setuid). Extraction drops it unless
+	// WithSetuid is given.
+	FindingCapability
+	// FindingXattr: an extended attribute extraction could not set (not
+	// root, or the file system refuses it). The file is kept without it.
+	FindingXattr
 )
 
-var findingNames = [...]string{"", "escaping-path", "absolute-path", "symlink-outside", "hardlink-missing", "hardlink-invalid", "device", "duplicate", "setuid", "unsupported-type", "bad-whiteout", "symlink-loop"}
+var findingNames = [...]string{"", "escaping-path", "absolute-path", "symlink-outside", "hardlink-missing", "hardlink-invalid", "device", "duplicate", "setuid", "unsupported-type", "bad-whiteout", "symlink-loop", "capability", "xattr"}
 
 // String returns the kind's stable name, used in JSON reports.
 func (k FindingKind) String() string {

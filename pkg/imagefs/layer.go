@@ -199,6 +199,14 @@ func entryOf(hdr *tar.Header, i int) Entry {
 	if e.Type != TypeFile && e.Type != TypeUnsupported {
 		e.Size = 0 // header-only types store no content, whatever the header says
 	}
+	for k, v := range hdr.PAXRecords {
+		if name, ok := strings.CutPrefix(k, "SCHILY.xattr."); ok && name != "" {
+			if e.Xattrs == nil {
+				e.Xattrs = map[string]string{}
+			}
+			e.Xattrs[name] = v
+		}
+	}
 	return e
 }
 

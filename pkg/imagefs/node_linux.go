@@ -15,3 +15,7 @@ func mknod(target string, e *Entry) error {
 }
 
 func mkfifo(target string) error { return syscall.Mkfifo(target, 0o600) }
+
+func setxattr(target, name string, value []byte) error {
+	return syscall.Setxattr(target, name, value, 0)
+}

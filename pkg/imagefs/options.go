@@ -109,8 +109,9 @@ func WithMaxEntries(n int) Option { return func(c *config) { c.maxEntries = n } 
 // as root. Default false: they are skipped and reported.
 func WithDevices(on bool) Option { return func(c *config) { c.devices = on } }
 
-// WithSetuid makes extraction keep setuid and setgid bits. Default false:
-// they are cleared and reported.
+// WithSetuid makes extraction keep setuid and setgid bits and file
+// capabilities (the security.capability attribute). Default false: they
+// are cleared and reported.
 func WithSetuid(on bool) Option { return func(c *config) { c.setuid = on } }
 
 // WithOnly makes extraction write only these paths (each with its
