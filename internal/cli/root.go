@@ -32,6 +32,7 @@ var commands = []func() *cobra.Command{
 	newResolveCmd,
 	newPackCmd,
 	newLintCmd,
+	newInspectCmd,
 	newVersionCmd,
 }
 

@@ -60,6 +60,8 @@ type Layer struct {
 	CreatedBy string `json:"createdBy,omitempty"`
 	// Size is the uncompressed tar's size in bytes.
 	Size int64 `json:"size"`
+	// ContentBytes is the sum of its entries' content sizes.
+	ContentBytes int64 `json:"contentBytes"`
 	// CompressedSize is the blob's size, or its estimate when Estimated.
 	CompressedSize int64 `json:"compressedSize"`
 	// Estimated says CompressedSize is the size of a gzip at
@@ -214,7 +216,7 @@ func Image(ctx context.Context, ref string, img v1.Image, o Options) (*Result, e
 	for i, li := range infos {
 		l := Layer{
 			Index: i, DiffID: li.DiffID.String(), MediaType: string(li.MediaType), CreatedBy: li.CreatedBy,
-			Size: li.Size, CompressedSize: li.CompressedSize, Estimated: li.Estimated, RepeatOf: li.RepeatOf,
+			Size: li.Size, ContentBytes: fl[i].ContentBytes, CompressedSize: li.CompressedSize, Estimated: li.Estimated, RepeatOf: li.RepeatOf,
 			DiskWaste: fl[i].WastedBytes, PullWaste: fl[i].PullWaste(li.CompressedSize),
 		}
 		if li.Digest != (v1.Hash{}) {
