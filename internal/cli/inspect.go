@@ -90,8 +90,8 @@ failing rule. Without one of them it never fails on the figures.`,
 	f.StringVar(&o.minEfficiency, "min-efficiency", "", "fail when the efficiency is under `RATIO` (0.95 or 95%)")
 	f.StringVar(&o.ciConfig, "ci-config", "", "apply the rules of a dive CI `FILE` (default .dive-ci)")
 	f.Lookup("ci-config").NoOptDefVal = diveCIFile
-	f.BoolVar(&o.insecure, "insecure-registry", false, "reach the image's registry over plain HTTP or unverified TLS")
-	f.StringSliceVar(&o.registryCAs, "registry-ca", nil, "trust the CA certificates in `FILE` for the registry (repeatable)")
+	f.BoolVar(&o.insecure, "insecure", false, "for a registry IMAGE: allow plain HTTP and skip TLS certificate verification")
+	f.StringArrayVar(&o.registryCAs, "registry-ca", nil, "PEM file of a CA to trust for a registry IMAGE, besides the system roots (repeatable)")
 	return cmd
 }
 
