@@ -4,10 +4,12 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"debug/elf"
 	"encoding/json"
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -187,5 +189,43 @@ func TestGoEntrypoint(t *testing.T) {
 	}
 	if ep.Size != int64(len(bin)) {
 		t.Errorf("size %d, want %d", ep.Size, len(bin))
+	}
+}
+
+// A dynamic executable (the host's ls, a C program) in an image that has
+// its interpreter and libc but not libselinux.
+func TestDynamicEntrypoint(t *testing.T) {
+	bin, err := os.ReadFile("/bin/ls")
+	if err != nil || runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skip("needs /bin/ls of linux/amd64")
+	}
+	ef, err := elf.NewFile(bytes.NewReader(bin))
+	if err != nil {
+		t.Skip("/bin/ls is not ELF")
+	}
+	needed, _ := ef.ImportedLibraries()
+	var interp string
+	for _, p := range ef.Progs {
+		if p.Type == elf.PT_INTERP {
+			b, _ := io.ReadAll(p.Open())
+			interp = strings.TrimRight(string(b), "\x00")
+		}
+	}
+	if interp == "" || len(needed) < 2 {
+		t.Skip("/bin/ls is not dynamic with two libraries")
+	}
+	files := []file{{name: "bin/ls", mode: 0o755, body: bin}, {name: strings.TrimPrefix(interp, "/"), mode: 0o755, body: []byte("ld")},
+		{name: "usr/lib/x86_64-linux-gnu/" + needed[0], mode: 0o644, body: []byte("lib")}}
+	img := image(t, v1.Config{Entrypoint: []string{"ls"}}, layerTar(t, files...))
+	r, err := Image(context.Background(), "dyn", img, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := r.Entrypoint
+	if ep == nil || ep.File != "/bin/ls" || !ep.ELF || ep.Static || ep.Interpreter != interp || !ep.InterpreterFound || ep.Go != nil || len(ep.Libraries) != len(needed) {
+		t.Fatalf("entrypoint %+v", ep)
+	}
+	if ep.Libraries[0].Path != "/usr/lib/x86_64-linux-gnu/"+needed[0] || ep.Libraries[1].Path != "" {
+		t.Errorf("libraries %+v", ep.Libraries)
 	}
 }
