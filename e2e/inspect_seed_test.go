@@ -288,7 +288,7 @@ func TestInspectSeed(t *testing.T) {
 	var symbols int64
 	for _, s := range ef.Sections {
 		if s.Name == ".symtab" || s.Name == ".strtab" || strings.HasPrefix(s.Name, ".debug_") || strings.HasPrefix(s.Name, ".zdebug_") {
-			symbols += int64(s.Size)
+			symbols += int64(s.FileSize)
 		}
 	}
 	g := ep.Go
@@ -298,7 +298,7 @@ func TestInspectSeed(t *testing.T) {
 
 	// The text report says it too.
 	text := runLeve(t, "", env, "inspect", "docker-archive:"+archive)
-	if text.code != 0 || !strings.Contains(text.stdout, fmt.Sprintf("disk %s (%d B), pull 0 B (0 B)", formatSize(wantDisk), wantDisk)) ||
+	if text.code != 0 || !strings.Contains(text.stdout, fmt.Sprintf("waste: disk %s (%d B), pull 0 B (0 B)", formatSize(wantDisk), wantDisk)) ||
 		!strings.Contains(text.stdout, "not stripped") || !strings.Contains(text.stdout, "~") {
 		t.Errorf("text report: %s", text)
 	}

@@ -12,9 +12,9 @@ import (
 	"github.com/leve-build/leve/pkg/inspect"
 )
 
-// est marks an estimated compressed size.
+// est marks an estimated compressed size; 0 is exact.
 func est(n int64, estimated bool) string {
-	if estimated {
+	if estimated && n != 0 {
 		return "~" + exe.FormatSize(n)
 	}
 	return exe.FormatSize(n)

@@ -31,7 +31,7 @@ func TestInspectRenderers(t *testing.T) {
 	if err := InspectText(&text, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"pull ~900 B", "~1.5 KB", "aaaaaaaaaaaa*", "bbbbbbbbbbbb* =0", "waste: disk 1.0 KB (1000 B), pull ~0 B (0 B), efficiency 75.0 %",
+	for _, want := range []string{"pull ~900 B", "~1.5 KB", "aaaaaaaaaaaa*", "bbbbbbbbbbbb* =0", "waste: disk 1.0 KB (1000 B), pull 0 B (0 B), efficiency 75.0 %",
 		"/appexec/app.go (1 hidden copy)", "shell form, working dir /appexec", "runs /appexec/app.go, 3.0 KB (3000 B), static", "Go go1.25.8, not stripped", "stripping saves 900 B (900 B)", "~ estimated"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("text lacks %q:\n%s", want, text.String())
