@@ -181,7 +181,8 @@ type copyAt struct {
 
 // TestInspectSeed builds the seed tutorial's image as the tutorial does and
 // checks leve inspect's figures against ones computed here from the layer
-// tars, and dive's next to them.
+// tars, and dive's next to them; the same image read from the daemon, as an
+// OCI archive and from a registry inspects the same at the file level.
 func TestInspectSeed(t *testing.T) {
 	gobin := t.TempDir()
 	goBin := needTool(t, "go")
@@ -307,10 +308,23 @@ func TestInspectSeed(t *testing.T) {
 	// file-level inspection.
 	ociArchive := filepath.Join(t.TempDir(), "seed-oci.tar")
 	mustRun(t, "", "", nil, needTool(t, "skopeo"), "copy", "docker-archive:"+archive, "oci-archive:"+ociArchive)
+	regRef := registryAddr(t) + "/inspect/seed:1"
+	mustRun(t, "", "", nil, needTool(t, "skopeo"), "copy", "--dest-tls-verify=false", "oci-archive:"+ociArchive, "docker://"+regRef)
 	want := fileLevel(r)
-	for _, ref := range []string{"docker:" + name, "oci-archive:" + ociArchive} {
-		if got := fileLevel(inspectJSON(t, env, ref)); !reflect.DeepEqual(got, want) {
-			t.Errorf("%s inspects as\n%+v\nnot as docker-archive:\n%+v", ref, got, want)
+	for _, ref := range []string{"docker:" + name, "oci-archive:" + ociArchive, regRef} {
+		got := inspectJSON(t, env, ref, "--insecure")
+		if !reflect.DeepEqual(fileLevel(got), want) {
+			t.Errorf("%s inspects as\n%+v\nnot as docker-archive:\n%+v", ref, fileLevel(got), want)
+		}
+		// Compressed figures come from the source's own blobs, or are
+		// the marked estimate.
+		for i, l := range got.Layers {
+			if l.Estimated != strings.HasPrefix(ref, "docker:") || (!l.Estimated && l.Digest == "") || l.PullWaste != 0 {
+				t.Errorf("%s layer %d: estimated %v, digest %q, pull waste %d", ref, i, l.Estimated, l.Digest, l.PullWaste)
+			}
+		}
+		if got.Waste.PullBytes != 0 || got.Layers[app[1].layer].RepeatOf != app[0].layer {
+			t.Errorf("%s: pull waste %d B, chmod layer repeats %d", ref, got.Waste.PullBytes, got.Layers[app[1].layer].RepeatOf)
 		}
 	}
 
@@ -356,9 +370,9 @@ func formatSize(n int64) string {
 }
 
 // inspectJSON runs leve inspect --json ref and decodes its report.
-func inspectJSON(t *testing.T, env []string, ref string) *inspect.Result {
+func inspectJSON(t *testing.T, env []string, ref string, flags ...string) *inspect.Result {
 	t.Helper()
-	res := runLeve(t, "", env, "inspect", "--json", ref)
+	res := runLeve(t, "", env, append(append([]string{"inspect", "--json"}, flags...), ref)...)
 	if res.code != 0 {
 		t.Fatalf("leve inspect %s: %s", ref, res)
 	}
