@@ -182,7 +182,7 @@ type copyAt struct {
 // TestInspectSeed builds the seed tutorial's image as the tutorial does and
 // checks leve inspect's figures against ones computed here from the layer
 // tars, and dive's next to them; the same image read from the daemon, as an
-// OCI archive and from a registry inspects the same at the file level.
+// OCI archive, from podman and from a registry inspects the same at the file level.
 func TestInspectSeed(t *testing.T) {
 	gobin := t.TempDir()
 	goBin := needTool(t, "go")
@@ -326,6 +326,24 @@ func TestInspectSeed(t *testing.T) {
 		if got.Waste.PullBytes != 0 || got.Layers[app[1].layer].RepeatOf != app[0].layer {
 			t.Errorf("%s: pull waste %d B, chmod layer repeats %d", ref, got.Waste.PullBytes, got.Layers[app[1].layer].RepeatOf)
 		}
+	}
+
+	// podman (its vfs storage holds layers uncompressed): the same files.
+	penv := podmanEnv(t)
+	loaded := mustRun(t, "", "", penv, "podman", "load", "-i", archive)
+	pname := ""
+	for _, line := range strings.Split(loaded.stdout, "\n") {
+		if n, ok := strings.CutPrefix(strings.TrimSpace(line), "Loaded image: "); ok {
+			pname = strings.TrimSpace(n)
+		} else if n, ok := strings.CutPrefix(strings.TrimSpace(line), "Loaded image(s): "); ok {
+			pname = strings.TrimSpace(strings.Split(n, ",")[0])
+		}
+	}
+	if pname == "" {
+		t.Fatalf("podman load named no image: %s", loaded)
+	}
+	if got := inspectJSON(t, penv, "podman:"+pname); !reflect.DeepEqual(fileLevel(got), want) || got.Waste.PullBytes != 0 {
+		t.Errorf("podman:%s inspects as\n%+v (pull waste %d B)\nnot as docker-archive:\n%+v", pname, fileLevel(got), got.Waste.PullBytes, want)
 	}
 
 	// dive v0.13.1 on the same archive misses the second copy entirely.
