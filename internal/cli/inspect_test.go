@@ -117,6 +117,23 @@ func TestInspectCommand(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want %d with %q", tc.args, code, errOut, tc.code, tc.want)
 		}
 	}
+	// Bad calls: one line, nothing on stdout.
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"inspect"}, ExitUsage, "inspect takes one IMAGE"},
+		{[]string{"inspect", "--format", "yaml", ref}, ExitUsage, `--format "yaml" is not one leve writes`},
+		{[]string{"inspect", "--html", filepath.Join(work, "no", "dir.html"), ref}, ExitError, "writing the HTML report"},
+		{[]string{"inspect", "oci:" + filepath.Join(work, "none")}, ExitError, "none"},
+		{[]string{"inspect", "--platform", "linux/s390x", ref}, ExitError, "s390x"},
+	} {
+		code, out, errOut := run(t, work, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) || out != "" || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %d with %q", tc.args, code, out, errOut, tc.code, tc.want)
+		}
+	}
 	// CI=true alone never gates.
 	t.Setenv("CI", "true")
 	if code, _, errOut := run(t, work, "inspect", ref); code != 0 {
