@@ -12,13 +12,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
 
 // TestInspectBenchmark measures leve inspect against dive --ci on a docker
 // save archive of more than 1 GB of layers: a Go toolchain tree stored,
-// overwritten, partly deleted and stored twice more elsewhere. It takes
+// overwritten, partly deleted and stored four times more elsewhere. It takes
 // minutes of CPU, so it runs only with LEVE_BENCH_INSPECT=1; docs/benchmarks.md
 // holds its figures.
 func TestInspectBenchmark(t *testing.T) {
@@ -43,6 +44,14 @@ func TestInspectBenchmark(t *testing.T) {
 		if r.code != 0 && name == "leve" || m == nil {
 			t.Fatalf("%s: %s", name, r)
 		}
+		if name == "dive" && !strings.Contains(r.stdout, "efficiency:") {
+			t.Fatalf("dive did not analyse the image: %s", r)
+		}
+		for _, line := range strings.Split(r.stdout, "\n") {
+			if strings.Contains(line, "efficiency") || strings.Contains(line, "wasted") || strings.Contains(line, "waste:") {
+				t.Logf("%s: %s", name, strings.TrimSpace(line))
+			}
+		}
 		kb, _ := strconv.ParseInt(m[1], 10, 64)
 		t.Logf("%s: %v wall, %d MiB peak RSS", name, d.Round(10*time.Millisecond), kb/1024)
 		return d, kb
@@ -54,7 +63,8 @@ func TestInspectBenchmark(t *testing.T) {
 
 // writeBigArchive writes a legacy docker save archive whose layers are the
 // toolchain at /usr/local/go, the same again (all overwritten), a layer
-// deleting /usr/local/go/src, and the toolchain at /opt/a and /opt/b. It
+// deleting /usr/local/go/src, and the toolchain at /opt/a, /opt/b, /opt/a
+// again and /opt/c. It
 // returns the layers' total size.
 func writeBigArchive(t *testing.T, archive, toolchain string) int64 {
 	t.Helper()
@@ -134,6 +144,8 @@ func writeBigArchive(t *testing.T, archive, toolchain string) int64 {
 	})
 	add("COPY go /opt/a", tree("opt/a"))
 	add("COPY go /opt/b", tree("opt/b"))
+	add("COPY go /opt/a", tree("opt/a"))
+	add("COPY go /opt/c", tree("opt/c"))
 
 	cfg := map[string]any{"architecture": "amd64", "os": "linux", "config": map[string]any{"Cmd": []string{"/usr/local/go/bin/go", "version"}},
 		"rootfs": map[string]any{"type": "layers", "diff_ids": []string{}}, "history": []map[string]string{}}

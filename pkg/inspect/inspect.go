@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/leve-build/leve/pkg/imagefs"
 	"github.com/leve-build/leve/pkg/pull"
@@ -200,12 +201,17 @@ func Image(ctx context.Context, ref string, img v1.Image, o Options) (*Result, e
 	if err != nil {
 		return nil, fmt.Errorf("inspecting %s: reading its config: %w", ref, err)
 	}
-	infos, err := pull.Layers(ctx, img)
-	if err != nil {
-		return nil, fmt.Errorf("inspecting %s: %w", ref, err)
-	}
-	fsys, err := imagefs.Read(ctx, img, o.FS...)
-	if err != nil {
+	// The sizes (and the estimate of compressed ones) and the file trees
+	// each read every layer: both at once, so the wall time is the
+	// longer of the two.
+	var (
+		infos []pull.LayerInfo
+		fsys  *imagefs.FS
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { infos, err = pull.Layers(gctx, img); return err })
+	g.Go(func() (err error) { fsys, err = imagefs.Read(gctx, img, o.FS...); return err })
+	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("inspecting %s: %w", ref, err)
 	}
 	r := &Result{Schema: Schema, Image: ref, Platform: platformOf(cf), Layers: []Layer{}}
