@@ -304,6 +304,17 @@ func TestInspectSeed(t *testing.T) {
 		t.Errorf("text report: %s", text)
 	}
 
+	// The HTML page carries the binary's treemap; markdown the table.
+	page := filepath.Join(t.TempDir(), "seed.html")
+	md := runLeve(t, "", env, "inspect", "--format", "markdown", "--html", page, "docker-archive:"+archive)
+	html, err := os.ReadFile(page)
+	if md.code != 0 || err != nil || !strings.Contains(md.stdout, "| # | digest |") || !strings.Contains(md.stdout, fmt.Sprintf("**disk waste %s**", formatSize(wantDisk))) {
+		t.Errorf("markdown and HTML: %v %s", err, md)
+	}
+	if !bytes.Contains(html, []byte(`id="leve-tree"`)) || !bytes.Contains(html, []byte(`"n":"fmt"`)) || !bytes.Contains(html, []byte(`id="layers"`)) {
+		t.Errorf("the HTML page lacks the layer table or the binary's treemap")
+	}
+
 	// The same image from the daemon and as an OCI archive: the same
 	// file-level inspection.
 	ociArchive := filepath.Join(t.TempDir(), "seed-oci.tar")
