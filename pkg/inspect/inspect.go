@@ -136,8 +136,9 @@ type Slim struct {
 	Digest string `json:"digest,omitempty"`
 }
 
-// SlimFunc computes the slimmed image of img; Inspect calls it when set.
-type SlimFunc func(ctx context.Context, img v1.Image) (*Slim, error)
+// SlimFunc computes the slimmed image of img, read from ref for platform
+// ("os/arch[/variant]"), by slimming it; Inspect calls it when set.
+type SlimFunc func(ctx context.Context, ref, platform string, img v1.Image) (*Slim, error)
 
 // Options configure Inspect.
 type Options struct {
@@ -272,7 +273,7 @@ func Image(ctx context.Context, ref string, img v1.Image, o Options) (*Result, e
 	}
 	r.Entrypoint = entrypoint(ctx, fsys, &cf.Config, o)
 	if o.Slim != nil {
-		s, err := o.Slim(ctx, img)
+		s, err := o.Slim(ctx, ref, r.Platform, img)
 		if err != nil {
 			r.SlimError = err.Error()
 		} else {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"debug/elf"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"runtime"
@@ -227,5 +228,24 @@ func TestDynamicEntrypoint(t *testing.T) {
 	}
 	if ep.Libraries[0].Path != "/usr/lib/x86_64-linux-gnu/"+needed[0] || ep.Libraries[1].Path != "" {
 		t.Errorf("libraries %+v", ep.Libraries)
+	}
+}
+
+// The "what leve would ship instead" hook: its figures, or why not.
+func TestSlimHook(t *testing.T) {
+	img := image(t, v1.Config{}, layerTar(t, file{name: "a", mode: 0o644, body: []byte("a")}))
+	var got string
+	r, err := Image(context.Background(), "ref", img, Options{Slim: func(_ context.Context, ref, platform string, _ v1.Image) (*Slim, error) {
+		got = ref + " " + platform
+		return &Slim{PullSize: 5, DiskSize: 7}, nil
+	}})
+	if err != nil || r.Slim == nil || r.Slim.PullSize != 5 || got != "ref linux/"+runtime.GOARCH {
+		t.Errorf("slim %+v %v, called with %q", r.Slim, err, got)
+	}
+	r, err = Image(context.Background(), "ref", img, Options{Slim: func(context.Context, string, string, v1.Image) (*Slim, error) {
+		return nil, errors.New("no program")
+	}})
+	if err != nil || r.Slim != nil || r.SlimError != "no program" {
+		t.Errorf("slim %+v %q %v", r.Slim, r.SlimError, err)
 	}
 }
