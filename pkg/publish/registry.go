@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,9 +30,10 @@ type Registry struct {
 	// Options are how the registry is reached: credentials, plain HTTP,
 	// TLS trust, the transport.
 	Options regopts.Options
-	// Progress, when set, receives one progress bar per layer blob,
-	// redrawn in place: give it a terminal.
-	Progress io.Writer
+	// Progress, when set, receives the progress of every layer blob of
+	// the push (BlobProgress); it is called from the push's goroutines,
+	// concurrently, and must not block.
+	Progress func(BlobProgress)
 	// MountFrom names a repository of the same registry that already
 	// holds the artifact's layers (an earlier --push): they are mounted
 	// from it instead of uploaded. Empty means none.
@@ -69,9 +69,9 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 		return Published{}, fmt.Errorf("pushing %s: %w", tag, err)
 	}
 	art, referrers := split(art)
-	var bars *blobProgress
+	var bars *blobTracker
 	if r.Progress != nil {
-		bars = newBlobProgress(r.Progress, tag.String())
+		bars = newBlobTracker(tag.String(), r.Progress)
 		art = wrapLayers(art, bars.layer, false)
 	}
 	if r.MountFrom != "" {
