@@ -233,20 +233,23 @@ func (p *Progress) Finish(prefix, text string) {
 		io.WriteString(p.w, text)
 		return
 	}
-	var b strings.Builder
-	p.eraseLocked(&b)
+	f := p.frameLocked()
 	kept := p.lines[:0]
 	for _, l := range p.lines {
 		if l.prefix != prefix {
 			kept = append(kept, l)
 			continue
 		}
-		b.WriteString(p.render(l) + "\n")
+		f.row(p.render(l))
 	}
 	p.lines = kept
-	b.WriteString(text)
-	p.drawLocked(&b)
-	io.WriteString(p.w, b.String())
+	for _, line := range strings.SplitAfter(text, "\n") {
+		if line != "" {
+			f.row(strings.TrimSuffix(line, "\n"))
+		}
+	}
+	p.drawLocked(f)
+	io.WriteString(p.w, f.end())
 }
 
 // redrawLocked draws the live lines again in place.
@@ -254,28 +257,54 @@ func (p *Progress) redrawLocked() {
 	if p.mode != ProgressTTY || (len(p.lines) == 0 && p.drawn == 0) {
 		return
 	}
-	var b strings.Builder
-	p.eraseLocked(&b)
-	p.drawLocked(&b)
-	io.WriteString(p.w, b.String())
+	f := p.frameLocked()
+	p.drawLocked(f)
+	io.WriteString(p.w, f.end())
 }
 
-// eraseLocked moves the cursor back to the first live row and clears the
-// screen below it.
-func (p *Progress) eraseLocked(b *strings.Builder) {
+// frame rewrites the rows drawn last time, row by row: each row is
+// cleared as it is written (never the whole screen: a terminal
+// multiplexer would keep a cleared screen in its history), and rows left
+// over are cleared at the end.
+type frame struct {
+	b   strings.Builder
+	old int // rows drawn before and not yet written over
+}
+
+// frameLocked moves the cursor back to the first live row.
+func (p *Progress) frameLocked() *frame {
+	f := &frame{old: p.drawn}
 	if p.drawn > 0 {
-		fmt.Fprintf(b, "\x1b[%dA\r\x1b[J", p.drawn)
+		fmt.Fprintf(&f.b, "\x1b[%dA\r", p.drawn)
 	}
 	p.drawn = 0
+	return f
 }
 
-func (p *Progress) drawLocked(b *strings.Builder) {
+// row writes one row, clearing what was there.
+func (f *frame) row(s string) {
+	f.b.WriteString("\x1b[2K" + s + "\n")
+	if f.old > 0 {
+		f.old--
+	}
+}
+
+// end clears the rows left over from last time and returns the frame.
+func (f *frame) end() string {
+	if f.old > 0 {
+		f.b.WriteString(strings.Repeat("\x1b[2K\n", f.old))
+		fmt.Fprintf(&f.b, "\x1b[%dA", f.old)
+	}
+	return f.b.String()
+}
+
+func (p *Progress) drawLocked(f *frame) {
 	for _, l := range p.lines {
 		s := p.render(l)
 		if p.width > 0 && utf8.RuneCountInString(s) >= p.width {
 			s = string([]rune(s)[:p.width-1])
 		}
-		b.WriteString(s + "\x1b[K\n")
+		f.row(s)
 		p.drawn++
 	}
 }

@@ -115,7 +115,7 @@ func TestProgressTTYRedrawsInPlaceAndTicks(t *testing.T) {
 	r := sampleReport()
 	send(&pipeline.StageEnd{Platform: "linux/amd64", Report: r.Images[0].Stages[0], Image: &r.Images[0]})
 	got := out.String()
-	if !strings.Contains(got, "\x1b[1A\r\x1b[J") {
+	if !strings.Contains(got, "\x1b[1A\r\x1b[2K") {
 		t.Errorf("the ended stage is not redrawn in place: %q", got)
 	}
 	if !strings.Contains(got, "compile     551ms   2.43 MB  example.com/hello → hello") {
@@ -123,7 +123,7 @@ func TestProgressTTYRedrawsInPlaceAndTicks(t *testing.T) {
 	}
 	p.Finish("", "image x\n")
 	p.Close()
-	if got := out.String(); !strings.HasSuffix(got, "compile     551ms   2.43 MB  example.com/hello → hello\nimage x\n") {
+	if got := out.String(); !strings.HasSuffix(got, "\x1b[1A\r\x1b[2Kcompile     551ms   2.43 MB  example.com/hello → hello\n\x1b[2Kimage x\n") {
 		t.Errorf("Finish leaves %q at the end, want the stage line then the tail", got[max(0, len(got)-120):])
 	}
 }
