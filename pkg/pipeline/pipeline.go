@@ -249,7 +249,7 @@ func (b *builder) optimize(ctx context.Context) (string, error) {
 	bin := &b.rep.Binary
 	result := &OptimizeResult{}
 	b.result = result
-	summary := "kept symbols and DWARF (--no-strip)"
+	summary := "kept symbols and DWARF"
 	if !b.o.NoStrip {
 		out, res, err := optimize.Strip(b.data)
 		if err != nil {
