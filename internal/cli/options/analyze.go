@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/exe"
 )
@@ -101,7 +102,7 @@ func (a *Analyze) Validate() (compile.Platform, AnalyzeGates, error) {
 func (g AnalyzeGates) Check(oldName string, oldSize int64, newName string, newSize int64) (passed []string, err error) {
 	var failed []string
 	if g.MaxSize > 0 {
-		msg := fmt.Sprintf("%s is %s (%d B)", newName, exe.FormatSize(newSize), newSize)
+		msg := fmt.Sprintf("%s is %s (%d B)", newName, report.Bytes(newSize), newSize)
 		if newSize > g.MaxSize {
 			failed = append(failed, fmt.Sprintf("%s, over --max-size %s (%d B)", msg, g.maxSize, g.MaxSize))
 		} else {
@@ -113,7 +114,7 @@ func (g AnalyzeGates) Check(oldName string, oldSize int64, newName string, newSi
 		if d < 0 {
 			d, verb = -d, "shrank"
 		}
-		msg := fmt.Sprintf("%s %s by %s (%s) from %s", newName, verb, exe.FormatSize(d), percent(oldSize, newSize), oldName)
+		msg := fmt.Sprintf("%s %s by %s (%s) from %s", newName, verb, report.Bytes(d), percent(oldSize, newSize), oldName)
 		if !g.MaxGrowth.Allows(oldSize, newSize) {
 			failed = append(failed, fmt.Sprintf("%s, over --max-growth %s", msg, g.maxGrowth))
 		} else {
