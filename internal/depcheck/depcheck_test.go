@@ -21,6 +21,7 @@ var forbidden = map[string][]string{
 	"pkg/publish":     {"pkg/pipeline", "pkg/assemble", "pkg/compile", "pkg/pull"},
 	"pkg/pull":        {"pkg/pipeline", "pkg/assemble", "pkg/publish", "pkg/compile", "pkg/exe", "pkg/optimize", "pkg/pack"},
 	"pkg/regopts":     {"pkg/pipeline", "pkg/assemble", "pkg/publish", "pkg/compile", "pkg/pull"},
+	"pkg/imagefs":     {"pkg/pipeline", "pkg/assemble", "pkg/publish", "pkg/compile", "pkg/exe"},
 	"internal/report": {"internal/cli"},
 }
 
