@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(runc umoci skopeo docker-registry oci-image-tool docker.io qemu-user-static
+packages=(runc umoci skopeo docker-registry oci-image-tool docker.io podman qemu-user-static
   clang lld busybox-static xz-utils zstd libdeflate-tools hyperfine chromium gcc libc6-dev tmux time)
 missing=()
 for p in "${packages[@]}"; do

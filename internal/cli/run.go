@@ -34,7 +34,7 @@ type runOptions struct {
 // container status.
 type exitStatus int
 
-func (e exitStatus) Error() string    { return "" }
+func (e exitStatus) Error() string   { return "" }
 func (e exitStatus) ExitStatus() int { return int(e) }
 
 func newRunCmd() *cobra.Command {
@@ -66,7 +66,11 @@ it and exits 130 or 143.`,
   echo Maria | leve run -i -e LANG=pt_BR.UTF-8 oci:out -- /app --help`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runImage(cmd.Context(), o, args[0], args[1:], cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+			rest := args[1:]
+			if len(rest) > 0 && rest[0] == "--" {
+				rest = rest[1:]
+			}
+			return runImage(cmd.Context(), o, args[0], rest, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
