@@ -89,11 +89,16 @@ var sizeRE = regexp.MustCompile(`size (\d+)x(\d+)`)
 func testResize(t *testing.T, env []string, flags string) {
 	_, fix := runRefs(t)
 	s := startScreen(t, t.TempDir(), env, fmt.Sprintf("%s run -ti %s %s -- winsize\n", leve(t), flags, fix))
-	first := waitScreen(t, s, func(text string) bool { return len(sizeRE.FindAllString(text, -1)) >= 1 })
-	m := sizeRE.FindStringSubmatch(first)
-	if m[2] != "200" {
-		t.Fatalf("first size %sx%s, want 200 columns as the tmux window; the screen shows:\n%s", m[1], m[2], first)
-	}
+	// On Docker's API 1.41 the size is set once the container runs, so
+	// the program may first see 0x0, then the window's size on SIGWINCH.
+	waitScreen(t, s, func(text string) bool {
+		for _, m := range sizeRE.FindAllStringSubmatch(text, -1) {
+			if m[2] == "200" {
+				return true
+			}
+		}
+		return false
+	})
 	if out, err := exec.Command(s.tmux, "-S", s.sock, "resize-window", "-x", "120", "-y", "30").CombinedOutput(); err != nil {
 		t.Fatalf("tmux resize-window: %v\n%s", err, out)
 	}
@@ -162,27 +167,45 @@ func TestRunPipedStdinRunc(t *testing.T) {
 	}
 }
 
-// startRun starts leve run with stdout piped and waits for the line
+// output is what a program printed after "ready", complete once it ended.
+type output struct {
+	done chan struct{}
+	text strings.Builder
+}
+
+// String waits for the end of the output and returns it.
+func (o *output) String() string {
+	select {
+	case <-o.done:
+	case <-time.After(10 * time.Second):
+	}
+	return o.text.String()
+}
+
+// startRun starts leve run with stdout on a pipe and waits for the line
 // "ready".
-func startRun(t *testing.T, env []string, args ...string) (*exec.Cmd, *strings.Builder) {
+func startRun(t *testing.T, env []string, args ...string) (*exec.Cmd, *output) {
 	t.Helper()
 	cmd := exec.Command(leve(t), args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Dir = t.TempDir()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
+	pr, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
+	cmd.Stdout = pw
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	lines := bufio.NewScanner(out)
+	pw.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); pr.Close() })
+	lines := bufio.NewScanner(pr)
 	ready := make(chan bool, 1)
-	rest := &strings.Builder{}
+	rest := &output{done: make(chan struct{})}
 	go func() {
+		defer close(rest.done)
 		ok := false
 		for lines.Scan() {
 			if !ok && lines.Text() == "ready" {
@@ -190,7 +213,7 @@ func startRun(t *testing.T, env []string, args ...string) (*exec.Cmd, *strings.B
 				ready <- true
 				continue
 			}
-			rest.WriteString(lines.Text() + "\n")
+			rest.text.WriteString(lines.Text() + "\n")
 		}
 		if !ok {
 			ready <- false
@@ -384,5 +407,33 @@ func TestRunPodman(t *testing.T) {
 	r = runCmd(t, t.TempDir(), "", env, leve(t), "run", "--rm", "--engine", "podman", "--network", "none", fix, "--", "write", "/x")
 	if r.code != 3 || !strings.Contains(r.stdout, "read-only file system") {
 		t.Fatalf("podman write /x: %s", r)
+	}
+}
+
+// On the Docker path: piped stdin through the multiplexed stream, exit
+// codes, --name and --rm, and the read-only root file system.
+func TestRunDocker(t *testing.T) {
+	env := dockerEnv(t)
+	hello, fix := runRefs(t)
+	r := runCmd(t, t.TempDir(), "Maria\n", env, leve(t), "run", "-i", "--rm", "--engine", "docker", "--network", "none", hello)
+	if r.code != 0 || !strings.Contains(r.stdout, "Oi, Maria! Eu sou a linguagem Go!") {
+		t.Fatalf("docker, piped stdin: %s", r)
+	}
+	r = runCmd(t, t.TempDir(), "", env, leve(t), "run", "--rm", "--name", "leve-run-42", "--engine", "docker", "--network", "none", fix, "--", "exit", "42")
+	if r.code != 42 {
+		t.Fatalf("docker exit 42: %s", r)
+	}
+	ps := mustRun(t, "", "", env, "/usr/bin/docker", "ps", "-a", "--filter", "name=leve-run-42", "--format", "{{.Names}}")
+	if strings.TrimSpace(ps.stdout) != "" {
+		t.Errorf("--rm left the container: %q", ps.stdout)
+	}
+	r = runCmd(t, t.TempDir(), "", env, leve(t), "run", "--rm", "--engine", "docker", "--network", "none", fix, "--", "write", "/x")
+	if r.code != 3 || !strings.Contains(r.stdout, "read-only file system") {
+		t.Fatalf("docker write /x: %s", r)
+	}
+	cmd, out := startRun(t, env, "run", "--rm", "--engine", "docker", "--network", "none", fix, "--", "signal")
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := exitOf(t, cmd, 10*time.Second); code != 42 || !strings.Contains(out.String(), "got SIGTERM") {
+		t.Errorf("docker signal fixture: exit %d, printed %q; want 42 and got SIGTERM", code, out.String())
 	}
 }
