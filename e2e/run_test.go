@@ -437,3 +437,14 @@ func TestRunDocker(t *testing.T) {
 		t.Errorf("docker signal fixture: exit %d, printed %q; want 42 and got SIGTERM", code, out.String())
 	}
 }
+
+// build --run runs the image it built, stdin attached: the seed's build
+// then run in one command.
+func TestBuildRunRunc(t *testing.T) {
+	needRunc(t)
+	dir := t.TempDir()
+	r := runCmd(t, dir, "Ana\n", []string{"LEVE_ENGINE=runc"}, leve(t), "build", "--run", "-o", filepath.Join(dir, "out"), filepath.Join(repoRoot, "examples", "hello"))
+	if r.code != 0 || !strings.Contains(r.stdout, "Oi, Ana! Eu sou a linguagem Go!") || !strings.HasPrefix(r.stdout, "hello:latest@sha256:") {
+		t.Fatalf("build --run: %s", r)
+	}
+}

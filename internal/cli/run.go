@@ -75,7 +75,7 @@ it and exits 130 or 143.`,
 	}
 	f := cmd.Flags()
 	f.SetInterspersed(false)
-	f.StringVar(&o.Engine, "engine", "", "docker, podman, runc or crun (default: the first available, in that order)")
+	f.StringVar(&o.Engine, "engine", "", "docker, podman, runc or crun (default: $LEVE_ENGINE, else the first available, in that order)")
 	f.BoolVarP(&o.Interactive, "interactive", "i", false, "keep standard input attached")
 	f.BoolVarP(&o.TTY, "tty", "t", false, "give the container a pseudo-terminal")
 	f.StringVar(&o.Name, "name", "", "the container's name")
@@ -102,7 +102,11 @@ func runImage(ctx context.Context, o runOptions, ref string, args []string, stdi
 			return usageError{fmt.Errorf("-e %q: want KEY=VALUE or KEY", e)}
 		}
 	}
-	eng, err := engine.Select(ctx, o.Engine)
+	name := o.Engine
+	if name == "" {
+		name = os.Getenv("LEVE_ENGINE")
+	}
+	eng, err := engine.Select(ctx, name)
 	if err != nil {
 		if _, ok := err.(*engine.Error); ok {
 			return err
