@@ -125,8 +125,10 @@ func (r Runtime) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	}()
 	werr := cmd.Wait()
 	close(done)
-	exec.Command(bin, "--root", state, "delete", "--force", id).Run()
+	// runc run deletes the container it ran; one it was stopped in may
+	// be left.
 	if s := <-stopped; s != 0 {
+		exec.Command(bin, "--root", state, "delete", "--force", id).Run()
 		return ExitStatus{Code: 128 + int(s), Stopped: true}, nil
 	}
 	var ee *exec.ExitError
