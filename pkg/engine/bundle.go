@@ -68,6 +68,9 @@ func RuntimeSpec(cfg *v1.ConfigFile, spec Spec, rootfs, id string) (*specs.Spec,
 		return nil, &Error{Code: ExitEngine, Err: fmt.Errorf("%s: user %q: %w", spec.Ref, c.User, err)}
 	}
 	env := mergeEnv(c.Env, spec.Env)
+	if err := findCommand(rootfs, args[0], env); err != nil {
+		return nil, err
+	}
 	cwd := c.WorkingDir
 	if cwd == "" {
 		cwd = "/"
@@ -124,6 +127,39 @@ func RuntimeSpec(cfg *v1.ConfigFile, spec Spec, rootfs, id string) (*specs.Spec,
 		return nil, &Error{Code: ExitEngine, Err: ValidNetwork(spec.Network)}
 	}
 	return s, nil
+}
+
+// findCommand checks that cmd is an executable file in rootfs, looked up
+// in env's PATH when it has no slash: 127 when it is missing, 126 when it
+// cannot be executed, as Docker's CLI exits.
+func findCommand(rootfs, cmd string, env []string) error {
+	root, err := os.OpenRoot(rootfs)
+	if err != nil {
+		return engineErr("opening the root file system: %w", err)
+	}
+	defer root.Close()
+	candidates := []string{cmd}
+	if !strings.Contains(cmd, "/") {
+		candidates = nil
+		for _, kv := range env {
+			if p, ok := strings.CutPrefix(kv, "PATH="); ok {
+				for _, d := range filepath.SplitList(p) {
+					candidates = append(candidates, filepath.Join(d, cmd))
+				}
+			}
+		}
+	}
+	for _, c := range candidates {
+		fi, err := root.Stat(strings.TrimPrefix(filepath.Clean("/"+c), "/"))
+		if err != nil {
+			continue
+		}
+		if !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
+			return &Error{Code: ExitCannotRun, Err: fmt.Errorf("%s in the image is not an executable file", c)}
+		}
+		return nil
+	}
+	return &Error{Code: ExitNotFound, Err: fmt.Errorf("%s: not found in the image (its PATH and the path given)", cmd)}
 }
 
 // writeSpec writes s as dir/config.json.

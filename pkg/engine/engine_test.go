@@ -32,6 +32,12 @@ func writeRootfs(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+	if err := os.WriteFile(filepath.Join(dir, "app"), []byte("x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "etc", "notes"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 
@@ -114,6 +120,19 @@ func TestRuntimeSpec(t *testing.T) {
 	hasNet = slices.ContainsFunc(s.Linux.Namespaces, func(n specs.LinuxNamespace) bool { return n.Type == specs.NetworkNamespace })
 	if hasNet || s.Root.Readonly || !slices.Equal(s.Process.Args, []string{"/app", "--help"}) {
 		t.Errorf("host network: netns %v, readonly %v, args %v", hasNet, s.Root.Readonly, s.Process.Args)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{{[]string{"/missing"}, ExitNotFound}, {[]string{"sh"}, ExitNotFound}, {[]string{"/etc/notes"}, ExitCannotRun}, {[]string{"/etc"}, ExitCannotRun}} {
+		_, err := RuntimeSpec(&v1.ConfigFile{Config: v1.Config{Env: []string{"PATH=/bin:/"}}}, Spec{Ref: "x", Args: tc.args}, root, "ctr")
+		if e, ok := err.(*Error); !ok || e.Code != tc.code {
+			t.Errorf("command %v: %v, want an *Error with %d", tc.args, err, tc.code)
+		}
+	}
+	if _, err := RuntimeSpec(&v1.ConfigFile{Config: v1.Config{Env: []string{"PATH=/bin:/"}}}, Spec{Ref: "x", Args: []string{"app"}}, root, "ctr"); err != nil {
+		t.Errorf("app on PATH: %v", err)
 	}
 
 	_, err = RuntimeSpec(&v1.ConfigFile{}, Spec{Ref: "empty"}, root, "ctr")
