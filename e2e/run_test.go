@@ -65,20 +65,20 @@ func needRunc(t *testing.T) {
 func TestRunTTYGreetsRunc(t *testing.T) {
 	needRunc(t)
 	hello, _ := runRefs(t)
-	s := startScreen(t, t.TempDir(), nil, fmt.Sprintf("%s run -ti --engine runc %s\n", leve(t), hello))
+	s := startScreen(t, t.TempDir(), nil, fmt.Sprintf("%s run -ti --engine runc %s; c=$?; stty -a | tr ' ;' '\n\n' | grep -x -- '-*icanon' | sed 's/^/TTY:/'; exit $c\n", leve(t), hello))
 	text, code := s.answer("Qual é o seu nome:?", "Maria", time.Minute)
-	if code != 0 || !strings.Contains(text, "Oi, Maria! Eu sou a linguagem Go!") {
-		t.Fatalf("exit %d, want 0 and the greeting; the screen shows:\n%s", code, text)
+	if code != 0 || !strings.Contains(text, "Oi, Maria! Eu sou a linguagem Go!") || !strings.Contains(text, "TTY:icanon") {
+		t.Fatalf("exit %d, want 0, the greeting and the terminal restored (TTY:icanon); the screen shows:\n%s", code, text)
 	}
 }
 
 func TestRunTTYGreetsDocker(t *testing.T) {
 	env := dockerEnv(t)
 	hello, _ := runRefs(t)
-	s := startScreen(t, t.TempDir(), env, fmt.Sprintf("%s run -ti --rm --engine docker --network none %s\n", leve(t), hello))
+	s := startScreen(t, t.TempDir(), env, fmt.Sprintf("%s run -ti --rm --engine docker --network none %s; c=$?; stty -a | tr ' ;' '\n\n' | grep -x -- '-*icanon' | sed 's/^/TTY:/'; exit $c\n", leve(t), hello))
 	text, code := s.answer("Qual é o seu nome:?", "João", time.Minute)
-	if code != 0 || !strings.Contains(text, "Oi, João! Eu sou a linguagem Go!") {
-		t.Fatalf("exit %d, want 0 and the greeting; the screen shows:\n%s", code, text)
+	if code != 0 || !strings.Contains(text, "Oi, João! Eu sou a linguagem Go!") || !strings.Contains(text, "TTY:icanon") {
+		t.Fatalf("exit %d, want 0, the greeting and the terminal restored (TTY:icanon); the screen shows:\n%s", code, text)
 	}
 }
 
@@ -169,8 +169,9 @@ func TestRunPipedStdinRunc(t *testing.T) {
 
 // output is what a program printed after "ready", complete once it ended.
 type output struct {
-	done chan struct{}
-	text strings.Builder
+	done   chan struct{}
+	text   strings.Builder
+	stderr *strings.Builder // leve's stderr, complete once it exited
 }
 
 // String waits for the end of the output and returns it.
@@ -203,7 +204,7 @@ func startRun(t *testing.T, env []string, args ...string) (*exec.Cmd, *output) {
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); pr.Close() })
 	lines := bufio.NewScanner(pr)
 	ready := make(chan bool, 1)
-	rest := &output{done: make(chan struct{})}
+	rest := &output{done: make(chan struct{}), stderr: &stderr}
 	go func() {
 		defer close(rest.done)
 		ok := false
@@ -258,7 +259,7 @@ func TestRunSignalsRunc(t *testing.T) {
 		t.Errorf("the fixture printed %q, want got SIGTERM", out.String())
 	}
 
-	cmd, _ = startRun(t, nil, "run", "--engine", "runc", fix, "--", "ignore")
+	cmd, out = startRun(t, nil, "run", "--engine", "runc", fix, "--", "ignore")
 	cmd.Process.Signal(syscall.SIGTERM)
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
@@ -268,6 +269,9 @@ func TestRunSignalsRunc(t *testing.T) {
 	}
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("the second SIGTERM took %v to stop the container", d)
+	}
+	if !strings.Contains(out.stderr.String(), "did not exit after the signal; stopped it") {
+		t.Errorf("stderr %q does not say leve stopped the container", out.stderr.String())
 	}
 
 	// The hello program has no handler: as PID 1, the Go runtime exits 2
