@@ -452,3 +452,14 @@ func TestBuildRunRunc(t *testing.T) {
 		t.Fatalf("build --run: %s", r)
 	}
 }
+
+// Podman gets SIGTERM through leve once and passes the program's status.
+func TestRunPodmanSignal(t *testing.T) {
+	env := podmanEnv(t)
+	_, fix := runRefs(t)
+	cmd, out := startRun(t, env, "run", "--rm", "--engine", "podman", "--network", "none", fix, "--", "signal")
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := exitOf(t, cmd, 10*time.Second); code != 42 || !strings.Contains(out.String(), "got SIGTERM") {
+		t.Errorf("podman signal fixture: exit %d, printed %q; want 42 and got SIGTERM\n%s", code, out.String(), out.stderr.String())
+	}
+}

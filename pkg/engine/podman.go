@@ -84,6 +84,7 @@ func (p Podman) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	if spec.Interactive {
 		cmd.Stdin = spec.Stdin
 	}
+	ownGroup(cmd, spec.TTY)
 	if err := cmd.Start(); err != nil {
 		return ExitStatus{}, &Error{Code: ExitCannotRun, Err: fmt.Errorf("starting podman: %w", err)}
 	}
@@ -103,7 +104,7 @@ func (p Podman) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	if errors.As(werr, &ee) {
 		return ExitStatus{Code: ee.ExitCode()}, nil
 	}
-	if werr != nil {
+	if werr != nil && !errors.Is(werr, exec.ErrWaitDelay) {
 		return ExitStatus{}, engineErr("running podman: %w", werr)
 	}
 	return ExitStatus{}, nil

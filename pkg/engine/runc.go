@@ -99,17 +99,7 @@ func (r Runtime) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	if spec.Interactive {
 		cmd.Stdin = spec.Stdin
 	}
-	if !spec.TTY {
-		// Without a terminal, leve alone gets the signals of the
-		// terminal's process group, and forwards each once; stdin that is
-		// a terminal is read by leve and piped, since a background
-		// process group cannot read it.
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		if f, ok := cmd.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			cmd.Stdin = struct{ io.Reader }{f}
-			cmd.WaitDelay = 100 * time.Millisecond
-		}
-	}
+	ownGroup(cmd, spec.TTY)
 	if err := cmd.Start(); err != nil {
 		return ExitStatus{}, &Error{Code: ExitCannotRun, Err: fmt.Errorf("starting %s: %w", bin, err)}
 	}
@@ -143,4 +133,21 @@ func (r Runtime) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 		return ExitStatus{}, engineErr("running %s: %w", r.Name(), werr)
 	}
 	return ExitStatus{Code: 0}, nil
+}
+
+// ownGroup runs cmd in a process group of its own unless tty: then leve
+// alone gets the signals of the terminal's process group (Ctrl-C) and
+// forwards each once. Stdin that is a terminal is then read by leve and
+// piped, since a background process group cannot read it. With a tty the
+// runtime must stay in the foreground group to set the terminal's modes;
+// Ctrl-C is then a character for the container's own terminal.
+func ownGroup(cmd *exec.Cmd, tty bool) {
+	if tty {
+		return
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if f, ok := cmd.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		cmd.Stdin = struct{ io.Reader }{f}
+		cmd.WaitDelay = 100 * time.Millisecond
+	}
 }
