@@ -463,3 +463,21 @@ func TestRunPodmanSignal(t *testing.T) {
 		t.Errorf("podman signal fixture: exit %d, printed %q; want 42 and got SIGTERM\n%s", code, out.String(), out.stderr.String())
 	}
 }
+
+// Ctrl-C at a terminal, without -t, reaches the container's process
+// through leve (the runtime is not in the terminal's process group), and
+// the program's status is leve's. (Had runc got it too, the kernel would
+// merge the two pending SIGINTs in runc: the count cannot tell.)
+func TestRunCtrlCRunc(t *testing.T) {
+	needRunc(t)
+	_, fix := runRefs(t)
+	s := startScreen(t, t.TempDir(), nil, fmt.Sprintf("%s run --engine runc %s -- count\n", leve(t), fix))
+	waitScreen(t, s, func(text string) bool { return strings.Contains(text, "ready") })
+	if out, err := exec.Command(s.tmux, "-S", s.sock, "send-keys", "C-c").CombinedOutput(); err != nil {
+		t.Fatalf("tmux send-keys C-c: %v\n%s", err, out)
+	}
+	text, code := s.answer("never shown", "", time.Minute)
+	if code != 42 || !strings.Contains(text, "got 1 signals") {
+		t.Fatalf("exit %d, want 42 and one signal; the screen shows:\n%s", code, text)
+	}
+}

@@ -7,6 +7,8 @@
 //	cat        copies stdin to stdout
 //	signal     prints "ready", then "got SIGNAL" for the first SIGTERM or
 //	           SIGINT and exits 42
+//	count      prints "ready", waits for SIGINT or SIGTERM, counts those that
+//	           come in the next 500 ms, prints "got N signals" and exits 42
 //	ignore     prints "ready" and ignores SIGTERM and SIGINT forever
 //	write FILE writes FILE and prints "wrote FILE", or exits 3
 //	id         prints "uid=U gid=G"
@@ -58,6 +60,23 @@ func main() {
 		fmt.Println("ready")
 		s := <-ch
 		fmt.Println("got", unix.SignalName(s.(syscall.Signal)))
+		os.Exit(42)
+	case "count":
+		ch := make(chan os.Signal, 16)
+		signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT)
+		fmt.Println("ready")
+		<-ch
+		n := 1
+		for end := time.After(500 * time.Millisecond); ; {
+			select {
+			case <-ch:
+				n++
+				continue
+			case <-end:
+			}
+			break
+		}
+		fmt.Printf("got %d signals\n", n)
 		os.Exit(42)
 	case "ignore":
 		signal.Ignore(syscall.SIGTERM, syscall.SIGINT)
