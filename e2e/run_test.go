@@ -481,3 +481,19 @@ func TestRunCtrlCRunc(t *testing.T) {
 		t.Fatalf("exit %d, want 42 and one signal; the screen shows:\n%s", code, text)
 	}
 }
+
+// With -t, Ctrl-C is a character for the container's terminal, which
+// sends the program SIGINT; leve itself goes on.
+func TestRunTTYCtrlCRunc(t *testing.T) {
+	needRunc(t)
+	_, fix := runRefs(t)
+	s := startScreen(t, t.TempDir(), nil, fmt.Sprintf("%s run -ti --engine runc %s -- count\n", leve(t), fix))
+	waitScreen(t, s, func(text string) bool { return strings.Contains(text, "ready") })
+	if out, err := exec.Command(s.tmux, "-S", s.sock, "send-keys", "C-c").CombinedOutput(); err != nil {
+		t.Fatalf("tmux send-keys C-c: %v\n%s", err, out)
+	}
+	text, code := s.answer("never shown", "", time.Minute)
+	if code != 42 || !strings.Contains(text, "got 1 signals") {
+		t.Fatalf("exit %d, want 42 and one signal; the screen shows:\n%s", code, text)
+	}
+}
