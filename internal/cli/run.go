@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime"
 	"strings"
 
@@ -87,6 +88,9 @@ it and exits 130 or 143.`,
 	return cmd
 }
 
+// nameRE is Docker's rule for container names.
+var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
 // runImage opens ref and runs it as o says; the error carries the exit
 // status.
 func runImage(ctx context.Context, o runOptions, ref string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -96,6 +100,9 @@ func runImage(ctx context.Context, o runOptions, ref string, args []string, stdi
 	p, err := compile.ParsePlatform(o.Platform)
 	if err != nil {
 		return usageError{fmt.Errorf("--platform: %w", err)}
+	}
+	if o.Name != "" && !nameRE.MatchString(o.Name) {
+		return usageError{fmt.Errorf("--name %q: want letters, digits and _.- , starting with a letter or digit, as Docker does", o.Name)}
 	}
 	for _, e := range o.Env {
 		if e == "" || strings.HasPrefix(e, "=") {

@@ -58,6 +58,7 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"run", "-e", "=x", "oci:x"}, ExitUsage, "want KEY=VALUE"},
 		{[]string{"run", "--engine", "runc", "oci:" + t.TempDir()}, 125, "image oci:"},
 		{[]string{"run"}, ExitUsage, "requires at least 1 arg"},
+		{[]string{"run", "--name", "a/b", "oci:x"}, ExitUsage, "--name \"a/b\""},
 	} {
 		var out, errb bytes.Buffer
 		code := Execute(context.Background(), tc.args, strings.NewReader(""), &out, &errb)

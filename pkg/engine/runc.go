@@ -83,6 +83,9 @@ func (r Runtime) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	if err != nil {
 		return ExitStatus{}, engineErr("%s is not installed (apt-get install %s): %w", r.Binary, filepath.Base(r.Binary), err)
 	}
+	if os.Geteuid() != 0 {
+		return ExitStatus{}, engineErr("%s needs root here (leve does not set up rootless containers): run leve as root, or use --engine docker or podman", r.Name())
+	}
 	if spec.TTY {
 		if f, ok := spec.Stdin.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
 			return ExitStatus{}, engineErr("-t needs a terminal on standard input; run without -t, or from a terminal")
