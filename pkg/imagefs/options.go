@@ -26,6 +26,8 @@ var (
 	ErrTooManyLinks = errors.New("too many levels of symbolic links")
 	// ErrNotRegular: the path is not a regular file.
 	ErrNotRegular = errors.New("not a regular file")
+	// ErrNoSuchLayer: a layer count beyond the image's layers.
+	ErrNoSuchLayer = errors.New("no such layer")
 )
 
 // MaxSymlinks is how many symlinks one path resolution follows, as Linux.
