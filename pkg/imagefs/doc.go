@@ -24,7 +24,9 @@
 // by a directory. A hard link names a file met before it, earlier in its
 // layer or below. Each layer's Changes list
 // the paths it adds (not present below), changes (present below and
-// stored again, even with identical content) and removes.
+// stored again, even with identical content) and removes; each Entry says
+// whether the final file system shows it; UpTo gives the tree as it
+// stands after any layer.
 //
 // # Waste
 //
