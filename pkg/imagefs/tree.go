@@ -215,9 +215,10 @@ func applyLayer(root *node, l *Layer) []Finding {
 		} else {
 			parent := ensureDir(root, parentOf(p), l.Index)
 			if t != nil && lookup(root, tp) != t {
-				// Making the link's parents replaced its target.
+				// Making the link's parents replaced its target. The entry
+				// is not marked skipped: that replacement must happen
+				// again when the layer is merged again (UpTo).
 				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingHardlinkMissing, Detail: e.Linkname})
-				e.Skipped = true
 				continue
 			}
 			base := path.Base(p)
