@@ -33,6 +33,10 @@ var (
 // MaxSymlinks is how many symlinks one path resolution follows, as Linux.
 const MaxSymlinks = 40
 
+// MaxPathLen bounds an entry's name and link target, as Linux's PATH_MAX;
+// it keeps every path operation's cost bounded.
+const MaxPathLen = 4096
+
 // Limit names one of the reading limits.
 type Limit string
 
