@@ -83,7 +83,8 @@
 // WithMaxLayerBytes and WithMaxTotalBytes bound, per layer and in total,
 // both the uncompressed stream (a gzip bomb stops there) and the sum of
 // file sizes (a huge sparse file stops before it is read), and so what
-// extraction writes; WithMaxEntries bounds the entries. Memory is
+// extraction writes; WithMaxEntries bounds the entries, and MaxPathLen
+// each name and link target. Memory is
 // O(entries), never file contents: an FS keeps about 350 bytes per entry
 // of every layer, its path included (tested), plus longer paths and link
 // targets; a tar header is bounded by archive/tar (1 MiB of PAX records).
