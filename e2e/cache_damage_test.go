@@ -104,6 +104,9 @@ func TestCacheSharedByConcurrentBuilds(t *testing.T) {
 	}
 	clean := parseRef(t, r)
 
+	if err := os.Mkdir(filepath.Join(root, "out"), 0o755); err != nil {
+		t.Fatal(err) // -o creates its directory, not a missing parent
+	}
 	const n = 4
 	results := make([]result, n)
 	errs := make([]error, n)

@@ -136,7 +136,7 @@ func TestLayoutConcurrentBuilds(t *testing.T) {
 	needRoot(t)
 	env := warmEnv(t)
 	hello := filepath.Join(repoRoot, "examples", "hello")
-	dir := filepath.Join(t.TempDir(), "shared", "layout") // missing, parent too
+	dir := filepath.Join(t.TempDir(), "layout") // missing: the concurrent runs create it
 
 	// The image skopeo copies in, untagged, after the first round.
 	src := filepath.Join(t.TempDir(), "src")

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(runc umoci skopeo docker-registry oci-image-tool docker.io qemu-user-static
-  clang lld busybox-static xz-utils zstd libdeflate-tools hyperfine chromium gcc libc6-dev tmux time)
+  clang lld busybox-static xz-utils zstd libdeflate-tools hyperfine chromium gcc libc6-dev tmux time podman)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -32,7 +32,10 @@ each package owns (machine code, pcln tables, data), the modules, the ELF
 sections, what no package owns, and how much of the file is attributed. It
 lists what the program needs at run time (CA certificates, tzdata,
 /etc/passwd, resolver files, /tmp, shared libraries), each with the evidence,
-and suggests how to make it smaller, with the estimated saving.
+and suggests how to make it smaller, with the estimated saving. It says
+whether the linker's method dead-code elimination was turned off by
+reflection, with the chains of calls from main to the reflect calls that did
+it and what it costs, and which imports and calls pull in each heavy package.
 
 The argument is a Linux Go binary (stripped or not), a file packed by
 "leve pack" (the original inside is analysed), a result saved with --json, or
@@ -235,7 +238,9 @@ func (l loader) build(ctx context.Context, target string, statErr error) (*loade
 	} else {
 		dir = filepath.Join(dir, "bin")
 	}
-	bin, err := compile.Build(ctx, pkg, dir, compile.Options{Platform: l.platform, Tags: l.tags, Stderr: l.stderr})
+	// -dumpdep: the linker's own chains to the reflect calls that disable
+	// its method dead-code elimination.
+	bin, err := compile.Build(ctx, pkg, dir, compile.Options{Platform: l.platform, Tags: l.tags, Stderr: l.stderr, DumpDep: true})
 	if err != nil {
 		return nil, err
 	}
@@ -256,6 +261,7 @@ func (l loader) build(ctx context.Context, target string, statErr error) (*loade
 	if err != nil {
 		return nil, err
 	}
+	rep.ApplyDumpDep(bin.Deps)
 	suggestPack(rep, bytes.NewReader(data))
 	explainImports(ctx, rep, pkg, l.platform, l.tags)
 	rep.Path = pkg.Name

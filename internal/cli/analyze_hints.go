@@ -54,6 +54,7 @@ func explainImports(ctx context.Context, rep *exe.Report, pkg compile.Package, p
 		return // the hint is a bonus; the analysis stands without it
 	}
 	importers := map[string][]string{}
+	imports := map[string][]string{}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for dec.More() {
 		var l struct {
@@ -64,10 +65,12 @@ func explainImports(ctx context.Context, rep *exe.Report, pkg compile.Package, p
 		if dec.Decode(&l) != nil {
 			return
 		}
+		imports[l.ImportPath] = l.Imports
 		for _, imp := range l.Imports {
 			importers[imp] = append(importers[imp], l.ImportPath)
 		}
 	}
+	setImportChains(rep, pkg.ImportPath, imports)
 	for i, s := range rep.Suggestions {
 		if s.Kind != exe.SuggestPackage {
 			continue
@@ -84,5 +87,41 @@ func explainImports(ctx context.Context, rep *exe.Report, pkg compile.Package, p
 			more = fmt.Sprintf(" and %d more", len(by)-len(shown))
 		}
 		rep.Suggestions[i].Detail += fmt.Sprintf("; imported by %s%s", strings.Join(shown, ", "), more)
+	}
+}
+
+// importChainPackages is how many of the largest packages get the shortest
+// import chain from the main package.
+const importChainPackages = 10
+
+// setImportChains sets the shortest import chain from the main package to
+// each of the largest packages, found breadth-first in the import graph.
+func setImportChains(rep *exe.Report, main string, imports map[string][]string) {
+	parent := map[string]string{main: ""}
+	queue := []string{main}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, imp := range imports[p] {
+			if _, seen := parent[imp]; !seen {
+				parent[imp] = p
+				queue = append(queue, imp)
+			}
+		}
+	}
+	for i := range rep.Packages {
+		if i == importChainPackages {
+			break
+		}
+		p := &rep.Packages[i]
+		if _, ok := parent[p.Path]; !ok || p.Path == main || p.Path == "main" {
+			continue
+		}
+		var chain []string
+		for q := p.Path; q != ""; q = parent[q] {
+			chain = append(chain, q)
+		}
+		slices.Reverse(chain)
+		p.ImportChain = chain
 	}
 }

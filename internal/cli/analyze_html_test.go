@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/leve-build/leve/internal/testutil"
 )
 
 type brokenWriter struct{}
@@ -20,7 +18,7 @@ func (brokenWriter) Write([]byte) (int, error) { return 0, errors.New("broken pi
 // the run succeeded: a report that cannot be printed leaves the page as it
 // was and no temporary file.
 func TestAnalyzeHTMLAllOrNothing(t *testing.T) {
-	bin := testutil.GoBuild(t, testutil.Module(t, map[string]string{"main.go": "package main\n\nfunc main() { println(\"hi\") }\n"}), "amd64")
+	bin := fixtureProgram(t, t.TempDir())
 	dir := t.TempDir()
 	page := filepath.Join(dir, "a.html")
 	if err := os.WriteFile(page, []byte("earlier"), 0o644); err != nil {

@@ -63,6 +63,7 @@ func analyzeFixtures(t *testing.T) string {
 }
 
 func TestAnalyzeExitCodes(t *testing.T) {
+	needGo(t)
 	dir := analyzeFixtures(t)
 	code, out, stderr := run(t, dir, "analyze", "--json", "small")
 	if code != ExitOK {
@@ -121,6 +122,7 @@ func TestAnalyzeExitCodes(t *testing.T) {
 }
 
 func TestAnalyzeBuildsPackage(t *testing.T) {
+	needGo(t)
 	mod := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	code, stdout, stderr := run(t, mod, "analyze", "--top", "5", ".")
 	if code != ExitOK {

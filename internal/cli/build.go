@@ -24,6 +24,7 @@ import (
 
 func newBuildCmd() *cobra.Command {
 	var o options.Build
+	var runAfter bool
 	cmd := &cobra.Command{
 		Use:   "build [flags] [TARGET...]",
 		Short: "Compile Go source into a minimal, reproducible OCI image",
@@ -80,6 +81,12 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if err != nil {
 				return err
 			}
+			if runAfter && o.JSON {
+				return usageError{fmt.Errorf("--run and --json both want stdout: use one")}
+			}
+			if len(targets) > 1 && runAfter {
+				return usageError{fmt.Errorf("--run runs one image, and %d targets give %d; build them one by one", len(targets), len(targets))}
+			}
 			if len(targets) > 1 && (o.Tag != "" || o.Tarball != "") {
 				return fmt.Errorf("-t and --tarball name one image, and %d targets give %d; build them one by one", len(targets), len(targets))
 			}
@@ -107,10 +114,14 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 					return err
 				}
 			}
+			if runAfter {
+				return runBuilt(cmd.Context(), reps[0].Outputs, reps[0].Tag, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+			}
 			return nil
 		},
 	}
 	o.AddFlags(cmd.Flags())
+	cmd.Flags().BoolVar(&runAfter, "run", false, "run the image once built, as leve run -i --rm (with -t on a terminal)")
 	return cmd
 }
 
@@ -237,7 +248,9 @@ func withConfig(o options.Build, flags *pflag.FlagSet, target string) (pipeline.
 		return pipeline.Options{}, err
 	}
 	o = cfg.Apply(o, flags, target)
-	return o.Validate(target)
+	po, err := o.Validate(target)
+	po.Compiler = compiler
+	return po, err
 }
 
 // sinks returns the outputs the flags ask for: the OCI layout (by default

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/pack"
 )
 
@@ -25,20 +24,11 @@ func fileHash(t *testing.T, path string) [32]byte {
 	return sha256.Sum256(b)
 }
 
-// smallProgram builds a small static linux/amd64 program into dir/app and
+// smallProgram writes a small static linux/amd64 program to dir/app and
 // returns its path.
 func smallProgram(t *testing.T, dir string) string {
 	t.Helper()
-	mod := testutil.Module(t, map[string]string{"main.go": "package main\n\nfunc main() { println(\"hi\") }\n"})
-	data, err := os.ReadFile(testutil.GoBuild(t, mod, "amd64", "-ldflags=-s -w"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := filepath.Join(dir, "app")
-	if err := os.WriteFile(app, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return app
+	return fixtureProgram(t, dir)
 }
 
 func TestPackDefaultOutput(t *testing.T) {

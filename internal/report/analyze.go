@@ -32,6 +32,8 @@ func Analyze(w io.Writer, r *exe.Report, o AnalyzeOptions) error {
 	analyzeBuckets(&b, r)
 	fmt.Fprintf(&b, "\n%s\n", CoverageLine(r))
 	analyzeNeeds(&b, r)
+	analyzeMethodDeadCode(&b, r)
+	analyzeWhy(&b, r, o.Top)
 	analyzeSuggestions(&b, r)
 	_, err := io.WriteString(w, b.String())
 	return err

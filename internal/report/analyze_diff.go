@@ -28,6 +28,7 @@ func AnalyzeDiff(w io.Writer, old, new *exe.Report, o DiffOptions) error {
 	fmt.Fprintf(&b, "old  %-*s  %9s  (%s B)  %s %s/%s\n", width, oldName, Bytes(c.Old), thousands(c.Old), old.GoVersion, old.GOOS, old.GOARCH)
 	fmt.Fprintf(&b, "new  %-*s  %9s  (%s B)  %s %s/%s\n", width, newName, Bytes(c.New), thousands(c.New), new.GoVersion, new.GOOS, new.GOARCH)
 	fmt.Fprintf(&b, "change %s (%s B, %s)\n", signed(c.Delta), signedThousands(c.Delta), growth(c.Old, c.New))
+	diffMethodDeadCode(&b, c.MethodDeadCode)
 
 	sum := func(r *exe.Report, kind string) int64 {
 		var n int64
@@ -125,4 +126,36 @@ func growth(old, new int64) string {
 		return "new"
 	}
 	return fmt.Sprintf("%+.1f%%", 100*float64(new-old)/float64(old))
+}
+
+// diffMethodDeadCode says when the change turned the method dead-code
+// elimination off or back on, with the chains of the side where it is off.
+func diffMethodDeadCode(b *strings.Builder, m *exe.MethodDeadCodeChange) {
+	if m == nil {
+		return
+	}
+	cost := ""
+	if m.EstimatedCost != nil {
+		cost = fmt.Sprintf(", estimated cost %s (±%.0f %%)", Bytes(m.EstimatedCost.Bytes), 100*m.EstimatedCost.Error)
+	}
+	if m.NewDisabled {
+		fmt.Fprintf(b, "method dead-code elimination: turned OFF by this change%s\n", cost)
+	} else {
+		saving := ""
+		if m.EstimatedCost != nil {
+			saving = fmt.Sprintf(", saving an estimated %s (±%.0f %%)", Bytes(m.EstimatedCost.Bytes), 100*m.EstimatedCost.Error)
+		}
+		fmt.Fprintf(b, "method dead-code elimination: turned back on by this change%s\n", saving)
+	}
+	for _, c := range m.Causes {
+		chain := c.Chain
+		if len(chain) == 0 {
+			chain = []string{c.Function}
+		}
+		side := "new"
+		if !m.NewDisabled {
+			side = "old"
+		}
+		fmt.Fprintf(b, "  %s: %s\n", side, strings.Join(chain, arrow))
+	}
 }

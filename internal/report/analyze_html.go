@@ -35,7 +35,9 @@ type treeNode struct {
 
 // AnalyzeHTML writes one self-contained HTML page of an analysis: the
 // header, an interactive treemap of modules, packages and kinds of bytes
-// (click to zoom, hover for sizes), and the tables of the text report.
+// (click to zoom, hover for sizes; the bytes kept only because reflection
+// disabled the method dead-code elimination are marked "kept for
+// reflection"), and the tables of the text report.
 // The page loads nothing from the network: its script and style are
 // inline. Every package is listed; o.Top is not used.
 func AnalyzeHTML(w io.Writer, r *exe.Report, o AnalyzeOptions) error {
@@ -60,12 +62,16 @@ func AnalyzeHTML(w io.Writer, r *exe.Report, o AnalyzeOptions) error {
 		Unattributed string
 		Tree         *treeNode
 		Script       template.JS
+		MethodDCE    string
 	}{
 		Name: name, R: r, Notes: o.Notes,
 		Attributed:   fmt.Sprintf("%.1f %%", 100*r.Coverage.Attributed()),
 		Unattributed: strings.Join(unattributed, ", "),
 		Tree:         analysisTree(r, name),
 		Script:       template.JS(treemapJS),
+	}
+	if r.MethodDeadCode != nil {
+		data.MethodDCE = MethodDeadCodeLine(r.MethodDeadCode)
 	}
 	if err := analyzePage.Execute(w, data); err != nil {
 		return fmt.Errorf("writing the HTML report: %w", err)
@@ -95,12 +101,23 @@ func analysisTree(r *exe.Report, name string) *treeNode {
 			root.Children = append(root.Children, mod)
 		}
 		pn := &treeNode{Name: p.Path, Kind: "package"}
+		// The bytes kept only because reflection disabled the method
+		// dead-code elimination are taken out of code and pcln, in their
+		// proportion, so that the leaves still add up.
+		code, pcln := p.Code, p.Pcln
+		var reflectCode, reflectPcln int64
+		if ro := min(p.ReflectOnly, code+pcln); ro > 0 {
+			reflectCode = ro * code / (code + pcln)
+			reflectPcln = ro - reflectCode
+			code, pcln = code-reflectCode, pcln-reflectPcln
+		}
 		for _, k := range []struct {
-			kind string
-			size int64
-		}{{"code", p.Code}, {"pcln", p.Pcln}, {"data", p.Data}, {"symtab", p.Debug}} {
+			name, kind string
+			size       int64
+		}{{"code", "code", code}, {"pcln", "pcln", pcln}, {"kept for reflection: code", "reflect", reflectCode},
+			{"kept for reflection: pcln", "reflect", reflectPcln}, {"data", "data", p.Data}, {"symtab", "symtab", p.Debug}} {
 			if k.size > 0 {
-				pn.Children = append(pn.Children, &treeNode{Name: k.kind, Kind: k.kind, Size: k.size})
+				pn.Children = append(pn.Children, &treeNode{Name: k.name, Kind: k.kind, Size: k.size})
 			}
 		}
 		mod.Children = append(mod.Children, pn)

@@ -39,8 +39,49 @@ func TestAnalyzeHTMLSelfContained(t *testing.T) {
 	}
 }
 
+// TestAnalyzeHTMLMethodDeadCode checks that the page marks the bytes kept
+// only because reflection disabled the method dead-code elimination and
+// lists the chain that disabled it.
+func TestAnalyzeHTMLMethodDeadCode(t *testing.T) {
+	r := sampleAnalysis()
+	r.Packages[1].ReflectOnly = 300_000 // net/http
+	root := analysisTree(r, "server")
+	var marked int64
+	var walk func(n *treeNode, pkg string)
+	walk = func(n *treeNode, pkg string) {
+		if n.Kind == "package" {
+			pkg = n.Name
+		}
+		if n.Kind == "reflect" {
+			if pkg != "net/http" {
+				t.Errorf("%s marked kept for reflection in %s", n.Name, pkg)
+			}
+			marked += n.Size
+		}
+		for _, c := range n.Children {
+			walk(c, pkg)
+		}
+	}
+	walk(root, "")
+	if marked != 300_000 {
+		t.Errorf("kept for reflection: %d B in the tree, want 300000", marked)
+	}
+	var buf bytes.Buffer
+	if err := AnalyzeHTML(&buf, r, AnalyzeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, want := range []string{"method dead-code elimination: OFF", "main.main → github.com/example/server/internal/handlers.render → text/template.(*Template).execute",
+		"kept for reflection", "4 other reflect callers may also disable it"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}
+
 func TestAnalysisTreeAddsUp(t *testing.T) {
 	r := sampleAnalysis()
+	r.Packages[0].ReflectOnly = 123_457
 	root := analysisTree(r, "server")
 	var leaves int64
 	var walk func(n *treeNode)
@@ -160,5 +201,27 @@ func TestAnalyzeHTMLRendersInChromium(t *testing.T) {
 	}
 	if len(colours) < 20 {
 		t.Errorf("the screenshot has %d distinct colours, want at least 20", len(colours))
+	}
+}
+
+// TestAnalyzeHTMLReflectInChromium checks that the treemap draws the bytes
+// kept only for reflection as their own boxes.
+func TestAnalyzeHTMLReflectInChromium(t *testing.T) {
+	bin := chromium(t)
+	dir := t.TempDir()
+	page := filepath.Join(dir, "analyze.html")
+	r := sampleAnalysis()
+	r.Packages[1].ReflectOnly = 300_000 // net/http
+	var buf bytes.Buffer
+	if err := AnalyzeHTML(&buf, r, AnalyzeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zoomed := string(headless(t, bin, page+"#zoom=std%7Cnet%2Fhttp", "--virtual-time-budget=2000", "--dump-dom"))
+	svg := regexp.MustCompile(`(?s)<svg id="treemap".*?</svg>`).FindString(zoomed)
+	if !strings.Contains(svg, ">kept for reflection") || !strings.Contains(strings.ToLower(svg), "#edc948") {
+		t.Errorf("zoomed to std › net/http: no yellow box kept for reflection in the treemap:\n%.2000s", svg)
 	}
 }

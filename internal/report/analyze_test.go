@@ -60,6 +60,16 @@ func sampleAnalysis() *exe.Report {
 			{Kind: exe.SuggestCgo, Detail: "build with CGO_ENABLED=0"},
 		},
 	}
+	r.Packages[1].ImportChain = []string{"github.com/example/server", "net/http"}
+	r.Packages[1].CallChain = []string{"main.main", "net/http.ListenAndServe"}
+	r.Packages[4].ImportChain = []string{"github.com/example/server", "net/http", "fmt"}
+	r.MethodDeadCode = &exe.MethodDeadCode{Disabled: true, Types: 812, ExportedKept: 4210, ExportedDropped: 64, IfaceTypes: 140, TableOnly: 1930,
+		Causes: []exe.ReflectCause{{Function: "text/template.(*state).evalField", Calls: "reflect.Value.MethodByName", Certain: true, Source: exe.SourceDumpDep,
+			Chain: []string{"main.main", "github.com/example/server/internal/handlers.render", "text/template.(*Template).execute", "text/template.(*state).walk",
+				"text/template.(*state).evalPipeline", "text/template.(*state).evalCommand", "text/template.(*state).evalFieldChain", "text/template.(*state).evalField", "reflect.Value.MethodByName"},
+			Packages: []string{"github.com/example/server/internal/handlers", "text/template"}}},
+		MayAlso: 4, MayAlsoCallers: []string{"reflect.(*Value).Method", "reflect.(*rtype).Methods.func1"},
+		EstimatedCost: &exe.MethodCost{Bytes: 1_210_000, Funcs: 2900, Methods: 1930, Error: 0.4}}
 	r.Modules = []exe.ModuleSize{
 		{Path: "std", Packages: 5, Shared: 22_000},
 		{Path: "golang.org/x/net", Version: "v0.40.0", Packages: 1, Shared: 0},
@@ -116,6 +126,8 @@ func sampleGrown() *exe.Report {
 	r.Sections[2].FileSize += 40_000
 	r.Sections = r.Sections[:len(r.Sections)-1]
 	r.Size += 30_000 + 150_000 - 65_632 - 40_000
+	// The new build no longer reaches text/template.
+	r.MethodDeadCode = &exe.MethodDeadCode{Types: 790, ExportedKept: 310, ExportedDropped: 3900, IfaceTypes: 130, IfaceDropped: 420, TableOnly: 12}
 	return r
 }
 

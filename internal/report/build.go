@@ -49,6 +49,9 @@ func build(r *pipeline.Report, stages bool) string {
 		for _, w := range img.Warnings {
 			fmt.Fprintf(&b, "warning: %s\n", w)
 		}
+		for _, s := range img.Binary.Suggestions {
+			fmt.Fprintf(&b, "suggestion: %s\n", s)
+		}
 	}
 	if r.Ship.Name != "" && stages {
 		stage(&b, r.Ship, "")

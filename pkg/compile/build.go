@@ -26,7 +26,11 @@ type Options struct {
 	Gcflags  []string // -gcflags
 	Strip    bool     // pass -s -w to the linker
 	Cgo      bool     // build with CGO_ENABLED=1 (the default is 0: a static binary)
-	Stderr   io.Writer
+	// DumpDep appends -dumpdep to the linker flags and reads the linker's
+	// dependency dump as it streams into Binary.Deps. The binary is the
+	// same; the link is never skipped.
+	DumpDep bool
+	Stderr  io.Writer
 }
 
 // Binary is the result of a build.
@@ -36,6 +40,7 @@ type Binary struct {
 	Path     string        // the binary written by go build
 	Size     int64         // its size in bytes
 	Duration time.Duration // how long go build took
+	Deps     *DepGraph     // the linker's dependency dump, with Options.DumpDep
 	// Digest is "sha256:HEX" of the binary go build wrote, also recorded
 	// beside it (Path + ".sha256") for the next build to verify.
 	Digest string
@@ -75,6 +80,12 @@ func (b Binary) ReadFile(ctx context.Context) ([]byte, error) {
 // output directory, in this process or others, run one at a time under
 // an flock(2) lock on its lock file (pkg/cache.LockDir).
 func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, error) {
+	if o.DumpDep && !o.Strip && len(o.Ldflags) == 0 {
+		// -ldflags=-dumpdep would replace the -ldflags of GOFLAGS: keep them.
+		if v := goflagsLdflags(ctx, pkg.Dir); v != "" {
+			o.Ldflags = []string{v}
+		}
+	}
 	dir := filepath.Join(outDir, o.key(pkg))
 	lock, err := cache.LockDir(ctx, dir, true)
 	if err != nil {
@@ -103,8 +114,34 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 	if o.Stderr != nil {
 		cmd.Stderr = io.MultiWriter(o.Stderr, &diag)
 	}
+	var deps *DepGraph
+	var depErr error
+	var wait func()
+	if o.DumpDep {
+		// An up-to-date binary is not linked again, and prints no dump.
+		if err := cache.Remove(out); err != nil {
+			return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
+		}
+		pr, pw := io.Pipe()
+		rest := cmd.Stderr
+		cmd.Stderr = pw
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			deps, depErr = ReadDumpDep(pr, rest)
+			io.Copy(io.Discard, pr) // after a read error, let go build finish
+		}()
+		wait = func() { pw.Close(); <-done }
+	}
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	err = cmd.Run()
+	if wait != nil {
+		wait()
+	}
+	if err == nil && depErr != nil {
+		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, depErr)
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, ctx.Err())
 		}
@@ -123,7 +160,7 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
 	}
 	cache.Touch(out) // used now, for leve cache prune, even when go build skipped the link
-	return Binary{Package: pkg, Platform: o.Platform, Path: out, Size: fi.Size(), Duration: took, Digest: digest, Warnings: warnings}, nil
+	return Binary{Package: pkg, Platform: o.Platform, Path: out, Size: fi.Size(), Duration: took, Digest: digest, Warnings: warnings, Deps: deps}, nil
 }
 
 // dropUnverified removes the binary at out unless it matches the digest
@@ -158,6 +195,9 @@ func (o Options) flags() []string {
 		ld = append(ld, "-s", "-w")
 	}
 	ld = append(ld, o.Ldflags...)
+	if o.DumpDep {
+		ld = append(ld, "-dumpdep")
+	}
 	var f []string
 	if len(ld) > 0 {
 		f = append(f, "-ldflags="+strings.Join(ld, " "))

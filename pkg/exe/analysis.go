@@ -48,6 +48,13 @@ type analysis struct {
 	typeRoots []uint64
 	typeUsers map[uint64][]string
 	names     map[string]bool
+	types     *typeWalker // the decoded type descriptors, nil without moduledata
+
+	// From the method tables and the call graph, for the report.
+	methods     *MethodDeadCode
+	reflectOnly map[string]int64 // per package: bytes kept only for reflection
+	chainFuncs  map[string]int   // per package: the function ending its shortest call chain
+	chainParent []int32          // breadth-first parents in the call graph
 }
 
 // owner returns the index of o in the owner table.

@@ -92,6 +92,13 @@ func (f *File) run() (*analysis, *Report, error) {
 	}
 	a.xrefs = a.scanXrefs()
 	a.rm.add(a.typesLayer())
+	a.methods = a.methodDeadCode()
+	// The type descriptors and the function call graph are not needed
+	// after: let them go before the other layers.
+	a.types = nil
+	if a.calls != nil {
+		a.calls.callees = nil
+	}
 	a.rm.add(a.xrefLayer())
 	a.rm.add(a.elfLayer())
 	a.rm.add(a.trailingLayer())
@@ -111,6 +118,8 @@ func (f *File) run() (*analysis, *Report, error) {
 	r.Linking.Cgo = a.hasPackage("runtime/cgo")
 	r.Linking.PIE = f.elf.Type == elf.ET_DYN || hasSetting(bi, "-buildmode", "pie")
 	r.Needs = a.needs(r)
+	r.MethodDeadCode = a.methods
+	a.applyMethodDeadCode(r)
 	r.Suggestions = suggestions(r, a.trimpathSaving(r))
 	return a, r, nil
 }

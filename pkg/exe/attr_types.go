@@ -34,6 +34,9 @@ type rtype struct {
 	owner  int32
 	users  users
 	nmeth  uint64 // interface methods
+	mtab   uint64 // address of the uncommon type's method array
+	mcount uint64 // its length
+	imtab  uint64 // address of an interface type's Imethod array (nmeth long)
 }
 
 // typeWalker decodes the type descriptors reachable from a set of roots.
@@ -52,6 +55,7 @@ func (a *analysis) typesLayer() []claim {
 	if w == nil {
 		return nil
 	}
+	a.types = w
 	return w.claims(a.f.itabAddrs(a.md))
 }
 
@@ -160,7 +164,7 @@ func (w *typeWalker) decode(addr uint64) *rtype {
 			t.names = append(t.names, p)
 		}
 		arrays = append(arrays, [3]uint64{word(1), word(2), 8})
-		t.nmeth = word(2)
+		t.nmeth, t.imtab = word(2), word(1)
 	case kindMap:
 		extra = (7*ps + 4 + ps - 1) &^ (ps - 1)
 		t.refs = append(t.refs, word(0), word(1), word(2))
@@ -190,6 +194,7 @@ func (w *typeWalker) decode(addr uint64) *rtype {
 		mcount, moff := uint64(binary.LittleEndian.Uint16(ut[4:])), uint64(binary.LittleEndian.Uint32(ut[8:]))
 		if mcount > 0 {
 			arrays = append(arrays, [3]uint64{end + moff, mcount, 16})
+			t.mtab, t.mcount = end+moff, mcount
 		}
 		end += 16
 	}

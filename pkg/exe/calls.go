@@ -21,6 +21,9 @@ type callEdge struct {
 type callScanner struct {
 	a     *analysis
 	edges map[[2]string]*callEdge // caller package, callee package
+	// callees lists, per function, the functions it calls directly,
+	// sorted and without repeats.
+	callees [][]int32
 }
 
 // scan records the calls in the code of function i; callerAt gives the
@@ -32,6 +35,7 @@ func (s *callScanner) scan(i int, code []byte, callerAt func(pc uint64, callee s
 		if j < 0 || s.a.tab.funcs[j].entry != target {
 			return
 		}
+		s.addCallee(i, j)
 		to := s.a.funcPkg[j]
 		from := callerAt(pc, to)
 		if from == to || from == "" || to == "" {
@@ -66,6 +70,17 @@ func (s *callScanner) scan(i int, code []byte, callerAt func(pc uint64, callee s
 				call(fn.entry+uint64(k), uint64(int64(fn.entry)+int64(k)+8+imm))
 			}
 		}
+	}
+}
+
+// addCallee records a direct call from function i to function j.
+func (s *callScanner) addCallee(i, j int) {
+	if s.callees == nil {
+		s.callees = make([][]int32, len(s.a.tab.funcs))
+	}
+	cs := s.callees[i]
+	if k, found := slices.BinarySearch(cs, int32(j)); !found {
+		s.callees[i] = slices.Insert(cs, k, int32(j))
 	}
 }
 

@@ -18,6 +18,20 @@ type Comparison struct {
 	// and the old has not, and the reverse, sorted.
 	NeedsAdded   []string `json:"needs_added,omitempty"`
 	NeedsRemoved []string `json:"needs_removed,omitempty"`
+	// MethodDeadCode is set when the change turned the linker's method
+	// dead-code elimination off or on.
+	MethodDeadCode *MethodDeadCodeChange `json:"methodDeadCode,omitempty"`
+}
+
+// A MethodDeadCodeChange says that a change turned the method dead-code
+// elimination off (NewDisabled) or back on, with the causes on the side
+// where it is off.
+type MethodDeadCodeChange struct {
+	OldDisabled bool           `json:"oldDisabled"`
+	NewDisabled bool           `json:"newDisabled"`
+	Causes      []ReflectCause `json:"causes,omitempty"`
+	// EstimatedCost is the estimate of the side where it is off.
+	EstimatedCost *MethodCost `json:"estimatedCost,omitempty"`
 }
 
 // A Delta is the change of one package, module or section. Old or New is
@@ -58,6 +72,14 @@ func Compare(old, new *Report) *Comparison {
 	c.Modules = deltas(mods(old), mods(new))
 	c.Sections = deltas(secs(old), secs(new))
 	c.NeedsAdded, c.NeedsRemoved = needKinds(new, old), needKinds(old, new)
+	if om, nm := old.MethodDeadCode, new.MethodDeadCode; om != nil && nm != nil && om.Disabled != nm.Disabled {
+		off := nm
+		if om.Disabled {
+			off = om
+		}
+		c.MethodDeadCode = &MethodDeadCodeChange{OldDisabled: om.Disabled, NewDisabled: nm.Disabled,
+			Causes: off.Causes, EstimatedCost: off.EstimatedCost}
+	}
 	return c
 }
 

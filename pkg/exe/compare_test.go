@@ -94,3 +94,25 @@ func TestReadFile(t *testing.T) {
 		t.Errorf("ReadFile(empty) = %v, want ErrNotELF", err)
 	}
 }
+
+// TestCompareMethodDeadCode checks that a diff says when the elimination
+// was turned off or back on, with the causes of the side where it is off.
+func TestCompareMethodDeadCode(t *testing.T) {
+	on := &Report{MethodDeadCode: &MethodDeadCode{ExportedDropped: 10}}
+	cause := ReflectCause{Function: "main.main", Calls: "reflect.Value.Method", Chain: []string{"main.main", "reflect.Value.Method"}, Certain: true}
+	off := &Report{MethodDeadCode: &MethodDeadCode{Disabled: true, TableOnly: 5, Causes: []ReflectCause{cause},
+		EstimatedCost: &MethodCost{Bytes: 1000, Error: 0.25}}}
+	if c := Compare(on, on); c.MethodDeadCode != nil {
+		t.Errorf("Compare(on, on).MethodDeadCode = %+v, want nil", c.MethodDeadCode)
+	}
+	c := Compare(on, off)
+	if m := c.MethodDeadCode; m == nil || m.OldDisabled || !m.NewDisabled || len(m.Causes) != 1 || m.EstimatedCost.Bytes != 1000 {
+		t.Errorf("Compare(on, off).MethodDeadCode = %+v, want turned off with the new side's cause and cost", m)
+	}
+	if m := Compare(off, on).MethodDeadCode; m == nil || !m.OldDisabled || m.NewDisabled || len(m.Causes) != 1 {
+		t.Errorf("Compare(off, on).MethodDeadCode = %+v, want turned back on with the old side's cause", m)
+	}
+	if c := Compare(&Report{}, off); c.MethodDeadCode != nil {
+		t.Errorf("Compare(old result without the field, off) = %+v, want nil: unknown is not a change", c.MethodDeadCode)
+	}
+}

@@ -31,6 +31,10 @@ type Report struct {
 
 	Needs       []Need       `json:"needs"`
 	Suggestions []Suggestion `json:"suggestions"`
+
+	// MethodDeadCode says whether the linker's method dead-code
+	// elimination was on; nil when the type descriptors could not be read.
+	MethodDeadCode *MethodDeadCode `json:"methodDeadCode,omitempty"`
 }
 
 // Unattributed returns the unattributed bytes per section, largest first:
@@ -161,6 +165,16 @@ type PackageSize struct {
 	// functions directly, most calls first (at most 5). Calls through
 	// interfaces and function values are not seen.
 	UsedBy []Use `json:"used_by,omitempty"`
+	// CallChain is the shortest chain of direct calls from main.main to a
+	// function of this package (for the largest packages), with the
+	// linker's symbol names.
+	CallChain []string `json:"call_chain,omitempty"`
+	// ImportChain is the shortest chain of imports from the main package
+	// to this one, when the source was at hand.
+	ImportChain []string `json:"import_chain,omitempty"`
+	// ReflectOnly is the part of Code and Pcln that exists only because the
+	// method dead-code elimination was disabled (estimated).
+	ReflectOnly int64 `json:"reflect_only,omitempty"`
 }
 
 // A Use is a package calling into another one.
@@ -243,4 +257,79 @@ const (
 	SuggestPIE      = "pie"           // build without -buildmode=pie for a static binary
 	SuggestTrimpath = "trimpath"      // build with -trimpath
 	SuggestPack     = "pack"          // pack the executable (estimated by the packer)
+	SuggestReflect  = "method-dce"    // remove the reflect calls that disable method dead-code elimination
 )
+
+// MethodDeadCode is the state of the linker's method dead-code elimination.
+// The linker drops the methods no one can call and writes -1 into their
+// method table entries; when a reachable function calls
+// reflect.Value.Method, or reflect.Value.MethodByName or
+// reflect.Type.Method(ByName) with a name that is not a constant, it keeps
+// every exported method of every reachable type used in an interface
+// instead. Disabled is decided from the method tables: no exported method
+// of a type converted to an interface was dropped, and exported methods
+// that only reflection can call were kept.
+type MethodDeadCode struct {
+	Disabled bool `json:"disabled"`
+	// Types is the number of types with a method table; ExportedKept,
+	// ExportedDropped and UnexportedDropped count their methods.
+	Types             int `json:"types"`
+	ExportedKept      int `json:"exportedKept"`
+	ExportedDropped   int `json:"exportedDropped"`
+	UnexportedDropped int `json:"unexportedDropped"`
+	// IfaceTypes is the number of types with a method table that an itab
+	// names (converted to an interface); IfaceDropped counts the exported
+	// methods of those the linker dropped. TableOnly counts the exported
+	// methods kept with no direct caller, in no itab and named by no
+	// interface method: only reflection can call them.
+	IfaceTypes   int `json:"ifaceTypes"`
+	IfaceDropped int `json:"ifaceDropped"`
+	TableOnly    int `json:"tableOnly"`
+	// Causes are the reflect callers reached from main.main by chains
+	// whose edges exist whatever the reflect decision; the packages on them
+	// are necessary to change, not sufficient: others may also disable it.
+	Causes []ReflectCause `json:"causes"`
+	// MayAlso counts the other functions that may also disable it (reached
+	// only through method tables or calls the analysis does not see);
+	// MayAlsoCallers names the first of them.
+	MayAlso        int      `json:"mayAlso"`
+	MayAlsoCallers []string `json:"mayAlsoCallers,omitempty"`
+	// ConstantCallers call reflect.Value.MethodByName while the
+	// elimination is on: with a constant name, which since Go 1.22 keeps it
+	// on.
+	ConstantCallers []ReflectCause `json:"constantCallers,omitempty"`
+	// EstimatedCost is what the disabled elimination costs; nil when it is
+	// on.
+	EstimatedCost *MethodCost `json:"estimatedCost,omitempty"`
+}
+
+// Sources of a [ReflectCause] chain.
+const (
+	SourceCallGraph = "call graph" // direct calls read from the machine code
+	SourceDumpDep   = "dumpdep"    // the linker's -dumpdep output
+)
+
+// A ReflectCause is a function that calls a reflect method lookup, with
+// the chain that reaches it from main.main.
+type ReflectCause struct {
+	Function string   `json:"function"`        // the caller, a linker symbol name
+	Calls    string   `json:"calls,omitempty"` // the reflect function it calls
+	Chain    []string `json:"chain,omitempty"` // main.main → … → Calls
+	Certain  bool     `json:"certain"`         // every edge exists whatever the reflect decision
+	Packages []string `json:"packages,omitempty"`
+	Source   string   `json:"source"` // SourceCallGraph or SourceDumpDep
+}
+
+// MethodCost estimates the bytes kept because the elimination is off.
+// CodeBytes are the code, pcln tables and funcdata of the functions
+// reachable only from exported methods that no one calls directly, no
+// itab points to and no interface names; Bytes adds the type descriptors
+// and data they bring in (30 % of CodeBytes). Error is the relative error
+// of Bytes (0.25: ±25 %), measured as docs/analyze.md shows.
+type MethodCost struct {
+	Bytes     int64   `json:"bytes"`
+	CodeBytes int64   `json:"codeBytes"`
+	Funcs     int     `json:"funcs"`
+	Methods   int     `json:"methods"`
+	Error     float64 `json:"error"`
+}

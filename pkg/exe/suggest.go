@@ -33,6 +33,9 @@ func suggestions(r *Report, trim int64) []Suggestion {
 		out = append(out, Suggestion{Kind: SuggestCgo,
 			Detail: "build with CGO_ENABLED=0 for a static binary that runs on scratch"})
 	}
+	if m := r.MethodDeadCode; m != nil && m.Disabled && m.EstimatedCost != nil {
+		out = append(out, Suggestion{Kind: SuggestReflect, Saving: m.EstimatedCost.Bytes, Detail: MethodDeadCodeText(m)})
+	}
 	for i, p := range r.Packages {
 		if i == heavyPackages {
 			break
@@ -91,6 +94,30 @@ func usesText(us []Use) string {
 			sites = "call site"
 		}
 		fmt.Fprintf(&b, "%s (%d %s, e.g. in %s)", u.Package, u.Calls, sites, u.Example)
+	}
+	return b.String()
+}
+
+// MethodDeadCodeText describes the disabled method dead-code elimination,
+// what turned it off and what it costs, as one suggestion.
+func MethodDeadCodeText(m *MethodDeadCode) string {
+	var b strings.Builder
+	c := m.EstimatedCost
+	fmt.Fprintf(&b, "method dead-code elimination is off: %d exported methods are kept that only reflection can call, about %s in %d functions (±%.0f %%)",
+		m.TableOnly, FormatSize(c.Bytes), c.Funcs, 100*c.Error)
+	var fns []string
+	for _, cause := range m.Causes {
+		if cause.Calls != "" {
+			fns = append(fns, cause.Function+" (calls "+cause.Calls+")")
+		} else {
+			fns = append(fns, cause.Function)
+		}
+	}
+	if len(fns) > 0 {
+		fmt.Fprintf(&b, "; change %s", strings.Join(fns, ", "))
+	}
+	if m.MayAlso > 0 {
+		fmt.Fprintf(&b, "; %d other reflect callers may also disable it", m.MayAlso)
 	}
 	return b.String()
 }

@@ -83,6 +83,9 @@ type Options struct {
 	// CacheDir holds binaries and compressed layers between builds; empty
 	// means no cache.
 	CacheDir string
+	// Compiler resolves and builds the target; nil means GoCompiler (the
+	// go command).
+	Compiler Compiler
 	// WorkDir holds the build's temporary files (its layers among them)
 	// in a new directory that the caller removes, with WorkDir, once it no
 	// longer reads the artifact Build returns. Empty: a directory that

@@ -33,6 +33,8 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if err != nil {
 		return &Report{SchemaVersion: SchemaVersion}, nil, err
 	}
+	// The sinks run before Build returns; then the base's files may go.
+	defer base.Close()
 	if base != nil && o.PlatformsFromBase {
 		if o.Platforms, err = basePlatforms(base); err != nil {
 			return &Report{SchemaVersion: SchemaVersion}, nil, err
@@ -184,7 +186,7 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 }
 
 func (b *builder) compile(ctx context.Context) (string, error) {
-	pkg, err := compile.Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Tags: b.o.Tags, Cgo: b.o.Cgo})
+	pkg, err := b.o.compiler().Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Tags: b.o.Tags, Cgo: b.o.Cgo})
 	if err != nil {
 		return "", err
 	}
@@ -195,7 +197,7 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 	if b.o.CacheDir != "" {
 		dir = filepath.Join(b.o.CacheDir, "bin")
 	}
-	b.bin, err = compile.Build(ctx, pkg, dir, compile.Options{
+	b.bin, err = b.o.compiler().Build(ctx, pkg, dir, compile.Options{
 		Platform: b.platform, Ldflags: b.o.Ldflags, Tags: b.o.Tags, Gcflags: b.o.Gcflags, Cgo: b.o.Cgo, Stderr: b.o.Stderr,
 	})
 	if err != nil {
@@ -228,6 +230,7 @@ func (b *builder) read(ctx context.Context) (string, error) {
 	bin.Needs = needsOf(r)
 	bin.TopPackages = topPackages(r, 5)
 	bin.Attributed = r.Coverage.Attributed()
+	bin.Suggestions = suggestionsOf(r)
 	if !r.Linking.Static && b.base == nil && b.o.Libs != "copy" {
 		return "", linkingError(bin.Name, r.Linking)
 	}

@@ -21,6 +21,7 @@ import (
 )
 
 func TestBuildReproducible(t *testing.T) {
+	needGo(t)
 	ctx := context.Background()
 	files := map[string]string{"go.mod": "module example.com/hello\n\ngo 1.26\n", "main.go": testutil.Hello}
 	var digests []string
@@ -54,6 +55,7 @@ func TestBuildReproducible(t *testing.T) {
 }
 
 func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
+	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	created := time.Unix(1_700_000_000, 0)
 	static := t.TempDir()
@@ -85,6 +87,7 @@ func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
 }
 
 func TestBuildErrors(t *testing.T) {
+	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": "package main\nfunc main() { nope() }\n"})
 	_, _, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard})
 	if !errors.Is(err, compile.ErrCompile) {
@@ -93,6 +96,7 @@ func TestBuildErrors(t *testing.T) {
 }
 
 func TestBuildPlatforms(t *testing.T) {
+	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	platforms := []compile.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}, {OS: "linux", Arch: "arm", Variant: "v7"}}
 	rep, art, err := Build(context.Background(), Options{Target: dir, Platforms: platforms, Stderr: io.Discard, WorkDir: t.TempDir()})
@@ -153,6 +157,7 @@ func writeBase(t *testing.T) (string, v1.Image) {
 }
 
 func TestBuildOnBase(t *testing.T) {
+	needGo(t)
 	ref, base := writeBase(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	rep, art, err := Build(context.Background(), Options{Target: dir, Base: ref, Env: []string{"MODE=prod"}, Stderr: io.Discard, WorkDir: t.TempDir()})
@@ -223,6 +228,7 @@ func main() {
 `
 
 func TestBuildRuntimeFiles(t *testing.T) {
+	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": tlsTimeProgram})
 	rep, art, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
@@ -297,6 +303,7 @@ func unbundle(t *testing.T, art publish.Artifact) publish.Artifact {
 }
 
 func TestBuildSBOM(t *testing.T) {
+	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	for _, format := range []string{"", "cyclonedx", "none"} {
 		rep, art, err := Build(context.Background(), Options{Target: dir, SBOM: format, Stderr: io.Discard, WorkDir: t.TempDir()})
@@ -325,6 +332,7 @@ func TestBuildSBOM(t *testing.T) {
 }
 
 func TestBuildPack(t *testing.T) {
+	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	cache := t.TempDir()
 	var sizes []int64

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"context"
 	"io"
 	"log"
 	"net/http/httptest"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/registry"
 
-	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/regopts"
 )
@@ -19,18 +17,13 @@ func TestBuildSendsProgressEvents(t *testing.T) {
 	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
-	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	var events []Event
-	rep, _, err := Build(context.Background(), Options{
-		Target: dir, Stderr: io.Discard, WorkDir: t.TempDir(),
+	rep, _, _ := buildFake(t, Options{
 		Progress: func(e Event) { events = append(events, e) }, // one at a time, as documented
 		Sinks: func(publish.Ref) (publish.Sink, error) {
 			return publish.Registry{Repo: host + "/hello", Options: regopts.Options{Insecure: true}}, nil
 		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var order []string
 	pushed := map[string]publish.BlobProgress{}
 	for _, e := range events {

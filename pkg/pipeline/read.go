@@ -70,6 +70,15 @@ func needsOf(r *exe.Report) []Need {
 	return out
 }
 
+// suggestionsOf lists the changes to the program worth a line in the build
+// report: the method dead-code elimination that reflection turned off.
+func suggestionsOf(r *exe.Report) []string {
+	if m := r.MethodDeadCode; m != nil && m.Disabled && m.EstimatedCost != nil {
+		return []string{exe.MethodDeadCodeText(m) + " (leve analyze shows the call chains)"}
+	}
+	return nil
+}
+
 // readBasic reads what leve needs of a binary for an architecture
 // pkg/exe does not analyse (ppc64le, s390x, riscv64, …): the build info
 // and the linking, without the bytes per package or the run-time needs.

@@ -44,3 +44,33 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpenDockerArchive opens a legacy docker save archive with one
+// 16 MiB layer (half random bytes, half text) and checks it: the archive
+// is indexed and its layer hashed where it lies, with no gzip made.
+func BenchmarkOpenDockerArchive(b *testing.B) {
+	content := make([]byte, 8<<20)
+	rand.New(rand.NewSource(1)).Read(content)
+	content = append(content, bytes.Repeat([]byte("root:x:0:0:root:/root:/bin/sh\n"), (8<<20)/30)...)
+	raw := tarOf(b, "data", string(content))
+	cfg := jsonOf(b, map[string]any{"os": "linux", "architecture": "amd64", "rootfs": map[string]any{"type": "layers", "diff_ids": []string{sha(raw).String()}}})
+	files := map[string][]byte{sha(cfg).Hex + ".json": cfg, "a/layer.tar": raw,
+		"manifest.json": jsonOf(b, []map[string]any{{"Config": sha(cfg).Hex + ".json", "Layers": []string{"a/layer.tar"}}})}
+	path := write(b, "big.tar", tarEntries(b, files, nil))
+	b.SetBytes(int64(len(raw)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		src, err := Open(context.Background(), "docker-archive:"+path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		img, err := src.Image("linux", "amd64", "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := Check(context.Background(), img); err != nil {
+			b.Fatal(err)
+		}
+		src.Close()
+	}
+}

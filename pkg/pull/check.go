@@ -24,7 +24,12 @@ func Check(ctx context.Context, img v1.Image) error {
 }
 
 func checkLayer(ctx context.Context, l v1.Layer) error {
-	rc, err := l.Compressed()
+	open := l.Compressed
+	if al, ok := l.(*archiveLayer); ok && !al.stored {
+		// Its blob would be made here: only its content can be checked.
+		open = l.Uncompressed
+	}
+	rc, err := open()
 	if err != nil {
 		return err
 	}

@@ -9,9 +9,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/leve-build/leve/internal/oneline"
 	"github.com/leve-build/leve/pkg/regopts"
@@ -38,13 +36,28 @@ type Source struct {
 	img  v1.Image
 	idx  v1.ImageIndex
 	im   *v1.IndexManifest // idx's manifest, checked
+	// fs holds the blobs of a local source; nil for a registry.
+	fs      blobFS
+	closers []func() error
 }
 
-// Open resolves ref: "scratch" or "" (a nil Source), "oci:DIR[:TAG]" for
-// an OCI image layout, "docker-archive:FILE" or a path ending in ".tar"
-// for a docker save tarball, else a registry reference such as
-// "alpine:3.24". Manifests and configs are read and checked now; layers
-// only when they are read, registry layers fetched then.
+// Open resolves ref:
+//
+//   - "scratch" or "": a nil Source;
+//   - "oci:DIR[:TAG]": an OCI image layout;
+//   - "oci-archive:FILE[:TAG]": a tar of an OCI image layout, read in place;
+//   - "docker-archive:FILE[:NAME:TAG]": a docker save archive in any of
+//     its formats (legacy, Docker ≥ 25, the containerd image store's, and
+//     leve's --tarball), read in place;
+//   - "docker:NAME": an image of the Docker daemon on DOCKER_HOST;
+//   - "podman:NAME": an image of podman's local storage;
+//   - a path that exists: a directory holding index.json, or a tar, its
+//     format detected;
+//   - else a registry reference such as "alpine:3.24".
+//
+// Manifests and configs are read and checked now; layers only when they
+// are read, registry layers fetched then. Close releases what a local
+// source keeps open.
 func Open(ctx context.Context, ref string, o Options) (*Source, error) {
 	role := o.Role
 	if role == "" {
@@ -56,27 +69,45 @@ func Open(ctx context.Context, ref string, o Options) (*Source, error) {
 	case ref == "" || ref == Scratch:
 		return nil, nil
 	case strings.HasPrefix(ref, "oci:"):
-		err = s.openLayout()
-	case strings.HasPrefix(ref, "docker-archive:") || strings.HasSuffix(ref, ".tar"):
-		err = s.openArchive(strings.TrimPrefix(ref, "docker-archive:"))
+		dir, tag := splitTag(strings.TrimPrefix(ref, "oci:"))
+		if !dirFS(dir).Has("index.json") {
+			err = fmt.Errorf("%s: not an OCI image layout: %s has no index.json", s.name, dir)
+			break
+		}
+		err = s.openLayoutFS(dirFS(dir), tag)
+	case strings.HasPrefix(ref, "oci-archive:"):
+		file, tag := splitFileRef(strings.TrimPrefix(ref, "oci-archive:"))
+		err = s.openArchive(file, tag, "oci-archive")
+	case strings.HasPrefix(ref, "docker-archive:"):
+		file, tag := splitFileRef(strings.TrimPrefix(ref, "docker-archive:"))
+		err = s.openArchive(file, tag, "docker-archive")
+	case strings.HasPrefix(ref, "docker:"):
+		err = s.openDocker(ctx, strings.TrimPrefix(ref, "docker:"))
+	case strings.HasPrefix(ref, "podman:"):
+		err = s.openPodman(ctx, strings.TrimPrefix(ref, "podman:"))
 	default:
-		err = s.openRemote(ctx, o.Registry)
+		var found bool
+		if found, err = s.openPath(ref); !found {
+			if strings.HasSuffix(ref, ".tar") {
+				err = fmt.Errorf("%s: no such file", s.name)
+				break
+			}
+			err = s.openRemote(ctx, o.Registry)
+		}
 	}
 	if err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// openArchive opens a docker save tarball. Its manifest is made here from
-// the layers, so the layers' content is what is checked, against the
-// config's diff_ids.
-func (s *Source) openArchive(path string) error {
-	img, err := tarball.ImageFromPath(path, nil)
-	if err != nil {
-		return fmt.Errorf("%s: reading docker archive: %w", s.name, err)
+// splitTag splits "DIR[:TAG]" at a colon after the last path separator.
+func splitTag(ref string) (dir, tag string) {
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, string(filepath.Separator)) {
+		return ref[:i], ref[i+1:]
 	}
-	return s.setImage(img, nil)
+	return ref, ""
 }
 
 // openRemote opens a registry reference.
@@ -113,30 +144,36 @@ func (s *Source) openRemote(ctx context.Context, ro regopts.Options) error {
 	return s.setImage(img, &desc.Descriptor)
 }
 
-// openLayout opens "oci:DIR[:TAG]", TAG defaulting to the layout's only
-// entry, else "latest".
-func (s *Source) openLayout() error {
-	dir, tag := strings.TrimPrefix(s.Ref, "oci:"), ""
-	if i := strings.LastIndex(dir, ":"); i > strings.LastIndex(dir, string(filepath.Separator)) {
-		dir, tag = dir[:i], dir[i+1:]
-	}
-	idx, err := layout.ImageIndexFromPath(dir)
+// openLayoutFS opens the OCI image layout fsys holds, choosing the entry
+// of its index.json tagged tag: by default the only entry, else the one
+// tagged "latest", else the only tagged one (untagged entries being
+// referrers such as SBOMs).
+func (s *Source) openLayoutFS(fsys blobFS, tag string) error {
+	s.fs = fsys
+	idx, err := readLayoutIndex(fsys, "index.json")
 	if err != nil {
 		return fmt.Errorf("%s: not an OCI image layout: %w", s.name, err)
 	}
-	im, err := idx.IndexManifest()
-	if err != nil {
-		return fmt.Errorf("%s: %w", s.name, err)
-	}
-	var pick *v1.Descriptor
+	im := idx.im
+	var pick, only *v1.Descriptor
+	tags := 0
 	for i, d := range im.Manifests {
-		t := d.Annotations["org.opencontainers.image.ref.name"]
-		if t == tag || (tag == "" && (len(im.Manifests) == 1 || t == "latest")) {
+		if tagged(d, tag) || (tag == "" && (len(im.Manifests) == 1 || d.Annotations[refName] == "latest")) {
 			pick = &im.Manifests[i]
 			break
 		}
+		if d.Annotations[refName] != "" {
+			tags++
+			only = &im.Manifests[i]
+		}
+	}
+	if pick == nil && tag == "" && tags == 1 {
+		pick = only
 	}
 	if pick == nil {
+		if tag == "" {
+			return fmt.Errorf("%s: the index names %d images and none is tagged latest nor is the only one tagged; add :TAG to choose one", s.name, len(im.Manifests))
+		}
 		return fmt.Errorf("%s: no image tagged %q in the layout", s.name, tag)
 	}
 	if pick.MediaType.IsIndex() {
@@ -146,11 +183,35 @@ func (s *Source) openLayout() error {
 		}
 		return s.setIndex(child, pick)
 	}
+	if what := absent(fsys, pick.Digest); what != "" {
+		return fmt.Errorf("%s: the %s is not in it; save or copy the image again", s.name, what)
+	}
 	img, err := idx.Image(pick.Digest)
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.name, err)
 	}
 	return s.setImage(img, pick)
+}
+
+// refName is the annotation of an OCI layout's tag.
+const refName = "org.opencontainers.image.ref.name"
+
+// tagged reports whether d is tagged tag, by the OCI layout's annotation
+// or containerd's image name ("docker.io/library/x:1" for "x:1").
+func tagged(d v1.Descriptor, tag string) bool {
+	if tag == "" {
+		return false
+	}
+	if d.Annotations[refName] == tag {
+		return true
+	}
+	full := d.Annotations["io.containerd.image.name"]
+	if full == "" {
+		return false
+	}
+	want, err1 := name.NewTag(tag)
+	got, err2 := name.NewTag(full)
+	return err1 == nil && err2 == nil && want.Name() == got.Name()
 }
 
 // setImage sets the image, its manifest checked against desc (nil: a
@@ -195,6 +256,9 @@ func (s *Source) Platforms() ([]v1.Platform, error) {
 	}
 	var out []v1.Platform
 	for _, d := range s.im.Manifests {
+		if s.fs != nil && absent(s.fs, d.Digest) != "" {
+			continue // a platform the save did not include
+		}
 		if d.Platform != nil && d.Platform.OS == "linux" && d.Platform.Architecture != "unknown" {
 			out = append(out, *d.Platform)
 		}
@@ -220,6 +284,11 @@ func (s *Source) Image(os, arch, variant string) (v1.Image, error) {
 	}
 	for i, d := range s.im.Manifests {
 		if d.Platform != nil && match(*d.Platform) {
+			if s.fs != nil {
+				if what := absent(s.fs, d.Digest); what != "" {
+					return nil, fmt.Errorf("%s: the %s image's %s is not in it (a save holds only the platforms it pulled); choose a platform it holds or save it again with this one", s.name, platformString(*d.Platform), what)
+				}
+			}
 			img, err := s.idx.Image(d.Digest)
 			if err != nil {
 				return nil, fmt.Errorf("%s: reading the %s image: %w", s.name, platformString(*d.Platform), err)
@@ -243,7 +312,9 @@ func platformString(p v1.Platform) string {
 }
 
 // Local reports whether the image is read from local files (an OCI
-// layout or a docker archive) rather than fetched from a registry.
+// layout, an archive, a copy saved from a daemon) rather than fetched
+// from a registry.
 func (s *Source) Local() bool {
-	return strings.HasPrefix(s.Ref, "oci:") || strings.HasPrefix(s.Ref, "docker-archive:") || strings.HasSuffix(s.Ref, ".tar")
+	_, legacy := s.img.(*legacyImage)
+	return s.fs != nil || legacy
 }

@@ -72,7 +72,7 @@ func LoadConfig(dir string) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil {
-		return nil, fmt.Errorf("%s: %v; see docs/config.md", filepath.Join(root, ConfigFile), err)
+		return nil, configError(filepath.Join(root, ConfigFile), err)
 	}
 	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
 	if err != nil {

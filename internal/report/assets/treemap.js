@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
-  var KIND = { code: "#4e79a7", pcln: "#f28e2b", data: "#59a14f", symtab: "#b07aa1", shared: "#9c755f", metadata: "#a0a4ab", unattributed: "#e15759" };
+  var KIND = { code: "#4e79a7", pcln: "#f28e2b", data: "#59a14f", symtab: "#b07aa1", shared: "#9c755f", metadata: "#a0a4ab", unattributed: "#e15759", reflect: "#edc948" };
   var MAXDEPTH = 3, HEAD = 17, CHAR = 6.3;
   var tree = JSON.parse(document.getElementById("leve-tree").textContent);
   var svg = document.getElementById("treemap");

@@ -1,0 +1,3 @@
+﻿FROM ubuntu:24.04
+ENV API_KEY=abc
+CMD ["bash"]
