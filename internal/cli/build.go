@@ -214,7 +214,7 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 			po.Progress = progress.Events(prefix)
 			rep, _, err := pipeline.Build(gctx, po)
 			if err != nil {
-				progress.Finish(prefix, "")
+				progress.Abort(prefix)
 				if many {
 					err = fmt.Errorf("%s: %w", target, err)
 				}

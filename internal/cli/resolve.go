@@ -79,7 +79,7 @@ scalar (| or >), with escapes or over several lines.
 				po.Progress = progress.Events(ip)
 				rep, _, err := pipeline.Build(ctx, po)
 				if err != nil {
-					progress.Finish(ip, "")
+					progress.Abort(ip)
 					return "", fmt.Errorf("leve://%s: %w", ip, err)
 				}
 				report.Summarize(rep)

@@ -18,7 +18,9 @@ type ProgressMode int
 // The progress modes, as docker buildx has them.
 const (
 	// ProgressAuto is ProgressTTY on a terminal whose TERM is not "dumb",
-	// ProgressPlain otherwise.
+	// ProgressPlain otherwise, holding each build's lines until it ends:
+	// a successful build's are written then, with its report, and a
+	// failed build leaves only its error's one line.
 	ProgressAuto ProgressMode = iota
 	// ProgressTTY shows each stage's line when it starts and completes it
 	// in place, the elapsed time ticking, with escape sequences.
@@ -61,6 +63,9 @@ type Progress struct {
 	color bool
 	width int
 
+	hold bool // plain lines wait for their build to end (auto)
+	held map[string]*strings.Builder
+
 	mu    sync.Mutex
 	lines []*liveLine // on screen, in tty mode
 	drawn int         // rows drawn last time
@@ -84,13 +89,14 @@ type liveLine struct {
 // tty on a terminal whose TERM is not "dumb" and plain otherwise; colour
 // only in tty mode and without NO_COLOR.
 func NewProgress(w io.Writer, mode ProgressMode, t Terminal) *Progress {
+	hold := false
 	if mode == ProgressAuto {
-		mode = ProgressPlain
+		mode, hold = ProgressPlain, true
 		if t.IsTerminal && t.Term != "dumb" {
-			mode = ProgressTTY
+			mode, hold = ProgressTTY, false
 		}
 	}
-	p := &Progress{w: w, mode: mode, color: mode == ProgressTTY && !t.NoColor, width: t.Width, many: map[string]bool{}}
+	p := &Progress{w: w, mode: mode, color: mode == ProgressTTY && !t.NoColor, width: t.Width, hold: hold, held: map[string]*strings.Builder{}, many: map[string]bool{}}
 	if mode == ProgressTTY {
 		p.stop, p.done = make(chan struct{}), make(chan struct{})
 		go p.tick()
@@ -165,7 +171,7 @@ func (p *Progress) eventLocked(prefix string, e pipeline.Event) {
 		}
 		if p.mode == ProgressPlain {
 			if e.Err == nil { // the error is the one line that tells of a failure
-				io.WriteString(p.w, text+"\n")
+				p.plainLocked(prefix, text+"\n")
 			}
 			return
 		}
@@ -179,7 +185,7 @@ func (p *Progress) eventLocked(prefix string, e pipeline.Event) {
 		state := fmt.Sprintf("%9s / %-9s %s", Bytes(b.Sent), Bytes(b.Total), b.State)
 		if p.mode == ProgressPlain {
 			if b.Final {
-				fmt.Fprintf(p.w, "%s %s %s\n", prefixed(prefix, label), b.Target, state)
+				p.plainLocked(prefix, fmt.Sprintf("%s %s %s\n", prefixed(prefix, label), b.Target, state))
 			}
 			return
 		}
@@ -211,6 +217,30 @@ func prefixed(prefix, s string) string {
 	return prefix + ": " + s
 }
 
+// plainLocked writes a plain line, or holds it until its build ends.
+func (p *Progress) plainLocked(prefix, line string) {
+	if !p.hold {
+		io.WriteString(p.w, line)
+		return
+	}
+	b := p.held[prefix]
+	if b == nil {
+		b = &strings.Builder{}
+		p.held[prefix] = b
+	}
+	b.WriteString(line)
+}
+
+// Abort ends the lines of a build that failed (prefix as given to
+// Events): on a terminal they stay, the failed stage marked; plain lines
+// held for it are dropped, its error says what happened.
+func (p *Progress) Abort(prefix string) {
+	p.mu.Lock()
+	delete(p.held, prefix)
+	p.mu.Unlock()
+	p.Finish(prefix, "")
+}
+
 func (p *Progress) find(prefix, key string) *liveLine {
 	for _, l := range p.lines {
 		if l.prefix == prefix && l.key == key {
@@ -230,6 +260,10 @@ func (p *Progress) Finish(prefix, text string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.mode != ProgressTTY {
+		if b := p.held[prefix]; b != nil {
+			text = b.String() + text
+			delete(p.held, prefix)
+		}
 		io.WriteString(p.w, text)
 		return
 	}

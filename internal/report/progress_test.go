@@ -212,3 +212,35 @@ func TestProgressPlainLeavesFailuresToTheError(t *testing.T) {
 		t.Errorf("plain output of a build failing in read = %q, want the compile line only", got)
 	}
 }
+
+func TestProgressAutoPlainHoldsLinesUntilTheBuildEnds(t *testing.T) {
+	var out syncBuffer
+	p := NewProgress(&out, ProgressAuto, Terminal{})
+	r := feed(t, p, "")
+	if out.String() != "" {
+		t.Errorf("auto on a non-terminal wrote before the build ended: %q", out.String())
+	}
+	p.Finish("", BuildTail(r))
+	if !strings.HasPrefix(out.String(), "compile ") || !strings.Contains(out.String(), "\nship ") || !strings.HasSuffix(out.String(), BuildTail(r)) {
+		t.Errorf("auto plain output after the build =\n%s", out.String())
+	}
+	out.b.Reset()
+	feed(t, p, "package")
+	p.Abort("")
+	p.Close()
+	if out.String() != "" {
+		t.Errorf("auto on a non-terminal wrote %q for a failed build, want nothing but its error", out.String())
+	}
+}
+
+func TestProgressPlainStreamsLines(t *testing.T) {
+	var out syncBuffer
+	p := NewProgress(&out, ProgressPlain, Terminal{IsTerminal: true, Term: "xterm"})
+	r := sampleReport()
+	send := p.Events("")
+	send(&pipeline.StageEnd{Platform: "linux/amd64", Report: r.Images[0].Stages[0], Image: &r.Images[0]})
+	if got := out.String(); got != "compile     551ms   2.43 MB  example.com/hello → hello\n" {
+		t.Errorf("--progress plain after the compile stage = %q, want its line at once", got)
+	}
+	p.Close()
+}
