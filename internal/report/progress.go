@@ -119,7 +119,12 @@ func (p *Progress) tick() {
 			return
 		case <-t.C:
 			p.mu.Lock()
-			p.redrawLocked()
+			for _, l := range p.lines {
+				if !l.finished {
+					p.redrawLocked()
+					break
+				}
+			}
 			p.mu.Unlock()
 		}
 	}
@@ -334,11 +339,7 @@ func (f *frame) end() string {
 
 func (p *Progress) drawLocked(f *frame) {
 	for _, l := range p.lines {
-		s := p.render(l)
-		if p.width > 0 && utf8.RuneCountInString(s) >= p.width {
-			s = string([]rune(s)[:p.width-1])
-		}
-		f.row(s)
+		f.row(p.render(l))
 		p.drawn++
 	}
 }
@@ -354,6 +355,10 @@ func (p *Progress) render(l *liveLine) string {
 		s = l.text
 	default:
 		s = fmt.Sprintf("%-9s %7s %9s  %s", l.label, fmt.Sprintf("%.1fs", time.Since(l.start).Seconds()), "", "…")
+	}
+	if p.width > 0 && utf8.RuneCountInString(s) >= p.width {
+		// a wrapped line would take two rows, and the redraw count one
+		s = string([]rune(s)[:p.width-1])
 	}
 	if !p.color {
 		return s

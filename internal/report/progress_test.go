@@ -244,3 +244,19 @@ func TestProgressPlainStreamsLines(t *testing.T) {
 	}
 	p.Close()
 }
+
+func TestProgressTTYFitsLinesToTheTerminal(t *testing.T) {
+	var out syncBuffer
+	p := NewProgress(&out, ProgressTTY, Terminal{IsTerminal: true, Term: "xterm", Width: 40})
+	r := sampleReport()
+	send := p.Events("")
+	send(&pipeline.StageStart{Platform: "linux/amd64", Stage: "read"})
+	send(&pipeline.StageEnd{Platform: "linux/amd64", Report: pipeline.StageReport{Name: "read", Summary: strings.Repeat("long ", 30)}, Image: &r.Images[0]})
+	p.Close()
+	for _, row := range strings.Split(out.String(), "\n") {
+		row = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]").ReplaceAllString(strings.ReplaceAll(row, "\r", ""), "")
+		if n := len([]rune(row)); n >= 40 {
+			t.Errorf("a row of %d runes on a 40-column terminal: %q", n, row)
+		}
+	}
+}
