@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -279,6 +280,9 @@ func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publi
 		}
 		r := publish.Registry{Repo: p, Options: o.Registry()}
 		tag, err := r.Reference(ref)
+		if re := (*publish.RepoError)(nil); errors.As(err, &re) {
+			return nil, fmt.Errorf("--push %q: %v; want REGISTRY/REPO[:TAG], e.g. ghcr.io/me/app", re.Repo, re.Err)
+		}
 		if err != nil {
 			return nil, err
 		}

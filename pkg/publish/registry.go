@@ -53,10 +53,25 @@ func (r Registry) Reference(ref Ref) (name.Tag, error) {
 	}
 	t, err := name.NewTag(s, opts...)
 	if err != nil {
-		return name.Tag{}, fmt.Errorf("--push %q: %v; want REGISTRY/REPO[:TAG], e.g. ghcr.io/me/app", r.Repo, err)
+		return name.Tag{}, &RepoError{Repo: r.Repo, Err: err}
 	}
 	return t, nil
 }
+
+// RepoError is the error of a Registry whose Repo is not a registry
+// reference; the caller names where Repo came from (a flag, a file).
+type RepoError struct {
+	Repo string
+	Err  error // why go-containerregistry refused it
+}
+
+// Error says what is wrong and what a good Repo looks like.
+func (e *RepoError) Error() string {
+	return fmt.Sprintf("push destination %q: %v; want REGISTRY/REPO[:TAG], e.g. ghcr.io/me/app", e.Repo, e.Err)
+}
+
+// Unwrap returns the reference parser's error.
+func (e *RepoError) Unwrap() error { return e.Err }
 
 // Publish pushes art, an image or an index with its images.
 func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published, error) {

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -238,5 +239,13 @@ func TestRegistryProgressEvents(t *testing.T) {
 	}
 	if n := len(final()); n != len(layers) {
 		t.Errorf("second push: %d final updates, want %d", n, len(layers))
+	}
+}
+
+func TestRegistryReferenceRefusesABadRepo(t *testing.T) {
+	_, err := Registry{Repo: "Bad Repo"}.Reference(Ref{"x", "v1"})
+	var re *RepoError
+	if !errors.As(err, &re) || re.Repo != "Bad Repo" || strings.Contains(err.Error(), "--") {
+		t.Errorf("Reference of a bad repo = %v, want a *RepoError naming it and no flag", err)
 	}
 }
