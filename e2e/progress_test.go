@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,14 +60,21 @@ func readRaw(t *testing.T, raw string) string {
 	return string(b)
 }
 
-// TestProgressOnTerminal: a cold build of examples/api (net/http and its
-// dependencies compiled from nothing) shows its compile line, running,
-// long before the compile stage ends, and completes it in place.
+// TestProgressOnTerminal: a build of a copy of examples/api whose main
+// package changed (so go compiles it and links net/http and its
+// dependencies again, from a warm build cache) shows its compile line,
+// running, before the compile stage ends, and completes it in place.
 func TestProgressOnTerminal(t *testing.T) {
 	bin := leve(t)
 	tmp := t.TempDir()
-	env := []string{"GOCACHE=" + filepath.Join(tmp, "gocache"), "LEVE_CACHE=" + filepath.Join(tmp, "cache"), "NO_COLOR="}
-	sc, raw := rawScreen(t, tmp, env, bin+" build -o out "+filepath.Join(repoRoot, "examples", "api")+"\n")
+	api := filepath.Join(tmp, "api")
+	copyTree(t, filepath.Join(repoRoot, "examples", "api"), api)
+	mark := fmt.Sprintf("package main\n\nvar progressMark = %q\n", time.Now().String())
+	if err := os.WriteFile(filepath.Join(api, "zz_mark.go"), []byte(mark), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"LEVE_CACHE=" + filepath.Join(tmp, "cache"), "NO_COLOR="}
+	sc, raw := rawScreen(t, tmp, env, bin+" build -o out "+api+"\n")
 	var first string
 	deadline := time.Now().Add(5 * time.Minute)
 	for first == "" {
