@@ -44,7 +44,7 @@ build" builds it (CGO_ENABLED=0, -trimpath, then stripped unless --no-strip).
 With no argument, the package in the current directory is built.
 
 The report goes to stdout as aligned text, or as JSON with --json (schema
-leve.analyze/v1, docs/analyze-json.md). --html FILE also writes one
+leve.analyze/v2, docs/analyze-json.md). --html FILE also writes one
 self-contained page with a treemap of modules, packages and kinds of bytes.
 
 --diff OLD NEW compares two of them, in any mix, by package, module and

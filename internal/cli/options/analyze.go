@@ -39,7 +39,7 @@ type AnalyzeGates struct {
 
 // AddFlags binds the flags to fs.
 func (a *Analyze) AddFlags(fs *pflag.FlagSet) {
-	fs.BoolVar(&a.JSON, "json", false, "print the analysis as JSON on stdout (schema leve.analyze/v1, docs/analyze-json.md); with --diff, the deltas")
+	fs.BoolVar(&a.JSON, "json", false, "print the analysis as JSON on stdout (schema leve.analyze/v2, docs/analyze-json.md); with --diff, the deltas")
 	fs.StringVar(&a.HTML, "html", "", "also write a self-contained HTML page with a treemap and the tables to `FILE`")
 	fs.IntVar(&a.Top, "top", 20, "packages (or changed entries with --diff) to list; 0 lists all")
 	fs.BoolVar(&a.Diff, "diff", false, "compare two executables, packages or saved --json results: leve analyze --diff OLD NEW")
