@@ -119,4 +119,3 @@ func readJSON(p string, v any) error {
 	}
 	return nil
 }
-
