@@ -16,6 +16,9 @@ import (
 func Build(w io.Writer, r *pipeline.Report) error {
 	var b strings.Builder
 	many := len(r.Images) > 1
+	if r.BaseFrom != "" {
+		fmt.Fprintf(&b, "base from %s\n", r.BaseFrom)
+	}
 	for _, img := range r.Images {
 		if many {
 			fmt.Fprintf(&b, "%s\n", img.Platform)

@@ -42,6 +42,9 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 		}
 	}
 	rep := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: make([]ImageReport, len(o.Platforms))}
+	if base != nil {
+		rep.BaseFrom = base.From
+	}
 	images := make([]v1.Image, len(o.Platforms))
 	builders := make([]*builder, len(o.Platforms))
 	tmp, err := os.MkdirTemp(o.WorkDir, "leve-build-")
