@@ -23,6 +23,7 @@ import (
 
 func newBuildCmd() *cobra.Command {
 	var o options.Build
+	var runAfter bool
 	cmd := &cobra.Command{
 		Use:   "build [flags] [TARGET...]",
 		Short: "Compile Go source into a minimal, reproducible OCI image",
@@ -79,6 +80,12 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if err != nil {
 				return err
 			}
+			if runAfter && o.JSON {
+				return usageError{fmt.Errorf("--run and --json both want stdout: use one")}
+			}
+			if len(targets) > 1 && runAfter {
+				return usageError{fmt.Errorf("--run runs one image, and %d targets give %d; build them one by one", len(targets), len(targets))}
+			}
 			if len(targets) > 1 && (o.Tag != "" || o.Tarball != "") {
 				return fmt.Errorf("-t and --tarball name one image, and %d targets give %d; build them one by one", len(targets), len(targets))
 			}
@@ -101,10 +108,14 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 					return err
 				}
 			}
+			if runAfter {
+				return runBuilt(cmd.Context(), reps[0].Outputs, reps[0].Tag, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+			}
 			return nil
 		},
 	}
 	o.AddFlags(cmd.Flags())
+	cmd.Flags().BoolVar(&runAfter, "run", false, "run the image once built, as leve run -i --rm (with -t on a terminal)")
 	return cmd
 }
 
