@@ -2,12 +2,15 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // storeImage is one image of "leve images --json".
@@ -270,5 +273,35 @@ func TestStoreNameResolution(t *testing.T) {
 				t.Errorf("--base %s: layer %d is %s, want the base's %s", c.base, i, got[i].Digest, l.Digest)
 			}
 		}
+	}
+}
+
+// TestStoreSeedRun types the seed's three steps with leve and no dockerd:
+// leve build -t app-go:1.0 app.go, leve images, then leve run -ti --name
+// meuappOK app-go:1.0 at a tmux terminal, which finds app-go:1.0 in the
+// local store, says so, and greets the name typed at the prompt
+// (LEVE_ENGINE=runc: podman, which the default would pick next, is
+// covered by TestRunPodman).
+func TestStoreSeedRun(t *testing.T) {
+	needRunc(t)
+	if _, err := os.Stat("/var/run/docker.sock"); err == nil && os.Getenv("DOCKER_HOST") == "" {
+		if r, _ := execCmd("", "", nil, "sh", "-c", "pgrep -x dockerd"); r.code == 0 {
+			t.Skip("dockerd is running; this test shows the seed's steps without it")
+		}
+	}
+	dir := seedApp(t, "seed")
+	script := fmt.Sprintf("set -e\n%[1]s build -t app-go:1.0 app.go\n%[1]s images\n%[1]s run -ti --name meuappOK app-go:1.0\n", leve(t))
+	s := startScreen(t, dir, []string{"LEVE_ENGINE=runc", "DOCKER_HOST=unix://" + filepath.Join(t.TempDir(), "no-docker.sock")}, script)
+	text, code := s.answer("Qual é o seu nome:?", "Maria", 2*time.Minute)
+	if code != 0 {
+		t.Fatalf("the seed's steps exited %d; the screen shows:\n%s", code, text)
+	}
+	for _, want := range []string{"app-go:1.0@sha256:", "REPOSITORY", "total: 1 images", "leve: app-go:1.0: from the local store (leve-out/app-go:1.0)", "Oi, Maria! Eu sou a linguagem Go!"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the screen does not show %q:\n%s", want, text)
+		}
+	}
+	if !regexp.MustCompile(`(?m)^app-go\s+1\.0\s+[0-9a-f]{12}\s`).MatchString(text) {
+		t.Errorf("leve images does not list app-go 1.0 with its digest:\n%s", text)
 	}
 }
