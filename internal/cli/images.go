@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/store"
 )
@@ -95,12 +94,12 @@ func writeImages(w io.Writer, ls store.Listing) error {
 	fmt.Fprintln(tw, "REPOSITORY\tTAG\tDIGEST\tCREATED\tPULL SIZE\tDISK SIZE\tPLATFORMS")
 	for _, im := range ls.Images {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", im.Repository, im.Tag, shortDigest(im.Digest.Hex),
-			im.Created.UTC().Format("2006-01-02 15:04:05"), humanize.Bytes(im.PullSize), humanize.Bytes(im.DiskSize), strings.Join(im.Platforms, ","))
+			im.Created.UTC().Format("2006-01-02 15:04:05"), report.Bytes(im.PullSize), report.Bytes(im.DiskSize), strings.Join(im.Platforms, ","))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "total: %d images, %s on disk (shared blobs counted once)\n", len(ls.Images), humanize.Bytes(ls.TotalDisk))
+	_, err := fmt.Fprintf(w, "total: %d images, %s on disk (shared blobs counted once)\n", len(ls.Images), report.Bytes(ls.TotalDisk))
 	return err
 }
 
