@@ -2,7 +2,9 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -30,6 +32,11 @@ func readLayout(dir, name string) ([]Image, error) {
 		top := d
 		top.Platform = nil // an image's platform is its config's
 		if err := im.walk(dir, top, map[string]bool{}); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				// Listing takes no lock: an rmi or a rebuild running now
+				// removed it after index.json was read.
+				continue
+			}
 			return nil, fmt.Errorf("%s:%s: %w", name, tag, err)
 		}
 		out = append(out, im)

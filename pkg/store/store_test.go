@@ -185,3 +185,33 @@ func TestListMissingStore(t *testing.T) {
 		t.Fatalf("missing store: %+v, %v", ls, err)
 	}
 }
+
+// TestListSkipsVanishedImage lists a layout whose index names an image
+// whose manifest is gone, as when an rmi runs during the listing: the
+// image is left out, the others listed.
+func TestListSkipsVanishedImage(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	shared, err := random.Layer(64, "application/vnd.oci.image.layer.v1.tar+gzip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := image(t, shared, 1), image(t, shared, 2)
+	l := publish.Layout{Dir: filepath.Join(root, "app")}
+	for tag, img := range map[string]v1.Image{"a": a, "b": b} {
+		if _, err := l.Publish(ctx, img, publish.Ref{Name: "app", Tag: tag}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, _ := a.Digest()
+	if err := os.Remove(filepath.Join(root, "app", "blobs", "sha256", d.Hex)); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := Store{Dir: root}.List(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls.Images) != 1 || ls.Images[0].Tag != "b" {
+		t.Errorf("listed %+v, want app:b alone", ls.Images)
+	}
+}
