@@ -36,6 +36,7 @@ func TestJSONKeyStyle(t *testing.T) {
 	packed := filepath.Join(t.TempDir(), "app.packed")
 	for _, args := range [][]string{
 		{"build", "--json", "-t", "keys:1"},
+		{"images", "--json"}, // lists keys:1, which build wrote into mod/leve-out
 		{"analyze", "--json", app},
 		{"pack", "--json", "-o", packed, app},
 		{"lint", "--format", "json", dockerfile},

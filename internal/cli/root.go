@@ -29,6 +29,8 @@ var commands = []func() *cobra.Command{
 	newAnalyzeCmd,
 	newBuildCmd,
 	newCacheCmd,
+	newImagesCmd,
+	newRmiCmd,
 	newResolveCmd,
 	newRunCmd,
 	newPackCmd,

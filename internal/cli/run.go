@@ -127,6 +127,11 @@ func runImage(ctx context.Context, o runOptions, ref string, args []string, stdi
 	if src == nil {
 		return &engine.Error{Code: engine.ExitEngine, Err: fmt.Errorf("%q is the empty image: there is nothing to run", ref)}
 	}
+	if src.From != "" {
+		// A bare NAME[:TAG] could mean the local store's image or a
+		// registry's: say which one runs.
+		fmt.Fprintf(stderr, "leve: %s: from %s\n", ref, src.From)
+	}
 	img, err := src.Image(p.OS, p.Arch, p.Variant)
 	if err != nil {
 		return &engine.Error{Code: engine.ExitEngine, Err: err}

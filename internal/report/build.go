@@ -24,6 +24,9 @@ func BuildTail(r *pipeline.Report) string { return build(r, false) }
 func build(r *pipeline.Report, stages bool) string {
 	var b strings.Builder
 	many := len(r.Images) > 1
+	if r.BaseFrom != "" {
+		fmt.Fprintf(&b, "base from %s\n", r.BaseFrom)
+	}
 	for _, img := range r.Images {
 		if many {
 			fmt.Fprintf(&b, "%s\n", img.Platform)

@@ -41,6 +41,9 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 		}
 	}
 	rep := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: make([]ImageReport, len(o.Platforms))}
+	if base != nil {
+		rep.BaseFrom = base.From
+	}
 	send := o.progress()
 	o.Progress = send // the builders' and ship's events go through the same lock
 	start := &BuildStart{}

@@ -27,6 +27,10 @@ type Report struct {
 	Ship     StageReport `json:"ship"`
 	Outputs  []Output    `json:"outputs"`
 	Warnings []string    `json:"warnings,omitempty"`
+	// BaseFrom says, for a --base given as a bare NAME[:TAG], which image
+	// it named: "the local store (leve-out/NAME:TAG)" or "the registry
+	// (…)"; empty for other bases.
+	BaseFrom string `json:"baseFrom,omitempty"`
 }
 
 // ImageReport is one platform's image and the stages that made it.
