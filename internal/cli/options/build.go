@@ -25,9 +25,6 @@ type Build struct {
 	Tag         string
 	Output      string
 	Tarball     string
-	Rootfs      string
-	// ExpectConfig is --expect-config: JSON, or a file holding it.
-	ExpectConfig string
 	Platform    string
 	JSON        bool
 	Ldflags     []string
@@ -57,6 +54,10 @@ type Build struct {
 	Level       string
 	Libs        string
 	Pack        bool
+
+	// Rootfs is --rootfs DIR; ExpectConfig is --expect-config: JSON, or
+	// a file holding it.
+	Rootfs, ExpectConfig string
 }
 
 // AddFlags binds the flags to fs.
