@@ -453,4 +453,3 @@ func setArgs(t *testing.T, path string, args ...string) {
 		t.Fatal(err)
 	}
 }
-
