@@ -284,7 +284,7 @@ func goStandIn(t *testing.T, file string) {
 	if _, err := tw.Write(bb); err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range []string{"sh", "mkdir", "chmod", "printf", "cat", "ls", "rm", "cp", "ln", "env"} {
+	for _, a := range []string{"sh", "mkdir", "chmod", "chown", "printf", "cat", "ls", "rm", "cp", "ln", "env"} {
 		hdr(&tar.Header{Typeflag: tar.TypeSymlink, Name: "bin/" + a, Linkname: "busybox"})
 	}
 	passwd := "root:x:0:0:root:/root:/bin/sh\n"
@@ -354,7 +354,9 @@ func goStandIn(t *testing.T, file string) {
 // golang image holding the host's Go and the leve image loaded into that
 // daemon. The result greets, and its files (list, types, modes, owners and
 // contents, the binary's hash among them) equal those of leve build's
-// image of the same context.
+// image of the same context. The --plain Dockerfile builds with BuildKit,
+// greets, and writes leve's passwd, group, nonroot home, /tmp and binary
+// path, with their modes and owners.
 func TestDockerfileDefaultBuildsWithDocker(t *testing.T) {
 	docker := "/usr/bin/docker" // Debian's 20.10 client: it has the legacy builder and DOCKER_BUILDKIT=1
 	ctx := helloContext(t)
@@ -408,11 +410,25 @@ func TestDockerfileDefaultBuildsWithDocker(t *testing.T) {
 		"--change", "ENV HOME=/root",
 		standIn, golang)
 
-	for _, b := range []struct{ name, buildkit string }{{"legacy", "0"}, {"buildkit", "1"}} {
+	plain := runLeve(t, ctx, nil, "dockerfile", "--plain")
+	if plain.code != 0 {
+		t.Fatalf("leve dockerfile --plain: %s", plain)
+	}
+	if err := os.WriteFile(filepath.Join(ctx, "Dockerfile.plain"), []byte(plain.stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if lint := runLeve(t, ctx, nil, "lint", "Dockerfile.plain"); lint.code != 0 || !strings.Contains(lint.stdout+lint.stderr, "0 errors, 0 warnings") {
+		t.Errorf("leve lint of the --plain Dockerfile: %s", lint)
+	}
+
+	for _, b := range []struct {
+		name, buildkit, file string
+		plain                bool
+	}{{"legacy", "0", "Dockerfile.leve", false}, {"buildkit", "1", "Dockerfile.leve", false}, {"plain-buildkit", "1", "Dockerfile.plain", true}} {
 		t.Run(b.name, func(t *testing.T) {
 			tag := "hello-dockerfile:" + b.name
 			benv := append(slices.Clone(env), "DOCKER_BUILDKIT="+b.buildkit)
-			mustRun(t, ctx, "", benv, docker, "build", "--network", "none", "-f", "Dockerfile.leve", "-t", tag, ".")
+			mustRun(t, ctx, "", benv, docker, "build", "--network", "none", "-f", b.file, "-t", tag, ".")
 			for _, g := range greetings {
 				out := mustRun(t, "", g.stdin, env, docker, "run", "--rm", "-i", "--network", "none", tag)
 				if !strings.Contains(out.stdout, g.want) {
@@ -421,7 +437,22 @@ func TestDockerfileDefaultBuildsWithDocker(t *testing.T) {
 			}
 			saved := filepath.Join(t.TempDir(), "saved.tar")
 			mustRun(t, "", "", env, docker, "save", "-o", saved, tag)
-			sameFiles(t, "docker build against leve build", imageFiles(t, saved), want)
+			got := imageFiles(t, saved)
+			if b.plain {
+				// Not leve's binary (go build strips less), the same accounts.
+				for _, n := range []string{"etc/passwd", "etc/group"} {
+					if got[n] != want[n] {
+						t.Errorf("--plain: %s is %+v, want leve's %+v", n, got[n], want[n])
+					}
+				}
+				for _, n := range []string{"home/nonroot", "tmp", "app/hello"} {
+					if g, w := got[n], want[n]; g.Type != w.Type || g.Mode != w.Mode || g.UID != w.UID || g.GID != w.GID {
+						t.Errorf("--plain: %s is %+v, want the type, mode and owner of leve's %+v", n, g, w)
+					}
+				}
+			} else {
+				sameFiles(t, "docker build against leve build", got, want)
+			}
 			inspect := mustRun(t, "", "", env, docker, "image", "inspect", "--format", "{{json .Config.User}} {{json .Config.Entrypoint}} {{json .Config.WorkingDir}}", tag)
 			if got := strings.TrimSpace(inspect.stdout); got != `"65532:65532" ["/app/hello"] "/app"` {
 				t.Errorf("config %s", got)

@@ -281,25 +281,25 @@ func EmitPlain(s Spec) ([]byte, error) {
 	e.ins("A static, path-free, stripped binary for the target platform.",
 		"RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build "+
 			"CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags=\"-s -w\" -o /out/"+s.Name+" "+s.target())
-	e.ins("Users root and nonroot (65532), as leve writes them.",
-		`RUN mkdir -p /out/etc /out/home/nonroot /out/tmp && chmod 700 /out/home/nonroot && chmod 1777 /out/tmp && `+
-			`printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > /out/etc/passwd && `+
-			`printf 'root:x:0:\nnonroot:x:65532:\n' > /out/etc/group && `+
-			`printf 'hosts: files dns\n' > /out/etc/nsswitch.conf`)
+	nss := ""
+	if slices.Contains(s.RuntimeFiles, NSSwitch) {
+		nss = ` && printf 'hosts: files dns\n' > /out/root/etc/nsswitch.conf`
+	}
+	e.ins("Users root and nonroot (65532), the nonroot home and /tmp, as leve writes them.",
+		`RUN mkdir -p /out/root/etc /out/root/home/nonroot /out/root/tmp && `+
+			`chown 65532:65532 /out/root/home/nonroot && chmod 700 /out/root/home/nonroot && chmod 1777 /out/root/tmp && `+
+			`printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > /out/root/etc/passwd && `+
+			`printf 'root:x:0:\nnonroot:x:65532:\n' > /out/root/etc/group`+nss)
 	e.blank()
 	e.ins("The image starts empty: no shell, no libc.", "FROM scratch")
-	e.ins("The users root and nonroot.", "COPY --from=build /out/etc/passwd /out/etc/group /etc/")
-	e.ins("The home directory of nonroot.", "COPY --from=build --chown=65532:65532 /out/home/ /home/")
-	e.ins("A world-writable /tmp.", "COPY --from=build /out/tmp/ /tmp/")
+	e.ins("The accounts, the nonroot home and /tmp, owners and modes kept.", "COPY --from=build /out/root/ /")
 	for _, f := range slices.Sorted(slices.Values(s.RuntimeFiles)) {
 		switch f {
 		case CABundle:
 			e.ins("The CA bundle: the program verifies TLS certificates.", "COPY --from=build "+CABundle+" "+CABundle)
 		case Zoneinfo:
 			e.ins("Time zone data, where ZONEINFO below points: the program loads time zones.", "COPY --from=build "+Zoneinfo+" "+Zoneinfo)
-		case NSSwitch:
-			e.ins("Host names resolve through /etc/hosts, then DNS.", "COPY --from=build /out/etc/nsswitch.conf /etc/nsswitch.conf")
-		case Passwd, Group:
+		case Passwd, Group, NSSwitch: // written in the build stage
 		default:
 			e.fail(fmt.Errorf("emitting --plain: run-time file %s: the plain form cannot provide it; use the default form", f))
 		}

@@ -17,17 +17,13 @@ RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 # A static, path-free, stripped binary for the target platform.
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -ldflags="-s -w" -o /out/hello .
-# Users root and nonroot (65532), as leve writes them.
-RUN mkdir -p /out/etc /out/home/nonroot /out/tmp && chmod 700 /out/home/nonroot && chmod 1777 /out/tmp && printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > /out/etc/passwd && printf 'root:x:0:\nnonroot:x:65532:\n' > /out/etc/group && printf 'hosts: files dns\n' > /out/etc/nsswitch.conf
+# Users root and nonroot (65532), the nonroot home and /tmp, as leve writes them.
+RUN mkdir -p /out/root/etc /out/root/home/nonroot /out/root/tmp && chown 65532:65532 /out/root/home/nonroot && chmod 700 /out/root/home/nonroot && chmod 1777 /out/root/tmp && printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > /out/root/etc/passwd && printf 'root:x:0:\nnonroot:x:65532:\n' > /out/root/etc/group
 
 # The image starts empty: no shell, no libc.
 FROM scratch
-# The users root and nonroot.
-COPY --from=build /out/etc/passwd /out/etc/group /etc/
-# The home directory of nonroot.
-COPY --from=build --chown=65532:65532 /out/home/ /home/
-# A world-writable /tmp.
-COPY --from=build /out/tmp/ /tmp/
+# The accounts, the nonroot home and /tmp, owners and modes kept.
+COPY --from=build /out/root/ /
 # The program.
 COPY --from=build /out/hello /app/hello
 # Run as the user leve build gives the image.
