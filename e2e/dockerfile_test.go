@@ -438,6 +438,7 @@ func TestDockerfileDefaultBuildsWithDocker(t *testing.T) {
 			saved := filepath.Join(t.TempDir(), "saved.tar")
 			mustRun(t, "", "", env, docker, "save", "-o", saved, tag)
 			got := imageFiles(t, saved)
+			t.Logf("%s: pull size with gzip level 6 layers about %d B; leve build's %d B", tag, gzipPullSize(t, saved), archivePullSize(t, reference))
 			if b.plain {
 				// Not leve's binary (go build strips less), the same accounts.
 				for _, n := range []string{"etc/passwd", "etc/group"} {
@@ -483,4 +484,82 @@ func setArgs(t *testing.T, path string, args ...string) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// gzipPullSize estimates what a client pulls of the image in a docker-save
+// archive once pushed: each layer tar compressed by gzip at level 6 (what
+// docker push and BuildKit's exporter use), plus the config; the manifest
+// (under 1 kB) is left out.
+func gzipPullSize(t *testing.T, archive string) int64 {
+	t.Helper()
+	blobs, m := archiveBlobs(t, archive)
+	n := int64(len(blobs[path.Clean(m.Config)]))
+	for _, l := range m.Layers {
+		var cw countingWriter
+		zw, err := gzip.NewWriterLevel(&cw, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := zw.Write(blobs[path.Clean(l)]); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		n += cw.n
+	}
+	return n
+}
+
+// archivePullSize is the same count for leve's tarball, whose layers are
+// already compressed.
+func archivePullSize(t *testing.T, archive string) int64 {
+	t.Helper()
+	blobs, m := archiveBlobs(t, archive)
+	n := int64(len(blobs[path.Clean(m.Config)]))
+	for _, l := range m.Layers {
+		n += int64(len(blobs[path.Clean(l)]))
+	}
+	return n
+}
+
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+type saveManifest struct {
+	Config string
+	Layers []string
+}
+
+func archiveBlobs(t *testing.T, archive string) (map[string][]byte, saveManifest) {
+	t.Helper()
+	f, err := os.Open(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	blobs := map[string][]byte{}
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			blobs[path.Clean(h.Name)] = b
+		}
+	}
+	var ms []saveManifest
+	if err := json.Unmarshal(blobs["manifest.json"], &ms); err != nil || len(ms) != 1 {
+		t.Fatalf("%s: manifest.json: %v", archive, err)
+	}
+	return blobs, ms[0]
 }
