@@ -222,12 +222,24 @@ func configOf(c v1.Config) dockerfile.Config {
 	return d
 }
 
-// expectedConfig reads --expect-config: JSON, or a file holding it.
+// expectedConfig reads --expect-config: JSON, or a file holding JSON or
+// a Dockerfile, whose final stage's lines are then the expected config.
 func expectedConfig(s string) (dockerfile.Config, error) {
 	if !strings.HasPrefix(strings.TrimSpace(s), "{") {
 		b, err := os.ReadFile(s)
 		if err != nil {
-			return dockerfile.Config{}, fmt.Errorf("--expect-config: %w; give the config as JSON or a file holding it", err)
+			return dockerfile.Config{}, fmt.Errorf("--expect-config: %w; give the config as JSON, or a file holding it or the Dockerfile", err)
+		}
+		if !bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+			f, err := dockerfile.Parse(b)
+			if err != nil {
+				return dockerfile.Config{}, fmt.Errorf("--expect-config %s: not JSON, and as a Dockerfile: %w", s, err)
+			}
+			c, err := f.FinalConfig()
+			if err != nil {
+				return c, fmt.Errorf("--expect-config %s: %w", s, err)
+			}
+			return c, nil
 		}
 		s = string(bytes.TrimSpace(b))
 	}

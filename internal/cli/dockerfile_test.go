@@ -39,6 +39,22 @@ func TestExpectConfigCheck(t *testing.T) {
 	if !errors.Is(err, dockerfile.ErrConfigMismatch) || !strings.Contains(err.Error(), `Entrypoint is ["/app/hello"], the Dockerfile says ["/app/other"]`) {
 		t.Errorf("a differing entrypoint: %v", err)
 	}
+	// A Dockerfile: its final stage's lines are the expected config.
+	df := filepath.Join(t.TempDir(), "Dockerfile")
+	src := "FROM scratch\nCOPY --from=build /rootfs/ /\nUSER 65532:65532\nENV PATH=/app\nWORKDIR /app\nEXPOSE 8080 53/udp\nENTRYPOINT [\"/app/hello\"]\n"
+	if err := os.WriteFile(df, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = rootfsSink(options.Build{Rootfs: "out", ExpectConfig: df}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.(publish.Rootfs).Check(img); err != nil {
+		t.Errorf("--expect-config Dockerfile: %v", err)
+	}
+	img.User = "0:0"
+	if err := s.(publish.Rootfs).Check(img); err == nil || !strings.Contains(err.Error(), `User is "0:0", the Dockerfile says "65532:65532"`) {
+		t.Errorf("--expect-config Dockerfile, another user: %v", err)
+	}
 	if err := checkRootfs(options.Build{ExpectConfig: want}); err == nil || !strings.Contains(err.Error(), "add --rootfs DIR") {
 		t.Errorf("--expect-config without --rootfs: %v", err)
 	}

@@ -326,3 +326,84 @@ func ParseConfig(s string) (Config, error) {
 	}
 	return c, nil
 }
+
+// FinalConfig returns the config the final stage's lines write: USER,
+// ENV, WORKDIR, LABEL, EXPOSE and ENTRYPOINT, with variables expanded as
+// BuildKit does. The final stage must be FROM scratch (a base's config
+// would add to it) and its ENTRYPOINT in exec form.
+func (f *File) FinalConfig() (Config, error) {
+	st := f.Final()
+	if st == nil {
+		return Config{}, errors.New("reading the final stage's config: the Dockerfile has no FROM")
+	}
+	if st.Base != "scratch" {
+		return Config{}, fmt.Errorf("reading the final stage's config: line %d: it is FROM %s, and only a scratch stage's config is all in its lines", st.From.Line, st.Base)
+	}
+	var c Config
+	env := map[string]string{}
+	expand := func(in Instruction, w string) (string, error) {
+		v, ok := f.Expand(w, env)
+		if !ok {
+			return v, fmt.Errorf("reading the final stage's config: line %d: %q names a variable the stage does not set", in.Line, w)
+		}
+		return v, nil
+	}
+	for _, in := range st.Instructions {
+		var err error
+		switch in.Command {
+		case "USER", "WORKDIR":
+			if len(in.Args) == 0 {
+				continue
+			}
+			var v string
+			if v, err = expand(in, in.Args[0]); err != nil {
+				return c, err
+			}
+			if in.Command == "USER" {
+				c.User = v
+			} else if strings.HasPrefix(v, "/") {
+				c.WorkingDir = v
+			} else {
+				c.WorkingDir = strings.TrimSuffix(c.WorkingDir, "/") + "/" + v
+			}
+		case "ENV", "LABEL":
+			for _, kv := range in.Pairs() {
+				k, err := expand(in, kv[0])
+				if err != nil {
+					return c, err
+				}
+				v, err := expand(in, kv[1])
+				if err != nil {
+					return c, err
+				}
+				if in.Command == "LABEL" {
+					if c.Labels == nil {
+						c.Labels = map[string]string{}
+					}
+					c.Labels[k] = v
+					continue
+				}
+				env[k] = v
+				c.Env = slices.DeleteFunc(c.Env, func(e string) bool { return strings.HasPrefix(e, k+"=") })
+				c.Env = append(c.Env, k+"="+v)
+			}
+		case "EXPOSE":
+			for _, p := range in.Args {
+				if p, err = expand(in, p); err != nil {
+					return c, err
+				}
+				if !strings.Contains(p, "/") {
+					p += "/tcp"
+				}
+				c.ExposedPorts = append(c.ExposedPorts, p)
+			}
+		case "ENTRYPOINT":
+			if !in.JSON {
+				return c, fmt.Errorf("reading the final stage's config: line %d: a shell-form ENTRYPOINT, which scratch cannot run; use the exec form", in.Line)
+			}
+			c.Entrypoint = slices.Clone(in.Args)
+		}
+	}
+	c.ExposedPorts = sorted(c.ExposedPorts)
+	return c, nil
+}

@@ -159,43 +159,45 @@ func checkEmitted(t *testing.T, src []byte, s dockerfile.Spec, plain bool) {
 	}
 }
 
-// finalConfig reads the config the final stage's lines give, for a
-// stage on scratch.
 func finalConfig(t *testing.T, f *dockerfile.File) dockerfile.Config {
 	t.Helper()
-	var c dockerfile.Config
-	for _, in := range f.Final().Instructions {
-		switch in.Command {
-		case "USER":
-			c.User = in.Args[0]
-		case "WORKDIR":
-			c.WorkingDir = in.Args[0]
-		case "ENTRYPOINT":
-			if !in.JSON {
-				t.Errorf("line %d: shell-form ENTRYPOINT", in.Line)
-			}
-			c.Entrypoint = in.Args
-		case "EXPOSE":
-			c.ExposedPorts = append(c.ExposedPorts, in.Args...)
-		case "ENV", "LABEL":
-			for _, kv := range in.Pairs() {
-				v, ok := f.Expand(kv[1], nil)
-				if !ok {
-					t.Errorf("line %d: %s expands a variable", in.Line, kv[1])
-				}
-				if in.Command == "ENV" {
-					c.Env = append(c.Env, kv[0]+"="+v)
-					continue
-				}
-				k, _ := f.Expand(kv[0], nil)
-				if c.Labels == nil {
-					c.Labels = map[string]string{}
-				}
-				c.Labels[k] = v
-			}
-		}
+	c, err := f.FinalConfig()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return c
+}
+
+func TestFinalConfig(t *testing.T) {
+	f, err := dockerfile.Parse([]byte(`FROM golang:1.26.8 AS build
+FROM scratch
+ENV BASE=/srv PATH=/bin
+ENV DATA=$BASE/data PATH=/app
+WORKDIR $BASE
+WORKDIR app
+USER 1000
+LABEL "a b"="c \$d"
+EXPOSE 80 53/udp
+ENTRYPOINT ["/app/x", "$BASE"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := finalConfig(t, f)
+	want := dockerfile.Config{User: "1000", Env: []string{"BASE=/srv", "DATA=/srv/data", "PATH=/app"}, WorkingDir: "/srv/app",
+		Entrypoint: []string{"/app/x", "$BASE"}, Labels: map[string]string{"a b": "c $d"}, ExposedPorts: []string{"53/udp", "80/tcp"}}
+	if err := want.Check(got); err != nil {
+		t.Error(err)
+	}
+	for _, src := range []string{"FROM alpine:3.24\nUSER 1\n", "FROM scratch\nENTRYPOINT /app/x\n", "FROM scratch\nUSER $NOPE\n"} {
+		f, err := dockerfile.Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.FinalConfig(); err == nil {
+			t.Errorf("FinalConfig of %q succeeded", src)
+		}
+	}
 }
 
 func TestEmitRefusesWhatItCannotWrite(t *testing.T) {
