@@ -204,8 +204,9 @@ func expectedConfigOf(t *testing.T, df string) string {
 // TestBuildRootfsExpectConfig runs what the emitted build stage runs,
 // leve build --rootfs with --expect-config, on the host: the config
 // leve dockerfile wrote passes and the directory holds the image's files
-// (owners included, as root), its config next to it; a config that differs
-// fails naming the field and writes nothing.
+// (owners included, as root), its config next to it, and a second run
+// replaces it; a config that differs fails naming the field and writes
+// nothing. Given the Dockerfile, its final stage's lines are checked.
 func TestBuildRootfsExpectConfig(t *testing.T) {
 	ctx := helloContext(t)
 	df := runLeve(t, ctx, nil, "dockerfile")
@@ -227,6 +228,24 @@ func TestBuildRootfsExpectConfig(t *testing.T) {
 	r = runLeve(t, ctx, nil, "build", "--expect-config", want, ".")
 	if r.code != 1 || !strings.Contains(r.stderr, "add --rootfs DIR") {
 		t.Errorf("--expect-config without --rootfs: %s", r)
+	}
+
+	// The Dockerfile itself: its final stage's lines are what is checked.
+	edited := strings.Replace(df.stdout, "\nUSER 65532:65532\n", "\nUSER 0:0\n", 1)
+	if edited == df.stdout {
+		t.Fatalf("no USER 65532:65532 line in\n%s", df.stdout)
+	}
+	for name, src := range map[string]string{"Dockerfile.leve": df.stdout, "Dockerfile.edited": edited} {
+		if err := os.WriteFile(filepath.Join(ctx, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = runLeve(t, ctx, nil, "build", "--rootfs", rootfs, "--expect-config", "Dockerfile.edited", ".")
+	if r.code != 1 || !strings.Contains(r.stderr, `User is "65532:65532", the Dockerfile says "0:0"`) {
+		t.Fatalf("--expect-config with an edited USER line: %s", r)
+	}
+	if r = runLeve(t, ctx, nil, "build", "--rootfs", rootfs, "--expect-config", "Dockerfile.leve", "."); r.code != 0 {
+		t.Fatalf("--expect-config Dockerfile.leve: %s", r)
 	}
 
 	tarball := filepath.Join(out, "hello.tar")
