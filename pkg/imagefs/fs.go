@@ -1,0 +1,196 @@
+package imagefs
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
+
+// FS is an image's merged file tree with every layer's entries, changes
+// and waste. It holds metadata only; Open streams a file's layer again.
+type FS struct {
+	src      []v1.Layer
+	layers   []*Layer
+	root     *node
+	waste    Waste
+	findings []Finding
+	cfg      config
+}
+
+// Read reads every layer of img (see ReadLayers).
+func Read(ctx context.Context, img v1.Image, opts ...Option) (*FS, error) {
+	ls, err := img.Layers()
+	if err != nil {
+		return nil, fmt.Errorf("reading the image's layers: %w", err)
+	}
+	return ReadLayers(ctx, ls, opts...)
+}
+
+// ReadLayers streams each layer's uncompressed bytes once, bottom first,
+// verifies them against the layer's diff_id, and merges them into one
+// tree. Memory is O(entries): see the package doc.
+func ReadLayers(ctx context.Context, layers []v1.Layer, opts ...Option) (*FS, error) {
+	f := &FS{src: layers, root: newDir(".", -1), cfg: newConfig(opts)}
+	b := &budget{cfg: &f.cfg}
+	for i, src := range layers {
+		l, err := readOne(ctx, src, i, b)
+		if err != nil {
+			return nil, err
+		}
+		f.findings = append(f.findings, l.Findings...)
+		hf := applyLayer(f.root, l)
+		l.Findings = append(l.Findings, hf...)
+		f.findings = append(f.findings, hf...)
+		f.layers = append(f.layers, l)
+	}
+	f.waste = account(f.root, f.layers)
+	return f, nil
+}
+
+func readOne(ctx context.Context, src v1.Layer, i int, b *budget) (*Layer, error) {
+	want, err := src.DiffID()
+	if err != nil {
+		return nil, fmt.Errorf("reading layer %d's diff_id: %w", i, err)
+	}
+	rc, err := src.Uncompressed()
+	if err != nil {
+		return nil, fmt.Errorf("opening layer %d (%s): %w", i, want, err)
+	}
+	defer rc.Close()
+	l, err := scanLayer(ctx, rc, i, b, nil)
+	if err != nil {
+		return nil, err
+	}
+	if want != l.DiffID {
+		return nil, fmt.Errorf("layer %d: read %s, want %s: %w", i, l.DiffID, want, ErrDiffIDMismatch)
+	}
+	return l, nil
+}
+
+// Layers returns the layers, bottom first, with their changes and waste.
+func (f *FS) Layers() []*Layer { return f.layers }
+
+// Waste returns the image's disk and pull waste.
+func (f *FS) Waste() Waste { return f.waste }
+
+// Findings returns every layer's findings, bottom layer first.
+func (f *FS) Findings() []Finding { return f.findings }
+
+// Lstat returns the entry at p in the final tree, not following a
+// symlink in the last component (parents are resolved inside the root).
+// The Entry's Path is where it was found, root-relative.
+// A hard link's Entry has its target's mode, owners, size and digest.
+func (f *FS) Lstat(p string) (Entry, error) { return f.stat("lstat", p, false) }
+
+// Stat is Lstat following symlinks, inside the root, to the end.
+func (f *FS) Stat(p string) (Entry, error) { return f.stat("stat", p, true) }
+
+func (f *FS) stat(op, p string, follow bool) (Entry, error) {
+	n, r, err := f.node(op, p, follow)
+	if err != nil {
+		return Entry{}, err
+	}
+	e := *n.e
+	e.Path = r
+	return e, nil
+}
+
+func (f *FS) node(op, p string, follow bool) (*node, string, error) {
+	r, err := f.resolve(p, follow)
+	if err != nil {
+		return nil, "", &fs.PathError{Op: op, Path: p, Err: err}
+	}
+	n := lookup(f.root, r)
+	if n == nil {
+		return nil, "", &fs.PathError{Op: op, Path: p, Err: fs.ErrNotExist}
+	}
+	return n, r, nil
+}
+
+// Resolve returns p with every symlink followed inside the image root
+// ("/lib64/ld-linux-x86-64.so.2" → "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"),
+// root-relative. The result may not exist; Stat it to know.
+func (f *FS) Resolve(p string) (string, error) {
+	r, err := f.resolve(p, true)
+	if err != nil {
+		return "", &fs.PathError{Op: "resolve", Path: p, Err: err}
+	}
+	return r, nil
+}
+
+func (f *FS) resolve(p string, follow bool) (string, error) {
+	return resolveIn(p, follow, treeLinks(f.root))
+}
+
+// LookPath finds an executable as a shell would: a name with a slash is
+// resolved against dir (the working directory), a bare name is searched
+// in the colon-separated pathEnv. It returns the resolved root-relative
+// path of a regular file with an execute bit.
+func (f *FS) LookPath(name, pathEnv, dir string) (string, error) {
+	try := func(p string) (string, bool) {
+		r, err := f.Resolve(p)
+		if err != nil {
+			return "", false
+		}
+		n := lookup(f.root, r)
+		if n == nil || (n.e.Type != TypeFile && n.e.Type != TypeHardlink) || n.e.Mode.Perm()&0o111 == 0 {
+			return "", false
+		}
+		return r, true
+	}
+	if strings.Contains(name, "/") {
+		if !strings.HasPrefix(name, "/") {
+			name = path.Join("/", dir, name)
+		}
+		if r, ok := try(name); ok {
+			return r, nil
+		}
+		return "", &fs.PathError{Op: "lookpath", Path: name, Err: fs.ErrNotExist}
+	}
+	for _, d := range strings.Split(pathEnv, ":") {
+		if d == "" {
+			d = dir
+		}
+		if r, ok := try(path.Join("/", d, name)); ok {
+			return r, nil
+		}
+	}
+	return "", &fs.PathError{Op: "lookpath", Path: name, Err: fs.ErrNotExist}
+}
+
+// Walk calls fn for every path of the final tree in lexical order, the
+// root (".") first. An error from fn stops the walk and is returned.
+func (f *FS) Walk(fn func(e Entry) error) error {
+	return walkTree(f.root, ".", func(p string, n *node) error {
+		e := *n.e
+		e.Path = p
+		return fn(e)
+	})
+}
+
+// UpTo returns the image as it stands after its first n layers: the
+// merged tree, changes and waste of layers [0, n), as if the image ended
+// there. It reads nothing; its Open and Extract stream those layers.
+func (f *FS) UpTo(n int) (*FS, error) {
+	if n < 0 || n > len(f.layers) {
+		return nil, fmt.Errorf("merging the first %d layers of %d: %w", n, len(f.layers), ErrNoSuchLayer)
+	}
+	g := &FS{src: f.src[:n], root: newDir(".", -1), cfg: f.cfg}
+	for _, l := range f.layers[:n] {
+		c := *l
+		c.Entries = append([]Entry(nil), l.Entries...)
+		c.Findings = append([]Finding(nil), l.Findings...)
+		c.Changes = nil
+		// Its hard links and loops were decided by the lower layers alone:
+		// the entries they skipped stay skipped, without new findings.
+		applyLayer(g.root, &c)
+		g.layers = append(g.layers, &c)
+		g.findings = append(g.findings, c.Findings...)
+	}
+	g.waste = account(g.root, g.layers)
+	return g, nil
+}
