@@ -88,8 +88,8 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if len(targets) > 1 && runAfter {
 				return usageError{fmt.Errorf("--run runs one image, and %d targets give %d; build them one by one", len(targets), len(targets))}
 			}
-			if len(targets) > 1 && (o.Tag != "" || o.Tarball != "") {
-				return fmt.Errorf("-t and --tarball name one image, and %d targets give %d; build them one by one", len(targets), len(targets))
+			if len(targets) > 1 && (o.Tag != "" || o.Tarball != "" || o.Rootfs != "") {
+				return fmt.Errorf("-t, --tarball and --rootfs name one image, and %d targets give %d; build them one by one", len(targets), len(targets))
 			}
 			if err := checkOutputDirs(o); err != nil {
 				return err
@@ -152,6 +152,9 @@ func checkOutputDirs(o options.Build) error {
 		if err := atomicfile.CheckDir(o.Tarball); err != nil {
 			return fmt.Errorf("--tarball %s: %w", o.Tarball, err)
 		}
+	}
+	if err := checkRootfs(o); err != nil {
+		return err
 	}
 	if o.Output != "" {
 		if err := atomicfile.CheckDir(filepath.Clean(o.Output)); err != nil {
@@ -260,7 +263,7 @@ func withConfig(o options.Build, flags *pflag.FlagSet, target string) (pipeline.
 // REPO are prefixes: DIR/NAME and REPO/NAME.
 func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publish.Sink, error) {
 	var m publish.Multi
-	if o.Output != "" || (o.Tarball == "" && len(o.Push) == 0 && !o.Docker) {
+	if o.Output != "" || (o.Tarball == "" && o.Rootfs == "" && len(o.Push) == 0 && !o.Docker) {
 		dir := o.Output
 		switch {
 		case dir == "":
@@ -272,6 +275,13 @@ func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publi
 	}
 	if o.Tarball != "" {
 		m = append(m, publish.Tarball{Path: o.Tarball})
+	}
+	if o.Rootfs != "" {
+		r, err := rootfsSink(o)
+		if err != nil {
+			return nil, err
+		}
+		m = append(m, r)
 	}
 	pushed := map[string]string{} // registry → the first repository pushed to
 	for _, p := range o.Push {

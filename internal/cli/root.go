@@ -29,6 +29,7 @@ var commands = []func() *cobra.Command{
 	newAnalyzeCmd,
 	newBuildCmd,
 	newCacheCmd,
+	newDockerfileCmd,
 	newImagesCmd,
 	newRmiCmd,
 	newResolveCmd,
