@@ -31,6 +31,7 @@ var commands = []func() *cobra.Command{
 	newCacheCmd,
 	newResolveCmd,
 	newPackCmd,
+	newSlimCmd,
 	newLintCmd,
 	newVersionCmd,
 }
