@@ -1,0 +1,239 @@
+package e2e
+
+import (
+	"archive/tar"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tarFile is one entry of a layer tar written by the slim tests.
+type tarFile struct {
+	name string
+	mode int64
+	data []byte
+	link string // symlink target
+	dir  bool
+}
+
+// layerTar returns an uncompressed layer tar of files.
+func layerTar(t *testing.T, files []tarFile) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range files {
+		h := &tar.Header{Name: f.name, Mode: f.mode, Format: tar.FormatPAX}
+		switch {
+		case f.dir:
+			h.Typeflag, h.Name = tar.TypeDir, f.name+"/"
+		case f.link != "":
+			h.Typeflag, h.Linkname = tar.TypeSymlink, f.link
+		default:
+			h.Typeflag, h.Size = tar.TypeReg, int64(len(f.data))
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(f.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// dockerArchive writes a legacy docker save archive (Docker ≤ 24) of layers
+// with config cfg (its rootfs and history filled in here) and returns its
+// path. A layer equal to an earlier one is stored, as docker save does, as
+// a symlink to the earlier one's layer.tar.
+func dockerArchive(t *testing.T, layers [][]byte, cfg map[string]any) string {
+	t.Helper()
+	var diffIDs []string
+	var history []map[string]any
+	var paths []string
+	var files []tarFile
+	first := map[string]string{}
+	for i, l := range layers {
+		sum := sha256.Sum256(l)
+		id := hex.EncodeToString(sum[:])
+		diffIDs = append(diffIDs, "sha256:"+id)
+		history = append(history, map[string]any{"created": "2024-01-01T00:00:00Z", "created_by": "layer " + string(rune('1'+i))})
+		dir := id
+		if _, ok := first[id]; ok {
+			dir = id[:32] + "-repeat"
+		}
+		p := dir + "/layer.tar"
+		paths = append(paths, p)
+		files = append(files, tarFile{name: dir, dir: true, mode: 0o755})
+		if prev, ok := first[id]; ok {
+			files = append(files, tarFile{name: p, link: "../" + prev})
+		} else {
+			first[id] = p
+			files = append(files, tarFile{name: p, mode: 0o644, data: l})
+		}
+	}
+	cfg["architecture"], cfg["os"] = "amd64", "linux"
+	cfg["created"] = "2024-01-01T00:00:00Z"
+	cfg["rootfs"] = map[string]any{"type": "layers", "diff_ids": diffIDs}
+	cfg["history"] = history
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(raw)
+	cfgName := hex.EncodeToString(sum[:]) + ".json"
+	manifest, _ := json.Marshal([]map[string]any{{"Config": cfgName, "RepoTags": []string{"seed:latest"}, "Layers": paths}})
+	files = append(files, tarFile{name: cfgName, mode: 0o644, data: raw}, tarFile{name: "manifest.json", mode: 0o644, data: manifest})
+	out := filepath.Join(t.TempDir(), "image.tar")
+	if err := os.WriteFile(out, layerTar(t, files), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// busyboxLayer is the stand-in alpine: a static busybox with /bin/sh.
+func busyboxLayer(t *testing.T) []byte {
+	t.Helper()
+	bb, err := os.ReadFile(needTool(t, "busybox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return layerTar(t, []tarFile{
+		{name: "bin", dir: true, mode: 0o755}, {name: "bin/busybox", mode: 0o755, data: bb},
+		{name: "bin/sh", link: "busybox"}, {name: "etc", dir: true, mode: 0o755},
+		{name: "etc/passwd", mode: 0o644, data: []byte("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n")},
+		{name: "etc/group", mode: 0o644, data: []byte("root:x:0:root\nnobody:x:65534:\n")},
+		{name: "tmp", dir: true, mode: 0o1777},
+	})
+}
+
+// seedArchive builds the seed tutorial's image as docker save writes it:
+// busybox as alpine, the unstripped seed binary named app.go in /appexec,
+// the byte-identical chmod layer, and the shell-form ENTRYPOINT ./app.go.
+func seedArchive(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "app")
+	cmd := exec.Command("go", "build", "-o", bin, filepath.Join(repoRoot, "examples", "seed", "app.go"))
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build the seed: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := layerTar(t, []tarFile{{name: "appexec", dir: true, mode: 0o755}, {name: "appexec/app.go", mode: 0o755, data: data}})
+	return dockerArchive(t, [][]byte{busyboxLayer(t), app, app}, map[string]any{"config": map[string]any{
+		"Env":        []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
+		"WorkingDir": "/appexec",
+		"Entrypoint": []string{"/bin/sh", "-c", "./app.go"},
+		"Labels":     map[string]string{"org.example.seed": "yes"},
+		"StopSignal": "SIGTERM",
+	}})
+}
+
+// slimReport is the part of leve slim --json the tests read.
+type slimReport struct {
+	Command          []string `json:"command"`
+	Program          string   `json:"program"`
+	Static           bool     `json:"static"`
+	Libraries        []string `json:"libraries"`
+	Risks            []string `json:"risks"`
+	OriginalPullSize int64    `json:"originalPullSize"`
+	Image            struct {
+		Digest   string `json:"digest"`
+		PullSize int64  `json:"pullSize"`
+	} `json:"image"`
+}
+
+func slimJSON(t *testing.T, args ...string) slimReport {
+	t.Helper()
+	r := runLeve(t, "", nil, append([]string{"slim", "--json"}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("leve slim %q: %s", args, r)
+	}
+	var rep slimReport
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("parsing leve slim --json: %v\n%s", err, r.stdout)
+	}
+	return rep
+}
+
+// runSlimmed runs the layout's image under runc with stdin.
+func runSlimmed(t *testing.T, dir, stdin string) result {
+	t.Helper()
+	return runContainer(t, unpack(t, dir, "latest"), stdin)
+}
+
+// TestSlimSeed slims the seed tutorial's image: the result answers the same
+// greeting under runc (fmt.Scanln keeps the first word), is accepted by
+// skopeo, umoci and oci-image-tool, and pulls at least 3× less than the
+// original; with --pack it pulls less still.
+func TestSlimSeed(t *testing.T) {
+	archive := seedArchive(t)
+	out := filepath.Join(t.TempDir(), "slim")
+	rep := slimJSON(t, "-o", out, "docker-archive:"+archive)
+	if rep.Program != "/appexec/app.go" || strings.Join(rep.Command, " ") != "./app.go" || !rep.Static {
+		t.Errorf("slim resolved program %q command %q static %v, want /appexec/app.go, ./app.go, static", rep.Program, rep.Command, rep.Static)
+	}
+	r := runSlimmed(t, out, "Maria Silva\n")
+	if r.code != 0 || !strings.Contains(r.stdout, "Oi, Maria! Eu sou a linguagem Go!") {
+		t.Errorf("runc run of the slimmed seed: %s\nwant the greeting for Maria", r)
+	}
+	skopeo := needTool(t, "skopeo")
+	sr := mustRun(t, "", "", nil, skopeo, "inspect", "oci:"+out+":latest")
+	if !strings.Contains(sr.stdout, rep.Image.Digest) {
+		t.Errorf("skopeo inspect does not show digest %s:\n%s", rep.Image.Digest, sr.stdout)
+	}
+	tool := needTool(t, "oci-image-tool")
+	if vr := mustRun(t, "", "", nil, tool, "validate", "--type", "image", "--ref", "name=latest", out); !strings.Contains(vr.stdout+vr.stderr, "Validation succeeded") {
+		t.Errorf("oci-image-tool validate: %s", vr)
+	}
+	ratio := float64(rep.OriginalPullSize) / float64(rep.Image.PullSize)
+	t.Logf("seed pull size: original %d B, slimmed %d B (%.2f×)", rep.OriginalPullSize, rep.Image.PullSize, ratio)
+	if ratio < 3 {
+		t.Errorf("slimmed pull size %d B is only %.2f× smaller than the original's %d B, want ≥ 3×", rep.Image.PullSize, ratio, rep.OriginalPullSize)
+	}
+
+	packed := filepath.Join(t.TempDir(), "packed")
+	prep := slimJSON(t, "--pack", "-o", packed, "docker-archive:"+archive)
+	t.Logf("seed pull size with --pack: %d B", prep.Image.PullSize)
+	if prep.Image.PullSize >= rep.Image.PullSize {
+		t.Errorf("--pack pull size %d B, not smaller than %d B", prep.Image.PullSize, rep.Image.PullSize)
+	}
+	if r := runSlimmed(t, packed, "Maria Silva\n"); r.code != 0 || !strings.Contains(r.stdout, "Oi, Maria! Eu sou a linguagem Go!") {
+		t.Errorf("runc run of the packed slimmed seed: %s", r)
+	}
+}
+
+// TestSlimRefusesScript: an entrypoint that is a shell script, or a
+// shell-form command using a shell feature, is refused with the reason.
+func TestSlimRefusesScript(t *testing.T) {
+	script := layerTar(t, []tarFile{{name: "entry.sh", mode: 0o755, data: []byte("#!/bin/sh\nexec /bin/busybox echo hi\n")}})
+	for _, c := range []struct {
+		entrypoint []string
+		want       string
+	}{
+		{[]string{"/entry.sh"}, "a script (#!/bin/sh)"},
+		{[]string{"/bin/sh", "-c", "/entry.sh | cat"}, "a pipe"},
+	} {
+		archive := dockerArchive(t, [][]byte{busyboxLayer(t), script}, map[string]any{"config": map[string]any{"Entrypoint": c.entrypoint}})
+		out := filepath.Join(t.TempDir(), "out")
+		r := runLeve(t, "", nil, "slim", "-o", out, "docker-archive:"+archive)
+		if r.code != 1 {
+			t.Errorf("leve slim of entrypoint %q: exit %d, want 1\n%s", c.entrypoint, r.code, r)
+		}
+		checkOneErrorLine(t, r.stderr, []string{c.want})
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("leve slim refused and still wrote %s", out)
+		}
+	}
+}
