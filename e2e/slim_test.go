@@ -237,3 +237,65 @@ func TestSlimRefusesScript(t *testing.T) {
 		}
 	}
 }
+
+// TestSlimDynamic slims a cgo program on a Debian-like base (the host's
+// loader, libc, NSS modules and an unused libm under a merged /usr, /lib a
+// symlink): the slimmed image holds only the program, its loader, the
+// libraries it needs and glibc's NSS modules (it looks users up), and under
+// runc it calls libc and finds its user in the image's /etc/passwd.
+func TestSlimDynamic(t *testing.T) {
+	needTool(t, "gcc")
+	bin := filepath.Join(t.TempDir(), "cgo")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = filepath.Join(repoRoot, "examples", "cgo")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build examples/cgo: %v\n%s", err, out)
+	}
+	read := func(p string) []byte {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	const multi = "usr/lib/x86_64-linux-gnu"
+	files := []tarFile{
+		{name: "usr", dir: true, mode: 0o755}, {name: "usr/lib", dir: true, mode: 0o755}, {name: multi, dir: true, mode: 0o755},
+		{name: "usr/lib64", dir: true, mode: 0o755}, {name: "lib", link: "usr/lib"}, {name: "lib64", link: "usr/lib64"},
+		{name: "usr/lib64/ld-linux-x86-64.so.2", link: "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"},
+	}
+	for _, lib := range []string{"ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6", "libnss_files.so.2", "libnss_dns.so.2"} {
+		files = append(files, tarFile{name: multi + "/" + lib, mode: 0o755, data: read(filepath.Join("/usr/lib/x86_64-linux-gnu", lib))})
+	}
+	bb := read(needTool(t, "busybox"))
+	files = append(files,
+		tarFile{name: "bin", dir: true, mode: 0o755}, tarFile{name: "bin/busybox", mode: 0o755, data: bb}, tarFile{name: "bin/sh", link: "busybox"},
+		tarFile{name: "etc", dir: true, mode: 0o755},
+		tarFile{name: "etc/passwd", mode: 0o644, data: []byte("root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n")},
+		tarFile{name: "etc/group", mode: 0o644, data: []byte("root:x:0:\nnonroot:x:65532:\n")},
+		tarFile{name: "etc/nsswitch.conf", mode: 0o644, data: []byte("passwd: files\ngroup: files\nhosts: files dns\n")},
+	)
+	app := layerTar(t, []tarFile{{name: "usr/local", dir: true, mode: 0o755}, {name: "usr/local/bin", dir: true, mode: 0o755}, {name: "usr/local/bin/cgo", mode: 0o755, data: read(bin)}})
+	archive := dockerArchive(t, [][]byte{layerTar(t, files), app}, map[string]any{"config": map[string]any{
+		"Env": []string{"PATH=/usr/local/bin:/usr/bin:/bin"}, "Cmd": []string{"cgo"}, "User": "nonroot",
+	}})
+	out := filepath.Join(t.TempDir(), "slim")
+	rep := slimJSON(t, "-o", out, "docker-archive:"+archive)
+	if rep.Static || rep.Program != "/usr/local/bin/cgo" {
+		t.Errorf("slim program %q static %v, want /usr/local/bin/cgo, dynamic", rep.Program, rep.Static)
+	}
+	if libs := strings.Join(rep.Libraries, " "); !strings.Contains(libs, "libc.so.6") || !strings.Contains(libs, "libnss_files.so.2") || strings.Contains(libs, "libm.so.6") {
+		t.Errorf("slim libraries %q, want libc and libnss_files, not libm", rep.Libraries)
+	}
+	bundle := unpack(t, out, "latest")
+	for _, gone := range []string{"bin/busybox", multi + "/libm.so.6"} {
+		if _, err := os.Lstat(filepath.Join(bundle, "rootfs", gone)); err == nil {
+			t.Errorf("the slimmed image still holds /%s", gone)
+		}
+	}
+	r := runContainer(t, bundle, "")
+	if r.code != 0 || !strings.Contains(r.stdout, "libc: getuid()=65532") || !strings.Contains(r.stdout, "user: nonroot uid=65532 gid=65532 home=/home/nonroot") {
+		t.Errorf("runc run of the slimmed cgo image: %s\nwant getuid()=65532 and the nonroot user from the image's passwd", r)
+	}
+}
