@@ -145,16 +145,15 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 	}
 	command, cmd := slices.Clone(c.Entrypoint), slices.Clone(c.Cmd)
 	if script, extra, ok := shellScript(argv); ok {
-		if len(extra) > 0 {
-			return rep, nil, fail("the shell-form command %q is given arguments %q ($0...): slim cannot tell what the script does with them", script, extra)
-		}
 		words, err := splitShell(script)
 		if err != nil {
 			return rep, nil, fail("the entrypoint runs %q through %s, and %s; give the image an exec-form ENTRYPOINT", script, argv[0], err)
 		}
 		command, cmd = words, nil
-		if len(c.Entrypoint) > 0 && len(c.Cmd) > 0 {
-			rep.Dropped = append(rep.Dropped, fmt.Sprintf("CMD %q: a shell-form ENTRYPOINT never passes it to the program", c.Cmd))
+		if len(extra) > 0 {
+			// They are the script's $0, $1...; a script without $ never
+			// reads them (splitShell refused any).
+			rep.Dropped = append(rep.Dropped, fmt.Sprintf("CMD %q: the shell-form command receives it as $0... and never passes it to the program", extra))
 		}
 		rep.Kept = append(rep.Kept, fmt.Sprintf("ENTRYPOINT %q, the exec form of the shell form %q", words, script))
 	} else {
