@@ -109,7 +109,7 @@ func TestSlimStatic(t *testing.T) {
 		t.Skip("builds a Go program")
 	}
 	src := filepath.Join(t.TempDir(), "main.go")
-	os.WriteFile(src, []byte("package main\nimport (\"fmt\"; \"os/user\")\nfunc main() { u, _ := user.Current(); fmt.Println(u) }\n"), 0o644)
+	os.WriteFile(src, []byte("package main\nimport (\"crypto/x509\"; \"fmt\"; \"os/user\"; \"time\")\nfunc main() { u, _ := user.Current(); p, _ := x509.SystemCertPool(); l, _ := time.LoadLocation(\"UTC\"); fmt.Println(u, p, l) }\n"), 0o644)
 	bin := filepath.Join(t.TempDir(), "app")
 	cmd := exec.Command("go", "build", "-o", bin, src)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64", "GOFLAGS=")
@@ -122,6 +122,8 @@ func TestSlimStatic(t *testing.T) {
 		{path: "bin/busybox", mode: 0o755, data: []byte("\x7fELF big")},
 		{path: "etc/passwd", mode: 0o644, data: []byte("root:x:0:0::/:/bin/sh\napp:x:1000:1000::/srv:/bin/sh\n")},
 		{path: "etc/group", mode: 0o644, data: []byte("root:x:0:\napp:x:1000:\n")},
+		{path: "etc/ssl/certs/ca-certificates.crt", mode: 0o644, data: []byte("the image's CA bundle\n")},
+		{path: "usr/share/zoneinfo/UTC", mode: 0o644, data: []byte("the image's UTC\n")},
 	}, v1.Config{
 		Entrypoint: []string{"/bin/sh", "-c", "exec ./app --port '8080'"}, Cmd: []string{"ignored"},
 		WorkingDir: "/srv", User: "app", Env: []string{"PATH=/bin", "MODE=prod"},
@@ -154,6 +156,7 @@ func TestSlimStatic(t *testing.T) {
 		t.Errorf("dropped = %q, want CMD and HEALTHCHECK named", rep.Dropped)
 	}
 	var paths []string
+	contents := map[string]string{}
 	layers, _ := img.Layers()
 	for _, l := range layers {
 		rc, err := l.Uncompressed()
@@ -166,13 +169,21 @@ func TestSlimStatic(t *testing.T) {
 			if err != nil {
 				break
 			}
-			paths = append(paths, strings.TrimSuffix(strings.TrimPrefix(h.Name, "./"), "/"))
+			p := strings.TrimPrefix(strings.TrimSuffix(strings.TrimPrefix(h.Name, "./"), "/"), "/")
+			paths = append(paths, p)
+			b, _ := io.ReadAll(tr)
+			contents[p] = string(b)
 		}
 		rc.Close()
 	}
 	for _, want := range []string{"srv/app", "etc/passwd", "etc/group"} {
 		if !slices.ContainsFunc(paths, func(p string) bool { return strings.TrimPrefix(p, "/") == want }) {
 			t.Errorf("slimmed image lacks %s; has %q", want, paths)
+		}
+	}
+	for p, want := range map[string]string{"etc/ssl/certs/ca-certificates.crt": "the image's CA bundle\n", "usr/share/zoneinfo/UTC": "the image's UTC\n"} {
+		if contents[p] != want {
+			t.Errorf("slimmed /%s = %q, want the image's %q", p, contents[p], want)
 		}
 	}
 	if slices.ContainsFunc(paths, func(p string) bool { return strings.Contains(p, "busybox") }) {
