@@ -203,6 +203,32 @@ func TestSlimSeed(t *testing.T) {
 		t.Errorf("slimmed pull size %d B is only %.2f× smaller than the original's %d B, want ≥ 3×", rep.Image.PullSize, ratio, rep.OriginalPullSize)
 	}
 
+	tarball := filepath.Join(t.TempDir(), "seed-slim.tar")
+	tr := runLeve(t, "", nil, "slim", "-t", "seed:slim", "--tarball", tarball, "docker-archive:"+archive)
+	if tr.code != 0 {
+		t.Fatalf("leve slim --tarball: %s", tr)
+	}
+	if ref := parseRef(t, tr); ref.name != "seed" || ref.tag != "slim" || ref.digest != rep.Image.Digest {
+		t.Errorf("leve slim --tarball printed %+v, want seed:slim@%s (the same image as -o)", ref, rep.Image.Digest)
+	}
+	for _, want := range []string{`"/bin/sh" "-c" "./app.go"] → ["./app.go"]`, "/appexec/app.go", "pull size", "smaller"} {
+		if !strings.Contains(tr.stderr, want) {
+			t.Errorf("leve slim report lacks %q:\n%s", want, tr.stderr)
+		}
+	}
+	mustRun(t, "", "", nil, skopeo, "inspect", "docker-archive:"+tarball)
+	t.Logf("leve slim report:\n%s", tr.stderr)
+
+	// The same image at another path slims to the same digest.
+	moved := filepath.Join(t.TempDir(), "elsewhere.tar")
+	if err := os.Rename(archive, moved); err != nil {
+		t.Fatal(err)
+	}
+	archive = moved
+	if again := slimJSON(t, "-o", filepath.Join(t.TempDir(), "again"), "docker-archive:"+archive); again.Image.Digest != rep.Image.Digest {
+		t.Errorf("slim of the same image at another path gave %s, want %s", again.Image.Digest, rep.Image.Digest)
+	}
+
 	packed := filepath.Join(t.TempDir(), "packed")
 	prep := slimJSON(t, "--pack", "-o", packed, "docker-archive:"+archive)
 	t.Logf("seed pull size with --pack: %d B", prep.Image.PullSize)

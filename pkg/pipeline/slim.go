@@ -376,7 +376,7 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 	entries = append(entries, leveFiles...)
 	var layers []*assemble.Layer
 	if len(entries) > 0 {
-		l, err := assemble.NewLayerContext(ctx, entries, comp, nil, "leve slim: files from "+o.Image, inDir)
+		l, err := assemble.NewLayerContext(ctx, entries, comp, nil, "leve slim: run-time files from the original image", inDir)
 		if err != nil {
 			return rep, nil, fmt.Errorf("slimming: %w", err)
 		}
@@ -403,7 +403,7 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 		OS: p.OS, Architecture: p.Arch, Variant: p.Variant,
 		Entrypoint: command, Cmd: cmd, WorkingDir: c.WorkingDir, User: c.User, Env: env,
 		Labels: maps.Clone(c.Labels), Created: cf.Created.Time.UTC(),
-		Annotations: map[string]string{"org.opencontainers.image.title": name},
+		Annotations: map[string]string{"org.opencontainers.image.title": path.Base(prog)},
 	}
 	if cfg.Created.IsZero() || cfg.Created.Before(time.Unix(0, 0)) {
 		cfg.Created = time.Unix(0, 0).UTC()
