@@ -86,6 +86,7 @@ func TestSlimRefuses(t *testing.T) {
 		{"and", v1.Config{Entrypoint: []string{"/bin/sh", "-c", "cd / && ./entry.sh"}}, nil, "&&"},
 		{"variable", v1.Config{Cmd: []string{"/bin/sh", "-c", "/entry.sh $PORT"}}, nil, "a variable"},
 		{"nothing", v1.Config{}, nil, "no ENTRYPOINT or CMD"},
+		{"interpreter", v1.Config{Entrypoint: []string{"sh", "/entry.sh"}, Env: []string{"PATH=/usr/bin:/bin"}}, nil, "/bin/sh, which is not a Go executable"},
 		{"missing", v1.Config{Entrypoint: []string{"/app"}}, nil, "not an executable file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
