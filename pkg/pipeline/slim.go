@@ -175,6 +175,7 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 		return rep, nil, fail("the entrypoint's program %s is not an executable file of the image (%v)", command[0], err)
 	}
 	rep.Program = "/" + prog
+	named := namedPath(ifs, command[0], envValue(c.Env, "PATH"), workDir)
 	data, err := readImageFile(ctx, ifs, prog)
 	if err != nil {
 		return rep, nil, fmt.Errorf("slim %s: %w", o.Image, err)
@@ -296,6 +297,10 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 			}
 		}
 		rep.Risks = append(rep.Risks, "glibc may load NSS modules and gconv converters it was not linked with; slim keeps the NSS modules only when the program looks up users or hosts")
+	}
+	if named != "" && named != prog {
+		// The command names the program through a symlink: keep the link.
+		take(named, "the path the command names the program by")
 	}
 	for _, k := range o.Keep {
 		if !exists(k) {
@@ -618,4 +623,23 @@ func keptFields(c v1.Config) []string {
 		out = append(out, fmt.Sprintf("VOLUME (%d)", len(c.Volumes)))
 	}
 	return out
+}
+
+// namedPath is the root-relative path the command word name reaches the
+// program by, before symlinks are followed: against dir when it has a
+// slash, else in the first directory of pathEnv that holds it.
+func namedPath(ifs *imagefs.FS, name, pathEnv, dir string) string {
+	if strings.Contains(name, "/") {
+		return strings.TrimPrefix(path.Join("/", dir, name), "/")
+	}
+	for _, d := range strings.Split(pathEnv, ":") {
+		if d == "" {
+			continue
+		}
+		p := strings.TrimPrefix(path.Join("/", d, name), "/")
+		if _, err := ifs.Lstat(p); err == nil {
+			return p
+		}
+	}
+	return ""
 }

@@ -120,14 +120,15 @@ func TestSlimStatic(t *testing.T) {
 	data, _ := os.ReadFile(bin)
 	ref := slimImage(t, []slimFile{
 		{path: "srv/app", mode: 0o755, data: data},
+		{path: "usr/local/bin/app", link: "../../../srv/app"},
 		{path: "bin/busybox", mode: 0o755, data: []byte("\x7fELF big")},
 		{path: "etc/passwd", mode: 0o644, data: []byte("root:x:0:0::/:/bin/sh\napp:x:1000:1000::/srv:/bin/sh\n")},
 		{path: "etc/group", mode: 0o644, data: []byte("root:x:0:\napp:x:1000:\n")},
 		{path: "etc/ssl/certs/ca-certificates.crt", mode: 0o644, data: []byte("the image's CA bundle\n")},
 		{path: "usr/share/zoneinfo/UTC", mode: 0o644, data: []byte("the image's UTC\n")},
 	}, v1.Config{
-		Entrypoint: []string{"/bin/sh", "-c", "exec ./app --port '8080'"}, Cmd: []string{"ignored"},
-		WorkingDir: "/srv", User: "app", Env: []string{"PATH=/bin", "MODE=prod"},
+		Entrypoint: []string{"/bin/sh", "-c", "exec app --port '8080'"}, Cmd: []string{"ignored"},
+		WorkingDir: "/srv", User: "app", Env: []string{"PATH=/usr/local/bin:/bin", "MODE=prod"},
 		Labels: map[string]string{"a": "b"}, ExposedPorts: map[string]struct{}{"8080/tcp": {}},
 		StopSignal: "SIGINT", Volumes: map[string]struct{}{"/data": {}},
 		Healthcheck: &v1.HealthConfig{Test: []string{"CMD-SHELL", "wget -q localhost:8080"}},
@@ -145,7 +146,7 @@ func TestSlimStatic(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := cf.Config
-	if !slices.Equal(c.Entrypoint, []string{"./app", "--port", "8080"}) || c.Cmd != nil || c.WorkingDir != "/srv" || c.User != "app" ||
+	if !slices.Equal(c.Entrypoint, []string{"app", "--port", "8080"}) || c.Cmd != nil || c.WorkingDir != "/srv" || c.User != "app" ||
 		!slices.Contains(c.Env, "MODE=prod") || c.Labels["a"] != "b" || c.StopSignal != "SIGINT" || len(c.Volumes) != 1 || len(c.ExposedPorts) != 1 || c.Healthcheck != nil {
 		t.Errorf("slimmed config = %+v", c)
 	}
@@ -177,10 +178,13 @@ func TestSlimStatic(t *testing.T) {
 		}
 		rc.Close()
 	}
-	for _, want := range []string{"srv/app", "etc/passwd", "etc/group"} {
+	for _, want := range []string{"srv/app", "usr/local/bin/app", "etc/passwd", "etc/group"} {
 		if !slices.ContainsFunc(paths, func(p string) bool { return strings.TrimPrefix(p, "/") == want }) {
 			t.Errorf("slimmed image lacks %s; has %q", want, paths)
 		}
+	}
+	if n := slices.Index(paths, "srv/app"); n < 0 || slices.Index(paths[n+1:], "srv/app") >= 0 || int64(len(contents["srv/app"])) != rep.Image.Images[0].Binary.SizeAfter {
+		t.Errorf("the slimmed image holds /srv/app other than once, stripped (%d B): %q", rep.Image.Images[0].Binary.SizeAfter, paths)
 	}
 	for p, want := range map[string]string{"etc/ssl/certs/ca-certificates.crt": "the image's CA bundle\n", "usr/share/zoneinfo/UTC": "the image's UTC\n"} {
 		if contents[p] != want {
