@@ -259,15 +259,20 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 	}
 	_, users := needs[exe.NeedUsers]
 	_, dns := needs[exe.NeedDNS]
-	if users || (c.User != "" && !numericUser(c.User)) {
-		for _, f := range []string{"/etc/passwd", "/etc/group"} {
-			if exists(f) {
-				take(f, "users and groups from the image (the user "+orDefault(c.User, "root")+", os/user)")
+	// The runtime sets HOME from the user's passwd entry and resolves a
+	// user name there, and os/user reads both files: they stay whenever
+	// the image has them (a few hundred bytes).
+	for _, f := range []string{"/etc/passwd", "/etc/group"} {
+		if exists(f) {
+			why := "users and groups from the image (the user " + orDefault(c.User, "root") + " and its HOME"
+			if users {
+				why += ", os/user"
 			}
+			take(f, why+")")
 		}
-		if !exists("/etc/passwd") && c.User != "" && !numericUser(c.User) {
-			return rep, nil, fail("the image runs as the user %q and has no /etc/passwd to say who that is", c.User)
-		}
+	}
+	if !exists("/etc/passwd") && c.User != "" && !numericUser(c.User) {
+		return rep, nil, fail("the image runs as the user %q and has no /etc/passwd to say who that is", c.User)
 	}
 	if dns {
 		if exists("/etc/nsswitch.conf") {
