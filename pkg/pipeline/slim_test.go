@@ -194,4 +194,23 @@ func TestSlimStatic(t *testing.T) {
 	if slices.ContainsFunc(paths, func(p string) bool { return strings.Contains(p, "busybox") }) {
 		t.Errorf("slimmed image kept busybox: %q", paths)
 	}
+
+	// On --base, the base's layers come first, unchanged.
+	base := slimImage(t, []slimFile{{path: "base-marker", mode: 0o644, data: []byte("base")}}, v1.Config{})
+	_, onBase, err := Slim(context.Background(), SlimOptions{Image: ref, Base: base, WorkDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bl, _ := onBase.(v1.Image).Layers()
+	if len(bl) != len(layers)+1 {
+		t.Fatalf("on --base the image has %d layers, want the base's 1 + %d", len(bl), len(layers))
+	}
+	rc, err := bl[0].Uncompressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if h, err := tar.NewReader(rc).Next(); err != nil || h.Name != "base-marker" {
+		t.Errorf("the first layer on --base starts with %v, %v; want the base's base-marker", h, err)
+	}
 }
