@@ -355,3 +355,28 @@ func TestSlimDynamic(t *testing.T) {
 		t.Errorf("runc run of the slimmed cgo image: %s\nwant getuid()=65532 and the nonroot user from the image's passwd", r)
 	}
 }
+
+// TestSlimSources slims the seed image read from a registry (pushed there
+// by skopeo, which recompresses its layers) and from an OCI archive: the
+// slimmed image is the same, digest for digest, as from docker save's
+// archive, and the push of the slimmed image lands in the registry.
+func TestSlimSources(t *testing.T) {
+	skopeo := needTool(t, "skopeo")
+	archive, _ := seedArchive(t)
+	want := slimJSON(t, "-o", filepath.Join(t.TempDir(), "a"), "docker-archive:"+archive).Image.Digest
+	reg := registryAddr(t)
+	ref := reg + "/slim/seed:orig"
+	mustRun(t, "", "", nil, skopeo, "copy", "--dest-tls-verify=false", "docker-archive:"+archive, "docker://"+ref)
+	ociArchive := filepath.Join(t.TempDir(), "seed-oci.tar")
+	mustRun(t, "", "", nil, skopeo, "copy", "docker-archive:"+archive, "oci-archive:"+ociArchive+":latest")
+	for _, src := range []string{ref, "oci-archive:" + ociArchive} {
+		got := slimJSON(t, "--insecure", "--push", reg+"/slim/seed:slim", src)
+		if got.Image.Digest != want {
+			t.Errorf("slim of %s = %s, want %s as from the docker-archive", src, got.Image.Digest, want)
+		}
+	}
+	r := mustRun(t, "", "", nil, skopeo, "inspect", "--tls-verify=false", "docker://"+reg+"/slim/seed:slim")
+	if !strings.Contains(r.stdout, want) {
+		t.Errorf("the pushed slimmed image is not %s:\n%s", want, r.stdout)
+	}
+}
