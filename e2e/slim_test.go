@@ -294,28 +294,27 @@ func TestSlimRefusesScript(t *testing.T) {
 	}
 }
 
-// TestSlimDynamic slims a cgo program on a Debian-like base (the host's
-// loader, libc, NSS modules and an unused libm under a merged /usr, /lib a
-// symlink): the slimmed image holds only the program, its loader, the
-// libraries it needs and glibc's NSS modules (it looks users up), and under
-// runc it calls libc and finds its user in the image's /etc/passwd.
-func TestSlimDynamic(t *testing.T) {
-	needTool(t, "gcc")
-	bin := filepath.Join(t.TempDir(), "cgo")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = filepath.Join(repoRoot, "examples", "cgo")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build examples/cgo: %v\n%s", err, out)
-	}
-	read := func(p string) []byte {
+// multi is Debian's multiarch library directory on amd64.
+const multi = "usr/lib/x86_64-linux-gnu"
+
+// readFile returns a function reading a host file whole, failing t.
+func readFile(t *testing.T) func(string) []byte {
+	return func(p string) []byte {
+		t.Helper()
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return data
 	}
-	const multi = "usr/lib/x86_64-linux-gnu"
+}
+
+// debianBase is a Debian-like base rootfs: merged /usr (/lib and /lib64
+// symlinks), the host's loader, libc, libm and NSS modules, busybox, and
+// /etc/passwd, /etc/group, /etc/nsswitch.conf with nonroot (65532).
+func debianBase(t *testing.T) []tarFile {
+	t.Helper()
+	read := readFile(t)
 	files := []tarFile{
 		{name: "usr", dir: true, mode: 0o755}, {name: "usr/lib", dir: true, mode: 0o755}, {name: multi, dir: true, mode: 0o755},
 		{name: "usr/lib64", dir: true, mode: 0o755}, {name: "lib", link: "usr/lib"}, {name: "lib64", link: "usr/lib64"},
@@ -332,6 +331,25 @@ func TestSlimDynamic(t *testing.T) {
 		tarFile{name: "etc/group", mode: 0o644, data: []byte("root:x:0:\nnonroot:x:65532:\n")},
 		tarFile{name: "etc/nsswitch.conf", mode: 0o644, data: []byte("passwd: files\ngroup: files\nhosts: files dns\n")},
 	)
+	return files
+}
+
+// TestSlimDynamic slims a cgo program on a Debian-like base (the host's
+// loader, libc, NSS modules and an unused libm under a merged /usr, /lib a
+// symlink): the slimmed image holds only the program, its loader, the
+// libraries it needs and glibc's NSS modules (it looks users up), and under
+// runc it calls libc and finds its user in the image's /etc/passwd.
+func TestSlimDynamic(t *testing.T) {
+	needTool(t, "gcc")
+	bin := filepath.Join(t.TempDir(), "cgo")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = filepath.Join(repoRoot, "examples", "cgo")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build examples/cgo: %v\n%s", err, out)
+	}
+	read := readFile(t)
+	files := debianBase(t)
 	app := layerTar(t, []tarFile{{name: "usr/local", dir: true, mode: 0o755}, {name: "usr/local/bin", dir: true, mode: 0o755}, {name: "usr/local/bin/cgo", mode: 0o755, data: read(bin)}})
 	archive := dockerArchive(t, [][]byte{layerTar(t, files), app}, map[string]any{"config": map[string]any{
 		"Env": []string{"PATH=/usr/local/bin:/usr/bin:/bin"}, "Cmd": []string{"cgo"}, "User": "nonroot",
@@ -378,5 +396,62 @@ func TestSlimSources(t *testing.T) {
 	r := mustRun(t, "", "", nil, skopeo, "inspect", "--tls-verify=false", "docker://"+reg+"/slim/seed:slim")
 	if !strings.Contains(r.stdout, want) {
 		t.Errorf("the pushed slimmed image is not %s:\n%s", want, r.stdout)
+	}
+}
+
+// dlopenProgram is a cgo program that loads libm at run time with dlopen,
+// which no DT_NEEDED entry shows.
+const dlopenProgram = `package main
+
+/*
+#cgo LDFLAGS: -ldl
+#include <dlfcn.h>
+#include <stdlib.h>
+static int load(void) { return dlopen("libm.so.6", RTLD_NOW) != NULL; }
+*/
+import "C"
+
+import "fmt"
+
+func main() {
+	if C.load() == 0 {
+		fmt.Println("dlopen: libm.so.6 not found")
+		return
+	}
+	fmt.Println("dlopen: libm.so.6 loaded")
+}
+`
+
+// TestSlimDlopenKeep: a program that dlopens a library is slimmed with the
+// risk named, and indeed cannot load it; with --keep of the library it does.
+func TestSlimDlopenKeep(t *testing.T) {
+	needTool(t, "gcc")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(dlopenProgram), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "dl")
+	cmd := exec.Command("go", "build", "-o", bin, "main.go")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=", "GO111MODULE=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build the dlopen program: %v\n%s", err, out)
+	}
+	app := layerTar(t, []tarFile{{name: "dl", mode: 0o755, data: readFile(t)(bin)}})
+	archive := dockerArchive(t, [][]byte{layerTar(t, debianBase(t)), app}, map[string]any{"config": map[string]any{"Entrypoint": []string{"/dl"}}})
+	for _, keep := range []bool{false, true} {
+		args := []string{"-o", filepath.Join(t.TempDir(), "slim")}
+		if keep {
+			args = append(args, "--keep", "/lib/x86_64-linux-gnu/libm.so.6")
+		}
+		rep := slimJSON(t, append(args, "docker-archive:"+archive)...)
+		if !strings.Contains(strings.Join(rep.Risks, "\n"), "dlopen") {
+			t.Errorf("slim risks %q do not name dlopen", rep.Risks)
+		}
+		r := runSlimmed(t, args[1], "")
+		want := map[bool]string{false: "dlopen: libm.so.6 not found", true: "dlopen: libm.so.6 loaded"}[keep]
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("runc run of the slimmed dlopen program (--keep %v): %s\nwant %q", keep, r, want)
+		}
 	}
 }
