@@ -190,6 +190,9 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 	}
 	r := fa.rep
 	rep.Linking, rep.Static = r.Linking.String(), r.Linking.Static
+	if fa.basic {
+		rep.Risks = append(rep.Risks, fmt.Sprintf("no run-time needs analysis for %s binaries: CA certificates, time zones and users are not looked for; keep them with --keep PATH", p.Arch))
+	}
 	needs := map[string]string{}
 	for _, n := range r.Needs {
 		needs[n.Kind] = strings.Join(n.Evidence, ", ")

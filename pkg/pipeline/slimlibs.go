@@ -20,8 +20,8 @@ var tripletOf = map[string]string{
 
 // libraryClosure returns the root-relative paths of a dynamic binary's
 // interpreter and of every shared library it needs, directly or through
-// another library, found in the image as the dynamic loader would (RUNPATH,
-// then the multiarch and standard directories), plus glibc's files and dns
+// another library, found in the image in the multiarch and standard
+// directories (RUNPATH and ld.so.conf are not read), plus glibc's files and dns
 // NSS modules when nss is set.
 func libraryClosure(ctx context.Context, ifs *imagefs.FS, l exe.Linking, arch string, nss bool) ([]string, error) {
 	var out []string
@@ -38,7 +38,7 @@ func libraryClosure(ctx context.Context, ifs *imagefs.FS, l exe.Linking, arch st
 	if t := tripletOf[arch]; t != "" {
 		dirs = append([]string{"lib/" + t, "usr/lib/" + t}, dirs...)
 	}
-	find := func(name string, runpath []string) string {
+	find := func(name string) string {
 		if strings.Contains(name, "/") {
 			p := strings.TrimPrefix(path.Clean(name), "/")
 			if _, err := ifs.Stat(p); err == nil {
@@ -46,7 +46,7 @@ func libraryClosure(ctx context.Context, ifs *imagefs.FS, l exe.Linking, arch st
 			}
 			return ""
 		}
-		for _, d := range append(runpath, dirs...) {
+		for _, d := range dirs {
 			p := path.Join(d, name)
 			if _, err := ifs.Stat(p); err == nil {
 				return p
@@ -67,7 +67,7 @@ func libraryClosure(ctx context.Context, ifs *imagefs.FS, l exe.Linking, arch st
 			continue
 		}
 		seen[name] = true
-		p := find(name, nil)
+		p := find(name)
 		if p == "" {
 			if optional {
 				continue
