@@ -362,6 +362,26 @@ func TestSlimDynamic(t *testing.T) {
 	if libs := strings.Join(rep.Libraries, " "); !strings.Contains(libs, "libc.so.6") || !strings.Contains(libs, "libnss_files.so.2") || strings.Contains(libs, "libm.so.6") {
 		t.Errorf("slim libraries %q, want libc and libnss_files, not libm", rep.Libraries)
 	}
+	// libc in /opt/lib, found there through the image's LD_LIBRARY_PATH.
+	var moved []tarFile
+	for _, f := range files {
+		if f.name == multi+"/libc.so.6" {
+			moved = append(moved, tarFile{name: "opt", dir: true, mode: 0o755}, tarFile{name: "opt/lib", dir: true, mode: 0o755})
+			f.name = "opt/lib/libc.so.6"
+		}
+		moved = append(moved, f)
+	}
+	ldArchive := dockerArchive(t, [][]byte{layerTar(t, moved), app}, map[string]any{"config": map[string]any{
+		"Env": []string{"PATH=/usr/local/bin:/usr/bin:/bin", "LD_LIBRARY_PATH=/opt/lib"}, "Cmd": []string{"cgo"}, "User": "nonroot",
+	}})
+	ldOut := filepath.Join(t.TempDir(), "ld")
+	if ldRep := slimJSON(t, "-o", ldOut, "docker-archive:"+ldArchive); !strings.Contains(strings.Join(ldRep.Libraries, " "), "/opt/lib/libc.so.6") {
+		t.Errorf("slim with LD_LIBRARY_PATH=/opt/lib kept %q, want /opt/lib/libc.so.6", ldRep.Libraries)
+	}
+	if r := runSlimmed(t, ldOut, ""); r.code != 0 || !strings.Contains(r.stdout, "libc: getuid()=65532") {
+		t.Errorf("runc run of the slimmed cgo image with libc in /opt/lib: %s", r)
+	}
+
 	bundle := unpack(t, out, "latest")
 	for _, gone := range []string{"bin/busybox", multi + "/libm.so.6"} {
 		if _, err := os.Lstat(filepath.Join(bundle, "rootfs", gone)); err == nil {

@@ -21,9 +21,10 @@ var tripletOf = map[string]string{
 // libraryClosure returns the root-relative paths of a dynamic binary's
 // interpreter and of every shared library it needs, directly or through
 // another library, found in the image in the multiarch and standard
-// directories (RUNPATH and ld.so.conf are not read), plus glibc's files and dns
+// directories, after the image's LD_LIBRARY_PATH and before those of the
+// kept paths (RUNPATH and ld.so.conf are not read), plus glibc's files and dns
 // NSS modules when nss is set.
-func libraryClosure(ctx context.Context, ifs *imagefs.FS, l exe.Linking, arch string, nss bool) ([]string, error) {
+func libraryClosure(ctx context.Context, ifs *imagefs.FS, l exe.Linking, arch string, nss bool, keep []string, ldPath string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	if l.Interpreter != "" {
@@ -37,6 +38,16 @@ func libraryClosure(ctx context.Context, ifs *imagefs.FS, l exe.Linking, arch st
 	dirs := []string{"lib", "usr/lib", "lib64", "usr/lib64", "usr/local/lib"}
 	if t := tripletOf[arch]; t != "" {
 		dirs = append([]string{"lib/" + t, "usr/lib/" + t}, dirs...)
+	}
+	var first []string // LD_LIBRARY_PATH comes before the standard directories
+	for _, d := range strings.Split(ldPath, ":") {
+		if d != "" {
+			first = append(first, strings.TrimPrefix(path.Clean("/"+d), "/"))
+		}
+	}
+	dirs = append(first, dirs...)
+	for _, k := range keep { // --keep of a library in another directory
+		dirs = append(dirs, strings.TrimPrefix(path.Dir(path.Clean("/"+k)), "/"))
 	}
 	find := func(name string) string {
 		if strings.Contains(name, "/") {
