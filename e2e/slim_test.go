@@ -382,13 +382,25 @@ func TestSlimDynamic(t *testing.T) {
 		t.Errorf("runc run of the slimmed cgo image with libc in /opt/lib: %s", r)
 	}
 
+	// Without LD_LIBRARY_PATH (a RUNPATH slim does not read), libc is
+	// missing: refused, unless --keep names it.
+	noLD := dockerArchive(t, [][]byte{layerTar(t, moved), app}, map[string]any{"config": map[string]any{"Cmd": []string{"/usr/local/bin/cgo"}}})
+	r := runLeve(t, "", nil, "slim", "-o", filepath.Join(t.TempDir(), "refused"), "docker-archive:"+noLD)
+	if r.code != 1 {
+		t.Errorf("slim of a binary whose libc is outside the library directories: exit %d, want 1\n%s", r.code, r)
+	}
+	checkOneErrorLine(t, r.stderr, []string{"the library libc.so.6 it needs is not in the image"})
+	if kr := slimJSON(t, "--keep", "/opt/lib/libc.so.6", "-o", filepath.Join(t.TempDir(), "kept"), "docker-archive:"+noLD); !strings.Contains(strings.Join(kr.Libraries, " "), "/opt/lib/libc.so.6") {
+		t.Errorf("slim --keep /opt/lib/libc.so.6 kept libraries %q", kr.Libraries)
+	}
+
 	bundle := unpack(t, out, "latest")
 	for _, gone := range []string{"bin/busybox", multi + "/libm.so.6"} {
 		if _, err := os.Lstat(filepath.Join(bundle, "rootfs", gone)); err == nil {
 			t.Errorf("the slimmed image still holds /%s", gone)
 		}
 	}
-	r := runContainer(t, bundle, "")
+	r = runContainer(t, bundle, "")
 	if r.code != 0 || !strings.Contains(r.stdout, "libc: getuid()=65532") || !strings.Contains(r.stdout, "user: nonroot uid=65532 gid=65532 home=/home/nonroot") {
 		t.Errorf("runc run of the slimmed cgo image: %s\nwant getuid()=65532 and the nonroot user from the image's passwd", r)
 	}

@@ -287,7 +287,7 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 	if !r.Linking.Static {
 		libs, err := libraryClosure(ctx, ifs, r.Linking, p.Arch, users || dns, o.Keep, envValue(c.Env, "LD_LIBRARY_PATH"))
 		if err != nil {
-			return rep, nil, fail("%s is dynamically linked and %v; slim keeps only what the image holds", rep.Program, err)
+			return rep, nil, fail("%s is dynamically linked and %v; slim keeps only what the image holds: if the program finds it elsewhere (RUNPATH), name it with --keep PATH", rep.Program, err)
 		}
 		rep.Interpreter = r.Linking.Interpreter
 		for _, l := range libs {
