@@ -110,7 +110,12 @@ type BlobReport struct {
 type StageReport struct {
 	Name     string        `json:"name"` // compile, read, optimize, package, ship
 	Duration time.Duration `json:"durationNs"`
-	Summary  string        `json:"summary"`
+	// Summary is the stage's outcome in a line. The pipeline writes it
+	// without sizes; a renderer (internal/report.Summarize) rewrites it
+	// from Result, as "leve build" shows it and writes it in --json.
+	Summary string `json:"summary"`
+	// Result is the stage's typed outcome, nil for compile and ship.
+	Result StageResult `json:"-"`
 }
 
 // Output is one place the image was shipped to.

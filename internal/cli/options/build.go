@@ -54,6 +54,10 @@ type Build struct {
 	Level       string
 	Libs        string
 	Pack        bool
+	// Progress is how progress is shown: auto, tty, plain or quiet; Quiet
+	// (-q) is quiet.
+	Progress string
+	Quiet    bool
 }
 
 // AddFlags binds the flags to fs.
@@ -63,6 +67,8 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&b.Tarball, "tarball", "", "write one tar file that docker load and skopeo read (no layout unless -o is given too)")
 	fs.StringVar(&b.Platform, "platform", compile.DefaultPlatform.String(), "target platforms, linux/ARCH[/VARIANT] separated by commas, or all; several make an image index")
 	fs.BoolVar(&b.JSON, "json", false, "print the build report as one JSON document on stdout")
+	fs.StringVar(&b.Progress, "progress", "auto", "how to show progress on stderr: auto (tty on a terminal, else plain), tty (lines redrawn in place), plain or quiet")
+	fs.BoolVarP(&b.Quiet, "quiet", "q", false, "show nothing but the result (--progress quiet)")
 	fs.StringArrayVar(&b.Ldflags, "ldflags", nil, "extra linker flags, e.g. '-X main.version=1.2' (repeatable)")
 	fs.StringSliceVar(&b.Tags, "tags", nil, "build tags (comma-separated or repeated)")
 	fs.StringArrayVar(&b.Gcflags, "gcflags", nil, "compiler flags passed to go build -gcflags (repeatable)")
