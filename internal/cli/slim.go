@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leve-build/leve/internal/cli/options"
-	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/pipeline"
@@ -96,13 +95,13 @@ func writeSlim(w io.Writer, r *pipeline.SlimReport) error {
 	fmt.Fprintf(&b, "  entrypoint  %q → %q\n", r.Entrypoint, r.Command)
 	fmt.Fprintf(&b, "  program     %s (%s)\n", r.Program, r.Linking)
 	if bin := r.Image.Images[0].Binary; bin.SizeBefore > 0 {
-		fmt.Fprintf(&b, "  binary      %s → %s (stripped %v, packed %v)\n", humanize.Bytes(bin.SizeBefore), humanize.Bytes(bin.SizeAfter), bin.Stripped, bin.Packed)
+		fmt.Fprintf(&b, "  binary      %s → %s (stripped %v, packed %v)\n", report.Bytes(bin.SizeBefore), report.Bytes(bin.SizeAfter), bin.Stripped, bin.Packed)
 	}
 	if r.Interpreter != "" {
 		fmt.Fprintf(&b, "  interpreter %s\n", r.Interpreter)
 	}
 	for _, f := range r.Files {
-		fmt.Fprintf(&b, "  file        %s (%s): %s\n", f.Path, humanize.Bytes(f.Size), f.Reason)
+		fmt.Fprintf(&b, "  file        %s (%s): %s\n", f.Path, report.Bytes(f.Size), f.Reason)
 	}
 	for _, k := range r.Kept {
 		fmt.Fprintf(&b, "  kept        %s\n", k)

@@ -336,7 +336,7 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 	if name == "" {
 		name = repositoryName(path.Base(prog))
 	}
-	b := &builder{o: Options{CacheDir: o.CacheDir, Pack: o.Pack, Compression: o.Compression, Level: o.Level}, platform: p, tmp: tmp, data: data, facts: fa}
+	b := &builder{o: Options{CacheDir: o.CacheDir, Pack: o.Pack, Compression: o.Compression, Level: o.Level, Progress: func(Event) {}}, platform: p, tmp: tmp, data: data, facts: fa}
 	build := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: []ImageReport{{Platform: p.String()}}}
 	b.rep = &build.Images[0]
 	b.rep.Binary = BinaryReport{Name: path.Base(prog), Path: rep.Program, Package: r.Main.Path, Module: r.Main.Path, GoVersion: r.GoVersion, Static: r.Linking.Static, SizeBefore: int64(len(data)), Needs: needsOf(r)}
@@ -461,6 +461,7 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 	build.Digest, build.MediaType, build.PullSize = b.rep.Digest, b.rep.Manifest.MediaType, b.rep.PullSize
 	rep.Image = build
 	o2 := Options{Name: name, Tag: o.Tag, Sinks: o.Sinks}
+	o2.Progress = o2.progress() // ship sends push progress: here, nowhere
 	start := time.Now()
 	summary, err := ship(ctx, o2, b.img, build)
 	if err != nil {
