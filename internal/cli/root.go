@@ -35,6 +35,7 @@ var commands = []func() *cobra.Command{
 	newResolveCmd,
 	newRunCmd,
 	newPackCmd,
+	newSlimCmd,
 	newLintCmd,
 	newVersionCmd,
 }
