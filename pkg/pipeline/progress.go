@@ -61,6 +61,9 @@ func (o Options) progress() func(Event) {
 // withPushProgress sets the progress of the registry sinks that have none
 // to send PushProgress events.
 func withPushProgress(sinks []publish.Sink, send func(Event)) []publish.Sink {
+	if send == nil {
+		return sinks
+	}
 	out := make([]publish.Sink, len(sinks))
 	for i, s := range sinks {
 		if r, ok := s.(publish.Registry); ok && r.Progress == nil {
