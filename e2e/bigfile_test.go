@@ -104,7 +104,7 @@ func TestSparseTail(t *testing.T) {
 	}
 	var rep struct {
 		Size        int64 `json:"size"`
-		Trailing    int64 `json:"trailing_data"`
+		Trailing    int64 `json:"trailingData"`
 		Suggestions []struct {
 			Kind   string `json:"kind"`
 			Saving int64  `json:"saving"`
@@ -114,7 +114,7 @@ func TestSparseTail(t *testing.T) {
 		t.Fatalf("leve analyze --json: %v\n%s", err, r.stdout)
 	}
 	if rep.Size != exeSize+tail || rep.Trailing != tail {
-		t.Errorf("leve analyze --json: size %d, trailing_data %d, want %d, %d", rep.Size, rep.Trailing, exeSize+tail, int64(tail))
+		t.Errorf("leve analyze --json: size %d, trailingData %d, want %d, %d", rep.Size, rep.Trailing, exeSize+tail, int64(tail))
 	}
 	for _, s := range rep.Suggestions {
 		if s.Saving > exeSize {

@@ -76,10 +76,10 @@ func dockerImport(t *testing.T, env []string, dir, name string, changes ...strin
 	os.Remove(file)
 }
 
-// seedArchive builds the seed tutorial's image from examples/hello/Dockerfile.seed
+// seedDockerBuild builds the seed tutorial's image from examples/hello/Dockerfile.seed
 // with the legacy builder on stand-in bases and saves it; it returns the
 // archive, the image's name and the docker environment.
-func seedArchive(t *testing.T) (string, string, []string) {
+func seedDockerBuild(t *testing.T) (string, string, []string) {
 	t.Helper()
 	env := dockerEnv(t)
 	docker := needTool(t, "docker")
@@ -197,7 +197,7 @@ func TestInspectSeed(t *testing.T) {
 		dive <- nil
 	}()
 
-	archive, name, env := seedArchive(t)
+	archive, name, env := seedDockerBuild(t)
 
 	// The independent computation: every regular file's copies per layer;
 	// a copy is hidden when a later layer stores the path again.

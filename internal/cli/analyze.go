@@ -44,7 +44,7 @@ build" builds it (CGO_ENABLED=0, -trimpath, then stripped unless --no-strip).
 With no argument, the package in the current directory is built.
 
 The report goes to stdout as aligned text, or as JSON with --json (schema
-leve.analyze/v1, docs/analyze-json.md). --html FILE also writes one
+leve.analyze/v2, docs/analyze-json.md). --html FILE also writes one
 self-contained page with a treemap of modules, packages and kinds of bytes.
 
 --diff OLD NEW compares two of them, in any mix, by package, module and
@@ -135,7 +135,7 @@ func renderAnalysis(cmd *cobra.Command, o options.Analyze, in *loaded) (err erro
 				return
 			}
 			if fi, err := os.Stat(o.HTML); err == nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", o.HTML, exe.FormatSize(fi.Size()))
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", o.HTML, report.Bytes(fi.Size()))
 			}
 		}()
 	}
@@ -255,7 +255,7 @@ func (l loader) build(ctx context.Context, target string, statErr error) (*loade
 			return nil, fmt.Errorf("analyzing %q: %w", target, err)
 		}
 		data = stripped
-		note += fmt.Sprintf(", stripped %s → %s", exe.FormatSize(res.Before), exe.FormatSize(res.After))
+		note += fmt.Sprintf(", stripped %s → %s", report.Bytes(res.Before), report.Bytes(res.After))
 	}
 	rep, err := analyse(target, bytes.NewReader(data))
 	if err != nil {
@@ -299,7 +299,7 @@ func (l loader) loadFile(path string) (*loaded, error) {
 		if err != nil {
 			return nil, fmt.Errorf("analyzing %q: a damaged leve packed executable (%w): pack the original again", path, err)
 		}
-		in.notes = append(in.notes, fmt.Sprintf("%s is packed (%s); this is the original inside it (%s)", path, exe.FormatSize(fi.Size()), exe.FormatSize(int64(len(orig)))))
+		in.notes = append(in.notes, fmt.Sprintf("%s is packed (%s); this is the original inside it (%s)", path, report.Bytes(fi.Size()), report.Bytes(int64(len(orig)))))
 		// Sizes, deltas and gates are of the original: say so where it is named.
 		in.name = path + " (unpacked)"
 		in.rep, err = analyse(path, bytes.NewReader(orig))
@@ -325,7 +325,7 @@ func (l loader) loadFile(path string) (*loaded, error) {
 	}
 	if t := in.rep.Trailing; t > 0 {
 		in.notes = append(in.notes, fmt.Sprintf("%s of trailing data after the last byte the ELF headers reference (offset %d): not read, not analysed, left out of the estimates",
-			exe.FormatSize(t), in.rep.Size-t))
+			report.Bytes(t), in.rep.Size-t))
 	}
 	in.rep.Path = path
 	return in, nil

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/exe"
 	"github.com/leve-build/leve/pkg/pack"
@@ -34,7 +35,7 @@ func suggestPack(rep *exe.Report, r io.ReaderAt) {
 	}
 	rep.Suggestions = append(rep.Suggestions, exe.Suggestion{Kind: exe.SuggestPack, Saving: saving,
 		Detail: fmt.Sprintf("pack it with leve pack or leve build --pack: about %s (estimate ±%.0f %%), decompressed in memory at start-up, build info kept",
-			exe.FormatSize(e.Size), 100*e.Error)})
+			report.Bytes(e.Size), 100*e.Error)})
 }
 
 // explainImports adds to each heavy-package suggestion which packages of

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -23,6 +25,7 @@ import (
 
 func newBuildCmd() *cobra.Command {
 	var o options.Build
+	var runAfter bool
 	cmd := &cobra.Command{
 		Use:   "build [flags] [TARGET...]",
 		Short: "Compile Go source into a minimal, reproducible OCI image",
@@ -79,13 +82,24 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if err != nil {
 				return err
 			}
-			if len(targets) > 1 && (o.Tag != "" || o.Tarball != "") {
-				return fmt.Errorf("-t and --tarball name one image, and %d targets give %d; build them one by one", len(targets), len(targets))
+			if runAfter && o.JSON {
+				return usageError{fmt.Errorf("--run and --json both want stdout: use one")}
+			}
+			if len(targets) > 1 && runAfter {
+				return usageError{fmt.Errorf("--run runs one image, and %d targets give %d; build them one by one", len(targets), len(targets))}
+			}
+			if len(targets) > 1 && (o.Tag != "" || o.Tarball != "" || o.Rootfs != "") {
+				return fmt.Errorf("-t, --tarball and --rootfs name one image, and %d targets give %d; build them one by one", len(targets), len(targets))
 			}
 			if err := checkOutputDirs(o); err != nil {
 				return err
 			}
-			reps, err := buildAll(cmd.Context(), targets, o, cmd.Flags(), cmd.ErrOrStderr())
+			progress, err := newProgress(o, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			reps, err := buildAll(cmd.Context(), targets, o, cmd.Flags(), cmd.ErrOrStderr(), progress)
+			progress.Close()
 			if err != nil {
 				return err
 			}
@@ -101,10 +115,14 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 					return err
 				}
 			}
+			if runAfter {
+				return runBuilt(cmd.Context(), reps[0].Outputs, reps[0].Tag, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+			}
 			return nil
 		},
 	}
 	o.AddFlags(cmd.Flags())
+	cmd.Flags().BoolVar(&runAfter, "run", false, "run the image once built, as leve run -i --rm (with -t on a terminal)")
 	return cmd
 }
 
@@ -135,6 +153,9 @@ func checkOutputDirs(o options.Build) error {
 			return fmt.Errorf("--tarball %s: %w", o.Tarball, err)
 		}
 	}
+	if err := checkRootfs(o); err != nil {
+		return err
+	}
 	if o.Output != "" {
 		if err := atomicfile.CheckDir(filepath.Clean(o.Output)); err != nil {
 			return fmt.Errorf("-o %s: %w", o.Output, err)
@@ -143,13 +164,29 @@ func checkOutputDirs(o options.Build) error {
 	return nil
 }
 
-// buildAll builds targets concurrently, at most one per CPU, and writes
-// each report to stderr as it completes. Reports come back in target order.
-// On failure the error also says what the run wrote (buildOutcome).
-func buildAll(ctx context.Context, targets []string, o options.Build, flags *pflag.FlagSet, stderr io.Writer) ([]*pipeline.Report, error) {
+// newProgress returns the renderer of --progress and -q on stderr.
+func newProgress(o options.Build, stderr io.Writer) (*report.Progress, error) {
+	mode, ok := report.ParseProgressMode(o.Progress)
+	if !ok {
+		return nil, fmt.Errorf("--progress %q: want one of %s", o.Progress, strings.Join(report.ProgressModes, ", "))
+	}
+	if o.Quiet {
+		mode = report.ProgressQuiet
+	}
+	t := report.Terminal{IsTerminal: isTerminal(stderr), Term: os.Getenv("TERM"), NoColor: os.Getenv("NO_COLOR") != ""}
+	if f, ok := stderr.(*os.File); ok && t.IsTerminal {
+		t.Width = terminalWidth(f)
+	}
+	return report.NewProgress(stderr, mode, t), nil
+}
+
+// buildAll builds targets concurrently, at most one per CPU, showing their
+// progress and each report on stderr as it completes. Reports come back in
+// target order. On failure the error also says what the run wrote
+// (buildOutcome).
+func buildAll(ctx context.Context, targets []string, o options.Build, flags *pflag.FlagSet, stderr io.Writer, progress *report.Progress) ([]*pipeline.Report, error) {
 	reps := make([]*pipeline.Report, len(targets))
 	errs := make([]error, len(targets))
-	mu := make(chan struct{}, 1) // one report on stderr at a time
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.NumCPU())
 	many := len(targets) > 1
@@ -174,17 +211,23 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 			po.Stderr = stderr
 			po.CacheDir = cacheDir()
 			po.Sinks = func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref, stderr, many) }
+			prefix := ""
+			if many {
+				prefix = target
+			}
+			po.Progress = progress.Events(prefix)
 			rep, _, err := pipeline.Build(gctx, po)
 			if err != nil {
+				progress.Abort(prefix)
 				if many {
 					err = fmt.Errorf("%s: %w", target, err)
 				}
 				return err
 			}
+			report.Summarize(rep)
 			reps[i] = rep
-			mu <- struct{}{}
-			defer func() { <-mu }()
-			return report.Build(stderr, rep)
+			progress.Finish(prefix, report.BuildTail(rep))
+			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -220,7 +263,7 @@ func withConfig(o options.Build, flags *pflag.FlagSet, target string) (pipeline.
 // REPO are prefixes: DIR/NAME and REPO/NAME.
 func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publish.Sink, error) {
 	var m publish.Multi
-	if o.Output != "" || (o.Tarball == "" && len(o.Push) == 0 && !o.Docker) {
+	if o.Output != "" || (o.Tarball == "" && o.Rootfs == "" && len(o.Push) == 0 && !o.Docker) {
 		dir := o.Output
 		switch {
 		case dir == "":
@@ -233,16 +276,23 @@ func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publi
 	if o.Tarball != "" {
 		m = append(m, publish.Tarball{Path: o.Tarball})
 	}
+	if o.Rootfs != "" {
+		r, err := rootfsSink(o)
+		if err != nil {
+			return nil, err
+		}
+		m = append(m, r)
+	}
 	pushed := map[string]string{} // registry → the first repository pushed to
 	for _, p := range o.Push {
 		if many {
 			p += "/" + ref.Name
 		}
 		r := publish.Registry{Repo: p, Options: o.Registry()}
-		if isTerminal(stderr) {
-			r.Progress = stderr
-		}
 		tag, err := r.Reference(ref)
+		if re := (*publish.RepoError)(nil); errors.As(err, &re) {
+			return nil, fmt.Errorf("--push %q: %v; want REGISTRY/REPO[:TAG], e.g. ghcr.io/me/app", re.Repo, re.Err)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/cache"
 )
@@ -154,16 +153,16 @@ func writeUsage(w io.Writer, u cache.Usage) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cache %s\n", u.Dir)
 	for _, k := range u.Kinds {
-		fmt.Fprintf(&b, "  %-9s %9s  %-11s  %s\n", cacheKindNames[k.Kind], humanize.Bytes(k.Bytes), entries(k.Entries), k.Dir)
+		fmt.Fprintf(&b, "  %-9s %9s  %-11s  %s\n", cacheKindNames[k.Kind], report.Bytes(k.Bytes), entries(k.Entries), k.Dir)
 	}
-	fmt.Fprintf(&b, "  %-9s %9s\n", "total", humanize.Bytes(u.Bytes))
+	fmt.Fprintf(&b, "  %-9s %9s\n", "total", report.Bytes(u.Bytes))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // writePrune writes the human form of res.
 func writePrune(w io.Writer, dir string, res cache.PruneResult) {
-	fmt.Fprintf(w, "removed %s (%s) from %s; %s left (%s)", entries(res.Removed), humanize.Bytes(res.Freed), dir, entries(res.Kept), humanize.Bytes(res.Bytes))
+	fmt.Fprintf(w, "removed %s (%s) from %s; %s left (%s)", entries(res.Removed), report.Bytes(res.Freed), dir, entries(res.Kept), report.Bytes(res.Bytes))
 	if res.Busy > 0 {
 		fmt.Fprintf(w, ", %d in use by another leve process", res.Busy)
 	}
@@ -250,6 +249,6 @@ func boundCache(ctx context.Context, max int64, stderr io.Writer) {
 		return
 	}
 	if res.Removed > 0 {
-		fmt.Fprintf(stderr, "cache: removed %s (%s) to stay under %s=%s; %s left\n", entries(res.Removed), humanize.Bytes(res.Freed), cacheMaxEnv, os.Getenv(cacheMaxEnv), humanize.Bytes(res.Bytes))
+		fmt.Fprintf(stderr, "cache: removed %s (%s) to stay under %s=%s; %s left\n", entries(res.Removed), report.Bytes(res.Freed), cacheMaxEnv, os.Getenv(cacheMaxEnv), report.Bytes(res.Bytes))
 	}
 }

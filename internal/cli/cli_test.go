@@ -40,6 +40,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad port", []string{"build", "--port", "70000"}, ExitError, "1 to 65535"},
 		{"bad env", []string{"build", "--env", "NOEQUALS"}, ExitError, "KEY=VALUE"},
 		{"library", []string{"build", "./lib"}, ExitError, "not a main package"},
+		{"bad push destination", []string{"build", "--push", "Bad Repo"}, ExitError, `--push "Bad Repo": `},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

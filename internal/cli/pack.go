@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/leve-build/leve/internal/atomicfile"
-	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/pack"
 	"github.com/leve-build/leve/pkg/pack/lzma"
@@ -143,11 +142,11 @@ memory at start-up) are refused with the reason, before anything is written. A p
 func packReport(w io.Writer, in, out string, st pack.Stats) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "packed %s (linux/%s) -> %s\n", in, st.Arch, out)
-	fmt.Fprintf(&b, "  original  %9s\n", humanize.Bytes(st.OriginalSize))
-	fmt.Fprintf(&b, "  packed    %9s  %.1f%% of the original (%d B)\n", humanize.Bytes(st.PackedSize), 100*st.Ratio, st.PackedSize)
-	fmt.Fprintf(&b, "    stub    %9s\n", humanize.Bytes(st.StubSize))
-	fmt.Fprintf(&b, "    payload %9s  lzma %s, filter %s\n", humanize.Bytes(st.PayloadSize), st.LZMA, st.Filter)
-	fmt.Fprintf(&b, "    other   %9s  headers, build info, trailer\n", humanize.Bytes(st.OverheadSize))
+	fmt.Fprintf(&b, "  original  %9s\n", report.Bytes(st.OriginalSize))
+	fmt.Fprintf(&b, "  packed    %9s  %.1f%% of the original (%d B)\n", report.Bytes(st.PackedSize), 100*st.Ratio, st.PackedSize)
+	fmt.Fprintf(&b, "    stub    %9s\n", report.Bytes(st.StubSize))
+	fmt.Fprintf(&b, "    payload %9s  lzma %s, filter %s\n", report.Bytes(st.PayloadSize), st.LZMA, st.Filter)
+	fmt.Fprintf(&b, "    other   %9s  headers, build info, trailer\n", report.Bytes(st.OverheadSize))
 	if st.BuildInfo {
 		b.WriteString("  build info readable (go version -m)\n")
 	}

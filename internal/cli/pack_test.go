@@ -101,9 +101,9 @@ func TestPackJSON(t *testing.T) {
 		Input        string `json:"input"`
 		Output       string `json:"output"`
 		Arch         string `json:"arch"`
-		OriginalSize int64  `json:"original_size"`
-		PackedSize   int64  `json:"packed_size"`
-		StubSize     int64  `json:"stub_size"`
+		OriginalSize int64  `json:"originalSize"`
+		PackedSize   int64  `json:"packedSize"`
+		StubSize     int64  `json:"stubSize"`
 		Filter       string `json:"filter"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
@@ -120,9 +120,9 @@ func TestPackJSON(t *testing.T) {
 	case got.Arch != "amd64" || got.Filter != "amd64":
 		t.Errorf("arch, filter = %q, %q; want amd64, amd64", got.Arch, got.Filter)
 	case got.PackedSize != fi.Size() || got.OriginalSize != ai.Size():
-		t.Errorf("packed_size, original_size = %d, %d; want %d, %d", got.PackedSize, got.OriginalSize, fi.Size(), ai.Size())
+		t.Errorf("packedSize, originalSize = %d, %d; want %d, %d", got.PackedSize, got.OriginalSize, fi.Size(), ai.Size())
 	case got.StubSize != int64(pack.StubSize("amd64")):
-		t.Errorf("stub_size = %d, want %d", got.StubSize, pack.StubSize("amd64"))
+		t.Errorf("stubSize = %d, want %d", got.StubSize, pack.StubSize("amd64"))
 	}
 	if _, err := os.Stat(filepath.Join(dir, "app.packed")); err == nil {
 		t.Error("leve pack -o OUT also wrote app.packed")

@@ -64,6 +64,11 @@ scalar (| or >), with escapes or over several lines.
 			}
 			o.Push = []string{strings.TrimSuffix(repo, "/")}
 			stderr := cmd.ErrOrStderr()
+			progress, err := newProgress(o, stderr)
+			if err != nil {
+				return err
+			}
+			defer progress.Close()
 			out, warnings, err := pipeline.ResolveReferences(cmd.Context(), doc, runtime.NumCPU(), func(ctx context.Context, ip string) (string, error) {
 				po, err := withConfig(o, cmd.Flags(), ip)
 				if err != nil {
@@ -71,13 +76,14 @@ scalar (| or >), with escapes or over several lines.
 				}
 				po.Stderr, po.CacheDir = stderr, cacheDir()
 				po.Sinks = func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref, stderr, true) }
+				po.Progress = progress.Events(ip)
 				rep, _, err := pipeline.Build(ctx, po)
 				if err != nil {
+					progress.Abort(ip)
 					return "", fmt.Errorf("leve://%s: %w", ip, err)
 				}
-				if err := report.Build(stderr, rep); err != nil {
-					return "", err
-				}
+				report.Summarize(rep)
+				progress.Finish(ip, report.BuildTail(rep))
 				return strings.TrimSuffix(repo, "/") + "/" + rep.Name + "@" + rep.Digest, nil
 			})
 			if err != nil {

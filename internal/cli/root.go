@@ -29,8 +29,13 @@ var commands = []func() *cobra.Command{
 	newAnalyzeCmd,
 	newBuildCmd,
 	newCacheCmd,
+	newDockerfileCmd,
+	newImagesCmd,
+	newRmiCmd,
 	newResolveCmd,
+	newRunCmd,
 	newPackCmd,
+	newSlimCmd,
 	newLintCmd,
 	newInspectCmd,
 	newVersionCmd,
@@ -78,6 +83,15 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return ExitOK
+	}
+	// A verb that ends with a status of its own ("leve run" gives its
+	// container's) prints only a message it carries.
+	var es interface{ ExitStatus() int }
+	if errors.As(err, &es) {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintf(stderr, "leve: %s\n", msg)
+		}
+		return es.ExitStatus()
 	}
 	if ctx.Err() != nil {
 		err = fmt.Errorf("interrupted (%v)%s", context.Cause(ctx), outcome(err))

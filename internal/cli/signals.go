@@ -39,7 +39,8 @@ func NotifySignals(parent context.Context, stderr io.Writer, exit func(code int)
 	if len(sigs) == 0 {
 		sigs = []os.Signal{os.Interrupt, syscall.SIGTERM}
 	}
-	ctx, cancel := context.WithCancelCause(parent)
+	route := &signalRoute{}
+	ctx, cancel := context.WithCancelCause(context.WithValue(parent, signalRouteKey{}, route))
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, sigs...)
 	done := make(chan struct{})
@@ -48,6 +49,9 @@ func NotifySignals(parent context.Context, stderr io.Writer, exit func(code int)
 		for {
 			select {
 			case s := <-ch:
+				if route.deliver(s) {
+					continue
+				}
 				if first {
 					first = false
 					cancel(&SignalError{Signal: toSyscall(s)})
@@ -71,6 +75,49 @@ func NotifySignals(parent context.Context, stderr io.Writer, exit func(code int)
 		})
 	}
 	return ctx, stop
+}
+
+// signalRouteKey keys the *signalRoute of a context from NotifySignals.
+type signalRouteKey struct{}
+
+// signalRoute, when set, takes the signals NotifySignals watches.
+type signalRoute struct {
+	mu sync.Mutex
+	ch chan<- os.Signal
+}
+
+// deliver hands s to the route's taker, if any, and reports whether it did.
+func (r *signalRoute) deliver(s os.Signal) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ch == nil {
+		return false
+	}
+	select {
+	case r.ch <- s:
+	default:
+	}
+	return true
+}
+
+// TakeSignals makes the signals that NotifySignals watches for ctx go to ch
+// instead of cancelling ctx, until release is called; "leve run" forwards
+// them to its container. When ctx does not come from NotifySignals, it
+// registers ch with os/signal itself. ch should be buffered.
+func TakeSignals(ctx context.Context, ch chan<- os.Signal) (release func()) {
+	r, ok := ctx.Value(signalRouteKey{}).(*signalRoute)
+	if !ok {
+		signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+		return func() { signal.Stop(ch) }
+	}
+	r.mu.Lock()
+	r.ch = ch
+	r.mu.Unlock()
+	return func() {
+		r.mu.Lock()
+		r.ch = nil
+		r.mu.Unlock()
+	}
 }
 
 // toSyscall returns the number of s; os.Interrupt is SIGINT.

@@ -3,7 +3,10 @@ package depcheck
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -25,6 +28,27 @@ var forbidden = map[string][]string{
 	"internal/report": {"internal/cli"},
 }
 
+// presentation are the packages that format for people: leve's renderer
+// (internal/report, which holds the one size formatter) and the usual
+// size, colour and progress-bar libraries. Libraries emit
+// events and typed results; no pkg/ package may reach these.
+var presentation = []string{
+	module + "internal/report",
+	module + "internal/humanize",
+	"github.com/dustin/go-humanize",
+	"github.com/docker/go-units",
+	"github.com/fatih/color",
+	"github.com/mattn/go-isatty",
+	"github.com/mattn/go-colorable",
+	"github.com/muesli/termenv",
+	"github.com/charmbracelet/lipgloss",
+	"github.com/schollz/progressbar/v3",
+	"github.com/cheggaaa/pb/v3",
+	"github.com/vbauerster/mpb/v8",
+	// golang.org/x/term is allowed: pkg/engine puts a container's terminal
+	// in raw mode, which is running a program, not formatting for people.
+}
+
 func TestDependenciesPointDown(t *testing.T) {
 	cmd := exec.Command("go", "list", "-e", "-json=ImportPath,Deps", module+"...")
 	cmd.Dir = "../.."
@@ -33,7 +57,7 @@ func TestDependenciesPointDown(t *testing.T) {
 		t.Fatalf("go list: %v", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(out))
-	seen := 0
+	seen, libraries := 0, 0
 	for dec.More() {
 		var p struct {
 			ImportPath string
@@ -44,6 +68,16 @@ func TestDependenciesPointDown(t *testing.T) {
 		}
 		seen++
 		rel := strings.TrimPrefix(p.ImportPath, module)
+		if strings.HasPrefix(rel, "pkg/") {
+			libraries++
+			for _, d := range p.Deps {
+				for _, b := range presentation {
+					if d == b || strings.HasPrefix(d, b+"/") {
+						t.Errorf("%s imports %s (directly or not); libraries send events and typed results, internal/report formats them", rel, d)
+					}
+				}
+			}
+		}
 		for prefix, bad := range forbidden {
 			if !strings.HasPrefix(rel, prefix) {
 				continue
@@ -57,7 +91,39 @@ func TestDependenciesPointDown(t *testing.T) {
 			}
 		}
 	}
-	if seen < 5 {
-		t.Fatalf("go list found %d packages, want leve's", seen)
+	if seen < 5 || libraries < 5 {
+		t.Fatalf("go list found %d packages, %d of them under pkg/, want leve's", seen, libraries)
+	}
+}
+
+// TestLibrariesWriteNoEscapeSequences: no source file of a pkg/ package
+// (tests aside) holds an escape character: terminal control belongs to
+// internal/report.
+func TestLibrariesWriteNoEscapeSequences(t *testing.T) {
+	files := 0
+	err := filepath.WalkDir("../../pkg", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, "/testdata/") {
+			return err
+		}
+		files++
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, esc := range []string{`\x1b`, `\x1B`, `\033`, `\u001b`, `\u001B`} {
+			if bytes.Contains(src, []byte(esc)) {
+				t.Errorf("%s writes an escape sequence (%s): terminal control belongs to internal/report", path, esc)
+			}
+		}
+		if bytes.IndexByte(src, 0x1b) >= 0 {
+			t.Errorf("%s holds an escape character: terminal control belongs to internal/report", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 20 {
+		t.Fatalf("found %d library sources under ../../pkg, want leve's", files)
 	}
 }

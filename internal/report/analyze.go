@@ -47,15 +47,15 @@ func CoverageLine(r *exe.Report) string {
 	var un []string
 	for _, bk := range r.Buckets {
 		if bk.Kind == "unattributed" && bk.Size > 0 {
-			un = append(un, exe.FormatSize(bk.Size)+" in "+bk.Name)
+			un = append(un, Bytes(bk.Size)+" in "+bk.Name)
 		}
 	}
 	if len(un) == 0 {
 		un = []string{"0 B"}
 	}
 	return fmt.Sprintf("coverage: attributed %.1f %% (packages %s, modules %s), shared %s, metadata %s, unattributed %s",
-		100*c.Attributed(), exe.FormatSize(c.Packages), exe.FormatSize(c.Modules),
-		exe.FormatSize(c.Shared), exe.FormatSize(c.Metadata), strings.Join(un, ", "))
+		100*c.Attributed(), Bytes(c.Packages), Bytes(c.Modules),
+		Bytes(c.Shared), Bytes(c.Metadata), strings.Join(un, ", "))
 }
 
 func analyzeHeader(b *strings.Builder, r *exe.Report, notes []string) {
@@ -77,7 +77,7 @@ func analyzeHeader(b *strings.Builder, r *exe.Report, notes []string) {
 		strip = "DWARF, no symbols"
 	}
 	fmt.Fprintf(b, "%s  %s %s/%s  %s (%s B)  %s, %s\n", name, r.GoVersion, r.GOOS, r.GOARCH,
-		exe.FormatSize(r.Size), thousands(r.Size), linking, strip)
+		Bytes(r.Size), thousands(r.Size), linking, strip)
 	main := r.Main.Path
 	if main == "" {
 		main = "(none)"
@@ -115,11 +115,11 @@ func analyzePackages(b *strings.Builder, r *exe.Report, top int) {
 	}
 	t := table{head: append(head, "total", "share")}
 	row := func(name string, p exe.PackageSize) {
-		cells := []string{name, exe.FormatSize(p.Code), exe.FormatSize(p.Pcln), exe.FormatSize(p.Data)}
+		cells := []string{name, Bytes(p.Code), Bytes(p.Pcln), Bytes(p.Data)}
 		if debug {
-			cells = append(cells, exe.FormatSize(p.Debug))
+			cells = append(cells, Bytes(p.Debug))
 		}
-		t.add(append(cells, exe.FormatSize(p.Total), share(p.Total, r.Size))...)
+		t.add(append(cells, Bytes(p.Total), share(p.Total, r.Size))...)
 	}
 	for _, p := range shown {
 		row(p.Path, p)
@@ -143,7 +143,7 @@ func addPackage(sum *exe.PackageSize, p exe.PackageSize) {
 func analyzeModules(b *strings.Builder, r *exe.Report) {
 	t := table{head: []string{"modules", "version", "packages", "shared", "total", "share"}, align: "llrrrr"}
 	for _, m := range r.Modules {
-		t.add(m.Path, orDash(m.Version), fmt.Sprint(m.Packages), exe.FormatSize(m.Shared), exe.FormatSize(m.Total), share(m.Total, r.Size))
+		t.add(m.Path, orDash(m.Version), fmt.Sprint(m.Packages), Bytes(m.Shared), Bytes(m.Total), share(m.Total, r.Size))
 	}
 	t.write(b)
 }
@@ -153,7 +153,7 @@ func analyzeSections(b *strings.Builder, r *exe.Report) {
 	for _, s := range r.Sections {
 		mem := ""
 		if s.MemSize != s.FileSize && s.MemSize > 0 {
-			mem = exe.FormatSize(s.MemSize)
+			mem = Bytes(s.MemSize)
 		}
 		if s.FileSize == 0 && s.MemSize > 0 {
 			mem += " (no file bytes)"
@@ -162,7 +162,7 @@ func analyzeSections(b *strings.Builder, r *exe.Report) {
 		if s.Compressed {
 			name += " (compressed)"
 		}
-		size, pct := exe.FormatSize(s.FileSize), share(s.FileSize, r.Size)
+		size, pct := Bytes(s.FileSize), share(s.FileSize, r.Size)
 		if s.FileSize == 0 {
 			size, pct = "-", "-"
 		}
@@ -177,7 +177,7 @@ func analyzeBuckets(b *strings.Builder, r *exe.Report) {
 	}
 	t := table{head: []string{"not in a package", "kind", "size", "share"}, align: "llrr"}
 	for _, bk := range r.Buckets {
-		t.add(bk.Name, bk.Kind, exe.FormatSize(bk.Size), share(bk.Size, r.Size))
+		t.add(bk.Name, bk.Kind, Bytes(bk.Size), share(bk.Size, r.Size))
 	}
 	t.write(b)
 }
@@ -206,7 +206,7 @@ func analyzeSuggestions(b *strings.Builder, r *exe.Report) {
 	for _, s := range r.Suggestions {
 		saving := "?"
 		if s.Saving > 0 {
-			saving = "~" + exe.FormatSize(s.Saving)
+			saving = "~" + Bytes(s.Saving)
 		}
 		t.add(s.Kind, saving, s.Detail)
 	}

@@ -25,8 +25,8 @@ func AnalyzeDiff(w io.Writer, old, new *exe.Report, o DiffOptions) error {
 	var b strings.Builder
 	oldName, newName := orDash(o.OldName), orDash(o.NewName)
 	width := max(len(oldName), len(newName))
-	fmt.Fprintf(&b, "old  %-*s  %9s  (%s B)  %s %s/%s\n", width, oldName, exe.FormatSize(c.Old), thousands(c.Old), old.GoVersion, old.GOOS, old.GOARCH)
-	fmt.Fprintf(&b, "new  %-*s  %9s  (%s B)  %s %s/%s\n", width, newName, exe.FormatSize(c.New), thousands(c.New), new.GoVersion, new.GOOS, new.GOARCH)
+	fmt.Fprintf(&b, "old  %-*s  %9s  (%s B)  %s %s/%s\n", width, oldName, Bytes(c.Old), thousands(c.Old), old.GoVersion, old.GOOS, old.GOARCH)
+	fmt.Fprintf(&b, "new  %-*s  %9s  (%s B)  %s %s/%s\n", width, newName, Bytes(c.New), thousands(c.New), new.GoVersion, new.GOOS, new.GOARCH)
 	fmt.Fprintf(&b, "change %s (%s B, %s)\n", signed(c.Delta), signedThousands(c.Delta), growth(c.Old, c.New))
 	diffMethodDeadCode(&b, c.MethodDeadCode)
 
@@ -78,10 +78,10 @@ func diffTable(b *strings.Builder, kind string, ds []exe.Delta, top int, oldTota
 		for _, d := range rest {
 			o, n, dl = o+d.Old, n+d.New, dl+d.Delta
 		}
-		t.add(fmt.Sprintf("%d more changed", len(rest)), exe.FormatSize(o), exe.FormatSize(n), signed(dl), growth(o, n))
+		t.add(fmt.Sprintf("%d more changed", len(rest)), Bytes(o), Bytes(n), signed(dl), growth(o, n))
 	}
 	t.rule()
-	t.add("all "+kind, exe.FormatSize(oldTotal), exe.FormatSize(newTotal), signed(newTotal-oldTotal), growth(oldTotal, newTotal))
+	t.add("all "+kind, Bytes(oldTotal), Bytes(newTotal), signed(newTotal-oldTotal), growth(oldTotal, newTotal))
 	t.write(b)
 }
 
@@ -99,15 +99,15 @@ func sizeOrDash(n int64) string {
 	if n == 0 {
 		return "-"
 	}
-	return exe.FormatSize(n)
+	return Bytes(n)
 }
 
 // signed formats a size change with its sign: "+312.4 KB", "-8 B", "0 B".
 func signed(n int64) string {
 	if n > 0 {
-		return "+" + exe.FormatSize(n)
+		return "+" + Bytes(n)
 	}
-	return exe.FormatSize(n)
+	return Bytes(n)
 }
 
 func signedThousands(n int64) string {
@@ -136,14 +136,14 @@ func diffMethodDeadCode(b *strings.Builder, m *exe.MethodDeadCodeChange) {
 	}
 	cost := ""
 	if m.EstimatedCost != nil {
-		cost = fmt.Sprintf(", estimated cost %s (±%.0f %%)", exe.FormatSize(m.EstimatedCost.Bytes), 100*m.EstimatedCost.Error)
+		cost = fmt.Sprintf(", estimated cost %s (±%.0f %%)", Bytes(m.EstimatedCost.Bytes), 100*m.EstimatedCost.Error)
 	}
 	if m.NewDisabled {
 		fmt.Fprintf(b, "method dead-code elimination: turned OFF by this change%s\n", cost)
 	} else {
 		saving := ""
 		if m.EstimatedCost != nil {
-			saving = fmt.Sprintf(", saving an estimated %s (±%.0f %%)", exe.FormatSize(m.EstimatedCost.Bytes), 100*m.EstimatedCost.Error)
+			saving = fmt.Sprintf(", saving an estimated %s (±%.0f %%)", Bytes(m.EstimatedCost.Bytes), 100*m.EstimatedCost.Error)
 		}
 		fmt.Fprintf(b, "method dead-code elimination: turned back on by this change%s\n", saving)
 	}

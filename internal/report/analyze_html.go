@@ -18,7 +18,7 @@ var analyzeHTMLTemplate string
 var treemapJS string
 
 var analyzePage = template.Must(template.New("analyze").Funcs(template.FuncMap{
-	"size":  exe.FormatSize,
+	"size":  Bytes,
 	"share": share,
 	"join":  strings.Join,
 }).Parse(analyzeHTMLTemplate))
@@ -51,7 +51,7 @@ func AnalyzeHTML(w io.Writer, r *exe.Report, o AnalyzeOptions) error {
 			if unattributed[0] == "0 B" {
 				unattributed = unattributed[:0]
 			}
-			unattributed = append(unattributed, exe.FormatSize(b.Size)+" in "+b.Name)
+			unattributed = append(unattributed, Bytes(b.Size)+" in "+b.Name)
 		}
 	}
 	data := struct {

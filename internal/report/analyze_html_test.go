@@ -25,7 +25,7 @@ func TestAnalyzeHTMLSelfContained(t *testing.T) {
 			t.Errorf("the page contains %q: it must load nothing", bad)
 		}
 	}
-	for _, want := range []string{`<svg id="treemap"`, `id="leve-tree"`, "runtime", "net/http", "unattributed 14.1 KB in .rodata, 16 B in .text", "a &lt;note&gt; &amp; more", "ca-certificates"} {
+	for _, want := range []string{`<svg id="treemap"`, `id="leve-tree"`, "runtime", "net/http", "unattributed 14.1 kB in .rodata, 16 B in .text", "a &lt;note&gt; &amp; more", "ca-certificates"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}

@@ -22,7 +22,7 @@ func MethodDeadCodeLine(m *exe.MethodDeadCode) string {
 	}
 	s := fmt.Sprintf("method dead-code elimination: OFF (%d exported methods kept that only reflection can call", m.TableOnly)
 	if c := m.EstimatedCost; c != nil {
-		s += fmt.Sprintf("; estimated cost %s in %d functions, ±%.0f %%", exe.FormatSize(c.Bytes), c.Funcs, 100*c.Error)
+		s += fmt.Sprintf("; estimated cost %s in %d functions, ±%.0f %%", Bytes(c.Bytes), c.Funcs, 100*c.Error)
 	}
 	return s + ")"
 }
@@ -86,7 +86,7 @@ func analyzeWhy(b *strings.Builder, r *exe.Report, top int) {
 	}
 	b.WriteString("\nwhy the heaviest packages are linked\n")
 	for _, p := range rows {
-		fmt.Fprintf(b, "  %s (%s)\n", p.Path, exe.FormatSize(p.Total))
+		fmt.Fprintf(b, "  %s (%s)\n", p.Path, Bytes(p.Total))
 		if len(p.ImportChain) > 1 {
 			fmt.Fprintf(b, "    imports: %s\n", strings.Join(p.ImportChain, arrow))
 		}

@@ -163,7 +163,7 @@ func TestAnalyzeDiffGolden(t *testing.T) {
 
 func TestCoverageLineShowsRemainder(t *testing.T) {
 	got := CoverageLine(sampleAnalysis())
-	for _, want := range []string{"attributed ", "unattributed 14.1 KB in .rodata, 16 B in .text", "shared 61.2 KB", "metadata 44.1 KB"} {
+	for _, want := range []string{"attributed ", "unattributed 14.1 kB in .rodata, 16 B in .text", "shared 61.2 kB", "metadata 44.1 kB"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("CoverageLine() = %q, want it to contain %q", got, want)
 		}

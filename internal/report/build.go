@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/pkg/pipeline"
 )
 
@@ -14,32 +13,37 @@ import (
 // line per stage with its time and outcome and one line per layer, then
 // the ship stage, the pull size and the reference with its digest.
 func Build(w io.Writer, r *pipeline.Report) error {
+	_, err := io.WriteString(w, build(r, true))
+	return err
+}
+
+// BuildTail returns the report of Build without its stage lines: what
+// follows the lines Progress drew as the stages ended.
+func BuildTail(r *pipeline.Report) string { return build(r, false) }
+
+func build(r *pipeline.Report, stages bool) string {
 	var b strings.Builder
 	many := len(r.Images) > 1
+	if r.BaseFrom != "" {
+		fmt.Fprintf(&b, "base from %s\n", r.BaseFrom)
+	}
 	for _, img := range r.Images {
 		if many {
 			fmt.Fprintf(&b, "%s\n", img.Platform)
 		}
 		for _, s := range img.Stages {
-			size := ""
-			switch s.Name {
-			case "compile":
-				size = humanize.Bytes(img.Binary.SizeBefore)
-			case "optimize":
-				size = humanize.Bytes(img.Binary.SizeAfter)
-			case "package":
-				size = humanize.Bytes(img.PullSize)
+			if stages {
+				stage(&b, s, stageSize(s.Name, &img))
 			}
-			stage(&b, s, size)
 		}
 		for i, l := range img.Layers {
-			fmt.Fprintf(&b, "  layer %d  %s  %9s  %9s tar  %s\n", i+1, short(l.Digest), humanize.Bytes(l.Size), humanize.Bytes(l.UncompressedSize), l.CreatedBy)
+			fmt.Fprintf(&b, "  layer %d  %s  %9s  %9s tar  %s\n", i+1, short(l.Digest), Bytes(l.Size), Bytes(l.UncompressedSize), l.CreatedBy)
 		}
 		for _, f := range img.Files {
-			fmt.Fprintf(&b, "  file     %s  %9s  %s\n", f.Path, humanize.Bytes(f.Size), f.Reason)
+			fmt.Fprintf(&b, "  file     %s  %9s  %s\n", f.Path, Bytes(f.Size), f.Reason)
 		}
-		fmt.Fprintf(&b, "  config   %s  %9s\n", short(img.Config.Digest), humanize.Bytes(img.Config.Size))
-		fmt.Fprintf(&b, "  manifest %s  %9s\n", short(img.Manifest.Digest), humanize.Bytes(img.Manifest.Size))
+		fmt.Fprintf(&b, "  config   %s  %9s\n", short(img.Config.Digest), Bytes(img.Config.Size))
+		fmt.Fprintf(&b, "  manifest %s  %9s\n", short(img.Manifest.Digest), Bytes(img.Manifest.Size))
 		for _, n := range img.Binary.Needs {
 			if !n.InImage {
 				fmt.Fprintf(&b, "warning: this binary needs %s (%s); the image has none\n", n.Kind, n.Evidence)
@@ -52,24 +56,42 @@ func Build(w io.Writer, r *pipeline.Report) error {
 			fmt.Fprintf(&b, "suggestion: %s\n", s)
 		}
 	}
-	if r.Ship.Name != "" {
+	if r.Ship.Name != "" && stages {
 		stage(&b, r.Ship, "")
 	}
 	what := "compressed layers + config + manifest"
 	if many {
 		what = "index + " + what + " of " + r.Images[0].Platform
 	}
-	fmt.Fprintf(&b, "pull size %s (%s B: %s)\n", humanize.Bytes(r.PullSize), thousands(r.PullSize), what)
+	fmt.Fprintf(&b, "pull size %s (%s B: %s)\n", Bytes(r.PullSize), thousands(r.PullSize), what)
 	for _, wmsg := range r.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", wmsg)
 	}
 	fmt.Fprintf(&b, "image %s\n", r.Reference)
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.String()
 }
 
 func stage(b *strings.Builder, s pipeline.StageReport, size string) {
-	fmt.Fprintf(b, "%-9s %7s %9s  %s\n", s.Name, duration(s.Duration), size, s.Summary)
+	b.WriteString(stageLine(s.Name, s.Duration, size, Summary(s)) + "\n")
+}
+
+// stageLine is a stage's line: name, time, size and what it did.
+func stageLine(name string, d time.Duration, size, summary string) string {
+	return fmt.Sprintf("%-9s %7s %9s  %s", name, duration(d), size, summary)
+}
+
+// stageSize is the size a stage's line shows: the binary as linked, as
+// shipped, and the image's pull size.
+func stageSize(stage string, img *pipeline.ImageReport) string {
+	switch stage {
+	case "compile":
+		return Bytes(img.Binary.SizeBefore)
+	case "optimize":
+		return Bytes(img.Binary.SizeAfter)
+	case "package":
+		return Bytes(img.PullSize)
+	}
+	return ""
 }
 
 // duration rounds d for a report line: "1.21s", "35ms", "0.4ms".

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/pkg/lint"
 )
 
@@ -50,7 +49,7 @@ func (s lintSummary) String() string {
 	}
 	out := fmt.Sprintf("%s, %s, %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
 	if s.Bytes > 0 {
-		out += fmt.Sprintf("; %s at stake, summed over the findings that know their bytes", humanize.Bytes(s.Bytes))
+		out += fmt.Sprintf("; %s at stake, summed over the findings that know their bytes", Bytes(s.Bytes))
 	}
 	return out
 }
@@ -63,14 +62,14 @@ func LintText(w io.Writer, r *lint.Result, o LintOptions) error {
 		fmt.Fprintf(&b, "%s:%d: %s %s: %s\n", o.File, f.Line, f.Severity, f.Rule, f.Message)
 		fmt.Fprintf(&b, "    fix: %s\n", f.Fix)
 		if f.Bytes > 0 {
-			fmt.Fprintf(&b, "    at stake: %s, %s\n", humanize.Bytes(f.Bytes), f.BytesWhat)
+			fmt.Fprintf(&b, "    at stake: %s, %s\n", Bytes(f.Bytes), f.BytesWhat)
 		}
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
 	if r.Facts != nil {
-		fmt.Fprintf(&b, "measured: %s builds to %s, %s stripped\n", r.Facts.Dir, humanize.Bytes(r.Facts.Unstripped), humanize.Bytes(r.Facts.Stripped))
+		fmt.Fprintf(&b, "measured: %s builds to %s, %s stripped\n", r.Facts.Dir, Bytes(r.Facts.Unstripped), Bytes(r.Facts.Stripped))
 	}
 	fmt.Fprintf(&b, "%s: %s\n", o.File, summarize(r))
 	_, err := io.WriteString(w, b.String())
@@ -89,7 +88,7 @@ func LintMarkdown(w io.Writer, r *lint.Result, o LintOptions) error {
 		for _, f := range r.Findings {
 			stake := ""
 			if f.Bytes > 0 {
-				stake = humanize.Bytes(f.Bytes)
+				stake = Bytes(f.Bytes)
 			}
 			fmt.Fprintf(&b, "| %d | %s | `%s` | %s | %s | %s |\n", f.Line, f.Severity, f.Rule, mdCell(f.Message), mdCell(f.Fix), stake)
 		}

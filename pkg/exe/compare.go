@@ -16,8 +16,8 @@ type Comparison struct {
 	Sections []Delta `json:"sections"`
 	// NeedsAdded and NeedsRemoved list the need kinds the new binary has
 	// and the old has not, and the reverse, sorted.
-	NeedsAdded   []string `json:"needs_added,omitempty"`
-	NeedsRemoved []string `json:"needs_removed,omitempty"`
+	NeedsAdded   []string `json:"needsAdded,omitempty"`
+	NeedsRemoved []string `json:"needsRemoved,omitempty"`
 	// MethodDeadCode is set when the change turned the linker's method
 	// dead-code elimination off or on.
 	MethodDeadCode *MethodDeadCodeChange `json:"methodDeadCode,omitempty"`

@@ -3,7 +3,7 @@ package exe
 import "strings"
 
 // Schema identifies the JSON layout of a [Report]; see docs/analyze-json.md.
-const Schema = "leve.analyze/v1"
+const Schema = "leve.analyze/v2"
 
 // A Report is everything leve knows about one executable. It marshals to
 // the JSON schema [Schema].
@@ -11,10 +11,10 @@ type Report struct {
 	Schema    string    `json:"schema"`
 	Path      string    `json:"path,omitempty"`
 	Size      int64     `json:"size"`
-	Trailing  int64     `json:"trailing_data,omitempty"` // bytes after what the ELF headers reference; see [File.Trailing]
+	Trailing  int64     `json:"trailingData,omitempty"` // bytes after what the ELF headers reference; see [File.Trailing]
 	GOOS      string    `json:"goos"`
 	GOARCH    string    `json:"goarch"`
-	GoVersion string    `json:"go_version"`
+	GoVersion string    `json:"goVersion"`
 	Main      Module    `json:"main"`
 	Deps      []Module  `json:"deps"`
 	Settings  []Setting `json:"settings"`
@@ -72,8 +72,8 @@ type Section struct {
 	Flags      string `json:"flags"`
 	Addr       uint64 `json:"addr"`
 	Offset     uint64 `json:"offset"`
-	FileSize   int64  `json:"file_size"`
-	MemSize    int64  `json:"mem_size"`
+	FileSize   int64  `json:"fileSize"`
+	MemSize    int64  `json:"memSize"`
 	Compressed bool   `json:"compressed,omitempty"`
 }
 
@@ -83,18 +83,18 @@ type Segment struct {
 	Flags    string `json:"flags"`
 	Offset   uint64 `json:"offset"`
 	Vaddr    uint64 `json:"vaddr"`
-	FileSize int64  `json:"file_size"`
-	MemSize  int64  `json:"mem_size"`
+	FileSize int64  `json:"fileSize"`
+	MemSize  int64  `json:"memSize"`
 }
 
 // StripInfo says what a strip would remove.
 type StripInfo struct {
 	Stripped        bool  `json:"stripped"` // no symbol table and no DWARF
 	Symtab          bool  `json:"symtab"`
-	SymtabSize      int64 `json:"symtab_size"` // .symtab + .strtab
+	SymtabSize      int64 `json:"symtabSize"` // .symtab + .strtab
 	DWARF           bool  `json:"dwarf"`
-	DWARFSize       int64 `json:"dwarf_size"`
-	DWARFCompressed bool  `json:"dwarf_compressed"`
+	DWARFSize       int64 `json:"dwarfSize"`
+	DWARFCompressed bool  `json:"dwarfCompressed"`
 }
 
 // Linking says how the executable is linked.
@@ -164,17 +164,17 @@ type PackageSize struct {
 	// UsedBy lists the other packages whose code calls this package's
 	// functions directly, most calls first (at most 5). Calls through
 	// interfaces and function values are not seen.
-	UsedBy []Use `json:"used_by,omitempty"`
+	UsedBy []Use `json:"usedBy,omitempty"`
 	// CallChain is the shortest chain of direct calls from main.main to a
 	// function of this package (for the largest packages), with the
 	// linker's symbol names.
-	CallChain []string `json:"call_chain,omitempty"`
+	CallChain []string `json:"callChain,omitempty"`
 	// ImportChain is the shortest chain of imports from the main package
 	// to this one, when the source was at hand.
-	ImportChain []string `json:"import_chain,omitempty"`
+	ImportChain []string `json:"importChain,omitempty"`
 	// ReflectOnly is the part of Code and Pcln that exists only because the
 	// method dead-code elimination was disabled (estimated).
-	ReflectOnly int64 `json:"reflect_only,omitempty"`
+	ReflectOnly int64 `json:"reflectOnly,omitempty"`
 }
 
 // A Use is a package calling into another one.

@@ -24,7 +24,9 @@
 // by a directory. A hard link names a file met before it, earlier in its
 // layer or below. Each layer's Changes list
 // the paths it adds (not present below), changes (present below and
-// stored again, even with identical content) and removes.
+// stored again, even with identical content) and removes; each Entry says
+// whether the final file system shows it; UpTo gives the tree as it
+// stands after any layer.
 //
 // # Waste
 //
@@ -81,7 +83,8 @@
 // WithMaxLayerBytes and WithMaxTotalBytes bound, per layer and in total,
 // both the uncompressed stream (a gzip bomb stops there) and the sum of
 // file sizes (a huge sparse file stops before it is read), and so what
-// extraction writes; WithMaxEntries bounds the entries. Memory is
+// extraction writes; WithMaxEntries bounds the entries, and MaxPathLen
+// each name and link target. Memory is
 // O(entries), never file contents: an FS keeps about 350 bytes per entry
 // of every layer, its path included (tested), plus longer paths and link
 // targets; a tar header is bounded by archive/tar (1 MiB of PAX records).

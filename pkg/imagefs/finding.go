@@ -49,9 +49,12 @@ const (
 	// FindingXattr: an extended attribute extraction could not set (not
 	// root, or the file system refuses it). The file is kept without it.
 	FindingXattr
+	// FindingLongPath: the entry's name or link target is longer than
+	// MaxPathLen, as no Linux path can be. The entry is skipped.
+	FindingLongPath
 )
 
-var findingNames = [...]string{"", "escaping-path", "absolute-path", "symlink-outside", "hardlink-missing", "hardlink-invalid", "device", "duplicate", "setuid", "unsupported-type", "bad-whiteout", "symlink-loop", "capability", "xattr"}
+var findingNames = [...]string{"", "escaping-path", "absolute-path", "symlink-outside", "hardlink-missing", "hardlink-invalid", "device", "duplicate", "setuid", "unsupported-type", "bad-whiteout", "symlink-loop", "capability", "xattr", "long-path"}
 
 // String returns the kind's stable name, used in JSON reports.
 func (k FindingKind) String() string {

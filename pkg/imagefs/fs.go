@@ -171,3 +171,26 @@ func (f *FS) Walk(fn func(e Entry) error) error {
 		return fn(e)
 	})
 }
+
+// UpTo returns the image as it stands after its first n layers: the
+// merged tree, changes and waste of layers [0, n), as if the image ended
+// there. It reads nothing; its Open and Extract stream those layers.
+func (f *FS) UpTo(n int) (*FS, error) {
+	if n < 0 || n > len(f.layers) {
+		return nil, fmt.Errorf("merging the first %d layers of %d: %w", n, len(f.layers), ErrNoSuchLayer)
+	}
+	g := &FS{src: f.src[:n], root: newDir(".", -1), cfg: f.cfg}
+	for _, l := range f.layers[:n] {
+		c := *l
+		c.Entries = append([]Entry(nil), l.Entries...)
+		c.Findings = append([]Finding(nil), l.Findings...)
+		c.Changes = nil
+		// Its hard links and loops were decided by the lower layers alone:
+		// the entries they skipped stay skipped, without new findings.
+		applyLayer(g.root, &c)
+		g.layers = append(g.layers, &c)
+		g.findings = append(g.findings, c.Findings...)
+	}
+	g.waste = account(g.root, g.layers)
+	return g, nil
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"sync/atomic"
@@ -177,5 +178,53 @@ func TestReadLayersStopsOnCancel(t *testing.T) {
 	}
 	if _, err := ExtractLayers(ctx, t.TempDir(), layers(t, []te{file("a", 0o644, "a")})); !errors.Is(err, context.Canceled) {
 		t.Errorf("ExtractLayers(cancelled) error = %v, want context.Canceled", err)
+	}
+}
+
+func TestUpTo(t *testing.T) {
+	ctx := context.Background()
+	app := blob(1000, 5)
+	f, err := ReadLayers(ctx, layers(t,
+		[]te{file("etc/motd", 0o644, "hi"), te{name: "app", mode: 0o644, body: app}},
+		[]te{te{name: "app", mode: 0o755, body: app}, file("etc/.wh.motd", 0, "")},
+		[]te{file("new", 0o644, "n")},
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		n     int
+		tree  string
+		waste int64
+	}{
+		{0, "[]", 0},
+		{1, "[app file etc dir etc/motd file]", 0},
+		{2, "[app file etc dir]", 1002},
+		{3, "[app file etc dir new file]", 1002},
+	} {
+		g, err := f.UpTo(tc.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(listing(t, g)); got != tc.tree {
+			t.Errorf("UpTo(%d) tree = %s, want %s", tc.n, got, tc.tree)
+		}
+		if got := g.Waste().DiskBytes; got != tc.waste {
+			t.Errorf("UpTo(%d) disk waste = %d, want %d", tc.n, got, tc.waste)
+		}
+		if len(g.Layers()) != tc.n {
+			t.Errorf("UpTo(%d) has %d layers", tc.n, len(g.Layers()))
+		}
+	}
+	g, _ := f.UpTo(1)
+	if e, err := g.Stat("app"); err != nil || e.Mode.Perm() != 0o644 {
+		t.Errorf("UpTo(1).Stat(app) = %v, %v; want mode 0644", e.Mode, err)
+	}
+	// In the first layer alone both files show; in the image neither does.
+	if g0, f0 := g.Layers()[0].Entries, f.Layers()[0].Entries; !g0[0].Visible || !g0[1].Visible || f0[0].Visible || f0[1].Visible {
+		t.Errorf("Visible: UpTo(1) %v %v, the image %v %v; want true true, false false", g0[0].Visible, g0[1].Visible, f0[0].Visible, f0[1].Visible)
+	}
+	if _, err := f.UpTo(4); !errors.Is(err, ErrNoSuchLayer) {
+		t.Errorf("UpTo(4) of 3 layers: error = %v, want ErrNoSuchLayer", err)
 	}
 }

@@ -67,6 +67,13 @@ func FuzzTree(f *testing.F) {
 		if w.DiskBytes > w.StoredBytes || w.PullBytes > w.DiskBytes {
 			t.Errorf("Waste() = %+v: want pull ≤ disk ≤ stored", w)
 		}
+		again, err := img.UpTo(len(ls))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(treeListing(t, img), treeListing(t, again)); d != "" || again.Waste().DiskBytes != w.DiskBytes {
+			t.Errorf("UpTo(all layers) differs from the image (-image +UpTo):\n%s", d)
+		}
 		base := t.TempDir()
 		root := filepath.Join(base, "root")
 		rep, err := img.Extract(ctx, root)

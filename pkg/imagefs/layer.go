@@ -217,6 +217,11 @@ func classify(e *Entry, name string, flag byte, layer int) []Finding {
 	add := func(k FindingKind, p, detail string) {
 		fs = append(fs, Finding{Layer: layer, Path: p, Kind: k, Detail: detail})
 	}
+	if len(name) > MaxPathLen || len(e.Linkname) > MaxPathLen {
+		e.Path, e.Skipped = name, true
+		add(FindingLongPath, name[:min(len(name), 64)]+"...", fmt.Sprintf("%d-byte name, %d-byte link", len(name), len(e.Linkname)))
+		return fs
+	}
 	p, abs, esc := cleanName(name)
 	e.Path = p
 	if esc {

@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"runtime"
+	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -280,5 +281,20 @@ func BenchmarkReadLayers(b *testing.B) {
 		if _, err := ReadLayers(context.Background(), ls); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestLongPaths(t *testing.T) {
+	deep := strings.Repeat("a/", 3000) + "x"
+	l, err := ReadLayer(context.Background(), bytes.NewReader(tarOf(t, file(deep, 0o644, "x"), symlink("s", strings.Repeat("../", 2000)), file("ok", 0o644, "ok"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range l.Findings {
+		got = append(got, f.Kind.String())
+	}
+	if d := cmp.Diff([]string{"long-path", "long-path"}, got); d != "" || !l.Entries[0].Skipped || !l.Entries[1].Skipped || l.Entries[2].Skipped {
+		t.Errorf("findings (-want +got):\n%s\nskipped: %v %v %v", d, l.Entries[0].Skipped, l.Entries[1].Skipped, l.Entries[2].Skipped)
 	}
 }

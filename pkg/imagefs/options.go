@@ -26,10 +26,16 @@ var (
 	ErrTooManyLinks = errors.New("too many levels of symbolic links")
 	// ErrNotRegular: the path is not a regular file.
 	ErrNotRegular = errors.New("not a regular file")
+	// ErrNoSuchLayer: a layer count beyond the image's layers.
+	ErrNoSuchLayer = errors.New("no such layer")
 )
 
 // MaxSymlinks is how many symlinks one path resolution follows, as Linux.
 const MaxSymlinks = 40
+
+// MaxPathLen bounds an entry's name and link target, as Linux's PATH_MAX;
+// it keeps every path operation's cost bounded.
+const MaxPathLen = 4096
 
 // Limit names one of the reading limits.
 type Limit string

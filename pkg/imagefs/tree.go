@@ -101,10 +101,19 @@ func ensureDir(root *node, p string, layer int) *node {
 	return n
 }
 
-// treeLinks reads symlinks from the tree, for resolveIn.
+// treeLinks reads symlinks from the tree, for one resolveIn. It steps
+// from the node it looked up last when it can, so that resolving a path
+// costs O(its depth), not O(depth²).
 func treeLinks(root *node) linkFunc {
+	lastP, lastN := ".", root
 	return func(q string) (string, bool, error) {
-		n := lookup(root, q)
+		var n *node
+		if lastN != nil && lastN.isDir() && parentOf(q) == lastP {
+			n = lastN.kids[path.Base(q)]
+		} else {
+			n = lookup(root, q)
+		}
+		lastP, lastN = q, n
 		if n == nil || n.e.Type != TypeSymlink {
 			return "", false, nil
 		}
@@ -215,9 +224,10 @@ func applyLayer(root *node, l *Layer) []Finding {
 		} else {
 			parent := ensureDir(root, parentOf(p), l.Index)
 			if t != nil && lookup(root, tp) != t {
-				// Making the link's parents replaced its target.
+				// Making the link's parents replaced its target. The entry
+				// is not marked skipped: that replacement must happen
+				// again when the layer is merged again (UpTo).
 				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingHardlinkMissing, Detail: e.Linkname})
-				e.Skipped = true
 				continue
 			}
 			base := path.Base(p)

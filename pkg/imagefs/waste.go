@@ -38,6 +38,11 @@ func (w Waste) Efficiency() float64 {
 
 // account fills the layers' waste fields from the final tree.
 func account(root *node, layers []*Layer) Waste {
+	for _, l := range layers {
+		for i := range l.Entries {
+			l.Entries[i].Visible = false
+		}
+	}
 	visible := map[copyRef]bool{}
 	_ = walkTree(root, ".", func(_ string, n *node) error {
 		if n.ref != noCopy {

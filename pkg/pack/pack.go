@@ -16,17 +16,17 @@ import (
 
 // Stats describes one Pack call.
 type Stats struct {
-	Arch         string        `json:"arch"`          // "amd64" or "arm64"
-	OriginalSize int64         `json:"original_size"` // bytes
-	PackedSize   int64         `json:"packed_size"`   // bytes, whole packed file
-	PayloadSize  int64         `json:"payload_size"`  // bytes of compressed stream
-	StubSize     int64         `json:"stub_size"`     // bytes of stub code
-	OverheadSize int64         `json:"overhead_size"` // headers, build info copy and trailer
-	Ratio        float64       `json:"ratio"`         // PackedSize / OriginalSize
-	Filter       string        `json:"filter"`        // branch filter applied
-	LZMA         string        `json:"lzma"`          // lc, lp, pb and dictionary size
-	BuildInfo    bool          `json:"build_info"`    // the build info stays readable
-	Duration     time.Duration `json:"duration_ns"`   // time spent packing
+	Arch         string        `json:"arch"`         // "amd64" or "arm64"
+	OriginalSize int64         `json:"originalSize"` // bytes
+	PackedSize   int64         `json:"packedSize"`   // bytes, whole packed file
+	PayloadSize  int64         `json:"payloadSize"`  // bytes of compressed stream
+	StubSize     int64         `json:"stubSize"`     // bytes of stub code
+	OverheadSize int64         `json:"overheadSize"` // headers, build info copy and trailer
+	Ratio        float64       `json:"ratio"`        // PackedSize / OriginalSize
+	Filter       string        `json:"filter"`       // branch filter applied
+	LZMA         string        `json:"lzma"`         // lc, lp, pb and dictionary size
+	BuildInfo    bool          `json:"buildInfo"`    // the build info stays readable
+	Duration     time.Duration `json:"durationNs"`   // time spent packing
 }
 
 type config struct {

@@ -95,6 +95,10 @@ type Options struct {
 	WorkDir string
 	// Stderr receives the compiler's diagnostics as it writes them.
 	Stderr io.Writer
+	// Progress, when set, receives the build's progress events (Event):
+	// stages starting and ending, blobs pushed. It is called one event at
+	// a time, from the build's goroutines, and must not block.
+	Progress func(Event)
 	// Sinks returns where to ship the image once its name is known; nil
 	// ships nowhere.
 	Sinks func(ref publish.Ref) (publish.Sink, error)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/pkg/cache"
 	"github.com/leve-build/leve/pkg/pack"
 )
@@ -20,7 +19,7 @@ import (
 // output depends only on its input and the packer. A cached packed binary
 // is used only when it matches the digest recorded with it; a damaged one
 // is removed with a warning and packed again.
-func (b *builder) packBinary(ctx context.Context) (string, error) {
+func (b *builder) packBinary(ctx context.Context) (*PackResult, error) {
 	key := pack.FormatID() + "-" + strings.TrimPrefix(cache.Digest(b.data), "sha256:")
 	var cached string
 	if b.o.CacheDir != "" {
@@ -31,7 +30,7 @@ func (b *builder) packBinary(ctx context.Context) (string, error) {
 		case err == nil && pack.IsPacked(bytesReader(out), int64(len(out))):
 			before := len(b.data)
 			b.data = out
-			return fmt.Sprintf("pack %s → %s (cached)", humanize.Bytes(int64(before)), humanize.Bytes(int64(len(out)))), nil
+			return &PackResult{Before: int64(before), After: int64(len(out)), Cached: true}, nil
 		case err == nil, errors.As(err, &bad):
 			b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("cached packed binary %s was damaged (%s): removed it and packed again", cached, mismatchDetail(bad)))
 			_ = cache.Remove(cached) // rewritten below
@@ -41,13 +40,13 @@ func (b *builder) packBinary(ctx context.Context) (string, error) {
 	}
 	out, st, err := pack.Pack(ctx, b.data)
 	if err != nil {
-		return "", fmt.Errorf("packing %s: %w", b.rep.Binary.Name, err)
+		return nil, fmt.Errorf("packing %s: %w", b.rep.Binary.Name, err)
 	}
 	if cached != "" {
 		_ = cache.WriteVerified(cached, out, 0o644) // a cache that cannot be written only costs time
 	}
 	b.data = out
-	return fmt.Sprintf("pack %s → %s (%.1f%%, %s)", humanize.Bytes(st.OriginalSize), humanize.Bytes(st.PackedSize), 100*st.Ratio, st.Duration.Round(1e6)), nil
+	return &PackResult{Before: st.OriginalSize, After: st.PackedSize, Ratio: st.Ratio, Duration: st.Duration}, nil
 }
 
 // mismatchDetail says how a cache entry differs from its record; bad is

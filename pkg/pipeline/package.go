@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/pkg/assemble"
 )
 
@@ -91,19 +90,17 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if err := b.attachSBOM(); err != nil {
 		return "", err
 	}
-	parts := make([]string, 0, len(b.layers))
-	for _, l := range b.rep.Layers {
-		parts = append(parts, fmt.Sprintf("%s (%s tar)", humanize.Bytes(l.Size), humanize.Bytes(l.UncompressedSize)))
-	}
 	on := "scratch"
 	if b.base != nil {
 		on = b.o.Base
 	}
+	res := &PackageResult{On: on, Compression: orDefault(b.o.Compression, "gzip"), Level: orDefault(b.o.Level, "default"), Layers: b.rep.Layers, SBOM: b.rep.SBOM}
+	b.result = res
 	sbomNote := ""
-	if b.rep.SBOM != nil {
-		sbomNote = fmt.Sprintf("; SBOM %s %s", b.rep.SBOM.MediaType, humanize.Bytes(b.rep.SBOM.Size))
+	if res.SBOM != nil {
+		sbomNote = "; SBOM " + res.SBOM.MediaType
 	}
-	return fmt.Sprintf("%d layers on %s, %s %s: %s%s", len(b.layers), on, orDefault(b.o.Compression, "gzip"), orDefault(b.o.Level, "default"), strings.Join(parts, " + "), sbomNote), nil
+	return fmt.Sprintf("%d layers on %s, %s %s%s", len(b.layers), on, res.Compression, res.Level, sbomNote), nil
 }
 
 // config returns the image config: the base's (env, user, working

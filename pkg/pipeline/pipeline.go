@@ -15,7 +15,6 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/leve-build/leve/internal/humanize"
 	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/optimize"
@@ -42,6 +41,16 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 		}
 	}
 	rep := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: make([]ImageReport, len(o.Platforms))}
+	if base != nil {
+		rep.BaseFrom = base.From
+	}
+	send := o.progress()
+	o.Progress = send // the builders' and ship's events go through the same lock
+	start := &BuildStart{}
+	for _, p := range o.Platforms {
+		start.Platforms = append(start.Platforms, p.String())
+	}
+	send(start)
 	images := make([]v1.Image, len(o.Platforms))
 	builders := make([]*builder, len(o.Platforms))
 	tmp, err := os.MkdirTemp(o.WorkDir, "leve-build-")
@@ -91,12 +100,15 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if refs := referrers(builders); len(refs) > 0 {
 		art = publish.Bundle{Artifact: art, Referrers: refs}
 	}
-	start := time.Now()
+	send(&StageStart{Stage: "ship"})
+	began := time.Now()
 	summary, err := ship(ctx, o, art, rep)
 	if err != nil {
+		send(&StageEnd{Report: StageReport{Name: "ship", Duration: time.Since(began)}, Err: err})
 		return rep, nil, err
 	}
-	rep.Ship = StageReport{Name: "ship", Duration: time.Since(start), Summary: summary}
+	rep.Ship = StageReport{Name: "ship", Duration: time.Since(began), Summary: summary}
+	send(&StageEnd{Report: rep.Ship})
 	return rep, art, nil
 }
 
@@ -143,6 +155,8 @@ type builder struct {
 	runtimeEnv []string
 	sbom       v1.Image // the SBOM referrer, nil with --sbom=none
 	nssCopied  bool     // --libs=copy added glibc's NSS modules and nsswitch.conf
+	// result is the typed outcome of the stage running, if it has one.
+	result StageResult
 }
 
 // run executes the per-platform stages in order.
@@ -157,13 +171,19 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 		{"optimize", b.optimize},
 		{"package", b.pack},
 	}
+	platform := b.platform.String()
 	for _, s := range steps {
+		b.o.Progress(&StageStart{Platform: platform, Stage: s.name})
 		start := time.Now()
 		summary, err := s.run(ctx)
 		if err != nil {
+			b.o.Progress(&StageEnd{Platform: platform, Report: StageReport{Name: s.name, Duration: time.Since(start)}, Image: b.rep, Err: err})
 			return nil, err
 		}
-		b.rep.Stages = append(b.rep.Stages, StageReport{Name: s.name, Duration: time.Since(start), Summary: summary})
+		sr := StageReport{Name: s.name, Duration: time.Since(start), Summary: summary, Result: b.result}
+		b.rep.Stages = append(b.rep.Stages, sr)
+		b.result = nil
+		b.o.Progress(&StageEnd{Platform: platform, Report: sr, Image: b.rep})
 	}
 	return b.img, nil
 }
@@ -218,24 +238,24 @@ func (b *builder) read(ctx context.Context) (string, error) {
 		return "", linkingError(bin.Name, r.Linking)
 	}
 	linking := r.Linking.String()
-	var top []string
-	for _, p := range bin.TopPackages[:min(3, len(bin.TopPackages))] {
-		top = append(top, p.Path+" "+humanize.Bytes(p.Size))
-	}
 	var needs []string
 	for _, n := range bin.Needs {
 		needs = append(needs, n.Kind)
 	}
+	res := &ReadResult{GoVersion: bin.GoVersion, Linking: linking, Needs: needs, Top: bin.TopPackages[:min(3, len(bin.TopPackages))], Basic: b.facts.basic, Arch: b.platform.Arch}
+	b.result = res
 	if b.facts.basic {
 		b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("no size analysis or run-time needs for %s binaries: pkg/exe reads amd64, arm64, 386 and arm; add files with --ca-certs or --add if the program needs them", b.platform.Arch))
 		return fmt.Sprintf("%s, %s (build info only for %s)", bin.GoVersion, linking, b.platform.Arch), nil
 	}
-	return fmt.Sprintf("%s, %s, needs %s; top: %s", bin.GoVersion, linking, orNone(strings.Join(needs, ", ")), strings.Join(top, ", ")), nil
+	return fmt.Sprintf("%s, %s, needs %s", bin.GoVersion, linking, orNone(strings.Join(needs, ", "))), nil
 }
 
 func (b *builder) optimize(ctx context.Context) (string, error) {
 	bin := &b.rep.Binary
-	summary := "kept symbols and DWARF (--no-strip)"
+	result := &OptimizeResult{}
+	b.result = result
+	summary := "kept symbols and DWARF"
 	if !b.o.NoStrip {
 		out, res, err := optimize.Strip(b.data)
 		if err != nil {
@@ -243,14 +263,20 @@ func (b *builder) optimize(ctx context.Context) (string, error) {
 		}
 		b.data = out
 		bin.Stripped = true
-		summary = fmt.Sprintf("strip %s → %s (-%s, %d sections)", humanize.Bytes(res.Before), humanize.Bytes(res.After), humanize.Bytes(res.Before-res.After), len(res.Removed))
+		result.Strip = &StripResult{Before: res.Before, After: res.After, Sections: len(res.Removed)}
+		summary = fmt.Sprintf("strip (%d sections)", len(res.Removed))
 	}
 	if b.o.Pack {
-		s, err := b.packBinary(ctx)
+		pr, err := b.packBinary(ctx)
 		if err != nil {
 			return "", err
 		}
-		summary += "; " + s
+		result.Pack = pr
+		if pr.Cached {
+			summary += "; pack (cached)"
+		} else {
+			summary += fmt.Sprintf("; pack (%.1f%%)", 100*pr.Ratio)
+		}
 		bin.Packed = true
 	}
 	bin.SizeAfter = int64(len(b.data))

@@ -27,6 +27,10 @@ type Report struct {
 	Ship     StageReport `json:"ship"`
 	Outputs  []Output    `json:"outputs"`
 	Warnings []string    `json:"warnings,omitempty"`
+	// BaseFrom says, for a --base given as a bare NAME[:TAG], which image
+	// it named: "the local store (leve-out/NAME:TAG)" or "the registry
+	// (…)"; empty for other bases.
+	BaseFrom string `json:"baseFrom,omitempty"`
 }
 
 // ImageReport is one platform's image and the stages that made it.
@@ -110,7 +114,12 @@ type BlobReport struct {
 type StageReport struct {
 	Name     string        `json:"name"` // compile, read, optimize, package, ship
 	Duration time.Duration `json:"durationNs"`
-	Summary  string        `json:"summary"`
+	// Summary is the stage's outcome in a line. The pipeline writes it
+	// without sizes; a renderer (internal/report.Summarize) rewrites it
+	// from Result, as "leve build" shows it and writes it in --json.
+	Summary string `json:"summary"`
+	// Result is the stage's typed outcome, nil for compile and ship.
+	Result StageResult `json:"-"`
 }
 
 // Output is one place the image was shipped to.

@@ -32,7 +32,7 @@ func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (st
 	if err != nil {
 		return "", err
 	}
-	pubs, err := publishAll(ctx, flatten(sink), art, ref)
+	pubs, err := publishAll(ctx, withPushProgress(flatten(sink), o.Progress), art, ref)
 	if err != nil {
 		return "", err
 	}

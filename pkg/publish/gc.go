@@ -119,16 +119,22 @@ func replaceTag(descs []v1.Descriptor, d v1.Descriptor) []v1.Descriptor {
 // cannot read, and never a file whose name is not a sha256 digest or
 // leve's temporary name.
 func (l Layout) collect(descs []v1.Descriptor) error {
+	_, err := l.collectBlobs(descs)
+	return err
+}
+
+// collectBlobs is collect, returning the digests of the blobs it removed.
+func (l Layout) collectBlobs(descs []v1.Descriptor) (removed []string, err error) {
 	errs := []error{removeTemps(l.Dir)}
 	dir := filepath.Join(l.Dir, "blobs", "sha256")
 	keep := map[string]bool{}
 	sweep := l.reach(descs, keep)
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return errors.Join(errs...)
+		return nil, errors.Join(errs...)
 	}
 	if err != nil {
-		return errors.Join(append(errs, err)...)
+		return nil, errors.Join(append(errs, err)...)
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -138,11 +144,14 @@ func (l Layout) collect(descs []v1.Descriptor) error {
 		default:
 			continue
 		}
-		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		err := os.Remove(filepath.Join(dir, name))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
+		} else if err == nil && isHexDigest(name) {
+			removed = append(removed, "sha256:"+name)
 		}
 	}
-	return errors.Join(errs...)
+	return removed, errors.Join(errs...)
 }
 
 // removeTemps removes leve's temporary files directly in dir.

@@ -1,43 +1,82 @@
 package publish
 
 import (
-	"fmt"
 	"io"
-	"strings"
 	"sync"
-	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-
-	"github.com/leve-build/leve/internal/humanize"
 )
 
-// blobProgress draws one progress bar per layer blob being pushed, on a
-// terminal: the lines are redrawn in place with ANSI cursor movements, at
-// most ten times a second, and finally once more when the push ends.
-type blobProgress struct {
-	w     io.Writer
-	what  string
-	mu    sync.Mutex
-	bars  []*bar
-	byID  map[string]*bar
-	drawn int // lines on screen
-	last  time.Time
+// BlobState is where one blob of a push stands.
+type BlobState int
+
+// The states of a blob being pushed, in the order a blob goes through them.
+const (
+	// BlobWaiting: the push has not asked for the blob's bytes yet.
+	BlobWaiting BlobState = iota
+	// BlobSending: the blob's bytes are being uploaded.
+	BlobSending
+	// BlobDone: every byte of the blob was uploaded.
+	BlobDone
+	// BlobPresent: the push ended without uploading the blob: the
+	// registry already had it (or mounted it from another repository).
+	BlobPresent
+)
+
+// String names the state: "waiting", "sending", "done", "present".
+func (s BlobState) String() string {
+	switch s {
+	case BlobWaiting:
+		return "waiting"
+	case BlobSending:
+		return "sending"
+	case BlobDone:
+		return "done"
+	case BlobPresent:
+		return "present"
+	}
+	return "unknown"
 }
 
-// bar is one blob's progress.
-type bar struct {
-	name        string
+// BlobProgress is one step of a layer blob's push, sent to
+// Registry.Progress: when the push learns of the blob, as its bytes are
+// read (at most every 64 KiB read), and once more for every blob when the
+// push ends (Final).
+type BlobProgress struct {
+	// Target is where the blob is pushed: REGISTRY/REPO:TAG.
+	Target string
+	// Digest is the blob's digest; Total its size and Sent the bytes
+	// uploaded so far.
+	Digest      v1.Hash
+	Total, Sent int64
+	State       BlobState
+	// Final is set on the updates sent when the push has ended.
+	Final bool
+}
+
+// blobTracker turns the reads of layer blobs into BlobProgress updates.
+type blobTracker struct {
+	target string
+	send   func(BlobProgress)
+	mu     sync.Mutex
+	blobs  []*blobState
+	byID   map[v1.Hash]*blobState
+}
+
+// blobState is one blob's progress.
+type blobState struct {
+	digest      v1.Hash
 	total, sent int64
-	read        bool // the registry asked for its bytes
+	reported    int64 // sent at the last update
+	read        bool  // the registry asked for its bytes
 }
 
-func newBlobProgress(w io.Writer, what string) *blobProgress {
-	return &blobProgress{w: w, what: what, byID: map[string]*bar{}}
+func newBlobTracker(target string, send func(BlobProgress)) *blobTracker {
+	return &blobTracker{target: target, send: send, byID: map[v1.Hash]*blobState{}}
 }
 
-// layer wraps l so that reading its compressed bytes moves its bar.
-func (p *blobProgress) layer(l v1.Layer) (v1.Layer, error) {
+// layer wraps l so that reading its compressed bytes sends updates.
+func (p *blobTracker) layer(l v1.Layer) (v1.Layer, error) {
 	d, err := l.Digest()
 	if err != nil {
 		return nil, err
@@ -47,21 +86,42 @@ func (p *blobProgress) layer(l v1.Layer) (v1.Layer, error) {
 		return nil, err
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	b, ok := p.byID[d.String()]
+	b, ok := p.byID[d]
 	if !ok {
-		b = &bar{name: d.String()[:19], total: size}
-		p.byID[d.String()] = b
-		p.bars = append(p.bars, b)
+		b = &blobState{digest: d, total: size}
+		p.byID[d] = b
+		p.blobs = append(p.blobs, b)
+	}
+	u := p.update(b, false)
+	p.mu.Unlock()
+	if !ok {
+		p.send(u)
 	}
 	return &progressLayer{Layer: l, p: p, b: b}, nil
+}
+
+// update returns b's state; the caller holds p.mu.
+func (p *blobTracker) update(b *blobState, final bool) BlobProgress {
+	u := BlobProgress{Target: p.target, Digest: b.digest, Total: b.total, Sent: b.sent, Final: final}
+	switch {
+	case !b.read && final:
+		u.State = BlobPresent
+	case !b.read:
+		u.State = BlobWaiting
+	case b.sent >= b.total:
+		u.State = BlobDone
+	default:
+		u.State = BlobSending
+	}
+	b.reported = b.sent
+	return u
 }
 
 // progressLayer counts the bytes read from its compressed stream.
 type progressLayer struct {
 	v1.Layer
-	p *blobProgress
-	b *bar
+	p *blobTracker
+	b *blobState
 }
 
 // Compressed returns the compressed stream, counting what is read.
@@ -72,64 +132,43 @@ func (l *progressLayer) Compressed() (io.ReadCloser, error) {
 	}
 	l.p.mu.Lock()
 	l.b.read, l.b.sent = true, 0
+	u := l.p.update(l.b, false)
 	l.p.mu.Unlock()
+	l.p.send(u)
 	return &countingReader{ReadCloser: rc, p: l.p, b: l.b}, nil
 }
 
 type countingReader struct {
 	io.ReadCloser
-	p *blobProgress
-	b *bar
+	p *blobTracker
+	b *blobState
 }
 
 func (r *countingReader) Read(buf []byte) (int, error) {
 	n, err := r.ReadCloser.Read(buf)
 	r.p.mu.Lock()
 	r.b.sent += int64(n)
-	r.p.drawLocked(false)
+	var u *BlobProgress
+	if r.b.sent-r.b.reported >= 64<<10 || (r.b.sent >= r.b.total && r.b.reported < r.b.total) {
+		v := r.p.update(r.b, false)
+		u = &v
+	}
 	r.p.mu.Unlock()
+	if u != nil {
+		r.p.send(*u)
+	}
 	return n, err
 }
 
-// finish draws the final state: every blob either sent or already there.
-func (p *blobProgress) finish() {
+// finish sends the final state of every blob: sent or already there.
+func (p *blobTracker) finish() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.drawLocked(true)
-}
-
-func (p *blobProgress) drawLocked(final bool) {
-	if !final && time.Since(p.last) < 100*time.Millisecond {
-		return
+	us := make([]BlobProgress, len(p.blobs))
+	for i, b := range p.blobs {
+		us[i] = p.update(b, true)
 	}
-	p.last = time.Now()
-	var b strings.Builder
-	if p.drawn > 0 {
-		fmt.Fprintf(&b, "\x1b[%dA", p.drawn)
+	p.mu.Unlock()
+	for _, u := range us {
+		p.send(u)
 	}
-	fmt.Fprintf(&b, "\x1b[2Kpushing %s\n", p.what)
-	for _, bar := range p.bars {
-		state := ""
-		switch {
-		case !bar.read && final:
-			state = "already in the registry"
-		case !bar.read:
-			state = "waiting"
-		case bar.sent >= bar.total:
-			state = "done"
-		}
-		fmt.Fprintf(&b, "\x1b[2K  %s %s %9s / %-9s %s\n", bar.name, gauge(bar.sent, bar.total), humanize.Bytes(bar.sent), humanize.Bytes(bar.total), state)
-	}
-	p.drawn = 1 + len(p.bars)
-	io.WriteString(p.w, b.String())
-}
-
-// gauge draws a 20-cell bar for sent of total.
-func gauge(sent, total int64) string {
-	const cells = 20
-	n := cells
-	if total > 0 {
-		n = int(min(sent, total) * cells / total)
-	}
-	return "[" + strings.Repeat("#", n) + strings.Repeat(".", cells-n) + "]"
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,9 +30,10 @@ type Registry struct {
 	// Options are how the registry is reached: credentials, plain HTTP,
 	// TLS trust, the transport.
 	Options regopts.Options
-	// Progress, when set, receives one progress bar per layer blob,
-	// redrawn in place: give it a terminal.
-	Progress io.Writer
+	// Progress, when set, receives the progress of every layer blob of
+	// the push (BlobProgress); it is called from the push's goroutines,
+	// concurrently, and must not block.
+	Progress func(BlobProgress)
 	// MountFrom names a repository of the same registry that already
 	// holds the artifact's layers (an earlier --push): they are mounted
 	// from it instead of uploaded. Empty means none.
@@ -53,10 +53,25 @@ func (r Registry) Reference(ref Ref) (name.Tag, error) {
 	}
 	t, err := name.NewTag(s, opts...)
 	if err != nil {
-		return name.Tag{}, fmt.Errorf("--push %q: %v; want REGISTRY/REPO[:TAG], e.g. ghcr.io/me/app", r.Repo, err)
+		return name.Tag{}, &RepoError{Repo: r.Repo, Err: err}
 	}
 	return t, nil
 }
+
+// RepoError is the error of a Registry whose Repo is not a registry
+// reference; the caller names where Repo came from (a flag, a file).
+type RepoError struct {
+	Repo string
+	Err  error // why go-containerregistry refused it
+}
+
+// Error says what is wrong and what a good Repo looks like.
+func (e *RepoError) Error() string {
+	return fmt.Sprintf("push destination %q: %v; want REGISTRY/REPO[:TAG], e.g. ghcr.io/me/app", e.Repo, e.Err)
+}
+
+// Unwrap returns the reference parser's error.
+func (e *RepoError) Unwrap() error { return e.Err }
 
 // Publish pushes art, an image or an index with its images.
 func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published, error) {
@@ -69,9 +84,9 @@ func (r Registry) Publish(ctx context.Context, art Artifact, ref Ref) (Published
 		return Published{}, fmt.Errorf("pushing %s: %w", tag, err)
 	}
 	art, referrers := split(art)
-	var bars *blobProgress
+	var bars *blobTracker
 	if r.Progress != nil {
-		bars = newBlobProgress(r.Progress, tag.String())
+		bars = newBlobTracker(tag.String(), r.Progress)
 		art = wrapLayers(art, bars.layer, false)
 	}
 	if r.MountFrom != "" {

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -198,33 +199,53 @@ type staticKeychain struct{ a authn.Authenticator }
 
 func (k staticKeychain) Resolve(authn.Resource) (authn.Authenticator, error) { return k.a, nil }
 
-func TestRegistryProgressBars(t *testing.T) {
+func TestRegistryProgressEvents(t *testing.T) {
 	cr := newRegistry(t)
 	img := randomImage(t)
-	var out strings.Builder
-	sink := Registry{Repo: cr.host() + "/bars", Options: regopts.Options{Insecure: true}, Progress: &out}
+	var mu sync.Mutex
+	var got []BlobProgress
+	record := func(p BlobProgress) { mu.Lock(); got = append(got, p); mu.Unlock() }
+	sink := Registry{Repo: cr.host() + "/bars", Options: regopts.Options{Insecure: true}, Progress: record}
 	if _, err := sink.Publish(context.Background(), img, Ref{"bars", "v1"}); err != nil {
 		t.Fatal(err)
 	}
 	layers, _ := img.Layers()
-	final := out.String()[strings.LastIndex(out.String(), "pushing "):]
-	for _, l := range layers {
-		d, _ := l.Digest()
-		line := ""
-		for _, ln := range strings.Split(final, "\n") {
-			if strings.Contains(ln, d.String()[:19]) {
-				line = ln
+	final := func() map[v1.Hash]BlobProgress {
+		m := map[v1.Hash]BlobProgress{}
+		for _, p := range got {
+			if p.Final {
+				m[p.Digest] = p
 			}
 		}
-		if !strings.Contains(line, "done") || !strings.Contains(line, "[####################]") {
-			t.Errorf("final bar of %s = %q, want a full bar marked done", d, line)
+		return m
+	}
+	last := final()
+	for _, l := range layers {
+		d, _ := l.Digest()
+		size, _ := l.Size()
+		p, ok := last[d]
+		if !ok || p.State != BlobDone || p.Sent != size || p.Total != size || p.Target != cr.host()+"/bars:v1" {
+			t.Errorf("final update of %s = %+v, want done with %d of %d B sent to %s/bars:v1", d, p, size, size, cr.host())
 		}
 	}
-	out.Reset()
+	got = nil
 	if _, err := sink.Publish(context.Background(), img, Ref{"bars", "v2"}); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(out.String(), "already in the registry"); n != len(layers) {
-		t.Errorf("second push: %d bars say already in the registry, want %d:\n%s", n, len(layers), out.String())
+	for d, p := range final() {
+		if p.State != BlobPresent || p.Sent != 0 {
+			t.Errorf("second push: final update of %s = %+v, want present, nothing sent", d, p)
+		}
+	}
+	if n := len(final()); n != len(layers) {
+		t.Errorf("second push: %d final updates, want %d", n, len(layers))
+	}
+}
+
+func TestRegistryReferenceRefusesABadRepo(t *testing.T) {
+	_, err := Registry{Repo: "Bad Repo"}.Reference(Ref{"x", "v1"})
+	var re *RepoError
+	if !errors.As(err, &re) || re.Repo != "Bad Repo" || strings.Contains(err.Error(), "--") {
+		t.Errorf("Reference of a bad repo = %v, want a *RepoError naming it and no flag", err)
 	}
 }

@@ -25,13 +25,22 @@ type Options struct {
 	// Role says what the image is for in errors, e.g. "base" (the
 	// default is "image"): "base oci:DIR: …".
 	Role string
+	// Store is the directory of the local store (see package store) where
+	// a bare NAME[:TAG] is looked up before a registry; "" is
+	// store.DefaultDir.
+	Store string
 }
 
 // Source is an opened image: one image, or an index to pick a platform
 // from. Its blobs are checked as they are read.
 type Source struct {
 	// Ref is the reference it was opened from.
-	Ref  string
+	Ref string
+	// From says, for a bare NAME[:TAG] (IsBareName), which of the images
+	// it could mean was opened: "the local store (leve-out/NAME:TAG)" or
+	// "the registry (index.docker.io/library/NAME:TAG)"; "" for every
+	// other reference, whose meaning is exact.
+	From string
 	name string // how errors name it: role and reference
 	img  v1.Image
 	idx  v1.ImageIndex
@@ -53,6 +62,8 @@ type Source struct {
 //   - "podman:NAME": an image of podman's local storage;
 //   - a path that exists: a directory holding index.json, or a tar, its
 //     format detected;
+//   - a bare NAME[:TAG] (IsBareName) that the local store (o.Store)
+//     holds: that image;
 //   - else a registry reference such as "alpine:3.24".
 //
 // Manifests and configs are read and checked now; layers only when they
@@ -92,6 +103,11 @@ func Open(ctx context.Context, ref string, o Options) (*Source, error) {
 				err = fmt.Errorf("%s: no such file", s.name)
 				break
 			}
+			if IsBareName(ref) {
+				if found, err = s.openStore(ref, o.Store); found {
+					break
+				}
+			}
 			err = s.openRemote(ctx, o.Registry)
 		}
 	}
@@ -126,6 +142,9 @@ func (s *Source) openRemote(ctx context.Context, ro regopts.Options) error {
 			return fmt.Errorf("%s: %s", s.name, cause)
 		}
 		return fmt.Errorf("%s: %s", s.name, oneline.First(err.Error()))
+	}
+	if IsBareName(s.Ref) {
+		s.From = "the registry (" + r.Name() + ")"
 	}
 	if err := checkBytes(s.name, "manifest", desc.Digest, desc.Size, "the registry", desc.Manifest); err != nil {
 		return err

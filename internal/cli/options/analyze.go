@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/exe"
 )
@@ -38,7 +39,7 @@ type AnalyzeGates struct {
 
 // AddFlags binds the flags to fs.
 func (a *Analyze) AddFlags(fs *pflag.FlagSet) {
-	fs.BoolVar(&a.JSON, "json", false, "print the analysis as JSON on stdout (schema leve.analyze/v1, docs/analyze-json.md); with --diff, the deltas")
+	fs.BoolVar(&a.JSON, "json", false, "print the analysis as JSON on stdout (schema leve.analyze/v2, docs/analyze-json.md); with --diff, the deltas")
 	fs.StringVar(&a.HTML, "html", "", "also write a self-contained HTML page with a treemap and the tables to `FILE`")
 	fs.IntVar(&a.Top, "top", 20, "packages (or changed entries with --diff) to list; 0 lists all")
 	fs.BoolVar(&a.Diff, "diff", false, "compare two executables, packages or saved --json results: leve analyze --diff OLD NEW")
@@ -101,7 +102,7 @@ func (a *Analyze) Validate() (compile.Platform, AnalyzeGates, error) {
 func (g AnalyzeGates) Check(oldName string, oldSize int64, newName string, newSize int64) (passed []string, err error) {
 	var failed []string
 	if g.MaxSize > 0 {
-		msg := fmt.Sprintf("%s is %s (%d B)", newName, exe.FormatSize(newSize), newSize)
+		msg := fmt.Sprintf("%s is %s (%d B)", newName, report.Bytes(newSize), newSize)
 		if newSize > g.MaxSize {
 			failed = append(failed, fmt.Sprintf("%s, over --max-size %s (%d B)", msg, g.maxSize, g.MaxSize))
 		} else {
@@ -113,7 +114,7 @@ func (g AnalyzeGates) Check(oldName string, oldSize int64, newName string, newSi
 		if d < 0 {
 			d, verb = -d, "shrank"
 		}
-		msg := fmt.Sprintf("%s %s by %s (%s) from %s", newName, verb, exe.FormatSize(d), percent(oldSize, newSize), oldName)
+		msg := fmt.Sprintf("%s %s by %s (%s) from %s", newName, verb, report.Bytes(d), percent(oldSize, newSize), oldName)
 		if !g.MaxGrowth.Allows(oldSize, newSize) {
 			failed = append(failed, fmt.Sprintf("%s, over --max-growth %s", msg, g.maxGrowth))
 		} else {

@@ -54,6 +54,14 @@ type Build struct {
 	Level       string
 	Libs        string
 	Pack        bool
+	// Progress is how progress is shown: auto, tty, plain or quiet; Quiet
+	// (-q) is quiet.
+	Progress string
+	Quiet    bool
+
+	// Rootfs is --rootfs DIR; ExpectConfig is --expect-config: JSON, or
+	// a file holding it.
+	Rootfs, ExpectConfig string
 }
 
 // AddFlags binds the flags to fs.
@@ -61,8 +69,12 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&b.Tag, "tag", "t", "", "image name and tag, NAME[:TAG] (default: the binary's name, tag latest)")
 	fs.StringVarP(&b.Output, "output", "o", "", "OCI image layout directory to write (default ./leve-out/NAME)")
 	fs.StringVar(&b.Tarball, "tarball", "", "write one tar file that docker load and skopeo read (no layout unless -o is given too)")
+	fs.StringVar(&b.Rootfs, "rootfs", "", "write the image's filesystem into `DIR` and its config to DIR.config.json (no layout unless -o is given too)")
+	fs.StringVar(&b.ExpectConfig, "expect-config", "", "with --rootfs: fail, writing nothing, unless the image config's User, Env, WorkingDir, Entrypoint, Labels and ExposedPorts are these (`JSON`, a file holding it, or a Dockerfile whose final stage is read; leve dockerfile writes it)")
 	fs.StringVar(&b.Platform, "platform", compile.DefaultPlatform.String(), "target platforms, linux/ARCH[/VARIANT] separated by commas, or all; several make an image index")
 	fs.BoolVar(&b.JSON, "json", false, "print the build report as one JSON document on stdout")
+	fs.StringVar(&b.Progress, "progress", "auto", "how to show progress on stderr: auto (tty on a terminal, else plain), tty (lines redrawn in place), plain or quiet")
+	fs.BoolVarP(&b.Quiet, "quiet", "q", false, "show nothing but the result (--progress quiet)")
 	fs.StringArrayVar(&b.Ldflags, "ldflags", nil, "extra linker flags, e.g. '-X main.version=1.2' (repeatable)")
 	fs.StringSliceVar(&b.Tags, "tags", nil, "build tags (comma-separated or repeated)")
 	fs.StringArrayVar(&b.Gcflags, "gcflags", nil, "compiler flags passed to go build -gcflags (repeatable)")

@@ -1,9 +1,8 @@
-// Package humanize formats byte counts for people: "1.7 MB", "764 KB".
-package humanize
+package report
 
 import "fmt"
 
-// Bytes formats n in decimal units (kB = 1000 B) with three significant
+// Bytes is leve's one size formatter: it formats n in decimal units (kB = 1000 B) with three significant
 // digits, as registries and "docker images" report sizes.
 func Bytes(n int64) string {
 	sign := ""
