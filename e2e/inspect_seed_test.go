@@ -277,6 +277,13 @@ func TestInspectSeed(t *testing.T) {
 		t.Errorf("stored %d B, efficiency %v; want %d B and %v", r.Waste.StoredBytes, r.Waste.Efficiency, stored, want)
 	}
 
+	// What leve would ship instead, computed by slimming it.
+	if r.Slim == nil || r.Slim.PullSize <= 0 || r.Slim.PullSize*3 > r.Totals.PullSize || r.Slim.DiskSize <= 0 || r.Slim.Digest == "" {
+		t.Errorf("slim %+v (%q); want a pull size ≤ ⅓ of the original's %d B", r.Slim, r.SlimError, r.Totals.PullSize)
+	} else {
+		t.Logf("leve would ship instead: pull %d B, disk %d B (original pull ~%d B)", r.Slim.PullSize, r.Slim.DiskSize, r.Totals.PullSize)
+	}
+
 	// The entrypoint: shell form, resolved through WorkingDir.
 	ep := r.Entrypoint
 	if ep == nil || !ep.ShellForm || ep.Program != "./app.go" || ep.File != "/appexec/app.go" || ep.Size != app[1].size || !ep.Static || ep.Go == nil {
@@ -424,10 +431,14 @@ type fileLevelView struct {
 	Paths      []inspect.PathWaste
 	Entrypoint inspect.Entrypoint
 	Go         inspect.GoBinary
+	Slim       string
 }
 
 func fileLevel(r *inspect.Result) fileLevelView {
 	v := fileLevelView{Disk: r.Waste.DiskBytes, Stored: r.Waste.StoredBytes, Files: r.Totals.Files, Paths: r.Waste.Paths}
+	if r.Slim != nil {
+		v.Slim = r.Slim.Digest
+	}
 	for _, l := range r.Layers {
 		v.Layers = append(v.Layers, [5]int64{int64(l.Added), int64(l.Changed), int64(l.Removed), l.ContentBytes, l.DiskWaste})
 	}

@@ -21,8 +21,8 @@ import (
 	"github.com/leve-build/leve/pkg/regopts"
 )
 
-// inspectSlim, when set (by the slim command's file), fills the "what
-// leve would ship instead" figures of leve inspect.
+// inspectSlim, when set (by tests), replaces slimForInspect, which fills
+// the "what leve would ship instead" figures of leve inspect.
 var inspectSlim inspect.SlimFunc
 
 // errGate is wrapped by the error of a failed inspect gate.
@@ -41,6 +41,7 @@ type inspectOptions struct {
 	minEfficiency string
 	ciConfig      string
 	insecure      bool
+	noSlim        bool
 	registryCAs   []string
 }
 
@@ -57,7 +58,9 @@ a layer repeating an earlier blob is fetched once) and efficiency; and the
 program its entrypoint runs, resolved through the shell form, WorkingDir and
 PATH, with leve's analysis when it is a Go executable (stripped or not, what
 stripping and packing would save, what it needs) and its interpreter and
-libraries when it is dynamic. docs/inspect.md defines every figure.
+libraries when it is dynamic. It slims the image as leve slim does, shipping
+nowhere, to say what leve would ship instead (--no-slim skips it).
+docs/inspect.md defines every figure.
 
 IMAGE is any source leve reads (docs/images.md): oci:DIR[:TAG],
 oci-archive:FILE, docker-archive:FILE, docker:NAME, podman:NAME, a registry
@@ -91,6 +94,7 @@ failing rule. Without one of them it never fails on the figures.`,
 	f.StringVar(&o.ciConfig, "ci-config", "", "apply the rules of a dive CI `FILE` (default .dive-ci)")
 	f.Lookup("ci-config").NoOptDefVal = diveCIFile
 	f.BoolVar(&o.insecure, "insecure", false, "for a registry IMAGE: allow plain HTTP and skip TLS certificate verification")
+	f.BoolVar(&o.noSlim, "no-slim", false, "do not slim the image to say what leve would ship instead")
 	f.StringArrayVar(&o.registryCAs, "registry-ca", nil, "PEM file of a CA to trust for a registry IMAGE, besides the system roots (repeatable)")
 	return cmd
 }
@@ -122,7 +126,11 @@ func runInspect(cmd *cobra.Command, o inspectOptions, ref string) (err error) {
 	if src != nil {
 		defer src.Close()
 	}
-	r, err := inspect.Inspect(ctx, src, inspect.Options{Platform: o.platform, Slim: inspectSlim})
+	slim := inspectSlim
+	if slim == nil && !o.noSlim {
+		slim = slimForInspect(regopts.Options{Insecure: o.insecure, CAFiles: o.registryCAs})
+	}
+	r, err := inspect.Inspect(ctx, src, inspect.Options{Platform: o.platform, Slim: slim})
 	if err != nil {
 		return err
 	}
