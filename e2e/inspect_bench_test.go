@@ -56,7 +56,7 @@ func TestInspectBenchmark(t *testing.T) {
 		t.Logf("%s: %v wall, %d MiB peak RSS", name, d.Round(10*time.Millisecond), kb/1024)
 		return d, kb
 	}
-	lt, lm := measure("leve", leve(t), "inspect", "docker-archive:"+archive)
+	lt, lm := measure("leve", leve(t), "inspect", "--no-slim", "docker-archive:"+archive)
 	dt, dm := measure("dive", filepath.Join(gobin, "dive"), "--source", "docker-archive", archive, "--ci")
 	t.Logf("leve/dive: time %.2f, peak RSS %.2f", float64(lt)/float64(dt), float64(lm)/float64(dm))
 }
