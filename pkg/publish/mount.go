@@ -7,6 +7,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 // mountFrom returns art with its layers and config marked as present in
@@ -31,7 +32,7 @@ func wrapLayers(art Artifact, wrap func(v1.Layer) (v1.Layer, error), config bool
 	case v1.Image:
 		return &wrappedImage{Image: a, wrap: wrap, config: config}
 	case v1.ImageIndex:
-		return &wrappedIndex{ImageIndex: a, wrap: wrap, config: config}
+		return &wrappedIndex{index: a, wrap: wrap, config: config}
 	}
 	return art
 }
@@ -67,18 +68,47 @@ func (w *wrappedImage) ConfigLayer() (v1.Layer, error) {
 	return w.wrap(cl)
 }
 
-// wrappedIndex is an index whose images' blobs are wrapped.
+// wrappedIndex is an index whose images' blobs are wrapped, children
+// indexes included. Its index is a named field: an embedded v1.ImageIndex
+// field would hide the promoted ImageIndex method, and the wrapper would
+// then not be an index at all.
 type wrappedIndex struct {
-	v1.ImageIndex
+	index  v1.ImageIndex
 	wrap   func(v1.Layer) (v1.Layer, error)
 	config bool
 }
 
+var _ v1.ImageIndex = (*wrappedIndex)(nil)
+
+// MediaType returns the index's media type.
+func (w *wrappedIndex) MediaType() (types.MediaType, error) { return w.index.MediaType() }
+
+// Digest returns the index's digest.
+func (w *wrappedIndex) Digest() (v1.Hash, error) { return w.index.Digest() }
+
+// Size returns the size of the index manifest.
+func (w *wrappedIndex) Size() (int64, error) { return w.index.Size() }
+
+// IndexManifest returns the index manifest.
+func (w *wrappedIndex) IndexManifest() (*v1.IndexManifest, error) { return w.index.IndexManifest() }
+
+// RawManifest returns the index manifest's bytes.
+func (w *wrappedIndex) RawManifest() ([]byte, error) { return w.index.RawManifest() }
+
 // Image returns the index's image h, its blobs wrapped.
 func (w *wrappedIndex) Image(h v1.Hash) (v1.Image, error) {
-	img, err := w.ImageIndex.Image(h)
+	img, err := w.index.Image(h)
 	if err != nil {
 		return nil, fmt.Errorf("reading index entry %s: %w", h, err)
 	}
 	return &wrappedImage{Image: img, wrap: w.wrap, config: w.config}, nil
+}
+
+// ImageIndex returns the child index h, its images' blobs wrapped.
+func (w *wrappedIndex) ImageIndex(h v1.Hash) (v1.ImageIndex, error) {
+	idx, err := w.index.ImageIndex(h)
+	if err != nil {
+		return nil, fmt.Errorf("reading index entry %s: %w", h, err)
+	}
+	return &wrappedIndex{index: idx, wrap: w.wrap, config: w.config}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // BlobState is where one blob of a push stands.
@@ -96,6 +97,10 @@ func (p *blobTracker) layer(l v1.Layer) (v1.Layer, error) {
 	p.mu.Unlock()
 	if !ok {
 		p.send(u)
+	}
+	if ml, ok := l.(*remote.MountableLayer); ok {
+		// Stay mountable: remote.Write mounts only a *remote.MountableLayer.
+		return &remote.MountableLayer{Layer: &progressLayer{Layer: ml.Layer, p: p, b: b}, Reference: ml.Reference}, nil
 	}
 	return &progressLayer{Layer: l, p: p, b: b}, nil
 }
