@@ -34,31 +34,7 @@ func (l Layout) nextIndex(old []v1.Descriptor, desc v1.Descriptor, refs []v1.Des
 			descs = append(descs, rd)
 		}
 	}
-	var others []v1.Descriptor
-	subjects := map[int]string{}
-	for i, d := range descs {
-		if s, ok := l.leveReferrer(d); ok {
-			subjects[i] = s
-			continue
-		}
-		others = append(others, d)
-	}
-	if len(subjects) == 0 {
-		return descs
-	}
-	reached := map[string]bool{}
-	if !l.reach(others, reached) {
-		// A manifest cannot be read, so no subject can be said to be gone.
-		return descs
-	}
-	out := descs[:0:0]
-	for i, d := range descs {
-		if s, ok := subjects[i]; ok && !reached[s] {
-			continue
-		}
-		out = append(out, d)
-	}
-	return out
+	return l.dropOrphans(descs)
 }
 
 // leveReferrer returns the subject of d when d is an untagged referrer of
