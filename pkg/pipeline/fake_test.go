@@ -310,24 +310,7 @@ func TestFakeBuildRuntimeFiles(t *testing.T) {
 func TestFakeBuildSBOM(t *testing.T) {
 	for _, format := range []string{"", "cyclonedx", "none"} {
 		rep, art, _ := buildFake(t, Options{SBOM: format})
-		b, bundled := art.(publish.Bundle)
-		if format == "none" {
-			if bundled || rep.Images[0].SBOM != nil {
-				t.Errorf("--sbom none attached %+v", rep.Images[0].SBOM)
-			}
-			continue
-		}
-		if !bundled || len(b.Referrers) != 1 || rep.Images[0].SBOM == nil {
-			t.Fatalf("--sbom %q: %T, report %+v", format, art, rep.Images[0].SBOM)
-		}
-		unbundle(t, art)
-		layers, _ := b.Referrers[0].Layers()
-		rc, _ := layers[0].Compressed()
-		content, _ := io.ReadAll(rc)
-		want := map[string]string{"": `"spdxVersion": "SPDX-2.3"`, "cyclonedx": `"bomFormat": "CycloneDX"`}[format]
-		if !strings.Contains(string(content), want) || !strings.Contains(string(content), fakecompile.Module) {
-			t.Errorf("--sbom %q content lacks %s or the module:\n%.400s", format, want, content)
-		}
+		checkSBOM(t, format, rep, art, fakecompile.Module)
 	}
 }
 

@@ -310,24 +310,7 @@ func TestBuildSBOM(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, bundled := art.(publish.Bundle)
-		if format == "none" {
-			if bundled || rep.Images[0].SBOM != nil {
-				t.Errorf("--sbom none attached %+v", rep.Images[0].SBOM)
-			}
-			continue
-		}
-		if !bundled || len(b.Referrers) != 1 || rep.Images[0].SBOM == nil {
-			t.Fatalf("--sbom %q: %T, report %+v", format, art, rep.Images[0].SBOM)
-		}
-		unbundle(t, art)
-		layers, _ := b.Referrers[0].Layers()
-		rc, _ := layers[0].Compressed()
-		content, _ := io.ReadAll(rc)
-		want := map[string]string{"": `"spdxVersion": "SPDX-2.3"`, "cyclonedx": `"bomFormat": "CycloneDX"`}[format]
-		if !strings.Contains(string(content), want) || !strings.Contains(string(content), "example.com/m") {
-			t.Errorf("--sbom %q content lacks %s or the module:\n%.400s", format, want, content)
-		}
+		checkSBOM(t, format, rep, art, "example.com/m")
 	}
 }
 
@@ -363,5 +346,30 @@ func TestRepositoryName(t *testing.T) {
 		if _, err := publish.ParseRef(repositoryName(in)); err != nil {
 			t.Errorf("repositoryName(%q) = %q, not a valid name: %v", in, repositoryName(in), err)
 		}
+	}
+}
+
+// checkSBOM checks the SBOM a build with --sbom format attached: none for
+// "none", else one referrer whose content has the format's marker and
+// names module.
+func checkSBOM(t *testing.T, format string, rep *Report, art publish.Artifact, module string) {
+	t.Helper()
+	b, bundled := art.(publish.Bundle)
+	if format == "none" {
+		if bundled || rep.Images[0].SBOM != nil {
+			t.Errorf("--sbom none attached %+v", rep.Images[0].SBOM)
+		}
+		return
+	}
+	if !bundled || len(b.Referrers) != 1 || rep.Images[0].SBOM == nil {
+		t.Fatalf("--sbom %q: %T, report %+v", format, art, rep.Images[0].SBOM)
+	}
+	unbundle(t, art)
+	layers, _ := b.Referrers[0].Layers()
+	rc, _ := layers[0].Compressed()
+	content, _ := io.ReadAll(rc)
+	want := map[string]string{"": `"spdxVersion": "SPDX-2.3"`, "cyclonedx": `"bomFormat": "CycloneDX"`}[format]
+	if !strings.Contains(string(content), want) || !strings.Contains(string(content), module) {
+		t.Errorf("--sbom %q content lacks %s or the module:\n%.400s", format, want, content)
 	}
 }
