@@ -1,25 +1,21 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/leve-build/leve/internal/atomicfile"
 	"github.com/leve-build/leve/internal/cli/options"
 	"github.com/leve-build/leve/internal/report"
-	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/exe"
-	"github.com/leve-build/leve/pkg/optimize"
-	"github.com/leve-build/leve/pkg/pack"
+	"github.com/leve-build/leve/pkg/pipeline"
 )
 
 func newAnalyzeCmd() *cobra.Command {
@@ -69,7 +65,7 @@ failing rule on stderr, 0 when every rule passes.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			platform, gates, err := o.Validate()
+			_, gates, err := o.Validate()
 			if err != nil {
 				return err
 			}
@@ -79,7 +75,7 @@ failing rule on stderr, 0 when every rule passes.`,
 				}
 			}
 			lowerGC()
-			l := loader{platform: platform, tags: o.Tags, noStrip: o.NoStrip, stderr: cmd.ErrOrStderr()}
+			l := analyzer{o: o, flags: cmd.Flags(), stderr: cmd.ErrOrStderr()}
 			if o.Diff {
 				return runDiff(cmd, o, gates, l, args[0], args[1])
 			}
@@ -149,7 +145,7 @@ func renderAnalysis(cmd *cobra.Command, o options.Analyze, in *loaded) (err erro
 }
 
 // runDiff compares old with new, prints the deltas and checks the gates.
-func runDiff(cmd *cobra.Command, o options.Analyze, gates options.AnalyzeGates, l loader, oldArg, newArg string) error {
+func runDiff(cmd *cobra.Command, o options.Analyze, gates options.AnalyzeGates, l analyzer, oldArg, newArg string) error {
 	old, err := l.load(cmd.Context(), oldArg)
 	if err != nil {
 		return err
@@ -198,164 +194,54 @@ type loaded struct {
 	notes []string
 }
 
-// loader turns an argument into an analysis: it reads binaries, packed
-// files and saved JSON results, and builds packages.
-type loader struct {
-	platform compile.Platform
-	tags     []string
-	noStrip  bool
-	stderr   io.Writer
+// analyzer turns an argument into an analysis with pipeline.Analyze,
+// building packages with the flags and leve.yaml as leve build does.
+type analyzer struct {
+	o      options.Analyze
+	flags  *pflag.FlagSet
+	stderr io.Writer
 }
 
-// load analyses target: a regular file other than a .go source is read,
-// anything else is built as a package.
-func (l loader) load(ctx context.Context, target string) (*loaded, error) {
-	fi, statErr := os.Stat(target)
-	if statErr == nil && fi.Mode().IsRegular() && !strings.HasSuffix(target, ".go") {
-		return l.loadFile(target)
-	}
-	return l.build(ctx, target, statErr)
-}
-
-// build compiles the package target with leve build's defaults, strips it
-// unless --no-strip, and analyses the result.
-func (l loader) build(ctx context.Context, target string, statErr error) (*loaded, error) {
-	pkg, err := compile.Resolve(ctx, target, compile.Query{Platform: l.platform, Tags: l.tags})
-	if err != nil {
-		if errors.Is(err, compile.ErrNotFound) && statErr != nil {
-			return nil, fmt.Errorf("analyzing %q: no such file, directory or package: give a Go executable, a saved --json result, a package directory, an import path or a .go file", target)
-		}
-		return nil, fmt.Errorf("analyzing %q: %w", target, err)
-	}
-	dir := cacheDir()
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "leve-analyze-")
-		if err != nil {
-			return nil, fmt.Errorf("analyzing %q: %w", target, err)
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
-	} else {
-		dir = filepath.Join(dir, "bin")
-	}
-	// -dumpdep: the linker's own chains to the reflect calls that disable
-	// its method dead-code elimination.
-	bin, err := compile.Build(ctx, pkg, dir, compile.Options{Platform: l.platform, Tags: l.tags, Stderr: l.stderr, DumpDep: true})
+// load analyses target and names the result for the report.
+func (l analyzer) load(ctx context.Context, target string) (*loaded, error) {
+	po, err := withConfig(l.o.Build(), l.flags, target)
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(bin.Path)
+	po.Stderr, po.CacheDir = l.stderr, cacheDir()
+	a, err := pipeline.Analyze(ctx, po)
 	if err != nil {
-		return nil, fmt.Errorf("analyzing %q: %w", target, err)
+		return nil, analyzeAdvice(err)
 	}
-	note := fmt.Sprintf("built %s for %s as leve build does (CGO_ENABLED=0, -trimpath)", pkg.ImportPath, l.platform)
-	if !l.noStrip {
-		stripped, res, err := optimize.Strip(data)
-		if err != nil {
-			return nil, fmt.Errorf("analyzing %q: %w", target, err)
+	in := &loaded{name: target, rep: a.Report}
+	switch a.Input {
+	case pipeline.InputPackage:
+		b := a.Built
+		note := fmt.Sprintf("built %s for %s as leve build does (CGO_ENABLED=%d, -trimpath)", b.ImportPath, b.Platform, btoi(b.Cgo))
+		if b.Strip != nil {
+			note += fmt.Sprintf(", stripped %s → %s", report.Bytes(b.Strip.Before), report.Bytes(b.Strip.After))
 		}
-		data = stripped
-		note += fmt.Sprintf(", stripped %s → %s", report.Bytes(res.Before), report.Bytes(res.After))
-	}
-	rep, err := analyse(target, bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	rep.ApplyDumpDep(bin.Deps)
-	suggestPack(rep, bytes.NewReader(data))
-	explainImports(ctx, rep, pkg, l.platform, l.tags)
-	rep.Path = pkg.Name
-	return &loaded{name: target, rep: rep, notes: []string{note}}, nil
-}
-
-// loadFile reads an ELF executable, a packed executable or a saved JSON
-// result.
-func (l loader) loadFile(path string) (*loaded, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("analyzing %q: %w", path, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("analyzing %q: %w", path, err)
-	}
-	head := make([]byte, 512)
-	n, _ := f.ReadAt(head, 0)
-	head = head[:n]
-	in := &loaded{name: path}
-	switch {
-	case n == 0:
-		return nil, fmt.Errorf("analyzing %q: the file is empty: give a Go executable built for Linux, or a saved --json result", path)
-	case bytes.HasPrefix(head, []byte("\x7fELF")) && pack.IsPacked(f, fi.Size()):
-		pf, err := pack.Open(f, fi.Size())
-		if err != nil {
-			return nil, fmt.Errorf("analyzing %q: a damaged leve packed executable (%w): pack the original again", path, err)
-		}
-		orig, err := pf.Original()
-		if errors.Is(err, pack.ErrTooLarge) {
-			return nil, fmt.Errorf("analyzing %q: a leve packed executable: %w: analyze the original instead", path, err)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("analyzing %q: a damaged leve packed executable (%w): pack the original again", path, err)
-		}
-		in.notes = append(in.notes, fmt.Sprintf("%s is packed (%s); this is the original inside it (%s)", path, report.Bytes(fi.Size()), report.Bytes(int64(len(orig)))))
+		in.notes = append(in.notes, note)
+	case pipeline.InputPacked:
+		in.notes = append(in.notes, fmt.Sprintf("%s is packed (%s); this is the original inside it (%s)", target, report.Bytes(a.PackedSize), report.Bytes(a.Report.Size)))
 		// Sizes, deltas and gates are of the original: say so where it is named.
-		in.name = path + " (unpacked)"
-		in.rep, err = analyse(path, bytes.NewReader(orig))
-		if err != nil {
-			return nil, err
-		}
-	case bytes.HasPrefix(head, []byte("\x7fELF")):
-		in.rep, err = analyse(path, f)
-		if err != nil {
-			return nil, err
-		}
-		// The packing estimate reads a sample of the file again, after the
-		// analysis has released its copy.
-		suggestPack(in.rep, f)
-	case bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")):
-		in.rep, err = exe.ReadJSON(f)
-		if err != nil {
-			return nil, fmt.Errorf("analyzing %q: not a result of leve analyze --json (%w): save one with leve analyze --json BINARY > FILE", path, err)
-		}
-		return in, nil
-	default:
-		return nil, fmt.Errorf("analyzing %q: not an ELF executable, a saved --json result or a .go file: give a Go binary built for Linux (GOOS=linux), a package, or leve analyze --json output", path)
+		in.name = target + " (unpacked)"
 	}
-	if t := in.rep.Trailing; t > 0 {
+	if t := a.Report.Trailing; t > 0 && (a.Input == pipeline.InputExecutable || a.Input == pipeline.InputPacked) {
 		in.notes = append(in.notes, fmt.Sprintf("%s of trailing data after the last byte the ELF headers reference (offset %d): not read, not analysed, left out of the estimates",
-			report.Bytes(t), in.rep.Size-t))
+			report.Bytes(t), a.Report.Size-t))
 	}
-	in.rep.Path = path
+	if e := a.PackEstimate; e != nil {
+		in.rep.Suggestions = append(in.rep.Suggestions, exe.Suggestion{Kind: exe.SuggestPack, Saving: a.Report.Size - a.Report.Trailing - e.Size,
+			Detail: fmt.Sprintf("pack it with leve pack or leve build --pack: about %s (estimate ±%.0f %%), decompressed in memory at start-up, build info kept",
+				report.Bytes(e.Size), 100*e.Error)})
+	}
 	return in, nil
 }
 
-// analyse reads the executable in r and returns its report, with errors
-// that say what is wrong with the input and what to do.
-func analyse(name string, r io.ReaderAt) (*exe.Report, error) {
-	rep, err := func() (*exe.Report, error) {
-		f, err := exe.NewFile(r)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		return f.Report()
-	}()
-	var fe *exe.FormatError
-	switch {
-	case err == nil:
-		return rep, nil
-	case errors.Is(err, exe.ErrNotELF):
-		return nil, fmt.Errorf("analyzing %q: %w: give a Go binary built for Linux (GOOS=linux)", name, err)
-	case errors.Is(err, exe.ErrNotGo):
-		return nil, fmt.Errorf("analyzing %q: an ELF file but %w: leve analyze reads programs built by the Go toolchain", name, exe.ErrNotGo)
-	case errors.Is(err, exe.ErrUnsupportedArch):
-		return nil, fmt.Errorf("analyzing %q: %w: leve analyze reads linux/amd64, arm64, 386 and arm executables", name, err)
-	case errors.Is(err, exe.ErrNoPclntab), errors.Is(err, exe.ErrNoBuildInfo):
-		return nil, fmt.Errorf("analyzing %q: %w: rebuild it with Go 1.18 or later, without post-processing", name, err)
-	case errors.As(err, &fe):
-		return nil, fmt.Errorf("analyzing %q: truncated or malformed (%w): copy or rebuild the file", name, err)
+func btoi(b bool) int {
+	if b {
+		return 1
 	}
-	return nil, fmt.Errorf("analyzing %q: %w", name, err)
+	return 0
 }

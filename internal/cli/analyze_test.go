@@ -10,7 +10,6 @@ import (
 	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/exe"
 	"github.com/leve-build/leve/pkg/pack"
-	"github.com/leve-build/leve/pkg/pack/lzma"
 )
 
 const bigProgram = `package main
@@ -144,7 +143,7 @@ func TestAnalyzePackedFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	packed, _, err := pack.Pack(context.Background(), orig, pack.WithLZMA(lzma.WithNiceLen(64), lzma.WithDepth(48)))
+	packed, _, err := pack.Pack(context.Background(), orig, pack.WithFast())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/leve-build/leve/internal/atomicfile"
 	"github.com/leve-build/leve/internal/cli/options"
 	"github.com/leve-build/leve/internal/report"
-	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/publish"
 )
@@ -127,21 +126,14 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 }
 
 // expandTargets turns patterns such as ./... into the main packages they
-// match; other targets stay as they are.
+// match, for the first --platform, --tags and --cgo; other targets stay
+// as they are.
 func expandTargets(ctx context.Context, args []string, o options.Build) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		if !compile.IsPattern(a) {
-			out = append(out, a)
-			continue
-		}
-		mains, err := compile.ListMains(ctx, ".", []string{a}, compile.Query{Platform: compile.DefaultPlatform})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, mains...)
+	po, err := o.Targets()
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return pipeline.Targets(ctx, args, po)
 }
 
 // checkOutputDirs refuses, before any work, a --tarball or -o path whose

@@ -6,7 +6,6 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
-	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/inspect"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/regopts"
@@ -17,7 +16,7 @@ import (
 // and reports the slimmed image's pull and uncompressed layer sizes.
 func slimForInspect(reg regopts.Options) inspect.SlimFunc {
 	return func(ctx context.Context, ref, platform string, _ v1.Image) (*inspect.Slim, error) {
-		p, err := compile.ParsePlatform(platform)
+		p, err := pipeline.ParsePlatform(platform)
 		if err != nil {
 			return nil, err
 		}

@@ -14,7 +14,6 @@ import (
 	"github.com/leve-build/leve/internal/atomicfile"
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/pack"
-	"github.com/leve-build/leve/pkg/pack/lzma"
 )
 
 // packFlags holds the flags of "leve pack".
@@ -114,7 +113,7 @@ memory at start-up) are refused with the reason, before anything is written. A p
 				opts = append(opts, pack.WithFilter(false))
 			}
 			if o.Fast {
-				opts = append(opts, pack.WithLZMA(lzma.WithNiceLen(64), lzma.WithDepth(48)))
+				opts = append(opts, pack.WithFast())
 			}
 			packed, st, err := pack.Pack(cmd.Context(), src, opts...)
 			if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/engine"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/pull"
@@ -97,7 +96,7 @@ func runImage(ctx context.Context, o runOptions, ref string, args []string, stdi
 	if err := engine.ValidNetwork(o.Network); err != nil {
 		return usageError{err}
 	}
-	p, err := compile.ParsePlatform(o.Platform)
+	p, err := pipeline.ParsePlatform(o.Platform)
 	if err != nil {
 		return usageError{fmt.Errorf("--platform: %w", err)}
 	}

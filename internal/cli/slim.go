@@ -9,7 +9,6 @@ import (
 
 	"github.com/leve-build/leve/internal/cli/options"
 	"github.com/leve-build/leve/internal/report"
-	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/publish"
 )
@@ -42,7 +41,7 @@ report with --json.`,
   leve slim --keep /etc/app/config.yaml --push reg:5000/app:slim reg:5000/app:1`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := compile.ParsePlatform(platform)
+			p, err := pipeline.ParsePlatform(platform)
 			if err != nil {
 				return usageError{fmt.Errorf("--platform %s: %w", platform, err)}
 			}
@@ -78,7 +77,7 @@ report with --json.`,
 	f.BoolVar(&o.Insecure, "insecure", false, "registries (IMAGE, --base, --push): allow plain HTTP and skip TLS verification")
 	f.StringArrayVar(&o.RegistryCAs, "registry-ca", nil, "PEM file of a CA to trust for registries (repeatable)")
 	f.StringVar(&o.Base, "base", "scratch", "base of the slimmed image: scratch or any image source")
-	f.StringVar(&platform, "platform", compile.DefaultPlatform.String(), "the platform to take from an index, linux/ARCH[/VARIANT]")
+	f.StringVar(&platform, "platform", pipeline.DefaultPlatform.String(), "the platform to take from an index, linux/ARCH[/VARIANT]")
 	f.BoolVar(&o.NoStrip, "no-strip", false, "keep the binary's symbol table and DWARF")
 	f.BoolVar(&o.Pack, "pack", false, "pack the binary into a self-extracting executable (see leve pack)")
 	f.StringArrayVar(&keep, "keep", nil, "keep a path of IMAGE the program reads at run time (repeatable)")

@@ -103,11 +103,7 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 	args = append(args, pkg.Args...)
 	cmd := GoCommand(ctx, args...)
 	cmd.Dir = pkg.Dir
-	cgo := "CGO_ENABLED=0"
-	if o.Cgo {
-		cgo = "CGO_ENABLED=1"
-	}
-	cmd.Env = append(os.Environ(), append(o.Platform.Env(), cgo)...)
+	cmd.Env = append(os.Environ(), append(o.Platform.Env(), cgoEnv(o.Cgo))...)
 	var diag bytes.Buffer
 	cmd.Stdout = io.Discard
 	cmd.Stderr = &diag

@@ -5,7 +5,9 @@
 // that it is a main package. [ListMains] expands a pattern such as "./..."
 // into its main packages. [Build] runs "go build" for one Linux
 // [Platform] with size-minded, reproducible defaults (CGO_ENABLED=0 unless
-// asked, -trimpath) and returns the [Binary] it wrote.
+// asked, -trimpath) and returns the [Binary] it wrote. [Imports] lists a
+// package's import graph; [GOROOT] says where the toolchain is.
+// [GoCommand] is how each of them runs the go command.
 //
 // Nothing here prints: the compiler's own diagnostics are passed through,
 // exactly as the compiler wrote them, to the writer in [Options].Stderr.

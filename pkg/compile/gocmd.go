@@ -3,6 +3,7 @@ package compile
 import (
 	"context"
 	"os/exec"
+	"strings"
 	"time"
 )
 
@@ -23,4 +24,13 @@ func GoCommand(ctx context.Context, args ...string) *exec.Cmd {
 	inOwnGroup(cmd)
 	cmd.WaitDelay = killGrace
 	return cmd
+}
+
+// GOROOT returns the Go toolchain's root directory ("go env GOROOT").
+func GOROOT(ctx context.Context) (string, error) {
+	out, err := GoCommand(ctx, "env", "GOROOT").Output()
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // ListMains expands patterns such as "./..." into the main packages they
-// match, as import paths, in go list's order. It runs in dir.
+// match, as import paths, in go list's order, for q's platform, tags and
+// cgo setting. It runs in dir.
 func ListMains(ctx context.Context, dir string, patterns []string, q Query) ([]string, error) {
 	args := []string{"list", "-e", "-f", "{{if eq .Name \"main\"}}{{.ImportPath}}{{end}}"}
 	if len(q.Tags) > 0 {
@@ -20,7 +21,7 @@ func ListMains(ctx context.Context, dir string, patterns []string, q Query) ([]s
 	}
 	cmd := GoCommand(ctx, append(args, patterns...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), q.Platform.Env()...)
+	cmd.Env = append(os.Environ(), append(q.Platform.Env(), cgoEnv(q.Cgo))...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

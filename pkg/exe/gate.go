@@ -1,12 +1,10 @@
 package exe
 
-import (
-	"errors"
-	"fmt"
+// The rules of a Gate, as GateResult.Rule names them.
+const (
+	GateMaxSize   = "max-size"
+	GateMaxGrowth = "max-growth"
 )
-
-// ErrGate is wrapped by the errors of [Gate.Check]: a size rule is broken.
-var ErrGate = errors.New("size gate failed")
 
 // A Gate holds the size rules of a CI check (leve analyze --max-size,
 // --max-growth).
@@ -18,29 +16,28 @@ type Gate struct {
 	MaxGrowth *Limit
 }
 
-// Check returns nil when the new binary of c (and, for MaxGrowth, its
-// growth from the old one) obeys every rule, else an error wrapping
-// [ErrGate] that names each broken rule. A nil c checks MaxSize against
-// size alone.
-func (g Gate) Check(size int64, c *Comparison) error {
-	var errs []error
+// A GateResult is the outcome of one rule of a Gate.
+type GateResult struct {
+	Rule   string // GateMaxSize or GateMaxGrowth
+	Passed bool
+	// Old and New are the sizes compared: New alone for GateMaxSize.
+	Old, New int64
+}
+
+// Check applies each rule that is set: MaxSize to the new file (of c, or
+// of size when c is nil), MaxGrowth to c's growth from the old file (not
+// checked when c is nil). It returns one result per rule checked, in the
+// order above.
+func (g Gate) Check(size int64, c *Comparison) []GateResult {
+	var out []GateResult
 	if c != nil {
 		size = c.New
 	}
-	if g.MaxSize > 0 && size > g.MaxSize {
-		errs = append(errs, fmt.Errorf("%w: max-size: %s (%d bytes) exceeds %s (%d bytes)",
-			ErrGate, FormatSize(size), size, FormatSize(g.MaxSize), g.MaxSize))
+	if g.MaxSize > 0 {
+		out = append(out, GateResult{Rule: GateMaxSize, Passed: size <= g.MaxSize, New: size})
 	}
-	if g.MaxGrowth != nil && c != nil && !g.MaxGrowth.Allows(c.Old, c.New) {
-		errs = append(errs, fmt.Errorf("%w: max-growth: grew by %s (%d bytes, %+.2f%%) from %s, limit %s",
-			ErrGate, FormatSize(c.Delta), c.Delta, percent(c.Old, c.New), FormatSize(c.Old), g.MaxGrowth))
+	if g.MaxGrowth != nil && c != nil {
+		out = append(out, GateResult{Rule: GateMaxGrowth, Passed: g.MaxGrowth.Allows(c.Old, c.New), Old: c.Old, New: c.New})
 	}
-	return errors.Join(errs...)
-}
-
-func percent(old, new int64) float64 {
-	if old == 0 {
-		return 0
-	}
-	return 100 * float64(new-old) / float64(old)
+	return out
 }

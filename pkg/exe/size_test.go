@@ -1,8 +1,7 @@
 package exe
 
 import (
-	"errors"
-	"strings"
+	"slices"
 	"testing"
 )
 
@@ -73,30 +72,36 @@ func TestFormatSize(t *testing.T) {
 func TestGate(t *testing.T) {
 	growth5 := Limit{Percent: 5}
 	tests := []struct {
-		name  string
-		gate  Gate
-		size  int64
-		c     *Comparison
-		rules []string // broken rules named in the error
+		name   string
+		gate   Gate
+		size   int64
+		c      *Comparison
+		passed []string // the rules checked that pass
+		failed []string // the rules checked that fail
 	}{
-		{"no rules", Gate{}, 10, nil, nil},
-		{"size ok", Gate{MaxSize: 2_000_000}, 1_999_999, nil, nil},
-		{"size over", Gate{MaxSize: 2_000_000}, 2_000_001, nil, []string{"max-size"}},
-		{"growth ok", Gate{MaxGrowth: &growth5}, 0, &Comparison{Old: 1000, New: 1050, Delta: 50}, nil},
-		{"growth over", Gate{MaxGrowth: &growth5}, 0, &Comparison{Old: 1000, New: 1051, Delta: 51}, []string{"max-growth"}},
-		{"both over", Gate{MaxSize: 1000, MaxGrowth: &growth5}, 0, &Comparison{Old: 1000, New: 1100, Delta: 100}, []string{"max-size", "max-growth"}},
-		{"growth needs a comparison", Gate{MaxGrowth: &growth5}, 5000, nil, nil},
+		{"no rules", Gate{}, 10, nil, nil, nil},
+		{"size ok", Gate{MaxSize: 2_000_000}, 2_000_000, nil, []string{GateMaxSize}, nil},
+		{"size over", Gate{MaxSize: 2_000_000}, 2_000_001, nil, nil, []string{GateMaxSize}},
+		{"size of the comparison's new file", Gate{MaxSize: 1000}, 10, &Comparison{Old: 10, New: 1001, Delta: 991}, nil, []string{GateMaxSize}},
+		{"growth ok", Gate{MaxGrowth: &growth5}, 0, &Comparison{Old: 1000, New: 1050, Delta: 50}, []string{GateMaxGrowth}, nil},
+		{"growth over", Gate{MaxGrowth: &growth5}, 0, &Comparison{Old: 1000, New: 1051, Delta: 51}, nil, []string{GateMaxGrowth}},
+		{"both over", Gate{MaxSize: 1000, MaxGrowth: &growth5}, 0, &Comparison{Old: 1000, New: 1100, Delta: 100}, nil, []string{GateMaxSize, GateMaxGrowth}},
+		{"growth needs a comparison", Gate{MaxGrowth: &growth5}, 5000, nil, nil, nil},
 	}
 	for _, tt := range tests {
-		err := tt.gate.Check(tt.size, tt.c)
-		if (err != nil) != (len(tt.rules) > 0) || (err != nil && !errors.Is(err, ErrGate)) {
-			t.Errorf("%s: Check() = %v, want broken rules %v", tt.name, err, tt.rules)
-			continue
-		}
-		for _, rule := range tt.rules {
-			if !strings.Contains(err.Error(), rule+":") {
-				t.Errorf("%s: Check() = %v, want it to name %s", tt.name, err, rule)
+		var passed, failed []string
+		for _, r := range tt.gate.Check(tt.size, tt.c) {
+			if r.Passed {
+				passed = append(passed, r.Rule)
+			} else {
+				failed = append(failed, r.Rule)
 			}
+			if tt.c != nil && r.New != tt.c.New {
+				t.Errorf("%s: Check() result %+v, want New %d", tt.name, r, tt.c.New)
+			}
+		}
+		if !slices.Equal(passed, tt.passed) || !slices.Equal(failed, tt.failed) {
+			t.Errorf("%s: Check() passed %v, failed %v; want %v, %v", tt.name, passed, failed, tt.passed, tt.failed)
 		}
 	}
 }

@@ -299,7 +299,7 @@ func basePlatforms(base *pull.Source) ([]compile.Platform, error) {
 	}
 	var out []compile.Platform
 	for _, p := range ps {
-		if cp, err := compile.ParsePlatform(platformString(p)); err == nil && !slices.Contains(out, cp) {
+		if cp, ok := platformOf(p); ok && !slices.Contains(out, cp) {
 			out = append(out, cp)
 		}
 	}
@@ -307,14 +307,6 @@ func basePlatforms(base *pull.Source) ([]compile.Platform, error) {
 		return nil, fmt.Errorf("base %q offers no Linux platform leve can build for", base.Ref)
 	}
 	return out, nil
-}
-
-func platformString(p v1.Platform) string {
-	s := p.OS + "/" + p.Architecture
-	if p.Variant != "" {
-		s += "/" + p.Variant
-	}
-	return s
 }
 
 func orNone(s string) string {

@@ -129,10 +129,9 @@ var goRootOnce struct {
 // goRoot returns the Go toolchain's GOROOT, asked once per process.
 func goRoot(ctx context.Context) (string, error) {
 	goRootOnce.Do(func() {
-		out, err := compile.GoCommand(ctx, "env", "GOROOT").Output()
-		goRootOnce.dir, goRootOnce.err = strings.TrimSpace(string(out)), err
-		if err != nil {
-			goRootOnce.err = fmt.Errorf("finding GOROOT for time zone data: %w", err)
+		goRootOnce.dir, goRootOnce.err = compile.GOROOT(ctx)
+		if goRootOnce.err != nil {
+			goRootOnce.err = fmt.Errorf("finding GOROOT for time zone data: %w", goRootOnce.err)
 		}
 	})
 	return goRootOnce.dir, goRootOnce.err

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/leve-build/leve/internal/report"
-	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/exe"
+	"github.com/leve-build/leve/pkg/pipeline"
 )
 
 // Analyze holds the flags of "leve analyze".
@@ -25,14 +25,10 @@ type Analyze struct {
 	NoStrip   bool
 }
 
-// AnalyzeGates are the size gates of "leve analyze", parsed.
+// AnalyzeGates are the size gates of "leve analyze", parsed: --max-size
+// as the gate's MaxSize, --max-growth (with --diff) as its MaxGrowth.
 type AnalyzeGates struct {
-	// MaxSize is the largest allowed file size of the (new) executable;
-	// 0 means no limit.
-	MaxSize int64
-	// MaxGrowth limits the growth from OLD to NEW with --diff; nil means
-	// no limit.
-	MaxGrowth *exe.Limit
+	exe.Gate
 
 	maxSize, maxGrowth string // the flags as given, for messages
 }
@@ -45,9 +41,20 @@ func (a *Analyze) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&a.Diff, "diff", false, "compare two executables, packages or saved --json results: leve analyze --diff OLD NEW")
 	fs.StringVar(&a.MaxSize, "max-size", "", "fail (exit 1) when the (new) executable is larger than `SIZE`, e.g. 2MB, 1.5MiB")
 	fs.StringVar(&a.MaxGrowth, "max-growth", "", "with --diff, fail (exit 1) when NEW grew by more than `SIZE|PCT` over OLD, e.g. 50KB or 5%")
-	fs.StringVar(&a.Platform, "platform", compile.DefaultPlatform.String(), "platform to build a package for, linux/ARCH[/VARIANT]")
+	fs.StringVar(&a.Platform, "platform", pipeline.DefaultPlatform.String(), "platform to build a package for, linux/ARCH[/VARIANT]")
 	fs.StringSliceVar(&a.Tags, "tags", nil, "build tags when building a package (comma-separated or repeated)")
 	fs.BoolVar(&a.NoStrip, "no-strip", false, "analyse a package's binary with its symbol table and DWARF (default: stripped, as leve build ships it)")
+}
+
+// Build returns the flags of "leve build" that building a package for
+// analysis takes: leve build's defaults with --platform, --tags and
+// --no-strip. Validated with leve.yaml applied, they give the options of
+// pipeline.Analyze.
+func (a *Analyze) Build() Build {
+	var b Build
+	b.AddFlags(pflag.NewFlagSet("build", pflag.ContinueOnError))
+	b.Platform, b.Tags, b.NoStrip = a.Platform, a.Tags, a.NoStrip
+	return b
 }
 
 // Args checks the number of arguments: one (or none, for the package in
@@ -63,9 +70,9 @@ func (a *Analyze) Args(n int) error {
 }
 
 // Validate checks the flags and returns the build platform and the gates.
-func (a *Analyze) Validate() (compile.Platform, AnalyzeGates, error) {
+func (a *Analyze) Validate() (pipeline.Platform, AnalyzeGates, error) {
 	g := AnalyzeGates{maxSize: a.MaxSize, maxGrowth: a.MaxGrowth}
-	p, err := compile.ParsePlatform(a.Platform)
+	p, err := pipeline.ParsePlatform(a.Platform)
 	if err != nil {
 		return p, g, fmt.Errorf("--platform: %w", err)
 	}
@@ -100,25 +107,35 @@ func (a *Analyze) Validate() (compile.Platform, AnalyzeGates, error) {
 // and an error naming every rule that failed:
 // "size gate: app is 2.4 MB (2400000 B), over --max-size 2MB (2000000 B)".
 func (g AnalyzeGates) Check(oldName string, oldSize int64, newName string, newSize int64) (passed []string, err error) {
-	var failed []string
-	if g.MaxSize > 0 {
-		msg := fmt.Sprintf("%s is %s (%d B)", newName, report.Bytes(newSize), newSize)
-		if newSize > g.MaxSize {
-			failed = append(failed, fmt.Sprintf("%s, over --max-size %s (%d B)", msg, g.maxSize, g.MaxSize))
-		} else {
-			passed = append(passed, fmt.Sprintf("--max-size %s: %s", g.maxSize, msg))
-		}
+	var c *exe.Comparison
+	if oldName != "" {
+		c = &exe.Comparison{Old: oldSize, New: newSize, Delta: newSize - oldSize}
 	}
-	if g.MaxGrowth != nil && oldName != "" {
-		d, verb := newSize-oldSize, "grew"
-		if d < 0 {
-			d, verb = -d, "shrank"
+	var failed []string
+	for _, r := range g.Gate.Check(newSize, c) {
+		var msg, flag string
+		switch r.Rule {
+		case exe.GateMaxSize:
+			msg = fmt.Sprintf("%s is %s (%d B)", newName, report.Bytes(r.New), r.New)
+			if !r.Passed {
+				msg += fmt.Sprintf(", over --max-size %s (%d B)", g.maxSize, g.MaxSize)
+			}
+			flag = "--max-size " + g.maxSize
+		case exe.GateMaxGrowth:
+			d, verb := r.New-r.Old, "grew"
+			if d < 0 {
+				d, verb = -d, "shrank"
+			}
+			msg = fmt.Sprintf("%s %s by %s (%s) from %s", newName, verb, report.Bytes(d), percent(r.Old, r.New), oldName)
+			if !r.Passed {
+				msg += ", over --max-growth " + g.maxGrowth
+			}
+			flag = "--max-growth " + g.maxGrowth
 		}
-		msg := fmt.Sprintf("%s %s by %s (%s) from %s", newName, verb, report.Bytes(d), percent(oldSize, newSize), oldName)
-		if !g.MaxGrowth.Allows(oldSize, newSize) {
-			failed = append(failed, fmt.Sprintf("%s, over --max-growth %s", msg, g.maxGrowth))
+		if r.Passed {
+			passed = append(passed, flag+": "+msg)
 		} else {
-			passed = append(passed, fmt.Sprintf("--max-growth %s: %s", g.maxGrowth, msg))
+			failed = append(failed, msg)
 		}
 	}
 	if len(failed) > 0 {

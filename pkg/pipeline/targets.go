@@ -1,0 +1,31 @@
+package pipeline
+
+import (
+	"context"
+
+	"github.com/leve-build/leve/pkg/compile"
+)
+
+// Targets expands the patterns among targets, such as "./...", into the
+// main packages they match, for the first of o.Platforms (default
+// linux/amd64), o.Tags and o.Cgo; other targets are kept as they are, in
+// order.
+func Targets(ctx context.Context, targets []string, o Options) ([]string, error) {
+	q := compile.Query{Platform: DefaultPlatform, Tags: o.Tags, Cgo: o.Cgo}
+	if len(o.Platforms) > 0 {
+		q.Platform = o.Platforms[0]
+	}
+	var out []string
+	for _, t := range targets {
+		if !compile.IsPattern(t) {
+			out = append(out, t)
+			continue
+		}
+		mains, err := compile.ListMains(ctx, ".", []string{t}, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mains...)
+	}
+	return out, nil
+}
