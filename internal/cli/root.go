@@ -80,7 +80,7 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	err := flagAdvice(root.ExecuteContext(ctx))
 	if err == nil {
 		return ExitOK
 	}

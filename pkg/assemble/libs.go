@@ -109,5 +109,20 @@ func findLib(name string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("library %s is not on the build host (looked in %s); install it or choose a --base that has it", name, strings.Join(libDirs, ", "))
+	return "", &MissingLibError{Name: name, Dirs: libDirs}
+}
+
+// A MissingLibError says a shared library to copy is not on the build
+// host.
+type MissingLibError struct {
+	Name string
+	Dirs []string // where it was looked for
+}
+
+func (e *MissingLibError) Error() string { return e.Message("choose a base image") }
+
+// Message returns the error as one line, with base the words for
+// choosing a base image.
+func (e *MissingLibError) Message(base string) string {
+	return fmt.Sprintf("library %s is not on the build host (looked in %s); install it or %s that has it", e.Name, strings.Join(e.Dirs, ", "), base)
 }

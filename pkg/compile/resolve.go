@@ -244,9 +244,24 @@ func notMain(target, name string) error {
 	return fmt.Errorf("resolving %q: %w (it is package %s); point leve at a directory or file with package main", target, ErrNotMain, name)
 }
 
-func cgoErr(target string) error {
-	return fmt.Errorf("resolving %q: %w (import \"C\"), so its binary needs a C library that a scratch image lacks; remove the cgo code, or build with --cgo on a base that has its C libraries", target, ErrCgo)
+func cgoErr(target string) error { return &CgoError{Target: target} }
+
+// A CgoError refuses a target that uses cgo when cgo is not allowed
+// (Query.Cgo). It wraps ErrCgo.
+type CgoError struct {
+	Target string
 }
+
+func (e *CgoError) Error() string { return e.Message("build with cgo enabled") }
+
+// Message returns the error as one line, with withCgo the words for
+// building with cgo allowed.
+func (e *CgoError) Message(withCgo string) string {
+	return fmt.Sprintf("resolving %q: %v (import \"C\"), so its binary needs a C library that a scratch image lacks; remove the cgo code, or %s on a base that has its C libraries", e.Target, ErrCgo, withCgo)
+}
+
+// Unwrap returns ErrCgo.
+func (e *CgoError) Unwrap() error { return ErrCgo }
 
 // commandName is the name go build gives a command: the last element of
 // its import path, or the one before it for a "/vN" major version suffix.

@@ -11,7 +11,7 @@ import (
 	"github.com/leve-build/leve/pkg/assemble"
 )
 
-// addEntries turns the host files of --add flags into layer entries that
+// addEntries turns the host files of Options.Adds into layer entries that
 // name them: their contents are read while the layer is written, never
 // held in memory. Modes are normalized (0755 for directories and executables, 0644 for
 // other files) so the layer does not depend on the host's umask.
@@ -22,7 +22,7 @@ func addEntries(adds []Add) ([]assemble.Entry, string, error) {
 		desc = append(desc, a.Src+":"+a.Dest)
 		fi, err := os.Stat(a.Src)
 		if err != nil {
-			return nil, "", fmt.Errorf("--add %s:%s: %w", a.Src, a.Dest, err)
+			return nil, "", &AddError{a, err}
 		}
 		dest := path.Clean("/" + a.Dest)
 		if !fi.IsDir() && strings.HasSuffix(a.Dest, "/") {
@@ -60,7 +60,7 @@ func addEntries(adds []Add) ([]assemble.Entry, string, error) {
 			return err
 		})
 		if err != nil {
-			return nil, "", fmt.Errorf("--add %s:%s: %w", a.Src, a.Dest, err)
+			return nil, "", &AddError{a, err}
 		}
 	}
 	return entries, strings.Join(desc, " "), nil

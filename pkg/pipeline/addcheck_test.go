@@ -41,7 +41,7 @@ func TestCheckAdds(t *testing.T) {
 		{Add{filepath.Join(shadow, "app"), "/app"}, filepath.Join(shadow, "app") + " holds api, which would land on the binary's path /app/api"},
 	} {
 		err := checkAdds([]Add{{static, "/srv"}, c.add}, bin)
-		if !errors.Is(err, ErrAddShadows) || !strings.HasPrefix(err.Error(), "--add "+c.add.Src+":"+c.add.Dest+": ") || !strings.Contains(err.Error(), c.want) {
+		if !errors.Is(err, ErrAddShadows) || !errors.As(err, new(*AddError)) || !strings.HasPrefix(err.Error(), "adding "+c.add.Src+":"+c.add.Dest+": ") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("--add %s:%s: %v\nwant %q", c.add.Src, c.add.Dest, err, c.want)
 		}
 	}

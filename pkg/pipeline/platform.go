@@ -25,3 +25,7 @@ func platformOf(p v1.Platform) (Platform, bool) {
 	cp, err := compile.ParsePlatform(Platform{OS: p.OS, Arch: p.Architecture, Variant: p.Variant}.String())
 	return cp, err == nil
 }
+
+// CgoError is compile's refusal of a target that uses cgo when Options.Cgo
+// is off.
+type CgoError = compile.CgoError

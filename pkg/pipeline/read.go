@@ -123,19 +123,42 @@ func readBasic(data []byte) (*facts, error) {
 }
 
 // linkingError refuses the dynamic binary name for an image without the
-// libraries it needs (no --base, no --libs=copy), saying what it needs and
-// what to change: drop -buildmode=pie for a PIE without cgo, else cgo.
-func linkingError(name string, l exe.Linking) error {
+// libraries it needs (a scratch base, libraries not copied).
+func linkingError(name string, l exe.Linking) error { return &LinkingError{Name: name, Linking: l} }
+
+// A LinkingError refuses a dynamic binary for an image without the
+// libraries it needs (a scratch base, Options.Libs not "copy"), saying
+// what it needs and what to change: drop -buildmode=pie for a PIE without
+// cgo, else cgo.
+type LinkingError struct {
+	Name    string // the binary's name
+	Linking exe.Linking
+}
+
+// LinkingFixes are the words for the fixes a LinkingError offers.
+type LinkingFixes struct {
+	NoCgo    string // "build without cgo (CGO_ENABLED=0)"
+	CopyLibs string // "copy …" : Options.Libs "copy"
+	Base     string // "choose a base image": Options.Base
+}
+
+func (e *LinkingError) Error() string {
+	return e.Message(LinkingFixes{NoCgo: "build with CGO_ENABLED=0", CopyLibs: "copy them from the build host", Base: "choose a base image"})
+}
+
+// Message returns the error as one line with f's words for its fixes.
+func (e *LinkingError) Message(f LinkingFixes) string {
+	l := e.Linking
 	if l.PIEOnly() {
 		loader := l.Interpreter
 		if loader == "" {
 			loader = "the dynamic loader"
 		}
-		return fmt.Errorf("reading binary %s: it was built as a position-independent executable (-buildmode=pie, e.g. from GOFLAGS) and needs the dynamic loader %s, which scratch lacks; build it without -buildmode=pie (unset it in GOFLAGS, or GOFLAGS=), add --libs=copy, or choose a --base that has the loader", name, loader)
+		return fmt.Sprintf("reading binary %s: it was built as a position-independent executable (-buildmode=pie, e.g. from GOFLAGS) and needs the dynamic loader %s, which scratch lacks; build it without -buildmode=pie (unset it in GOFLAGS, or GOFLAGS=), %s, or %s that has the loader", e.Name, loader, f.CopyLibs, f.Base)
 	}
 	libs := "none"
 	if len(l.Needed) > 0 {
 		libs = strings.Join(l.Needed, ", ")
 	}
-	return fmt.Errorf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; build without --cgo (CGO_ENABLED=0), add --libs=copy, or choose a --base that has those libraries", name, l.Interpreter, libs)
+	return fmt.Sprintf("reading binary %s: it is dynamically linked (interpreter %s, libraries %s) and cannot run on scratch; %s, %s, or %s that has those libraries", e.Name, l.Interpreter, libs, f.NoCgo, f.CopyLibs, f.Base)
 }

@@ -21,7 +21,7 @@ func TestLinkingError(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"pie", exe.Linking{Interpreter: loader, PIE: true}, []string{"-buildmode=pie", "GOFLAGS=", loader, "--libs=copy"}, []string{"CGO_ENABLED", "libraries ,", "libraries )"}},
+		{"pie", exe.Linking{Interpreter: loader, PIE: true}, []string{"-buildmode=pie", "GOFLAGS=", loader, "copy them from the build host"}, []string{"CGO_ENABLED", "libraries ,", "libraries )"}},
 		{"cgo", exe.Linking{Interpreter: loader, Needed: []string{"libc.so.6"}, Cgo: true, PIE: true}, []string{"CGO_ENABLED=0", "libc.so.6", loader}, []string{"-buildmode=pie"}},
 		{"no libraries", exe.Linking{Interpreter: loader, Cgo: true}, []string{"CGO_ENABLED=0", "libraries none"}, []string{"libraries )"}},
 	} {

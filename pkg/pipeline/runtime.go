@@ -73,7 +73,7 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 	r := b.facts.rep
 	if !r.Linking.Static && b.o.Libs == "copy" {
 		if b.platform.Arch != runtime.GOARCH {
-			return all, fmt.Errorf("--libs=copy copies the build host's %s libraries, and the image is for %s; choose a --base with %s libraries", runtime.GOARCH, b.platform, b.platform.Arch)
+			return all, &LibsArchError{Host: runtime.GOARCH, Platform: b.platform}
 		}
 		_, users := need(exe.NeedUsers)
 		_, dns := need(exe.NeedDNS)
@@ -135,4 +135,15 @@ func goRoot(ctx context.Context) (string, error) {
 		}
 	})
 	return goRootOnce.dir, goRootOnce.err
+}
+
+// A LibsArchError refuses to copy the build host's shared libraries
+// (Options.Libs "copy") into an image for another architecture.
+type LibsArchError struct {
+	Host     string // the build host's GOARCH
+	Platform Platform
+}
+
+func (e *LibsArchError) Error() string {
+	return fmt.Sprintf("copying libraries takes the build host's %s libraries, and the image is for %s; choose a base image with %s libraries", e.Host, e.Platform, e.Platform.Arch)
 }

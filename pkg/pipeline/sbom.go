@@ -44,7 +44,7 @@ func (b *builder) attachSBOM() error {
 		content, err = sbom.CycloneDX(info, opts...)
 		mt = sbom.CycloneDXMediaType
 	default:
-		return fmt.Errorf("--sbom %q: want spdx, cyclonedx or none", format)
+		return fmt.Errorf("SBOM format %q: want spdx, cyclonedx or none", format)
 	}
 	if err != nil {
 		return fmt.Errorf("making the SBOM: %w", err)

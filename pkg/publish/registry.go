@@ -147,8 +147,8 @@ func (r Registry) options(ctx context.Context) ([]remote.Option, error) {
 // come first: a loopback registry is tried over HTTPS and HTTP at once,
 // and the HTTP attempt's status would hide the TLS cause.
 func (r Registry) pushError(tag name.Tag, err error) error {
-	if cause := regopts.Explain(err, r.Options); cause != "" {
-		return fmt.Errorf("pushing %s: %s", tag, cause)
+	if p := regopts.Explain(err, r.Options); p != nil {
+		return fmt.Errorf("pushing %s: %w", tag, p)
 	}
 	var terr *transport.Error
 	var uerr *url.Error

@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"encoding/pem"
+	"errors"
 	"io"
 	"log"
 	"net/http/httptest"
@@ -33,8 +34,9 @@ func TestRegistryTLS(t *testing.T) {
 	ctx := context.Background()
 	img := randomImage(t)
 	_, err := (Registry{Repo: host + "/tls"}).Publish(ctx, img, Ref{"tls", "v1"})
-	if err == nil || !strings.Contains(err.Error(), "unknown authority") || !strings.Contains(err.Error(), "--registry-ca") || strings.Contains(err.Error(), "HTTP 400") || strings.Contains(err.Error(), "\n") {
-		t.Errorf("push over TLS without the CA: %v\nwant one line naming the unknown authority and --registry-ca", err)
+	var prob *regopts.Problem
+	if err == nil || !strings.Contains(err.Error(), "unknown authority") || !errors.As(err, &prob) || prob.Kind != regopts.UnknownAuthority || strings.Contains(err.Error(), "HTTP 400") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("push over TLS without the CA: %v\nwant one line naming the unknown authority, as a regopts.Problem", err)
 	}
 	for name, o := range map[string]regopts.Options{"CAFiles": {CAFiles: []string{ca}}, "Insecure": {Insecure: true}} {
 		p, err := (Registry{Repo: host + "/tls", Options: o}).Publish(ctx, img, Ref{"tls", name})

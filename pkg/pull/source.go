@@ -138,8 +138,8 @@ func (s *Source) openRemote(ctx context.Context, ro regopts.Options) error {
 	}
 	desc, err := remote.Get(r, opts...)
 	if err != nil {
-		if cause := regopts.Explain(err, ro); cause != "" {
-			return fmt.Errorf("%s: %s", s.name, cause)
+		if p := regopts.Explain(err, ro); p != nil {
+			return fmt.Errorf("%s: %w", s.name, p)
 		}
 		return fmt.Errorf("%s: %s", s.name, oneline.First(err.Error()))
 	}

@@ -92,6 +92,17 @@ func expiredCert(t *testing.T) (tls.Certificate, []byte) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, der
 }
 
+// testFixes are words for the fixes that tests look for.
+var testFixes = Fixes{TrustCA: "TRUST-CA", SkipVerify: "SKIP-VERIFY", AllowHTTP: "ALLOW-HTTP"}
+
+// explained returns Explain's problem worded with testFixes, "" for none.
+func explained(err error, o Options) string {
+	if p := Explain(err, o); p != nil {
+		return p.Message(testFixes)
+	}
+	return ""
+}
+
 func TestTrust(t *testing.T) {
 	srv := tlsServer(t, nil)
 	ca := writePEM(t, srv.Certificate().Raw)
@@ -101,14 +112,21 @@ func TestTrust(t *testing.T) {
 		t.Fatal("GET with the system roots only succeeded, want an unknown-authority error")
 	}
 	for _, o := range []Options{{}, {Insecure: true}} {
-		got := Explain(err, o)
-		for _, want := range []string{"unknown authority", "--registry-ca FILE"} {
+		p := Explain(err, o)
+		if p == nil || p.Kind != UnknownAuthority {
+			t.Fatalf("Explain(%v, insecure %v) = %+v, want UnknownAuthority", err, o.Insecure, p)
+		}
+		got := p.Message(testFixes)
+		for _, want := range []string{"unknown authority", "; TRUST-CA"} {
 			if !strings.Contains(got, want) {
-				t.Errorf("Explain(%v, insecure %v) = %q, want it to name %q", err, o.Insecure, got, want)
+				t.Errorf("Explain(%v, insecure %v).Message = %q, want it to name %q", err, o.Insecure, got, want)
 			}
 		}
-		if strings.Contains(got, "--insecure") == o.Insecure {
-			t.Errorf("Explain(insecure %v) = %q: suggests --insecure %v, want %v", o.Insecure, got, o.Insecure, !o.Insecure)
+		if strings.Contains(got, "SKIP-VERIFY") == o.Insecure {
+			t.Errorf("Explain(insecure %v).Message = %q: offers to skip verification %v, want %v", o.Insecure, got, o.Insecure, !o.Insecure)
+		}
+		if e := p.Error(); strings.Contains(e, "--") || !strings.Contains(e, "trust its CA") {
+			t.Errorf("Explain(insecure %v).Error() = %q, want the fixes in words, naming no flag", o.Insecure, e)
 		}
 	}
 	if err := get(t, Options{CAFiles: []string{ca}}, srv.URL); err != nil {
@@ -121,7 +139,7 @@ func TestTrust(t *testing.T) {
 	// The httptest certificate names 127.0.0.1 and example.com, not localhost.
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	err = get(t, Options{CAFiles: []string{ca}}, "https://localhost:"+port)
-	if got := Explain(err, Options{}); !strings.Contains(got, "not valid for the name") || !strings.Contains(got, "--insecure") {
+	if got := explained(err, Options{}); !strings.Contains(got, "not valid for the name") || !strings.Contains(got, "SKIP-VERIFY") {
 		t.Errorf("GET https://localhost with a certificate for 127.0.0.1: Explain(%v) = %q, want the name mismatch and --insecure", err, got)
 	}
 }
@@ -130,7 +148,7 @@ func TestExplainExpired(t *testing.T) {
 	cert, der := expiredCert(t)
 	srv := tlsServer(t, &cert)
 	err := get(t, Options{CAFiles: []string{writePEM(t, der)}}, srv.URL)
-	if got := Explain(err, Options{}); !strings.Contains(got, "expired") {
+	if got := explained(err, Options{}); !strings.Contains(got, "expired") {
 		t.Errorf("GET with an expired certificate: Explain(%v) = %q, want it to say expired", err, got)
 	}
 }
@@ -139,7 +157,7 @@ func TestExplainPlainHTTP(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer srv.Close()
 	err := get(t, Options{}, strings.Replace(srv.URL, "http:", "https:", 1))
-	if got := Explain(err, Options{}); !strings.Contains(got, "plain HTTP") || !strings.Contains(got, "--insecure") {
+	if got := explained(err, Options{}); !strings.Contains(got, "plain HTTP") || !strings.Contains(got, "ALLOW-HTTP") {
 		t.Errorf("HTTPS to a plain-HTTP server: Explain(%v) = %q, want plain HTTP and --insecure", err, got)
 	}
 }
@@ -155,14 +173,14 @@ func TestExplainClosedPort(t *testing.T) {
 	if err == nil {
 		t.Fatal("GET of a closed port succeeded")
 	}
-	if got := Explain(err, Options{}); !strings.Contains(got, "cannot reach") || !strings.Contains(got, "--insecure") {
+	if got := explained(err, Options{}); !strings.Contains(got, "cannot reach") || !strings.Contains(got, "ALLOW-HTTP") {
 		t.Errorf("Explain(closed port) = %q, want cannot reach and --insecure", got)
 	}
-	if got := Explain(err, Options{Insecure: true}); !strings.Contains(got, "cannot reach") || strings.Contains(got, "--insecure") {
+	if got := explained(err, Options{Insecure: true}); !strings.Contains(got, "cannot reach") || strings.Contains(got, "ALLOW-HTTP") {
 		t.Errorf("Explain(closed port, Insecure) = %q, want cannot reach without suggesting --insecure again", got)
 	}
-	if got := Explain(errors.New("HTTP 500"), Options{}); got != "" {
-		t.Errorf("Explain(HTTP 500) = %q, want \"\" (the caller words it)", got)
+	if got := Explain(errors.New("HTTP 500"), Options{}); got != nil {
+		t.Errorf("Explain(HTTP 500) = %v, want nil (the caller words it)", got)
 	}
 }
 
@@ -202,7 +220,7 @@ func TestExplainAnswered(t *testing.T) {
 	if err == nil {
 		t.Fatal("HEAD from a registry answering 500 succeeded")
 	}
-	if got := Explain(err, Options{}); got != "" {
-		t.Errorf("Explain(%v) = %q, want \"\" (the registry answered HTTP 500)", err, got)
+	if got := Explain(err, Options{}); got != nil {
+		t.Errorf("Explain(%v) = %v, want nil (the registry answered HTTP 500)", err, got)
 	}
 }

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/regopts"
+)
+
+// registryFixes word a registry problem's fixes with leve's flags.
+var registryFixes = regopts.Fixes{
+	TrustCA:    "trust its CA with --registry-ca FILE (or SSL_CERT_FILE)",
+	SkipVerify: "skip verification with --insecure",
+	AllowHTTP:  "use --insecure for a plain-HTTP registry",
+}
+
+// flagAdvice rewords err for the command line: the libraries word the
+// fixes of their typed errors without naming leve's flags, and each such
+// error found in err's tree has its text replaced by the same line
+// naming the flag to change. err is kept for errors.Is and errors.As.
+func flagAdvice(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	walkErrors(err, func(e error) {
+		if text := adviceFor(e); text != "" {
+			msg = strings.Replace(msg, e.Error(), text, 1)
+		}
+	})
+	if msg == err.Error() {
+		return err
+	}
+	return advised{msg: msg, err: err}
+}
+
+// adviceFor returns the command line's wording of e, or "" when e is not
+// one of the typed errors that leave the flags out.
+func adviceFor(e error) string {
+	switch e := e.(type) {
+	case *pipeline.AddError:
+		return fmt.Sprintf("--add %s:%s: %v", e.Add.Src, e.Add.Dest, e.Err)
+	case *pipeline.LinkingError:
+		return e.Message(pipeline.LinkingFixes{NoCgo: "build without --cgo (CGO_ENABLED=0)", CopyLibs: "add --libs=copy", Base: "choose a --base"})
+	case *pipeline.LibsArchError:
+		return fmt.Sprintf("--libs=copy copies the build host's %s libraries, and the image is for %s; choose a --base with %s libraries", e.Host, e.Platform, e.Platform.Arch)
+	case *pipeline.CgoError:
+		return e.Message("build with --cgo")
+	case *assemble.MissingLibError:
+		return e.Message("choose a --base")
+	case *regopts.Problem:
+		return e.Message(registryFixes)
+	}
+	return ""
+}
+
+// walkErrors calls f for err and every error it wraps, outermost first.
+func walkErrors(err error, f func(error)) {
+	if err == nil {
+		return
+	}
+	f(err)
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		walkErrors(u.Unwrap(), f)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			walkErrors(e, f)
+		}
+	}
+}
+
+// advised is an error reworded by flagAdvice.
+type advised struct {
+	msg string
+	err error
+}
+
+func (a advised) Error() string { return a.msg }
+func (a advised) Unwrap() error { return a.err }

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leve-build/leve/internal/testutil"
+	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/exe"
+	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/regopts"
+)
+
+// TestFlagAdvice: the typed errors of the libraries, however wrapped, are
+// worded on the command line as leve always worded them, naming the flag.
+func TestFlagAdvice(t *testing.T) {
+	errDenied := errors.New("permission denied")
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("compiling: %w", &pipeline.AddError{Add: pipeline.Add{Src: "a.txt", Dest: "/app/api"}, Err: errDenied}),
+			"compiling: --add a.txt:/app/api: permission denied"},
+		{fmt.Errorf("linux/arm64: %w", &pipeline.LinkingError{Name: "app", Linking: exe.Linking{Interpreter: "/lib/ld.so", Needed: []string{"libc.so.6"}, Cgo: true}}),
+			"linux/arm64: reading binary app: it is dynamically linked (interpreter /lib/ld.so, libraries libc.so.6) and cannot run on scratch; build without --cgo (CGO_ENABLED=0), add --libs=copy, or choose a --base that has those libraries"},
+		{&pipeline.LinkingError{Name: "app", Linking: exe.Linking{Interpreter: "/lib/ld.so", PIE: true}},
+			"reading binary app: it was built as a position-independent executable (-buildmode=pie, e.g. from GOFLAGS) and needs the dynamic loader /lib/ld.so, which scratch lacks; build it without -buildmode=pie (unset it in GOFLAGS, or GOFLAGS=), add --libs=copy, or choose a --base that has the loader"},
+		{&pipeline.LibsArchError{Host: "amd64", Platform: pipeline.Platform{OS: "linux", Arch: "arm64"}},
+			"--libs=copy copies the build host's amd64 libraries, and the image is for linux/arm64; choose a --base with arm64 libraries"},
+		{fmt.Errorf("analyzing %q: %w", ".", &pipeline.CgoError{Target: "."}),
+			`analyzing ".": resolving ".": package uses cgo (import "C"), so its binary needs a C library that a scratch image lacks; remove the cgo code, or build with --cgo on a base that has its C libraries`},
+		{fmt.Errorf("copying libraries: %w", &assemble.MissingLibError{Name: "libz.so.1", Dirs: []string{"/lib", "/usr/lib"}}),
+			"copying libraries: library libz.so.1 is not on the build host (looked in /lib, /usr/lib); install it or choose a --base that has it"},
+		{errors.Join(errors.New("one"), fmt.Errorf("base alpine: %w", &regopts.Problem{Kind: regopts.UnknownAuthority, Cause: "x509: unknown authority"})),
+			"one\nbase alpine: the registry's TLS certificate is signed by an unknown authority (x509: unknown authority); trust its CA with --registry-ca FILE (or SSL_CERT_FILE), or skip verification with --insecure"},
+		{&regopts.Problem{Kind: regopts.PlainHTTP}, "the registry speaks plain HTTP, not TLS; use --insecure for a plain-HTTP registry"},
+		{&regopts.Problem{Kind: regopts.Unreachable, Cause: "dial tcp: refused", Insecure: true},
+			"cannot reach the registry (dial tcp: refused); check the address and that the registry is running"},
+	} {
+		got := flagAdvice(tc.err)
+		if got.Error() != tc.want {
+			t.Errorf("flagAdvice(%q) =\n%q\nwant\n%q", tc.err, got, tc.want)
+		}
+		if strings.Contains(tc.err.Error(), "--") {
+			t.Errorf("the library's own %T names a flag: %q", tc.err, tc.err)
+		}
+		if !errors.Is(got, tc.err) {
+			t.Errorf("flagAdvice(%q) does not wrap the error", tc.err)
+		}
+	}
+	if plain := errors.New("plain"); flagAdvice(plain) != plain {
+		t.Error("flagAdvice changed an error without typed parts")
+	}
+}
+
+// TestPushUnreachableAdvice pushes to a closed loopback port: the line
+// says the registry cannot be reached and offers --insecure, which was not
+// given, and does not offer it when it was.
+func TestPushUnreachableAdvice(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	dir := t.TempDir()
+	testutil.WriteFiles(t, dir, map[string]string{"main.go": "package main\n\nfunc main() {}\n"})
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/hello\n\ngo 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, insecure := range []bool{false, true} {
+		args := []string{"build", "-q", "--sbom", "none", "--push", addr + "/x"}
+		if insecure {
+			args = append(args, "--insecure")
+		}
+		code, _, stderr := run(t, dir, append(args, ".")...)
+		if code != ExitError || !strings.Contains(stderr, "cannot reach the registry") || strings.Contains(stderr, "--insecure for a plain-HTTP registry") == insecure {
+			t.Errorf("leve %v = exit %d, stderr %q; want exit 1, cannot reach, --insecure offered %v", args, code, stderr, !insecure)
+		}
+	}
+}
