@@ -202,7 +202,7 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 			}
 			po.Stderr = stderr
 			po.CacheDir = cacheDir()
-			po.Sinks = func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref, stderr, many) }
+			po.Sinks = func(ref publish.Ref) ([]publish.Sink, error) { return sinks(o, ref, stderr, many) }
 			prefix := ""
 			if many {
 				prefix = target
@@ -253,8 +253,8 @@ func withConfig(o options.Build, flags *pflag.FlagSet, target string) (pipeline.
 // ./leve-out/NAME, when no other output is named), the tarball, registries
 // and the Docker engine. When many images are built, -o DIR and --push
 // REPO are prefixes: DIR/NAME and REPO/NAME.
-func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) (publish.Sink, error) {
-	var m publish.Multi
+func sinks(o options.Build, ref publish.Ref, stderr io.Writer, many bool) ([]publish.Sink, error) {
+	var m []publish.Sink
 	if o.Output != "" || (o.Tarball == "" && o.Rootfs == "" && len(o.Push) == 0 && !o.Docker) {
 		dir := o.Output
 		switch {

@@ -75,7 +75,7 @@ scalar (| or >), with escapes or over several lines.
 					return "", err
 				}
 				po.Stderr, po.CacheDir = stderr, cacheDir()
-				po.Sinks = func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref, stderr, true) }
+				po.Sinks = func(ref publish.Ref) ([]publish.Sink, error) { return sinks(o, ref, stderr, true) }
 				po.Progress = progress.Events(ip)
 				rep, _, err := pipeline.Build(ctx, po)
 				if err != nil {

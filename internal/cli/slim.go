@@ -52,7 +52,7 @@ report with --json.`,
 			so := pipeline.SlimOptions{
 				Image: args[0], Platform: p, Base: o.Base, Registry: o.Registry(), NoStrip: o.NoStrip, Pack: o.Pack,
 				Keep: keep, Name: n, Tag: tag, Compression: o.Compression, Level: o.Level, CacheDir: cacheDir(),
-				Sinks: func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref, cmd.ErrOrStderr(), false) },
+				Sinks: func(ref publish.Ref) ([]publish.Sink, error) { return sinks(o, ref, cmd.ErrOrStderr(), false) },
 			}
 			rep, _, err := pipeline.Slim(cmd.Context(), so)
 			if err != nil {

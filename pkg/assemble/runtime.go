@@ -5,7 +5,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -150,13 +149,4 @@ func ZoneInfo(goroot string) (RuntimeFiles, error) {
 // /etc/hosts before DNS, as glibc and Go's resolver expect.
 func NSSwitch() RuntimeFiles {
 	return RuntimeFiles{Entries: []Entry{{Path: NSSwitchPath, Mode: 0o644, Data: []byte(nsswitchHosts)}}}
-}
-
-// Dirs returns directory entries, mode 0755, for paths.
-func Dirs(paths ...string) []Entry {
-	out := make([]Entry, 0, len(paths))
-	for _, p := range paths {
-		out = append(out, Entry{Path: p, Mode: fs.ModeDir | 0o755})
-	}
-	return out
 }

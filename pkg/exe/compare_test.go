@@ -3,8 +3,6 @@ package exe
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,37 +59,29 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
-// TestReadFile reads a binary and the JSON report saved from it and checks
-// that they compare equal.
-func TestReadFile(t *testing.T) {
+// TestReportJSONRoundTrip reads a binary and the JSON report saved from
+// it and checks that they are equal.
+func TestReportJSONRoundTrip(t *testing.T) {
 	bin := build(t, fixture{"hello", "amd64", true})
-	fromBin, err := ReadFile(bin)
-	if err != nil {
-		t.Fatalf("ReadFile(binary) = %v", err)
-	}
-	path := filepath.Join(t.TempDir(), "hello.json")
-	fh, err := os.Create(path)
+	f, err := Open(bin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := fromBin.WriteJSON(fh); err != nil {
+	defer f.Close()
+	fromBin, err := f.Report()
+	if err != nil {
+		t.Fatalf("Report(binary) = %v", err)
+	}
+	var saved bytes.Buffer
+	if err := fromBin.WriteJSON(&saved); err != nil {
 		t.Fatal(err)
 	}
-	fh.Close()
-	fromJSON, err := ReadFile(path)
+	fromJSON, err := ReadJSON(&saved)
 	if err != nil {
-		t.Fatalf("ReadFile(json) = %v", err)
+		t.Fatalf("ReadJSON = %v", err)
 	}
 	if diff := cmp.Diff(fromBin, fromJSON); diff != "" {
-		t.Errorf("ReadFile(json) (-binary +json):\n%s", diff)
-	}
-	if _, err := ReadFile(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("ReadFile(missing) = %v, want os.ErrNotExist", err)
-	}
-	empty := filepath.Join(t.TempDir(), "empty")
-	os.WriteFile(empty, nil, 0o644)
-	if _, err := ReadFile(empty); !errors.Is(err, ErrNotELF) {
-		t.Errorf("ReadFile(empty) = %v, want ErrNotELF", err)
+		t.Errorf("ReadJSON(WriteJSON(r)) (-binary +json):\n%s", diff)
 	}
 }
 

@@ -113,14 +113,7 @@ func TestTrimpathSuggestion(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, b)
 	}
-	r, err := ReadFile(out)
-	if err != nil {
-		t.Fatalf("ReadFile() = %v", err)
-	}
-	rt, err := ReadFile(trimmed)
-	if err != nil {
-		t.Fatalf("ReadFile() = %v", err)
-	}
+	r, rt := reportOf(t, out), reportOf(t, trimmed)
 	// The file names live in .gopclntab; the file size moves by pages.
 	pcln := func(r *Report) int64 {
 		for _, s := range r.Sections {
@@ -145,4 +138,19 @@ func TestTrimpathSuggestion(t *testing.T) {
 			t.Errorf("a -trimpath build got suggestion %+v", s)
 		}
 	}
+}
+
+// reportOf analyses the executable at path.
+func reportOf(t *testing.T, path string) *Report {
+	t.Helper()
+	f, err := Open(path)
+	if err != nil {
+		t.Fatalf("Open(%s) = %v", path, err)
+	}
+	defer f.Close()
+	r, err := f.Report()
+	if err != nil {
+		t.Fatalf("Report(%s) = %v", path, err)
+	}
+	return r
 }

@@ -7,7 +7,6 @@ import (
 	"hash/crc32"
 	"io"
 
-	"github.com/leve-build/leve/pkg/pack/bcj"
 	"github.com/leve-build/leve/pkg/pack/lzma"
 )
 
@@ -82,14 +81,7 @@ func (f *File) Original() ([]byte, error) {
 		return nil, fmt.Errorf("%w: payload holds %d bytes, want %d", ErrCorrupt, len(orig), t.OrigSize)
 	}
 	seg := orig[t.FilterStart:][:t.FilterSize]
-	switch t.Filter {
-	case FilterX86:
-		bcj.X86Decode(seg, uint32(t.FilterStart))
-	case FilterAMD64:
-		bcj.AMD64Decode(seg, uint32(t.FilterStart))
-	case FilterARM64:
-		bcj.ARM64Decode(seg, uint32(t.FilterStart))
-	}
+	bcjFilter(t.Filter).Decode(seg, uint32(t.FilterStart))
 	copy(orig[t.InfoDst:], info)
 	if c := crc32.ChecksumIEEE(orig); c != t.OrigCRC {
 		return nil, fmt.Errorf("%w: checksum %08x, want %08x", ErrCorrupt, c, t.OrigCRC)

@@ -100,8 +100,9 @@ type Options struct {
 	// a time, from the build's goroutines, and must not block.
 	Progress func(Event)
 	// Sinks returns where to ship the image once its name is known; nil
-	// ships nowhere.
-	Sinks func(ref publish.Ref) (publish.Sink, error)
+	// ships nowhere. The sinks that stage (publish.Stager) commit last,
+	// once every other sink succeeded.
+	Sinks func(ref publish.Ref) ([]publish.Sink, error)
 }
 
 // Add copies Src (a file or directory on the build host) to Dest in the

@@ -20,8 +20,8 @@ func TestBuildSendsProgressEvents(t *testing.T) {
 	var events []Event
 	rep, _, _ := buildFake(t, Options{
 		Progress: func(e Event) { events = append(events, e) }, // one at a time, as documented
-		Sinks: func(publish.Ref) (publish.Sink, error) {
-			return publish.Registry{Repo: host + "/hello", Options: regopts.Options{Insecure: true}}, nil
+		Sinks: func(publish.Ref) ([]publish.Sink, error) {
+			return []publish.Sink{publish.Registry{Repo: host + "/hello", Options: regopts.Options{Insecure: true}}}, nil
 		},
 	})
 	var order []string

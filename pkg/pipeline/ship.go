@@ -28,11 +28,11 @@ func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (st
 	if o.Sinks == nil {
 		return "nowhere (no output requested)", nil
 	}
-	sink, err := o.Sinks(ref)
+	sinks, err := o.Sinks(ref)
 	if err != nil {
 		return "", err
 	}
-	pubs, err := publishAll(ctx, withPushProgress(flatten(sink), o.Progress), art, ref)
+	pubs, err := publishAll(ctx, withPushProgress(sinks, o.Progress), art, ref)
 	if err != nil {
 		return "", err
 	}
@@ -139,11 +139,4 @@ func publishAll(ctx context.Context, sinks []publish.Sink, art publish.Artifact,
 func isStager(s publish.Sink) bool {
 	_, ok := s.(publish.Stager)
 	return ok
-}
-
-func flatten(s publish.Sink) []publish.Sink {
-	if m, ok := s.(publish.Multi); ok {
-		return m
-	}
-	return []publish.Sink{s}
 }

@@ -56,7 +56,7 @@ type SlimOptions struct {
 	// WorkDir: see Options.WorkDir.
 	WorkDir string
 	// Sinks returns where to ship the image; nil ships nowhere.
-	Sinks func(ref publish.Ref) (publish.Sink, error)
+	Sinks func(ref publish.Ref) ([]publish.Sink, error)
 }
 
 // SlimReport is what Slim did: the --json output of "leve slim",

@@ -117,21 +117,3 @@ func (s *stagedLayout) Commit(ctx context.Context) (Published, error) {
 }
 
 func (s *stagedLayout) Abort() {}
-
-// Multi publishes to every sink in order and stops at the first error.
-type Multi []Sink
-
-var _ Sink = Multi(nil)
-
-// Publish ships art to each sink.
-func (m Multi) Publish(ctx context.Context, art Artifact, ref Ref) (Published, error) {
-	var last Published
-	for _, s := range m {
-		p, err := s.Publish(ctx, art, ref)
-		if err != nil {
-			return p, err
-		}
-		last = p
-	}
-	return last, nil
-}
