@@ -13,6 +13,7 @@ import (
 	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/exe"
 	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/regopts"
 )
 
@@ -30,7 +31,7 @@ func TestFlagAdvice(t *testing.T) {
 			"linux/arm64: reading binary app: it is dynamically linked (interpreter /lib/ld.so, libraries libc.so.6) and cannot run on scratch; build without --cgo (CGO_ENABLED=0), add --libs=copy, or choose a --base that has those libraries"},
 		{&pipeline.LinkingError{Name: "app", Linking: exe.Linking{Interpreter: "/lib/ld.so", PIE: true}},
 			"reading binary app: it was built as a position-independent executable (-buildmode=pie, e.g. from GOFLAGS) and needs the dynamic loader /lib/ld.so, which scratch lacks; build it without -buildmode=pie (unset it in GOFLAGS, or GOFLAGS=), add --libs=copy, or choose a --base that has the loader"},
-		{&pipeline.LibsArchError{Host: "amd64", Platform: pipeline.Platform{OS: "linux", Arch: "arm64"}},
+		{&pipeline.LibsArchError{Host: "amd64", Platform: platform.Platform{OS: "linux", Arch: "arm64"}},
 			"--libs=copy copies the build host's amd64 libraries, and the image is for linux/arm64; choose a --base with arm64 libraries"},
 		{fmt.Errorf("analyzing %q: %w", ".", &pipeline.CgoError{Target: "."}),
 			`analyzing ".": resolving ".": package uses cgo (import "C"), so its binary needs a C library that a scratch image lacks; remove the cgo code, or build with --cgo on a base that has its C libraries`},

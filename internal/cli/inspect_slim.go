@@ -8,6 +8,7 @@ import (
 
 	"github.com/leve-build/leve/pkg/inspect"
 	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/regopts"
 )
 
@@ -15,8 +16,8 @@ import (
 // ship instead": it slims the image as leve slim does, shipping nowhere,
 // and reports the slimmed image's pull and uncompressed layer sizes.
 func slimForInspect(reg regopts.Options) inspect.SlimFunc {
-	return func(ctx context.Context, ref, platform string, _ v1.Image) (*inspect.Slim, error) {
-		p, err := pipeline.ParsePlatform(platform)
+	return func(ctx context.Context, ref, plat string, _ v1.Image) (*inspect.Slim, error) {
+		p, err := platform.Parse(plat)
 		if err != nil {
 			return nil, err
 		}

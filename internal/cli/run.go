@@ -14,6 +14,7 @@ import (
 
 	"github.com/leve-build/leve/pkg/engine"
 	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/pull"
 )
 
@@ -96,7 +97,7 @@ func runImage(ctx context.Context, o runOptions, ref string, args []string, stdi
 	if err := engine.ValidNetwork(o.Network); err != nil {
 		return usageError{err}
 	}
-	p, err := pipeline.ParsePlatform(o.Platform)
+	p, err := platform.Parse(o.Platform)
 	if err != nil {
 		return usageError{fmt.Errorf("--platform: %w", err)}
 	}

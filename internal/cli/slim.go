@@ -10,13 +10,14 @@ import (
 	"github.com/leve-build/leve/internal/cli/options"
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 )
 
 func newSlimCmd() *cobra.Command {
 	var o options.Build // the output and registry flags, as leve build's
 	var keep []string
-	var platform string
+	var plat string
 	var name string
 	cmd := &cobra.Command{
 		Use:   "slim [flags] IMAGE",
@@ -41,9 +42,9 @@ report with --json.`,
   leve slim --keep /etc/app/config.yaml --push reg:5000/app:slim reg:5000/app:1`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := pipeline.ParsePlatform(platform)
+			p, err := platform.Parse(plat)
 			if err != nil {
-				return usageError{fmt.Errorf("--platform %s: %w", platform, err)}
+				return usageError{fmt.Errorf("--platform %s: %w", plat, err)}
 			}
 			if err := checkOutputDirs(o); err != nil {
 				return err
@@ -77,7 +78,7 @@ report with --json.`,
 	f.BoolVar(&o.Insecure, "insecure", false, "registries (IMAGE, --base, --push): allow plain HTTP and skip TLS verification")
 	f.StringArrayVar(&o.RegistryCAs, "registry-ca", nil, "PEM file of a CA to trust for registries (repeatable)")
 	f.StringVar(&o.Base, "base", "scratch", "base of the slimmed image: scratch or any image source")
-	f.StringVar(&platform, "platform", pipeline.DefaultPlatform.String(), "the platform to take from an index, linux/ARCH[/VARIANT]")
+	f.StringVar(&plat, "platform", platform.Default.String(), "the platform to take from an index, linux/ARCH[/VARIANT]")
 	f.BoolVar(&o.NoStrip, "no-strip", false, "keep the binary's symbol table and DWARF")
 	f.BoolVar(&o.Pack, "pack", false, "pack the binary into a self-extracting executable (see leve pack)")
 	f.StringArrayVar(&keep, "keep", nil, "keep a path of IMAGE the program reads at run time (repeatable)")

@@ -30,6 +30,8 @@ var forbidden = map[string][]string{
 	"pkg/regopts":     {"pkg/pipeline", "pkg/assemble", "pkg/publish", "pkg/compile", "pkg/pull"},
 	"pkg/imagefs":     {"pkg/pipeline", "pkg/assemble", "pkg/publish", "pkg/compile", "pkg/exe"},
 	"internal/report": {"internal/cli"},
+	// the one platform type, which every stage shares, depends on none.
+	"pkg/platform": {"pkg", "internal"},
 }
 
 // presentation are the packages that format for people: leve's renderer

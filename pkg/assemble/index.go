@@ -6,6 +6,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // Index returns an OCI image index of images, one entry per image in the
@@ -36,7 +38,7 @@ func Index(images []v1.Image) (v1.ImageIndex, error) {
 		}
 		idx.manifest.Manifests = append(idx.manifest.Manifests, v1.Descriptor{
 			MediaType: mt, Size: size, Digest: d,
-			Platform: &v1.Platform{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant},
+			Platform: ptr(platform.Of(cf)),
 		})
 		idx.images[d] = img
 	}
@@ -83,3 +85,5 @@ func (i *index) Image(h v1.Hash) (v1.Image, error) {
 func (i *index) ImageIndex(h v1.Hash) (v1.ImageIndex, error) {
 	return nil, fmt.Errorf("image index has no nested index %s", h)
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -16,11 +16,12 @@ import (
 
 	"github.com/leve-build/leve/internal/oneline"
 	"github.com/leve-build/leve/pkg/cache"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // Options are the go build settings for one target.
 type Options struct {
-	Platform Platform
+	Platform platform.Platform
 	Ldflags  []string // extra -ldflags, e.g. "-X main.version=1.2"
 	Tags     []string // build tags
 	Gcflags  []string // -gcflags
@@ -36,7 +37,7 @@ type Options struct {
 // Binary is the result of a build.
 type Binary struct {
 	Package  Package
-	Platform Platform
+	Platform platform.Platform
 	Path     string        // the binary written by go build
 	Size     int64         // its size in bytes
 	Duration time.Duration // how long go build took

@@ -11,42 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/leve-build/leve/internal/testutil"
+	"github.com/leve-build/leve/pkg/platform"
 )
-
-func TestParsePlatform(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    Platform
-		wantEnv []string
-		wantErr string
-	}{
-		{in: "linux/amd64", want: Platform{OS: "linux", Arch: "amd64"}, wantEnv: []string{"GOOS=linux", "GOARCH=amd64"}},
-		{in: "linux/arm/v7", want: Platform{OS: "linux", Arch: "arm", Variant: "v7"}, wantEnv: []string{"GOOS=linux", "GOARCH=arm", "GOARM=7"}},
-		{in: "linux/amd64/v3", want: Platform{OS: "linux", Arch: "amd64", Variant: "v3"}, wantEnv: []string{"GOOS=linux", "GOARCH=amd64", "GOAMD64=v3"}},
-		{in: "linux/nope", wantErr: "unknown architecture"},
-		{in: "windows/amd64", wantErr: "Linux images only"},
-		{in: "amd64", wantErr: "want linux/ARCH"},
-		{in: "linux/arm/v9", wantErr: "unknown variant"},
-	}
-	for _, tc := range tests {
-		got, err := ParsePlatform(tc.in)
-		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("ParsePlatform(%q) error = %v, want one containing %q", tc.in, err, tc.wantErr)
-			}
-			continue
-		}
-		if err != nil || got != tc.want {
-			t.Errorf("ParsePlatform(%q) = %+v, %v, want %+v", tc.in, got, err, tc.want)
-		}
-		if diff := cmp.Diff(tc.wantEnv, got.Env()); diff != "" {
-			t.Errorf("%q Env() mismatch (-want +got):\n%s", tc.in, diff)
-		}
-		if got.String() != tc.in {
-			t.Errorf("ParsePlatform(%q).String() = %q", tc.in, got.String())
-		}
-	}
-}
 
 func TestResolve(t *testing.T) {
 	mod := testutil.Module(t, map[string]string{
@@ -89,7 +55,7 @@ func TestResolve(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Chdir(tc.dir)
-			got, err := Resolve(context.Background(), tc.target, Query{Platform: DefaultPlatform})
+			got, err := Resolve(context.Background(), tc.target, Query{Platform: platform.Default})
 			if tc.wantErr != nil {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("Resolve(%q) error = %v, want %v", tc.target, err, tc.wantErr)
@@ -117,12 +83,12 @@ func TestBuild(t *testing.T) {
 	})
 	t.Chdir(mod)
 	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", Query{Platform: DefaultPlatform})
+	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	o := Options{Platform: DefaultPlatform, Ldflags: []string{"-X main.version=1.2"}}
+	o := Options{Platform: platform.Default, Ldflags: []string{"-X main.version=1.2"}}
 	bin, err := Build(ctx, pkg, out, o)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
@@ -136,12 +102,12 @@ func TestBuild(t *testing.T) {
 		t.Errorf("rebuild = %q, %v, want the same path %q", again.Path, err, bin.Path)
 	}
 
-	bad, err := Resolve(ctx, "./bad", Query{Platform: DefaultPlatform})
+	bad, err := Resolve(ctx, "./bad", Query{Platform: platform.Default})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var diag bytes.Buffer
-	_, err = Build(ctx, bad, out, Options{Platform: DefaultPlatform, Stderr: &diag})
+	_, err = Build(ctx, bad, out, Options{Platform: platform.Default, Stderr: &diag})
 	if !errors.Is(err, ErrCompile) || !strings.Contains(err.Error(), "undefined: undefinedThing") {
 		t.Errorf("Build(bad) error = %v, want ErrCompile naming the compiler's message", err)
 	}

@@ -4,7 +4,7 @@
 // lone .go files with no go.mod (the seed tutorial's app.go), and checks
 // that it is a main package. [ListMains] expands a pattern such as "./..."
 // into its main packages. [Build] runs "go build" for one Linux
-// [Platform] with size-minded, reproducible defaults (CGO_ENABLED=0 unless
+// [platform.Platform] with size-minded, reproducible defaults (CGO_ENABLED=0 unless
 // asked, -trimpath) and returns the [Binary] it wrote. [Imports] lists a
 // package's import graph; [GOROOT] says where the toolchain is.
 // [GoCommand] is how each of them runs the go command.

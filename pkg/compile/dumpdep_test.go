@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/leve-build/leve/internal/testutil"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // dumpSample is the shape of the linker's -dumpdep output, with go build's
@@ -66,14 +67,14 @@ func TestBuildDumpDep(t *testing.T) {
 	})
 	t.Chdir(mod)
 	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", Query{Platform: DefaultPlatform})
+	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
 	for i := range 2 {
 		var stderr bytes.Buffer
-		bin, err := Build(ctx, pkg, out, Options{Platform: DefaultPlatform, DumpDep: true, Stderr: &stderr})
+		bin, err := Build(ctx, pkg, out, Options{Platform: platform.Default, DumpDep: true, Stderr: &stderr})
 		if err != nil {
 			t.Fatalf("Build #%d: %v", i+1, err)
 		}
@@ -98,11 +99,11 @@ func TestBuildDumpDepKeepsGOFLAGS(t *testing.T) {
 	t.Chdir(mod)
 	t.Setenv("GOFLAGS", "-ldflags=-X=main.version=fromgoflags")
 	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", Query{Platform: DefaultPlatform})
+	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin, err := Build(ctx, pkg, t.TempDir(), Options{Platform: DefaultPlatform, DumpDep: true})
+	bin, err := Build(ctx, pkg, t.TempDir(), Options{Platform: platform.Default, DumpDep: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/leve-build/leve/internal/oneline"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // Package is a resolved build target.
@@ -40,7 +41,7 @@ type Package struct {
 
 // Query says for what a target is resolved.
 type Query struct {
-	Platform Platform
+	Platform platform.Platform
 	Tags     []string
 	// Cgo allows packages that use cgo; without it they are refused with
 	// ErrCgo, since a static scratch image cannot run them.
@@ -141,7 +142,7 @@ func resolveFile(target string, cgo bool) (Package, error) {
 // resolveLoneDir handles a directory of .go files outside any module. Its
 // files are filtered by build constraints for the platform and passed to go
 // build by name, so the build does not depend on GOPATH or the directory.
-func resolveLoneDir(target, abs string, p Platform, tags []string, cgo bool) (Package, error) {
+func resolveLoneDir(target, abs string, p platform.Platform, tags []string, cgo bool) (Package, error) {
 	ctxt := build.Default
 	ctxt.GOOS, ctxt.GOARCH, ctxt.BuildTags = p.OS, p.Arch, tags
 	ctxt.CgoEnabled = true
@@ -171,7 +172,7 @@ type listed struct {
 }
 
 // resolveInModule asks go list about a directory or import path.
-func resolveInModule(ctx context.Context, target, dir, arg string, p Platform, tags []string, cgo bool) (Package, error) {
+func resolveInModule(ctx context.Context, target, dir, arg string, p platform.Platform, tags []string, cgo bool) (Package, error) {
 	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
 		arg = "."
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/cache"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // TestBuildDamagedOutput checks that a binary damaged after go build wrote
@@ -22,12 +23,12 @@ func TestBuildDamagedOutput(t *testing.T) {
 	mod := testutil.Module(t, map[string]string{"main.go": "package main\nfunc main() { println(\"hi\") }\n"})
 	t.Chdir(mod)
 	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", Query{Platform: DefaultPlatform})
+	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	o := Options{Platform: DefaultPlatform}
+	o := Options{Platform: platform.Default}
 	first, err := Build(ctx, pkg, out, o)
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +112,7 @@ func TestBuildConcurrent(t *testing.T) {
 	mod := testutil.Module(t, map[string]string{"main.go": "package main\nfunc main() { println(\"hi\") }\n"})
 	t.Chdir(mod)
 	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", Query{Platform: DefaultPlatform})
+	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func TestBuildConcurrent(t *testing.T) {
 	errs := make([]error, 4)
 	for i := range digests {
 		wg.Go(func() {
-			b, err := Build(ctx, pkg, out, Options{Platform: DefaultPlatform})
+			b, err := Build(ctx, pkg, out, Options{Platform: platform.Default})
 			if err == nil {
 				_, err = b.ReadFile(ctx)
 			}

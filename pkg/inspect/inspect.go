@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/leve-build/leve/pkg/imagefs"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/pull"
 )
 
@@ -283,10 +284,7 @@ func Image(ctx context.Context, ref string, img v1.Image, o Options) (*Result, e
 	return r, nil
 }
 
+// platformOf names the platform of an image config, "" for none.
 func platformOf(cf *v1.ConfigFile) string {
-	s := cf.OS + "/" + cf.Architecture
-	if cf.Variant != "" {
-		s += "/" + cf.Variant
-	}
-	return strings.Trim(s, "/")
+	return strings.Trim(platform.FromOCI(platform.Of(cf)).String(), "/")
 }

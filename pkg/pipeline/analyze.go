@@ -14,6 +14,7 @@ import (
 	"github.com/leve-build/leve/pkg/exe"
 	"github.com/leve-build/leve/pkg/optimize"
 	"github.com/leve-build/leve/pkg/pack"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // Input is what the target of Analyze turned out to be.
@@ -51,7 +52,7 @@ type Analysis struct {
 // Built is the package Analyze compiled and how.
 type Built struct {
 	ImportPath string
-	Platform   Platform
+	Platform   platform.Platform
 	Cgo        bool
 	// Strip is the strip that followed, nil with Options.NoStrip.
 	Strip *StripResult
@@ -80,7 +81,7 @@ func Analyze(ctx context.Context, o Options) (*Analysis, error) {
 // and analyses the result; missing says no file or directory has that
 // name.
 func analyzePackage(ctx context.Context, o Options, target string, missing bool) (*Analysis, error) {
-	p := DefaultPlatform
+	p := platform.Default
 	if len(o.Platforms) > 0 {
 		p = o.Platforms[0]
 	}

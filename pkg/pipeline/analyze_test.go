@@ -12,6 +12,7 @@ import (
 	"github.com/leve-build/leve/internal/testutil/fakecompile"
 	"github.com/leve-build/leve/pkg/exe"
 	"github.com/leve-build/leve/pkg/optimize"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // TestAnalyzePackage builds a package as Build does (fakecompile's
@@ -27,7 +28,7 @@ func TestAnalyzePackage(t *testing.T) {
 	}
 	for _, noStrip := range []bool{false, true} {
 		c := &fakecompile.Compiler{}
-		o := Options{Target: mainDir(t), Platforms: []Platform{{OS: "linux", Arch: "arm64"}}, NoStrip: noStrip,
+		o := Options{Target: mainDir(t), Platforms: []platform.Platform{{OS: "linux", Arch: "arm64"}}, NoStrip: noStrip,
 			Compiler: c, Stderr: io.Discard, WorkDir: t.TempDir()}
 		a, err := Analyze(context.Background(), o)
 		if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/leve-build/leve/pkg/cache"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/optimize"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 )
 
@@ -206,7 +207,7 @@ func TestFakeBuildCompileError(t *testing.T) {
 }
 
 func TestFakeBuildPlatforms(t *testing.T) {
-	platforms := []compile.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}}
+	platforms := []platform.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}}
 	rep, art, c := buildFake(t, Options{Platforms: platforms})
 	idx, ok := unbundle(t, art).(v1.ImageIndex)
 	if !ok {
@@ -238,7 +239,7 @@ func TestFakeBuildPlatforms(t *testing.T) {
 	}
 
 	_, _, err := Build(context.Background(), Options{Target: mainDir(t), Compiler: &fakecompile.Compiler{}, Stderr: io.Discard,
-		Platforms: []compile.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "riscv64"}}})
+		Platforms: []platform.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "riscv64"}}})
 	if !errors.Is(err, fakecompile.ErrNoBinary) || !strings.HasPrefix(err.Error(), "linux/riscv64: ") {
 		t.Errorf("a failing platform of several: %v; want its error, prefixed by the platform", err)
 	}
@@ -276,7 +277,7 @@ func TestFakeBuildOnBase(t *testing.T) {
 	if s := rep.Images[0].Stages[3].Summary; !strings.Contains(s, "on "+ref) {
 		t.Errorf("package summary = %q", s)
 	}
-	_, _, err := Build(context.Background(), Options{Target: mainDir(t), Base: ref, Compiler: &fakecompile.Compiler{}, Platforms: []compile.Platform{{OS: "linux", Arch: "arm64"}}})
+	_, _, err := Build(context.Background(), Options{Target: mainDir(t), Base: ref, Compiler: &fakecompile.Compiler{}, Platforms: []platform.Platform{{OS: "linux", Arch: "arm64"}}})
 	if err == nil || !strings.Contains(err.Error(), "not linux/arm64") {
 		t.Errorf("arm64 build on an amd64 base: %v", err)
 	}

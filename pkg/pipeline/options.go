@@ -4,7 +4,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/regopts"
 )
@@ -17,7 +17,7 @@ type Options struct {
 	Target string
 	// Platforms to build; several give an OCI image index. Default
 	// linux/amd64.
-	Platforms []compile.Platform
+	Platforms []platform.Platform
 	Ldflags   []string
 	Tags      []string
 	Gcflags   []string

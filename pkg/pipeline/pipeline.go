@@ -18,6 +18,7 @@ import (
 	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/optimize"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/pull"
 )
@@ -27,7 +28,7 @@ import (
 // (several) and returns it with the report of every stage.
 func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if len(o.Platforms) == 0 {
-		o.Platforms = []compile.Platform{compile.DefaultPlatform}
+		o.Platforms = []platform.Platform{platform.Default}
 	}
 	base, err := pull.Open(ctx, o.Base, pull.Options{Registry: o.Registry, Role: "base"})
 	if err != nil {
@@ -142,7 +143,7 @@ func combine(images []v1.Image, rep *Report) (publish.Artifact, error) {
 // builder carries one platform's intermediate results between stages.
 type builder struct {
 	o        Options
-	platform compile.Platform
+	platform platform.Platform
 	rep      *ImageReport
 	tmp      string
 	base     v1.Image // nil for scratch
@@ -292,12 +293,12 @@ func btoi(b bool) int {
 
 // basePlatforms converts the base's Linux platforms to build targets,
 // skipping those Go cannot build for.
-func basePlatforms(base *pull.Source) ([]compile.Platform, error) {
+func basePlatforms(base *pull.Source) ([]platform.Platform, error) {
 	ps, err := base.Platforms()
 	if err != nil {
 		return nil, err
 	}
-	var out []compile.Platform
+	var out []platform.Platform
 	for _, p := range ps {
 		if cp, ok := platformOf(p); ok && !slices.Contains(out, cp) {
 			out = append(out, cp)

@@ -17,6 +17,7 @@ import (
 	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 )
 
@@ -98,7 +99,7 @@ func TestBuildErrors(t *testing.T) {
 func TestBuildPlatforms(t *testing.T) {
 	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
-	platforms := []compile.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}, {OS: "linux", Arch: "arm", Variant: "v7"}}
+	platforms := []platform.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}, {OS: "linux", Arch: "arm", Variant: "v7"}}
 	rep, art, err := Build(context.Background(), Options{Target: dir, Platforms: platforms, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +207,7 @@ func TestBuildOnBase(t *testing.T) {
 		t.Errorf("package summary = %q", rep.Images[0].Stages[3].Summary)
 	}
 
-	if _, _, err := Build(context.Background(), Options{Target: dir, Base: ref, Platforms: []compile.Platform{{OS: "linux", Arch: "arm64"}}, Stderr: io.Discard}); err == nil || !strings.Contains(err.Error(), "not linux/arm64") {
+	if _, _, err := Build(context.Background(), Options{Target: dir, Base: ref, Platforms: []platform.Platform{{OS: "linux", Arch: "arm64"}}, Stderr: io.Discard}); err == nil || !strings.Contains(err.Error(), "not linux/arm64") {
 		t.Errorf("arm64 build on an amd64 base: %v", err)
 	}
 }

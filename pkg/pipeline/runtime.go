@@ -10,6 +10,7 @@ import (
 	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/exe"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // runtimeFiles returns the run-time files the binary's needs call for, as
@@ -141,7 +142,7 @@ func goRoot(ctx context.Context) (string, error) {
 // (Options.Libs "copy") into an image for another architecture.
 type LibsArchError struct {
 	Host     string // the build host's GOARCH
-	Platform Platform
+	Platform platform.Platform
 }
 
 func (e *LibsArchError) Error() string {

@@ -20,10 +20,10 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/leve-build/leve/pkg/assemble"
-	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/exe"
 	"github.com/leve-build/leve/pkg/imagefs"
 	"github.com/leve-build/leve/pkg/optimize"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/pull"
 	"github.com/leve-build/leve/pkg/regopts"
@@ -39,7 +39,7 @@ type SlimOptions struct {
 	// Image is the image to slim, any reference pull.Open reads.
 	Image string
 	// Platform picks the image from an index; default linux/amd64.
-	Platform compile.Platform
+	Platform platform.Platform
 	// Base is the base of the slimmed image: "" or "scratch" for none.
 	Base     string
 	Registry regopts.Options
@@ -112,7 +112,7 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 	}
 	p := o.Platform
 	if p.OS == "" {
-		p = compile.DefaultPlatform
+		p = platform.Default
 	}
 	src, err := pull.Open(ctx, o.Image, pull.Options{Registry: o.Registry, Role: "image"})
 	if err != nil {

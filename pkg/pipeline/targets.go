@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // Targets expands the patterns among targets, such as "./...", into the
@@ -11,7 +12,7 @@ import (
 // linux/amd64), o.Tags and o.Cgo; other targets are kept as they are, in
 // order.
 func Targets(ctx context.Context, targets []string, o Options) ([]string, error) {
-	q := compile.Query{Platform: DefaultPlatform, Tags: o.Tags, Cgo: o.Cgo}
+	q := compile.Query{Platform: platform.Default, Tags: o.Tags, Cgo: o.Cgo}
 	if len(o.Platforms) > 0 {
 		q.Platform = o.Platforms[0]
 	}

@@ -6,6 +6,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // Artifact is what sinks ship: a v1.Image or a v1.ImageIndex.
@@ -52,11 +54,7 @@ func platformString(p *v1.Platform) string {
 	if p == nil {
 		return "unknown platform"
 	}
-	s := p.OS + "/" + p.Architecture
-	if p.Variant != "" {
-		s += "/" + p.Variant
-	}
-	return s
+	return platform.FromOCI(*p).String()
 }
 
 // artifactBlobs returns the descriptor of art and every blob it holds:

@@ -10,6 +10,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // blob is one content-addressed file of an image, read when it is
@@ -68,7 +70,8 @@ func imageBlobs(img v1.Image) (v1.Descriptor, []blob, error) {
 	}
 	desc := v1.Descriptor{MediaType: mt, Digest: digest, Size: int64(len(raw))}
 	if cf, err := img.ConfigFile(); err == nil && cf.OS != "" {
-		desc.Platform = &v1.Platform{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant}
+		p := platform.Of(cf)
+		desc.Platform = &p
 	}
 	return desc, blobs, nil
 }

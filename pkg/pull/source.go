@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/leve-build/leve/internal/oneline"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/regopts"
 )
 
@@ -271,7 +272,7 @@ func (s *Source) Platforms() ([]v1.Platform, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
 		}
-		return []v1.Platform{{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant}}, nil
+		return []v1.Platform{platform.Of(cf)}, nil
 	}
 	var out []v1.Platform
 	for _, d := range s.im.Manifests {
@@ -296,7 +297,7 @@ func (s *Source) Image(os, arch, variant string) (v1.Image, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
 		}
-		if !match(v1.Platform{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant}) {
+		if !match(platform.Of(cf)) {
 			return nil, fmt.Errorf("%s is %s/%s, not %s/%s; choose one for that platform", s.name, cf.OS, cf.Architecture, os, arch)
 		}
 		return s.img, nil
@@ -305,12 +306,12 @@ func (s *Source) Image(os, arch, variant string) (v1.Image, error) {
 		if d.Platform != nil && match(*d.Platform) {
 			if s.fs != nil {
 				if what := absent(s.fs, d.Digest); what != "" {
-					return nil, fmt.Errorf("%s: the %s image's %s is not in it (a save holds only the platforms it pulled); choose a platform it holds or save it again with this one", s.name, platformString(*d.Platform), what)
+					return nil, fmt.Errorf("%s: the %s image's %s is not in it (a save holds only the platforms it pulled); choose a platform it holds or save it again with this one", s.name, platform.FromOCI(*d.Platform), what)
 				}
 			}
 			img, err := s.idx.Image(d.Digest)
 			if err != nil {
-				return nil, fmt.Errorf("%s: reading the %s image: %w", s.name, platformString(*d.Platform), err)
+				return nil, fmt.Errorf("%s: reading the %s image: %w", s.name, platform.FromOCI(*d.Platform), err)
 			}
 			vi, err := verifyImage(s.name, img, &s.im.Manifests[i])
 			if err != nil {
@@ -320,14 +321,6 @@ func (s *Source) Image(os, arch, variant string) (v1.Image, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s has no image for %s/%s; it offers other platforms only", s.name, os, arch)
-}
-
-func platformString(p v1.Platform) string {
-	s := p.OS + "/" + p.Architecture
-	if p.Variant != "" {
-		s += "/" + p.Variant
-	}
-	return s
 }
 
 // Local reports whether the image is read from local files (an OCI

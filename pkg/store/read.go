@@ -10,6 +10,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 )
 
@@ -56,7 +57,7 @@ func (im *Image) walk(dir string, d v1.Descriptor, seen map[string]bool) error {
 		}
 		for _, c := range idx.Manifests {
 			if c.Platform != nil && c.Platform.Architecture != "unknown" {
-				im.Platforms = append(im.Platforms, c.Platform.String())
+				im.Platforms = append(im.Platforms, platform.FromOCI(*c.Platform).String())
 			}
 			if _, err := os.Stat(blobPath(dir, c.Digest)); err != nil {
 				continue // a platform the layout does not hold
@@ -82,8 +83,7 @@ func (im *Image) walk(dir string, d v1.Descriptor, seen map[string]bool) error {
 			im.Created = cf.Created.Time
 		}
 		if d.Platform == nil {
-			pl := v1.Platform{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant}
-			im.Platforms = append(im.Platforms, pl.String())
+			im.Platforms = append(im.Platforms, platform.FromOCI(platform.Of(&cf)).String())
 		}
 	}
 	return nil

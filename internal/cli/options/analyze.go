@@ -9,7 +9,7 @@ import (
 
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/pkg/exe"
-	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // Analyze holds the flags of "leve analyze".
@@ -41,7 +41,7 @@ func (a *Analyze) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&a.Diff, "diff", false, "compare two executables, packages or saved --json results: leve analyze --diff OLD NEW")
 	fs.StringVar(&a.MaxSize, "max-size", "", "fail (exit 1) when the (new) executable is larger than `SIZE`, e.g. 2MB, 1.5MiB")
 	fs.StringVar(&a.MaxGrowth, "max-growth", "", "with --diff, fail (exit 1) when NEW grew by more than `SIZE|PCT` over OLD, e.g. 50KB or 5%")
-	fs.StringVar(&a.Platform, "platform", pipeline.DefaultPlatform.String(), "platform to build a package for, linux/ARCH[/VARIANT]")
+	fs.StringVar(&a.Platform, "platform", platform.Default.String(), "platform to build a package for, linux/ARCH[/VARIANT]")
 	fs.StringSliceVar(&a.Tags, "tags", nil, "build tags when building a package (comma-separated or repeated)")
 	fs.BoolVar(&a.NoStrip, "no-strip", false, "analyse a package's binary with its symbol table and DWARF (default: stripped, as leve build ships it)")
 }
@@ -70,9 +70,9 @@ func (a *Analyze) Args(n int) error {
 }
 
 // Validate checks the flags and returns the build platform and the gates.
-func (a *Analyze) Validate() (pipeline.Platform, AnalyzeGates, error) {
+func (a *Analyze) Validate() (platform.Platform, AnalyzeGates, error) {
 	g := AnalyzeGates{maxSize: a.MaxSize, maxGrowth: a.MaxGrowth}
-	p, err := pipeline.ParsePlatform(a.Platform)
+	p, err := platform.Parse(a.Platform)
 	if err != nil {
 		return p, g, fmt.Errorf("--platform: %w", err)
 	}

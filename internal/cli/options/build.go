@@ -15,6 +15,7 @@ import (
 
 	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/regopts"
 )
@@ -70,7 +71,7 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&b.Tarball, "tarball", "", "write one tar file that docker load and skopeo read (no layout unless -o is given too)")
 	fs.StringVar(&b.Rootfs, "rootfs", "", "write the image's filesystem into `DIR` and its config to DIR.config.json (no layout unless -o is given too)")
 	fs.StringVar(&b.ExpectConfig, "expect-config", "", "with --rootfs: fail, writing nothing, unless the image config's User, Env, WorkingDir, Entrypoint, Labels and ExposedPorts are these (`JSON`, a file holding it, or a Dockerfile whose final stage is read; leve dockerfile writes it)")
-	fs.StringVar(&b.Platform, "platform", pipeline.DefaultPlatform.String(), "target platforms, linux/ARCH[/VARIANT] separated by commas, or all; several make an image index")
+	fs.StringVar(&b.Platform, "platform", platform.Default.String(), "target platforms, linux/ARCH[/VARIANT] separated by commas, or all; several make an image index")
 	fs.BoolVar(&b.JSON, "json", false, "print the build report as one JSON document on stdout")
 	fs.StringVar(&b.Progress, "progress", "auto", "how to show progress on stderr: auto (tty on a terminal, else plain), tty (lines redrawn in place), plain or quiet")
 	fs.BoolVarP(&b.Quiet, "quiet", "q", false, "show nothing but the result (--progress quiet)")
@@ -113,7 +114,7 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		return o, fmt.Errorf("--registry-ca: %w; give a PEM file of the registry's CA certificate", err)
 	}
 	var err error
-	if o.Platforms, err = pipeline.ParsePlatforms(b.Platform); err != nil {
+	if o.Platforms, err = platform.ParseList(b.Platform); err != nil {
 		return o, fmt.Errorf("--platform: %w", err)
 	}
 	if b.Tag != "" {
@@ -212,7 +213,7 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 func (b *Build) Targets() (pipeline.Options, error) {
 	o := pipeline.Options{Tags: b.Tags, Cgo: b.Cgo}
 	var err error
-	if o.Platforms, err = pipeline.ParsePlatforms(b.Platform); err != nil {
+	if o.Platforms, err = platform.ParseList(b.Platform); err != nil {
 		return o, fmt.Errorf("--platform: %w", err)
 	}
 	return o, nil

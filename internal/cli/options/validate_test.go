@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // TestValidateRefuses: every bad value of every flag group is one line
@@ -80,12 +80,12 @@ func TestValidateAccepts(t *testing.T) {
 		check func(o pipeline.Options) bool
 	}{
 		{nil, "", func(o pipeline.Options) bool {
-			return reflect.DeepEqual(o.Platforms, []compile.Platform{compile.DefaultPlatform}) && !o.PlatformsFromBase && o.Base == "scratch" &&
+			return reflect.DeepEqual(o.Platforms, []platform.Platform{platform.Default}) && !o.PlatformsFromBase && o.Base == "scratch" &&
 				o.Name == "" && o.Tag == "" && o.User == "" && o.CACerts == "auto" && o.TZData == "auto" && o.NSSwitch == "auto" && o.Passwd == "auto" &&
 				o.Compression == "gzip" && o.Level == "default" && o.SBOM == "spdx" && o.Libs == "" && o.Created == nil && o.Target == "."
 		}},
 		{[]string{"--platform", "linux/amd64,linux/arm64,linux/arm/v7"}, "", func(o pipeline.Options) bool {
-			return len(o.Platforms) == 3 && o.Platforms[2] == compile.Platform{OS: "linux", Arch: "arm", Variant: "v7"}
+			return len(o.Platforms) == 3 && o.Platforms[2] == platform.Platform{OS: "linux", Arch: "arm", Variant: "v7"}
 		}},
 		{[]string{"--platform", "all"}, "", func(o pipeline.Options) bool { return o.PlatformsFromBase }},
 		{[]string{"-t", "web:1.0"}, "", func(o pipeline.Options) bool { return o.Name == "web" && o.Tag == "1.0" }},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/leve-build/leve/pkg/cache"
 	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/platform"
 )
 
 // The fixture binaries are what go generate makes of testdata/hello: their
@@ -66,7 +67,7 @@ func TestResolveAndBuild(t *testing.T) {
 		t.Errorf("Resolve(nope) = %v, want ErrNotFound", err)
 	}
 	out := t.TempDir()
-	bin, err := c.Build(ctx, pkg, out, compile.Options{Platform: compile.Platform{OS: "linux", Arch: "arm64"}})
+	bin, err := c.Build(ctx, pkg, out, compile.Options{Platform: platform.Platform{OS: "linux", Arch: "arm64"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestResolveAndBuild(t *testing.T) {
 	if err := cache.Verify(ctx, bin.Path); err != nil {
 		t.Errorf("the recorded digest does not verify: %v", err)
 	}
-	if _, err := c.Build(ctx, pkg, out, compile.Options{Platform: compile.Platform{OS: "linux", Arch: "arm", Variant: "v7"}}); !errors.Is(err, ErrNoBinary) {
+	if _, err := c.Build(ctx, pkg, out, compile.Options{Platform: platform.Platform{OS: "linux", Arch: "arm", Variant: "v7"}}); !errors.Is(err, ErrNoBinary) {
 		t.Errorf("Build for linux/arm/v7: %v, want ErrNoBinary", err)
 	}
 }

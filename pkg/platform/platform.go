@@ -1,9 +1,11 @@
-package compile
+package platform
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
 // Platform is a Linux target platform, written "linux/ARCH[/VARIANT]".
@@ -16,24 +18,24 @@ type Platform struct {
 // Arches lists the GOARCH values leve builds Linux images for.
 var Arches = []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le", "mipsle", "ppc64", "ppc64le", "riscv64", "s390x"}
 
-// DefaultPlatform is linux/amd64.
-var DefaultPlatform = Platform{OS: "linux", Arch: "amd64"}
+// Default is linux/amd64.
+var Default = Platform{OS: "linux", Arch: "amd64"}
 
-// AllPlatforms are the platforms "all" stands for on scratch.
-var AllPlatforms = []Platform{
+// All are the platforms "all" stands for on scratch.
+var All = []Platform{
 	{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}, {OS: "linux", Arch: "arm", Variant: "v7"},
 	{OS: "linux", Arch: "386"}, {OS: "linux", Arch: "ppc64le"}, {OS: "linux", Arch: "s390x"}, {OS: "linux", Arch: "riscv64"},
 }
 
-// ParsePlatforms parses a comma-separated list of platforms, or "all".
+// ParseList parses a comma-separated list of platforms, or "all".
 // Duplicates are an error.
-func ParsePlatforms(s string) ([]Platform, error) {
+func ParseList(s string) ([]Platform, error) {
 	if s == "all" {
-		return slices.Clone(AllPlatforms), nil
+		return slices.Clone(All), nil
 	}
 	var out []Platform
 	for _, part := range strings.Split(s, ",") {
-		p, err := ParsePlatform(strings.TrimSpace(part))
+		p, err := Parse(strings.TrimSpace(part))
 		if err != nil {
 			return nil, err
 		}
@@ -45,8 +47,8 @@ func ParsePlatforms(s string) ([]Platform, error) {
 	return out, nil
 }
 
-// ParsePlatform parses "linux/ARCH[/VARIANT]".
-func ParsePlatform(s string) (Platform, error) {
+// Parse parses "linux/ARCH[/VARIANT]".
+func Parse(s string) (Platform, error) {
 	parts := strings.Split(s, "/")
 	if len(parts) < 2 || len(parts) > 3 {
 		return Platform{}, fmt.Errorf("platform %q: want linux/ARCH or linux/ARCH/VARIANT, e.g. linux/amd64", s)
@@ -76,6 +78,23 @@ func (p Platform) String() string {
 		s += "/" + p.Variant
 	}
 	return s
+}
+
+// OCI returns the platform as an OCI image index or config names it.
+func (p Platform) OCI() v1.Platform {
+	return v1.Platform{OS: p.OS, Architecture: p.Arch, Variant: p.Variant}
+}
+
+// FromOCI returns the platform an OCI descriptor or config names, as it
+// is, without checking that leve builds for it (Parse its String for
+// that).
+func FromOCI(p v1.Platform) Platform {
+	return Platform{OS: p.OS, Arch: p.Architecture, Variant: p.Variant}
+}
+
+// Of returns the OCI platform of an image config.
+func Of(cf *v1.ConfigFile) v1.Platform {
+	return v1.Platform{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant}
 }
 
 // Env returns the go build environment for the platform.
