@@ -32,7 +32,7 @@ type splitParams struct {
 
 var (
 	optDefault = optConfig{depth: 32, nice: 128, passes: 1,
-		prePasses: 1, pre: splitParams{levels: 2, minLen: 1024, blockBits: 200, symBits: 4}}
+		prePasses: 0, pre: splitParams{levels: 2, minLen: 1024, blockBits: 200, symBits: 4}}
 	optMax = optConfig{depth: 300, nice: maxMatch, passes: 10,
 		prePasses: 1, pre: splitParams{levels: 4, minLen: 1024, blockBits: 200, symBits: 4},
 		verify: splitParams{levels: 4, minLen: 1024, blockBits: 100, symBits: 2}, subPasses: 10}
