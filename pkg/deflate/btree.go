@@ -30,7 +30,10 @@ func (f *btFinder) reset() {
 
 // advance inserts pos into the match finder. When record is set it appends
 // to out every match that is longer than all before it, as
-// slot<<25 | length<<16 | offset, in increasing length, at most maxLen long; it stops
+// slot<<25 | length<<16 | offset, in increasing length, at most maxLen long,
+// keeping only the longest of those that share an offset slot: the parser
+// prices offsets by slot, so a shorter match of the same slot never costs
+// less. It stops
 // at the first match of nice bytes or after depth tree nodes. The caller
 // guarantees 4 <= maxLen, nice <= maxLen and pos+maxLen <= len(src).
 func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint32, record bool) []uint32 {
@@ -40,6 +43,7 @@ func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint3
 	cutoff := pos - windowSize
 	cur := src[pos : pos+maxLen]
 	best := 3
+	first := len(out) // out[first:] holds this position's matches
 
 	node := int(f.hash3[h3])
 	f.hash3[h3] = int32(pos)
@@ -67,7 +71,12 @@ func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint3
 			if !record || l > best {
 				if record {
 					best = l
-					out = append(out, uint32(distSlot[pos-node])<<25|uint32(l)<<16|uint32(pos-node))
+					m := uint32(distSlot[pos-node])<<25 | uint32(l)<<16 | uint32(pos-node)
+					if n := len(out); n > first && out[n-1]>>25 == m>>25 {
+						out[n-1] = m
+					} else {
+						out = append(out, m)
+					}
 				}
 				if l >= nice {
 					c := &child[node&windowMask]

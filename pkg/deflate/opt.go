@@ -6,6 +6,7 @@ import "sync/atomic"
 type optConfig struct {
 	depth  int // binary-tree nodes visited per position
 	nice   int // a match this long ends the search and is taken
+	skip   int // a match this long is not searched for again at the positions it covers
 	passes int // cost-model refinement passes per block
 
 	// With pre.levels > 0, a block is first parsed with prePasses passes
@@ -31,9 +32,9 @@ type splitParams struct {
 }
 
 var (
-	optDefault = optConfig{depth: 32, nice: 128, passes: 1,
+	optDefault = optConfig{depth: 32, nice: 128, skip: 64, passes: 1,
 		prePasses: 0, pre: splitParams{levels: 2, minLen: 1024, blockBits: 200, symBits: 4}}
-	optMax = optConfig{depth: 300, nice: maxMatch, passes: 10,
+	optMax = optConfig{depth: 300, nice: maxMatch, skip: maxMatch, passes: 10,
 		prePasses: 1, pre: splitParams{levels: 4, minLen: 1024, blockBits: 200, symBits: 4},
 		verify: splitParams{levels: 4, minLen: 1024, blockBits: 100, symBits: 2}, subPasses: 10}
 )
@@ -80,7 +81,7 @@ type optParser struct {
 	stop     *atomic.Bool
 	litCost  [256]uint32
 	lenCost  [maxMatch + 1]uint32
-	distCost [numDist]uint32
+	distCost [32]uint32 // by offset slot; slots 30 and 31 never occur
 }
 
 func newOptParser(cfg optConfig) *optParser {
@@ -140,7 +141,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 				}
 			}
 			pos++
-			if bestLen >= nice {
+			if bestLen >= cfg.skip {
 				// Skip over a long match: its positions get no matches
 				// of their own, which costs little and saves much time.
 				for stop := pos + bestLen - 1; pos < stop; pos++ {
@@ -283,7 +284,7 @@ func (p *optParser) minCostPath(block []byte, cache []uint32) {
 			l := minMatch
 			for _, m := range cache[ci+1 : ci+1+nm] {
 				dist := uint16(m)
-				dc := distCost[m>>25%32%numDist]
+				dc := distCost[m>>25&31]
 				ml := int(m>>16) & 0x1ff
 				cs := cost[i+l : i+ml+1]
 				lc := lenCost[l : ml+1]
@@ -344,7 +345,7 @@ func (p *optParser) setCosts() {
 		}
 		p.lenCost[l] = (b + uint32(lengthExtra[s])) * bitCost
 	}
-	for s := range p.distCost {
+	for s := range numDist {
 		b := uint32(dl[s])
 		if b == 0 {
 			b = distNoStat
