@@ -1,6 +1,9 @@
 package deflate
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 const (
 	btHash3Bits = 15
@@ -66,8 +69,7 @@ func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint3
 	for {
 		m := src[node : node+maxLen]
 		if m[l] == cur[l] {
-			l++
-			l += matchLen(cur[l:], m[l:])
+			l = extend(cur, m, l+1)
 			if !record || l > best {
 				if record {
 					best = l
@@ -105,4 +107,20 @@ func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint3
 			return out
 		}
 	}
+}
+
+// extend returns the length of the common prefix of a and b, whose first n
+// bytes are known to be equal; b is at least as long as a.
+func extend(a, b []byte, n int) int {
+	b = b[:len(a)]
+	for n+8 <= len(a) {
+		if x := binary.LittleEndian.Uint64(a[n:]) ^ binary.LittleEndian.Uint64(b[n:]); x != 0 {
+			return n + bits.TrailingZeros64(x)>>3
+		}
+		n += 8
+	}
+	for n < len(a) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
