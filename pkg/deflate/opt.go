@@ -8,6 +8,9 @@ type optConfig struct {
 	nice   int // a match this long ends the search and is taken
 	skip   int // a match this long is not searched for again at the positions it covers
 	passes int // cost-model refinement passes per block
+	// quickHeader prices a parse's block header with every repeat code
+	// in use rather than the best of the eight combinations writing uses.
+	quickHeader bool
 
 	// With pre.levels > 0, a block is first parsed with prePasses passes
 	// (0: the longest match everywhere), split where that parse's
@@ -32,7 +35,7 @@ type splitParams struct {
 }
 
 var (
-	optDefault = optConfig{depth: 32, nice: 128, skip: 64, passes: 1,
+	optDefault = optConfig{depth: 32, nice: 128, skip: 64, passes: 1, quickHeader: true,
 		prePasses: 0, pre: splitParams{levels: 2, minLen: 1024, blockBits: 200, symBits: 4}}
 	optMax = optConfig{depth: 300, nice: maxMatch, skip: maxMatch, passes: 10,
 		prePasses: 1, pre: splitParams{levels: 4, minLen: 1024, blockBits: 200, symBits: 4},
@@ -322,7 +325,11 @@ func (p *optParser) minCostPath(block []byte, cache []uint32) {
 func (p *optParser) trueCost(path []token) uint64 {
 	bw := p.bw
 	countFreqs(path, &bw.llFreq, &bw.dFreq)
-	hdr, _, _, _ := bw.buildDynamic()
+	lowest := 0
+	if p.cfg.quickHeader {
+		lowest = 7
+	}
+	hdr, _, _, _ := bw.buildDynamicModes(lowest)
 	return hdr + dataBits(&bw.llFreq, &bw.dFreq, bw.llLens[:], bw.dLens[:])
 }
 
