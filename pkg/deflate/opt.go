@@ -101,7 +101,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 	p.havePrev = false
 	for i := max(0, start-windowSize); i < start; i++ {
 		if maxLen := min(maxMatch, len(src)-i); maxLen >= 4 {
-			p.mf.advance(src, i, maxLen, min(cfg.nice, maxLen), min(cfg.depth, primeDepth), nil, false)
+			p.mf.skip(src, i, maxLen, min(cfg.nice, maxLen), min(cfg.depth, primeDepth))
 		}
 	}
 	p.cache = p.cache[:0]
@@ -126,14 +126,13 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 				continue
 			}
 			nice := min(cfg.nice, maxLen)
-			h := len(p.cache)
-			p.cache = p.mf.advance(src, pos, maxLen, nice, cfg.depth, append(p.cache, 0), true)
-			nm := len(p.cache) - h - 1
+			nm := p.mf.find(src, pos, maxLen, nice, cfg.depth)
 			bestLen := 0
 			if nm > 0 {
-				bestLen = int(p.cache[len(p.cache)-1]>>16) & 0x1ff
+				bestLen = int(p.mf.found[nm-1]>>16) & 0x1ff
 			}
-			p.cache[h] = uint32(nm)<<16 | lit
+			p.cache = append(p.cache, uint32(nm)<<16|lit)
+			p.cache = append(p.cache, p.mf.found[:nm]...)
 			if pos >= nextObs {
 				if bestLen >= 4 {
 					p.split.match(bestLen)
@@ -149,7 +148,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 				// of their own, which costs little and saves much time.
 				for stop := pos + bestLen - 1; pos < stop; pos++ {
 					if ml := min(maxMatch, end-pos); ml >= 4 {
-						p.mf.advance(src, pos, ml, min(cfg.nice, ml), cfg.depth, nil, false)
+						p.mf.skip(src, pos, ml, min(cfg.nice, ml), cfg.depth)
 					}
 					p.cache = append(p.cache, uint32(src[pos]))
 				}
