@@ -36,7 +36,7 @@ type splitParams struct {
 
 var (
 	optDefault = optConfig{depth: 32, nice: 128, skip: 64, passes: 1, quickHeader: true,
-		prePasses: 0, pre: splitParams{levels: 2, minLen: 1024, blockBits: 200, symBits: 4}}
+		prePasses: 0, pre: splitParams{levels: 1, minLen: 1024, blockBits: 200, symBits: 4}}
 	optMax = optConfig{depth: 300, nice: maxMatch, skip: maxMatch, passes: 10,
 		prePasses: 1, pre: splitParams{levels: 4, minLen: 1024, blockBits: 200, symBits: 4},
 		verify: splitParams{levels: 4, minLen: 1024, blockBits: 100, symBits: 2}, subPasses: 10}
