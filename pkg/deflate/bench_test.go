@@ -161,3 +161,31 @@ func cpuSeconds() float64 {
 	}
 	return t(self) + t(children)
 }
+
+// BenchmarkDeflateLevels measures each level alone on the layer tar of the
+// stripped hello binary, for benchstat comparisons of the encoder's hot
+// paths; it reports the compressed size beside the speed.
+func BenchmarkDeflateLevels(b *testing.B) {
+	if testing.Short() {
+		b.Skip("builds examples/hello with the go command")
+	}
+	hello := helloBinary(b)
+	if hello == nil {
+		b.Skip("cannot build examples/hello")
+	}
+	in := layerTar(b, hello)
+	for _, l := range []Level{Fast, Default, Max} {
+		b.Run(l.String(), func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			var out []byte
+			for b.Loop() {
+				var err error
+				if out, err = Gzip(out[:0], in, l); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(out)), "gz-bytes")
+		})
+	}
+}

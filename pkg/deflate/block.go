@@ -74,6 +74,13 @@ func dataBits(llFreq *[numLitLen]uint32, dFreq *[numDist]uint32, ll []uint8, d [
 // returns the size in bits of the dynamic block header, block type included.
 // It leaves the precode and its items ready to write.
 func (b *blockWriter) buildDynamic() (headerBits uint64, hlit, hdist, hclen int) {
+	return b.buildDynamicModes(0)
+}
+
+// buildDynamicModes is buildDynamic trying the run-length modes (see
+// precodeBits) from 7, every repeat code, down to lowest. Mode 7 alone is
+// rarely beaten by more than a few bits, so estimates need not try more.
+func (b *blockWriter) buildDynamicModes(lowest int) (headerBits uint64, hlit, hdist, hclen int) {
 	b.huff.build(b.llFreq[:], b.llLens[:numLitLen], maxCodeLen)
 	b.huff.build(b.dFreq[:], b.dLens[:numDist], maxCodeLen)
 	hlit = numLitLen
@@ -89,12 +96,14 @@ func (b *blockWriter) buildDynamic() (headerBits uint64, hlit, hdist, hclen int)
 	// Try the run-length codes in every combination and keep the one
 	// giving the smallest header.
 	bestBits, bestMode := uint64(1<<62), 0
-	for mode := 7; mode >= 0; mode-- {
+	for mode := 7; mode >= lowest; mode-- {
 		if bits := b.precodeBits(b.joined[:n], mode); bits < bestBits {
 			bestBits, bestMode = bits, mode
 		}
 	}
-	b.precodeBits(b.joined[:n], bestMode)
+	if bestMode != lowest {
+		b.precodeBits(b.joined[:n], bestMode)
+	}
 	hclen = numPrecode
 	for hclen > 4 && b.preLens[precodeOrder[hclen-1]] == 0 {
 		hclen--

@@ -1,6 +1,9 @@
 package deflate
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 const (
 	btHash3Bits = 15
@@ -17,6 +20,7 @@ type btFinder struct {
 	hash3 [1 << btHash3Bits]int32
 	hash4 [1 << btHash4Bits]int32
 	child [windowSize][2]int32 // left and right child of each window slot
+	found [maxFound]uint32     // the matches of the last find
 }
 
 func (f *btFinder) reset() {
@@ -28,23 +32,32 @@ func (f *btFinder) reset() {
 	}
 }
 
-// advance inserts pos into the match finder. When record is set it appends
-// to out every match that is longer than all before it, as
-// slot<<25 | length<<16 | offset, in increasing length, at most maxLen long; it stops
-// at the first match of nice bytes or after depth tree nodes. The caller
-// guarantees 4 <= maxLen, nice <= maxLen and pos+maxLen <= len(src).
-func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint32, record bool) []uint32 {
+// maxFound bounds the matches find returns for one position: at most one
+// per offset slot, and one more of length 3.
+const maxFound = numDist + 1
+
+// find inserts pos into the match finder and leaves in f.found, returning
+// how many, every match that is longer than all before it, as
+// slot<<25 | length<<16 | offset, in increasing length, at most maxLen long,
+// keeping only the longest of those that share an offset slot: the parser
+// prices offsets by slot, so a shorter match of the same slot never costs
+// less. It stops at the first match of nice bytes or after depth tree
+// nodes. The caller guarantees 4 <= maxLen, nice <= maxLen and
+// pos+maxLen <= len(src).
+func (f *btFinder) find(src []byte, pos, maxLen, nice, depth int) int {
 	seq := binary.LittleEndian.Uint32(src[pos:])
 	h3 := (seq & 0xffffff) * 0x1E35A7BD >> (32 - btHash3Bits)
 	h4 := seq * 0x1E35A7BD >> (32 - btHash4Bits)
 	cutoff := pos - windowSize
 	cur := src[pos : pos+maxLen]
-	best := 3
+	found := &f.found
+	n := 0
 
 	node := int(f.hash3[h3])
 	f.hash3[h3] = int32(pos)
-	if record && node > cutoff && src[node] == cur[0] && src[node+1] == cur[1] && src[node+2] == cur[2] {
-		out = append(out, uint32(distSlot[pos-node])<<25|3<<16|uint32(pos-node))
+	if node > cutoff && src[node] == cur[0] && src[node+1] == cur[1] && src[node+2] == cur[2] {
+		found[0] = uint32(distSlot[pos-node])<<25 | 3<<16 | uint32(pos-node)
+		n = 1
 	}
 
 	node = int(f.hash4[h4])
@@ -56,23 +69,26 @@ func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint3
 	gt := &child[pos&windowMask][1]
 	if node <= cutoff {
 		*lt, *gt = noPos, noPos
-		return out
+		return n
 	}
-	bestLt, bestGt, l := 0, 0, 0
+	best, bestLt, bestGt, l := 3, 0, 0, 0
 	for {
 		m := src[node : node+maxLen]
 		if m[l] == cur[l] {
-			l++
-			l += matchLen(cur[l:], m[l:])
-			if !record || l > best {
-				if record {
-					best = l
-					out = append(out, uint32(distSlot[pos-node])<<25|uint32(l)<<16|uint32(pos-node))
+			l = extend(cur, m, l+1)
+			if l > best {
+				best = l
+				e := uint32(distSlot[pos-node])<<25 | uint32(l)<<16 | uint32(pos-node)
+				if n > 0 && found[n-1]>>25 == e>>25 {
+					found[n-1] = e
+				} else if n < len(found) {
+					found[n] = e
+					n++
 				}
 				if l >= nice {
 					c := &child[node&windowMask]
 					*lt, *gt = c[0], c[1]
-					return out
+					return n
 				}
 			}
 		}
@@ -93,7 +109,73 @@ func (f *btFinder) advance(src []byte, pos, maxLen, nice, depth int, out []uint3
 		depth--
 		if node <= cutoff || depth == 0 {
 			*lt, *gt = noPos, noPos
-			return out
+			return n
 		}
 	}
+}
+
+// skip inserts pos into the match finder as find does, without recording
+// matches.
+func (f *btFinder) skip(src []byte, pos, maxLen, nice, depth int) {
+	seq := binary.LittleEndian.Uint32(src[pos:])
+	h3 := (seq & 0xffffff) * 0x1E35A7BD >> (32 - btHash3Bits)
+	h4 := seq * 0x1E35A7BD >> (32 - btHash4Bits)
+	cutoff := pos - windowSize
+	cur := src[pos : pos+maxLen]
+	f.hash3[h3] = int32(pos)
+	node := int(f.hash4[h4])
+	f.hash4[h4] = int32(pos)
+	child := &f.child
+	lt := &child[pos&windowMask][0]
+	gt := &child[pos&windowMask][1]
+	if node <= cutoff {
+		*lt, *gt = noPos, noPos
+		return
+	}
+	bestLt, bestGt, l := 0, 0, 0
+	for {
+		m := src[node : node+maxLen]
+		if m[l] == cur[l] {
+			if l = extend(cur, m, l+1); l >= nice {
+				c := &child[node&windowMask]
+				*lt, *gt = c[0], c[1]
+				return
+			}
+		}
+		c := &child[node&windowMask]
+		if m[l] < cur[l] {
+			*lt = int32(node)
+			lt = &c[1]
+			node = int(*lt)
+			bestLt = l
+			l = min(l, bestGt)
+		} else {
+			*gt = int32(node)
+			gt = &c[0]
+			node = int(*gt)
+			bestGt = l
+			l = min(l, bestLt)
+		}
+		depth--
+		if node <= cutoff || depth == 0 {
+			*lt, *gt = noPos, noPos
+			return
+		}
+	}
+}
+
+// extend returns the length of the common prefix of a and b, whose first n
+// bytes are known to be equal; b is at least as long as a.
+func extend(a, b []byte, n int) int {
+	b = b[:len(a)]
+	for n+8 <= len(a) {
+		if x := binary.LittleEndian.Uint64(a[n:]) ^ binary.LittleEndian.Uint64(b[n:]); x != 0 {
+			return n + bits.TrailingZeros64(x)>>3
+		}
+		n += 8
+	}
+	for n < len(a) && a[n] == b[n] {
+		n++
+	}
+	return n
 }

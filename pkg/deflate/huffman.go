@@ -10,6 +10,7 @@ type huffBuilder struct {
 	leafW  []uint64
 	levels [maxCodeLen][]item
 	tmp    []item
+	tmpW   []uint64
 }
 
 // item is a package-merge list entry: a leaf or a package of two entries of
@@ -60,6 +61,11 @@ func (h *huffBuilder) build(freq []uint32, lens []uint8, maxBits int) {
 	for _, s := range h.syms {
 		h.leafW = append(h.leafW, uint64(freq[s]))
 	}
+	if h.huffman(lens, maxBits) {
+		return
+	}
+	// The unlimited code is too long: package-merge finds the optimal
+	// code within the limit.
 	// Level 0 holds the leaves; level k merges the leaves with the packages
 	// made by pairing the entries of level k-1.
 	lv := h.levels[0][:0]
@@ -110,6 +116,63 @@ func (h *huffBuilder) build(freq []uint32, lens []uint8, maxBits int) {
 		}
 		take = 2 * packs
 	}
+}
+
+// huffman sets lens to an optimal unlimited code for the sorted leaves,
+// with Moffat and Katajainen's in-place algorithm, and reports whether its
+// longest code fits in maxBits; if not, lens is left untouched.
+func (h *huffBuilder) huffman(lens []uint8, maxBits int) bool {
+	a := append(h.tmpW[:0], h.leafW...)
+	h.tmpW = a
+	n := len(a)
+	// Build the tree: a[t] becomes the weight of internal node t, and
+	// the internal nodes consumed, their parent's index.
+	s, r := 0, 0
+	for t := 0; t < n-1; t++ {
+		if s >= n || r < t && a[r] < a[s] {
+			a[t] = a[r]
+			a[r] = uint64(t)
+			r++
+		} else {
+			a[t] = a[s]
+			s++
+		}
+		if s >= n || r < t && a[r] < a[s] {
+			a[t] += a[r]
+			a[r] = uint64(t)
+			r++
+		} else {
+			a[t] += a[s]
+			s++
+		}
+	}
+	// Depths of the internal nodes, root first.
+	a[n-2] = 0
+	for t := n - 3; t >= 0; t-- {
+		a[t] = a[a[t]] + 1
+	}
+	// Leaf depths: the nodes available at each depth that are not
+	// internal are leaves, taken from the heaviest.
+	avail, used, depth, root, next := 1, 0, uint64(0), n-2, n-1
+	for avail > 0 {
+		for root >= 0 && a[root] == depth {
+			used++
+			root--
+		}
+		for avail > used {
+			a[next] = depth
+			next--
+			avail--
+		}
+		avail, depth, used = 2*used, depth+1, 0
+	}
+	if a[0] > uint64(maxBits) {
+		return false
+	}
+	for i, sym := range h.syms {
+		lens[sym] = uint8(a[i])
+	}
+	return true
 }
 
 // canonicalCodes assigns canonical codes to the lengths lens and stores them

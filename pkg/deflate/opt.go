@@ -6,7 +6,11 @@ import "sync/atomic"
 type optConfig struct {
 	depth  int // binary-tree nodes visited per position
 	nice   int // a match this long ends the search and is taken
+	skip   int // a match this long is not searched for again at the positions it covers
 	passes int // cost-model refinement passes per block
+	// quickHeader prices a parse's block header with every repeat code
+	// in use rather than the best of the eight combinations writing uses.
+	quickHeader bool
 
 	// With pre.levels > 0, a block is first parsed with prePasses passes
 	// (0: the longest match everywhere), split where that parse's
@@ -31,9 +35,9 @@ type splitParams struct {
 }
 
 var (
-	optDefault = optConfig{depth: 32, nice: 128, passes: 1,
-		prePasses: 1, pre: splitParams{levels: 2, minLen: 1024, blockBits: 200, symBits: 4}}
-	optMax = optConfig{depth: 300, nice: maxMatch, passes: 10,
+	optDefault = optConfig{depth: 32, nice: 128, skip: 64, passes: 1, quickHeader: true,
+		prePasses: 0, pre: splitParams{levels: 1, minLen: 1024, blockBits: 200, symBits: 4}}
+	optMax = optConfig{depth: 300, nice: maxMatch, skip: maxMatch, passes: 10,
 		prePasses: 1, pre: splitParams{levels: 4, minLen: 1024, blockBits: 200, symBits: 4},
 		verify: splitParams{levels: 4, minLen: 1024, blockBits: 100, symBits: 2}, subPasses: 10}
 )
@@ -80,7 +84,7 @@ type optParser struct {
 	stop     *atomic.Bool
 	litCost  [256]uint32
 	lenCost  [maxMatch + 1]uint32
-	distCost [numDist]uint32
+	distCost [32]uint32 // by offset slot; slots 30 and 31 never occur
 }
 
 func newOptParser(cfg optConfig) *optParser {
@@ -97,7 +101,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 	p.havePrev = false
 	for i := max(0, start-windowSize); i < start; i++ {
 		if maxLen := min(maxMatch, len(src)-i); maxLen >= 4 {
-			p.mf.advance(src, i, maxLen, min(cfg.nice, maxLen), min(cfg.depth, primeDepth), nil, false)
+			p.mf.skip(src, i, maxLen, min(cfg.nice, maxLen), min(cfg.depth, primeDepth))
 		}
 	}
 	p.cache = p.cache[:0]
@@ -122,14 +126,13 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 				continue
 			}
 			nice := min(cfg.nice, maxLen)
-			h := len(p.cache)
-			p.cache = p.mf.advance(src, pos, maxLen, nice, cfg.depth, append(p.cache, 0), true)
-			nm := len(p.cache) - h - 1
+			nm := p.mf.find(src, pos, maxLen, nice, cfg.depth)
 			bestLen := 0
 			if nm > 0 {
-				bestLen = int(p.cache[len(p.cache)-1]>>16) & 0x1ff
+				bestLen = int(p.mf.found[nm-1]>>16) & 0x1ff
 			}
-			p.cache[h] = uint32(nm)<<16 | lit
+			p.cache = append(p.cache, uint32(nm)<<16|lit)
+			p.cache = append(p.cache, p.mf.found[:nm]...)
 			if pos >= nextObs {
 				if bestLen >= 4 {
 					p.split.match(bestLen)
@@ -140,12 +143,12 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 				}
 			}
 			pos++
-			if bestLen >= nice {
+			if bestLen >= cfg.skip {
 				// Skip over a long match: its positions get no matches
 				// of their own, which costs little and saves much time.
 				for stop := pos + bestLen - 1; pos < stop; pos++ {
 					if ml := min(maxMatch, end-pos); ml >= 4 {
-						p.mf.advance(src, pos, ml, min(cfg.nice, ml), cfg.depth, nil, false)
+						p.mf.skip(src, pos, ml, min(cfg.nice, ml), cfg.depth)
 					}
 					p.cache = append(p.cache, uint32(src[pos]))
 				}
@@ -283,7 +286,7 @@ func (p *optParser) minCostPath(block []byte, cache []uint32) {
 			l := minMatch
 			for _, m := range cache[ci+1 : ci+1+nm] {
 				dist := uint16(m)
-				dc := distCost[m>>25%32%numDist]
+				dc := distCost[m>>25&31]
 				ml := int(m>>16) & 0x1ff
 				cs := cost[i+l : i+ml+1]
 				lc := lenCost[l : ml+1]
@@ -321,7 +324,11 @@ func (p *optParser) minCostPath(block []byte, cache []uint32) {
 func (p *optParser) trueCost(path []token) uint64 {
 	bw := p.bw
 	countFreqs(path, &bw.llFreq, &bw.dFreq)
-	hdr, _, _, _ := bw.buildDynamic()
+	lowest := 0
+	if p.cfg.quickHeader {
+		lowest = 7
+	}
+	hdr, _, _, _ := bw.buildDynamicModes(lowest)
 	return hdr + dataBits(&bw.llFreq, &bw.dFreq, bw.llLens[:], bw.dLens[:])
 }
 
@@ -344,7 +351,7 @@ func (p *optParser) setCosts() {
 		}
 		p.lenCost[l] = (b + uint32(lengthExtra[s])) * bitCost
 	}
-	for s := range p.distCost {
+	for s := range numDist {
 		b := uint32(dl[s])
 		if b == 0 {
 			b = distNoStat

@@ -156,40 +156,74 @@ func (h *histogram) addToken(t token, d int32) {
 	h.add(numLitLen+int(distSlot[t&0xffff]), d)
 }
 
+// count sets h to the statistics of toks and the end of block, summing
+// the entropy once at the end rather than per symbol.
+func (h *histogram) count(toks []token) {
+	h.f = [numLitLen + numDist]uint32{}
+	h.f[endOfBlock] = 1
+	for _, t := range toks {
+		if t < 256 {
+			h.f[t]++
+			continue
+		}
+		h.f[firstLenSym+int(lengthSlot[t>>16])]++
+		h.f[numLitLen+int(distSlot[t&0xffff])]++
+	}
+	h.tl, h.td, h.sum, h.used = 0, 0, 0, 0
+	for i, f := range h.f {
+		if f == 0 {
+			continue
+		}
+		h.used++
+		h.sum += flog(f)
+		if i < numLitLen {
+			h.tl += f
+		} else {
+			h.td += f
+		}
+	}
+}
+
 // bits estimates the size of a block with these statistics.
 func (h *histogram) bits() float64 {
 	return flog(h.tl) + flog(h.td) - h.sum + float64(h.used*h.sp.symBits+h.sp.blockBits)
 }
 
 var (
-	flogOnce  sync.Once
+	flogOnce sync.Once
+	// flogTable holds f·log2(f) for the counts most blocks reach;
+	// splitPoint fills it before use.
 	flogTable []float64
 )
 
-// flog returns f·log2(f), 0 for 0.
-func flog(f uint32) float64 {
+func initFlog() {
 	flogOnce.Do(func() {
 		flogTable = make([]float64, 1<<16)
 		for i := 1; i < len(flogTable); i++ {
 			flogTable[i] = float64(i) * math.Log2(float64(i))
 		}
 	})
+}
+
+// flog returns f·log2(f), 0 for 0.
+func flog(f uint32) float64 {
 	if int(f) < len(flogTable) {
 		return flogTable[f]
 	}
-	return float64(f) * math.Log2(float64(f))
+	return flogBig(f)
 }
+
+//go:noinline
+func flogBig(f uint32) float64 { return float64(f) * math.Log2(float64(f)) }
 
 // splitPoint returns the token index and byte position at which splitting
 // toks, which encode src[start:end], into two blocks saves the most by
 // an entropy estimate, or -1 when no split seems to pay.
 func splitPoint(toks []token, start, end int, sp *splitParams) (int, int) {
+	initFlog()
 	left, right := histogram{sp: sp}, histogram{sp: sp}
-	left.add(endOfBlock, 1)
-	right.add(endOfBlock, 1)
-	for _, t := range toks {
-		right.addToken(t, 1)
-	}
+	left.count(nil)
+	right.count(toks)
 	best := right.bits()
 	bestK, bestAt := -1, 0
 	pos := start

@@ -1,6 +1,7 @@
 package exe
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -16,6 +17,11 @@ func BenchmarkOpenGoTool(b *testing.B) {
 		b.Skipf("go env GOROOT: %v", err)
 	}
 	path := filepath.Join(strings.TrimSpace(string(out)), "bin", "go")
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
 	b.ReportAllocs()
 	for b.Loop() {
 		f, err := Open(path)
