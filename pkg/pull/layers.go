@@ -7,7 +7,6 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
-	"github.com/klauspost/compress/gzip"
 )
 
 // LayerInfo describes one layer of an image as its source holds it.
@@ -25,7 +24,8 @@ type LayerInfo struct {
 	// Size is the content's size in bytes (the uncompressed tar).
 	Size int64
 	// CompressedSize is the compressed blob's size in bytes, or, when
-	// Estimated, the size of its gzip at EstimateLevel, docker push's.
+	// Estimated, an Estimator's estimate of the size of its gzip at
+	// EstimateLevel, docker push's: exact up to EstimateExactBytes.
 	CompressedSize int64
 	// Estimated says the source holds no compressed blob of the layer,
 	// and CompressedSize is an estimate.
@@ -159,33 +159,6 @@ func measure(ctx context.Context, l v1.Layer, info *LayerInfo) error {
 		}
 	}
 	return nil
-}
-
-// Estimator measures the gzip, at EstimateLevel, of what is written to
-// it: the estimate of the compressed size of a layer that a source holds
-// uncompressed, the size docker push would send. It keeps none of it.
-type Estimator struct {
-	zw *gzip.Writer
-	n  countWriter
-}
-
-// NewEstimator returns an Estimator of nothing written yet.
-func NewEstimator() *Estimator {
-	e := &Estimator{}
-	e.zw, _ = gzip.NewWriterLevel(&e.n, EstimateLevel) // a valid level: no error
-	return e
-}
-
-// Write compresses p, counting the bytes.
-func (e *Estimator) Write(p []byte) (int, error) { return e.zw.Write(p) }
-
-// Size ends the gzip and returns its size in bytes; nothing may be
-// written after it.
-func (e *Estimator) Size() (int64, error) {
-	if err := e.zw.Close(); err != nil {
-		return 0, err
-	}
-	return e.n.n, nil
 }
 
 // countWriter counts what is written to it.
