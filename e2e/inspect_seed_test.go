@@ -182,7 +182,8 @@ type copyAt struct {
 // TestInspectSeed builds the seed tutorial's image as the tutorial does and
 // checks leve inspect's figures against ones computed here from the layer
 // tars, and dive's next to them; the same image read from the daemon, as an
-// OCI archive, from podman and from a registry inspects the same at the file level.
+// OCI archive, from podman and from a registry inspects the same at the file level;
+// slimmed, it answers the seed's greeting under runc and docker run.
 func TestInspectSeed(t *testing.T) {
 	gobin := t.TempDir()
 	goBin := needTool(t, "go")
@@ -321,6 +322,10 @@ func TestInspectSeed(t *testing.T) {
 	if !bytes.Contains(html, []byte(`id="leve-tree"`)) || !bytes.Contains(html, []byte(`"n":"fmt"`)) || !bytes.Contains(html, []byte(`id="layers"`)) {
 		t.Errorf("the HTML page lacks the layer table or the binary's treemap")
 	}
+
+	// Slimmed, the daemon-built image answers the greeting under runc and
+	// in the daemon it came from.
+	checkSlimDaemonBuilt(t, archive, env)
 
 	// The same image from the daemon and as an OCI archive: the same
 	// file-level inspection.

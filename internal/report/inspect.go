@@ -64,7 +64,7 @@ func InspectText(w io.Writer, r *inspect.Result) error {
 	}
 	tw.Flush()
 	if r.Totals.Estimated {
-		fmt.Fprintf(ew, "~ estimated: the source holds these layers uncompressed; sizes of their gzip at level 6, as docker push makes\n")
+		fmt.Fprintf(ew, "~ estimated: the source holds these layers uncompressed; sizes of their gzip at level 6, as docker push makes (exact to 8 MiB, sampled past it)\n")
 	}
 	for _, l := range r.Layers {
 		if l.Digest == "" {
@@ -173,7 +173,7 @@ func InspectMarkdown(w io.Writer, r *inspect.Result) error {
 			l.Added, l.Changed, l.Removed, exe.FormatSize(l.DiskWaste), exe.FormatSize(l.PullWaste), strings.ReplaceAll(oneLine(l.CreatedBy, 60), "|", `\|`))
 	}
 	if r.Totals.Estimated {
-		fmt.Fprintln(ew, "\n~ estimated (the source holds the layers uncompressed; gzip at docker push's level)")
+		fmt.Fprintln(ew, "\n~ estimated (the source holds the layers uncompressed; gzip at docker push's level, exact to 8 MiB, sampled past it)")
 	}
 	if len(r.Waste.Paths) > 0 {
 		fmt.Fprintln(ew, "\n| wasted | path | hidden copies |\n|--:|---|--:|")

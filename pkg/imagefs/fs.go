@@ -2,10 +2,14 @@ package imagefs
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
@@ -30,17 +34,16 @@ func Read(ctx context.Context, img v1.Image, opts ...Option) (*FS, error) {
 	return ReadLayers(ctx, ls, opts...)
 }
 
-// ReadLayers streams each layer's uncompressed bytes once, bottom first,
-// verifies them against the layer's diff_id, and merges them into one
-// tree. Memory is O(entries): see the package doc.
+// ReadLayers streams each layer's uncompressed bytes once, verifies them
+// against the layer's diff_id, and merges them into one tree, bottom
+// first. Memory is O(entries): see the package doc.
 func ReadLayers(ctx context.Context, layers []v1.Layer, opts ...Option) (*FS, error) {
 	f := &FS{src: layers, root: newDir(".", -1), cfg: newConfig(opts)}
-	b := &budget{cfg: &f.cfg}
-	for i, src := range layers {
-		l, err := readOne(ctx, src, i, b)
-		if err != nil {
-			return nil, err
-		}
+	read, err := readAll(ctx, layers, &f.cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range read {
 		f.findings = append(f.findings, l.Findings...)
 		hf := applyLayer(f.root, l)
 		l.Findings = append(l.Findings, hf...)
@@ -51,7 +54,50 @@ func ReadLayers(ctx context.Context, layers []v1.Layer, opts ...Option) (*FS, er
 	return f, nil
 }
 
+// readAll reads the layers, cfg.concurrency at a time, lowest index
+// first. Its error is that of the lowest layer that failed for a reason
+// of its own, not because another layer's failure stopped it.
+func readAll(parent context.Context, layers []v1.Layer, cfg *config) ([]*Layer, error) {
+	b := &budget{cfg: cfg}
+	out := make([]*Layer, len(layers))
+	errs := make([]error, len(layers))
+	ctx, stop := context.WithCancel(parent)
+	defer stop()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(cfg.concurrency, len(layers)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(layers) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				if out[i], errs[i] = readTee(ctx, layers[i], i, b, cfg.tee); errs[i] != nil {
+					stop()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		// With parent live, a cancellation is stop's: another layer failed.
+		if err != nil && (parent.Err() != nil || !errors.Is(err, context.Canceled)) {
+			return nil, err
+		}
+	}
+	for i, l := range out {
+		if l == nil {
+			if err := parent.Err(); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("layer %d: not read", i)
+		}
+	}
+	return out, nil
+}
+
 func readOne(ctx context.Context, src v1.Layer, i int, b *budget) (*Layer, error) {
+	return readTee(ctx, src, i, b, nil)
+}
+
+// readTee reads layer i, writing its stream to tee(i) when tee is set.
+func readTee(ctx context.Context, src v1.Layer, i int, b *budget, tee func(int) io.WriteCloser) (_ *Layer, err error) {
 	want, err := src.DiffID()
 	if err != nil {
 		return nil, fmt.Errorf("reading layer %d's diff_id: %w", i, err)
@@ -61,7 +107,19 @@ func readOne(ctx context.Context, src v1.Layer, i int, b *budget) (*Layer, error
 		return nil, fmt.Errorf("opening layer %d (%s): %w", i, want, err)
 	}
 	defer rc.Close()
-	l, err := scanLayer(ctx, rc, i, b, nil)
+	var w io.WriteCloser
+	if tee != nil {
+		w = tee(i)
+	}
+	var l *Layer
+	if w == nil {
+		l, err = scanStream(ctx, rc, i, b, nil, nil)
+	} else {
+		l, err = scanStream(ctx, rc, i, b, nil, w)
+		if cerr := w.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("layer %d: %w", i, cerr)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -67,6 +67,7 @@ func WalkLayer(ctx context.Context, r io.Reader, fn WalkFunc, opts ...Option) (*
 type streamCounter struct {
 	r     io.Reader
 	h     hash.Hash
+	tee   io.Writer // when set, receives the stream
 	n     int64
 	b     *budget
 	layer int
@@ -75,18 +76,24 @@ type streamCounter struct {
 func (s *streamCounter) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
 	s.h.Write(p[:n])
+	if s.tee != nil && n > 0 {
+		if _, werr := s.tee.Write(p[:n]); werr != nil {
+			return n, fmt.Errorf("layer %d: %w", s.layer, werr)
+		}
+	}
 	s.n += int64(n)
-	s.b.total += int64(n)
+	total := s.b.total.Add(int64(n))
 	if s.n > s.b.cfg.maxLayer {
 		return n, &LimitError{Limit: LimitLayerBytes, Max: s.b.cfg.maxLayer, Layer: s.layer}
 	}
-	if s.b.total > s.b.cfg.maxTotal {
+	if total > s.b.cfg.maxTotal {
 		return n, &LimitError{Limit: LimitTotalBytes, Max: s.b.cfg.maxTotal, Layer: s.layer}
 	}
 	return n, err
 }
 
-// hashingReader hashes what is read through it.
+// hashingReader hashes what is read through it; with a nil h it only
+// passes the bytes on.
 type hashingReader struct {
 	r io.Reader
 	h hash.Hash
@@ -94,12 +101,19 @@ type hashingReader struct {
 
 func (h *hashingReader) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p)
-	h.h.Write(p[:n])
+	if h.h != nil {
+		h.h.Write(p[:n])
+	}
 	return n, err
 }
 
 func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFunc) (*Layer, error) {
-	sc := &streamCounter{r: r, h: sha256.New(), b: b, layer: index}
+	return scanStream(ctx, r, index, b, fn, nil)
+}
+
+// scanStream is scanLayer writing the stream to tee when it is not nil.
+func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFunc, tee io.Writer) (*Layer, error) {
+	sc := &streamCounter{r: r, h: sha256.New(), b: b, layer: index, tee: tee}
 	tr := tar.NewReader(sc)
 	l := &Layer{Index: index, SameAs: -1}
 	seen := map[string]bool{}
@@ -114,8 +128,7 @@ func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFu
 		if err != nil {
 			return nil, wrapRead(err, "reading layer %d entry %d: %w", index, i)
 		}
-		b.entries++
-		if b.entries > b.cfg.maxEntries {
+		if b.entries.Add(1) > int64(b.cfg.maxEntries) {
 			return nil, &LimitError{Limit: LimitEntries, Max: int64(b.cfg.maxEntries), Layer: index, Path: hdr.Name}
 		}
 		e := entryOf(hdr, i)
@@ -124,12 +137,11 @@ func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFu
 			if l.ContentBytes+e.Size > b.cfg.maxLayer {
 				return nil, &LimitError{Limit: LimitLayerBytes, Max: b.cfg.maxLayer, Layer: index, Path: e.Path}
 			}
-			if b.totalContent+e.Size > b.cfg.maxTotal {
+			if b.totalContent.Add(e.Size) > b.cfg.maxTotal {
 				return nil, &LimitError{Limit: LimitTotalBytes, Max: b.cfg.maxTotal, Layer: index, Path: e.Path}
 			}
 		}
 		l.ContentBytes += e.Size
-		b.totalContent += e.Size
 		if !e.Skipped && e.Type != TypeWhiteout && e.Type != TypeOpaque {
 			if seen[e.Path] && e.Path != "." {
 				l.Findings = append(l.Findings, Finding{Layer: index, Path: e.Path, Kind: FindingDuplicate})
@@ -137,7 +149,10 @@ func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFu
 			seen[e.Path] = true
 		}
 		var content io.Reader
-		h := &hashingReader{r: tr, h: sha256.New()}
+		h := &hashingReader{r: tr}
+		if e.Type == TypeFile && !b.cfg.noDigests {
+			h.h = sha256.New()
+		}
 		if e.Type == TypeFile || e.Size > 0 {
 			content = h
 		}
@@ -149,7 +164,7 @@ func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFu
 		if _, err := io.Copy(io.Discard, h); err != nil {
 			return nil, wrapRead(err, "reading layer %d %s: %w", index, e.Path)
 		}
-		if e.Type == TypeFile {
+		if h.h != nil {
 			e.Digest = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.h.Sum(nil))}
 		}
 		l.Entries = append(l.Entries, e)

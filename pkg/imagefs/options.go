@@ -3,6 +3,8 @@ package imagefs
 import (
 	"errors"
 	"fmt"
+	"io"
+	"sync/atomic"
 )
 
 // Default limits. They bound what one hostile layer can cost: a gzip bomb
@@ -88,10 +90,13 @@ type config struct {
 	maxEntries         int
 	devices, setuid    bool
 	only               []string
+	noDigests          bool
+	concurrency        int
+	tee                func(layer int) io.WriteCloser
 }
 
 func newConfig(opts []Option) config {
-	c := config{maxLayer: DefaultMaxLayerBytes, maxTotal: DefaultMaxTotalBytes, maxEntries: DefaultMaxEntries}
+	c := config{maxLayer: DefaultMaxLayerBytes, maxTotal: DefaultMaxTotalBytes, maxEntries: DefaultMaxEntries, concurrency: 1}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -132,9 +137,33 @@ func WithOnly(paths ...string) Option {
 	}
 }
 
-// budget counts bytes and entries against the limits across layers.
+// WithFileDigests makes reading hash each regular file's content into
+// Entry.Digest. Default true. Without them reading hashes only each
+// layer's stream (its diff_id), Entry.Digest is zero, and FS.Open checks
+// what it streams by reading the rest of the file's layer and comparing
+// its diff_id.
+func WithFileDigests(on bool) Option { return func(c *config) { c.noDigests = !on } }
+
+// WithConcurrency makes ReadLayers read up to n layers at once, each on
+// its own goroutine; the tree is still merged bottom first and the result
+// is the same. When a total limit (WithMaxTotalBytes, WithMaxEntries) is
+// reached, the layer its error names is one of those being read. Default
+// 1; n < 1 means 1.
+func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = max(n, 1) } }
+
+// WithStreamTee makes ReadLayers write the uncompressed stream of layer
+// i, as it reads it, to tee(i), and close it once the stream ended
+// (whether or not it read well); a nil writer skips the layer. An error
+// from Write or Close fails the read. With WithConcurrency, tee is called
+// from several goroutines, and each writer is used by one. Default: none.
+func WithStreamTee(tee func(layer int) io.WriteCloser) Option {
+	return func(c *config) { c.tee = tee }
+}
+
+// budget counts bytes and entries against the limits across layers; the
+// layers may be read concurrently.
 type budget struct {
 	cfg                 *config
-	total, totalContent int64
-	entries             int
+	total, totalContent atomic.Int64
+	entries             atomic.Int64
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/leve-build/leve/pkg/imagefs"
 	"github.com/leve-build/leve/pkg/platform"
@@ -66,8 +65,8 @@ type Layer struct {
 	ContentBytes int64 `json:"contentBytes"`
 	// CompressedSize is the blob's size, or its estimate when Estimated.
 	CompressedSize int64 `json:"compressedSize"`
-	// Estimated says CompressedSize is the size of a gzip at
-	// pull.EstimateLevel, the source holding no compressed blob.
+	// Estimated says CompressedSize is pull.Estimator's estimate of a
+	// gzip at pull.EstimateLevel, the source holding no compressed blob.
 	Estimated bool `json:"estimated"`
 	// RepeatOf is the index of an earlier layer with the same blob, which
 	// a pull fetches once; -1 when there is none.
@@ -154,7 +153,9 @@ type Options struct {
 	// TempDir is where the entrypoint is copied to be analysed (the
 	// system's temporary directory when empty).
 	TempDir string
-	// FS options, such as limits, passed to imagefs.Read.
+	// FS options, such as limits, passed to imagefs.Read (after Inspect's
+	// own: file digests off, one layer per CPU at once, and a stream tee
+	// measuring the compressed size estimates, which they may not replace).
 	FS []imagefs.Option
 	// Slim, when set, fills Result.Slim.
 	Slim SlimFunc
@@ -203,24 +204,12 @@ func Image(ctx context.Context, ref string, img v1.Image, o Options) (*Result, e
 	if err != nil {
 		return nil, fmt.Errorf("inspecting %s: reading its config: %w", ref, err)
 	}
-	// The sizes (and the estimate of compressed ones) and the file trees
-	// each read every layer: both at once, so the wall time is the
-	// longer of the two.
-	var (
-		infos []pull.LayerInfo
-		fsys  *imagefs.FS
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { infos, err = pull.Layers(gctx, img); return err })
-	g.Go(func() (err error) { fsys, err = imagefs.Read(gctx, img, o.FS...); return err })
-	if err := g.Wait(); err != nil {
+	infos, fsys, err := readLayers(ctx, img, o.FS)
+	if err != nil {
 		return nil, fmt.Errorf("inspecting %s: %w", ref, err)
 	}
 	r := &Result{Schema: Schema, Image: ref, Platform: platformOf(cf), Layers: []Layer{}}
 	fl := fsys.Layers()
-	if len(fl) != len(infos) {
-		return nil, fmt.Errorf("inspecting %s: its manifest names %d layers but %d were read", ref, len(infos), len(fl))
-	}
 	for i, li := range infos {
 		l := Layer{
 			Index: i, DiffID: li.DiffID.String(), MediaType: string(li.MediaType), CreatedBy: li.CreatedBy,

@@ -10,6 +10,6 @@
 // layer's compressed bytes against its digest and size and its content
 // against the config's diff_id — and a mismatch is a *BlobError naming
 // the image and the blob, never bytes passed on. Layers describes each
-// layer's sizes, estimating the compressed size (gzip at EstimateLevel)
-// of layers a source holds uncompressed.
+// layer's sizes, estimating the compressed size (gzip at EstimateLevel,
+// see Estimator) of layers a source holds uncompressed.
 package pull

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -334,6 +335,34 @@ func TestFormats(t *testing.T) {
 			}
 			if d := cmp.Diff(want, got); d != "" {
 				t.Errorf("Layers() differs (-want +got):\n%s", d)
+			}
+			// Describe says the same without reading; an Estimator of the
+			// content gives Layers' estimate.
+			described, err := Describe(img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range want {
+				want[i].Size = 0
+				if want[i].Estimated {
+					want[i].CompressedSize = 0
+				}
+			}
+			if d := cmp.Diff(want, described); d != "" {
+				t.Errorf("Describe() differs (-want +got):\n%s", d)
+			}
+			for i, l := range ls {
+				if !got[i].Estimated {
+					continue
+				}
+				est := NewEstimator()
+				rc, _ := l.Uncompressed()
+				_, err := io.Copy(est, rc)
+				rc.Close()
+				n, serr := est.Size()
+				if err != nil || serr != nil || n != got[i].CompressedSize || n <= 0 {
+					t.Errorf("layer %d: Estimator size %d (%v, %v), want Layers' %d", i+1, n, err, serr, got[i].CompressedSize)
+				}
 			}
 			// An image made from it has a manifest naming blobs its layers give.
 			m, err := img.Manifest()

@@ -7,7 +7,6 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
-	"github.com/klauspost/compress/gzip"
 )
 
 // LayerInfo describes one layer of an image as its source holds it.
@@ -25,7 +24,8 @@ type LayerInfo struct {
 	// Size is the content's size in bytes (the uncompressed tar).
 	Size int64
 	// CompressedSize is the compressed blob's size in bytes, or, when
-	// Estimated, the size of its gzip at EstimateLevel, docker push's.
+	// Estimated, an Estimator's estimate of the size of its gzip at
+	// EstimateLevel, docker push's: exact up to EstimateExactBytes.
 	CompressedSize int64
 	// Estimated says the source holds no compressed blob of the layer,
 	// and CompressedSize is an estimate.
@@ -54,6 +54,32 @@ func uncompressedBlob(mt types.MediaType) bool {
 // EstimateLevel, as it streams); a layer that repeats an earlier one is
 // not read again. It stops when ctx is done.
 func Layers(ctx context.Context, img v1.Image) ([]LayerInfo, error) {
+	out, err := Describe(img)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := img.Layers()
+	if err != nil {
+		return nil, err
+	}
+	for n, l := range ls {
+		if f := out[n].RepeatOf; f >= 0 {
+			out[n].Size, out[n].CompressedSize = out[f].Size, out[f].CompressedSize
+			continue
+		}
+		if err := measure(ctx, l, &out[n]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Describe describes img's layers as Layers does without reading them:
+// Size is 0, and so is CompressedSize when Estimated. A caller that reads
+// the layers itself fills them: Size with the content's length and, for a
+// layer that is Estimated and not a repeat, CompressedSize with an
+// Estimator's Size of the content.
+func Describe(img v1.Image) ([]LayerInfo, error) {
 	cf, err := img.ConfigFile()
 	if err != nil {
 		return nil, err
@@ -100,13 +126,8 @@ func Layers(ctx context.Context, img v1.Image) ([]LayerInfo, error) {
 		}
 		if first, ok := seen[key]; ok {
 			info.RepeatOf = first
-			info.Size, info.CompressedSize = out[first].Size, out[first].CompressedSize
-			out[n] = info
-			continue
-		}
-		seen[key] = n
-		if err := measure(ctx, l, &info); err != nil {
-			return nil, err
+		} else {
+			seen[key] = n
 		}
 		out[n] = info
 	}
@@ -121,23 +142,21 @@ func measure(ctx context.Context, l v1.Layer, info *LayerInfo) error {
 		return err
 	}
 	defer rc.Close()
-	var est countWriter
-	var zw *gzip.Writer
+	var est *Estimator
 	var w io.Writer = io.Discard
 	if info.Estimated {
-		zw, _ = gzip.NewWriterLevel(&est, EstimateLevel)
-		w = zw
+		est = NewEstimator()
+		w = est
 	}
 	n, err := io.Copy(w, ctxReader{ctx, rc})
 	if err != nil {
 		return err // it names the image and the blob
 	}
 	info.Size = n
-	if zw != nil {
-		if err := zw.Close(); err != nil {
+	if est != nil {
+		if info.CompressedSize, err = est.Size(); err != nil {
 			return fmt.Errorf("estimating the compressed size of layer %s: %w", info.DiffID, err)
 		}
-		info.CompressedSize = est.n
 	}
 	return nil
 }
