@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/leve-build/leve/internal/span"
+
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
@@ -58,11 +60,15 @@ func NewLayerContext(ctx context.Context, entries []Entry, c Compressor, cache *
 	for _, opt := range opts {
 		opt(&o)
 	}
+	endTar := span.Start(ctx, "tar")
 	tb, diffID, err := spool(o.dir, "tar", func(w io.Writer) error { return WriteTar(ctx, w, entries) })
+	endTar()
 	if err != nil {
 		return nil, err
 	}
+	endCompress := span.Start(ctx, "compress")
 	compressed, digest, err := cache.compress(ctx, tb, diffID, c, o.dir)
+	endCompress()
 	if err != nil {
 		tb.remove()
 		return nil, err

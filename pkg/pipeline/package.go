@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leve-build/leve/internal/span"
 	"github.com/leve-build/leve/pkg/assemble"
 )
 
@@ -87,7 +88,10 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if err := b.describe(); err != nil {
 		return "", err
 	}
-	if err := b.attachSBOM(); err != nil {
+	endSBOM := span.Start(ctx, "sbom")
+	err = b.attachSBOM()
+	endSBOM()
+	if err != nil {
 		return "", err
 	}
 	on := "scratch"
