@@ -19,6 +19,7 @@ import (
 	"github.com/leve-build/leve/internal/cli/options"
 	"github.com/leve-build/leve/internal/report"
 	"github.com/leve-build/leve/internal/span"
+	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/publish"
@@ -202,7 +203,8 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 	// binaries held in memory in proportion to the CPUs.
 	g.SetLimit(targetsAtOnce * runtime.NumCPU())
 	many := len(targets) > 1
-	first := -1 // the target that failed first
+	shared := assemble.NewShared() // layers every image has in common
+	first := -1                    // the target that failed first
 	var firstMu sync.Mutex
 	for i, target := range targets {
 		g.Go(func() (err error) {
@@ -222,6 +224,7 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 			}
 			po.Stderr = stderr
 			po.CacheDir = cacheDir()
+			po.Shared = shared
 			po.Sinks = func(ref publish.Ref) (publish.Sink, error) { return sinks(o, ref, stderr, many) }
 			prefix := ""
 			if many {

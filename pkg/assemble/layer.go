@@ -34,7 +34,10 @@ var _ v1.Layer = (*Layer)(nil)
 // LayerOption configures [NewLayerContext].
 type LayerOption func(*layerOptions)
 
-type layerOptions struct{ dir string }
+type layerOptions struct {
+	dir    string
+	shared *Shared
+}
 
 // InDir keeps the layer's tar and compressed bytes in files in dir (created
 // if missing) instead of memory. The files stay there for the layer's
@@ -67,7 +70,9 @@ func NewLayerContext(ctx context.Context, entries []Entry, c Compressor, cache *
 		return nil, err
 	}
 	endCompress := span.Start(ctx, "compress")
-	compressed, digest, err := cache.compress(ctx, tb, diffID, c, o.dir)
+	compressed, digest, err := o.shared.compress(ctx, tb, diffID, c, func() (content, v1.Hash, error) {
+		return cache.compress(ctx, tb, diffID, c, o.dir)
+	})
 	endCompress()
 	if err != nil {
 		tb.remove()
