@@ -22,6 +22,14 @@ type Recorder struct {
 	start time.Time
 	mu    sync.Mutex
 	spans []Span
+	marks []mark
+}
+
+// mark is an instant event of the run.
+type mark struct {
+	name string
+	at   time.Duration
+	args map[string]string
 }
 
 // NewRecorder returns a Recorder whose times count from now.
@@ -64,6 +72,14 @@ func Start(ctx context.Context, name string) (end func()) {
 	}
 }
 
+// Mark records an instant event name at the current time, with args
+// (such as the CPU time the run used so far).
+func (r *Recorder) Mark(name string, args map[string]string) {
+	r.mu.Lock()
+	r.marks = append(r.marks, mark{name: name, at: time.Since(r.start), args: args})
+	r.mu.Unlock()
+}
+
 // Spans returns the spans ended so far, in the order they ended.
 func (r *Recorder) Spans() []Span {
 	r.mu.Lock()
@@ -79,12 +95,13 @@ type event struct {
 	Dur  float64           `json:"dur"` // microseconds
 	PID  int               `json:"pid"`
 	TID  int               `json:"tid"`
+	S    string            `json:"s,omitempty"` // the scope of an instant event
 	Args map[string]string `json:"args,omitempty"`
 }
 
 // WriteJSON writes the spans as a Chrome trace-event JSON array: one
 // thread per lane, named after it, each span a complete event whose args
-// hold its lane.
+// hold its lane, then the marks as global instant events.
 func (r *Recorder) WriteJSON(w io.Writer) error {
 	spans := r.Spans()
 	tids := map[string]int{}
@@ -98,6 +115,11 @@ func (r *Recorder) WriteJSON(w io.Writer) error {
 		}
 		events = append(events, event{Name: s.Name, Ph: "X", TS: micros(s.Start), Dur: micros(s.Dur), PID: 1, TID: tid, Args: map[string]string{"lane": s.Lane}})
 	}
+	r.mu.Lock()
+	for _, m := range r.marks {
+		events = append(events, event{Name: m.name, Ph: "i", S: "g", TS: micros(m.at), PID: 1, Args: m.args})
+	}
+	r.mu.Unlock()
 	b, err := json.MarshalIndent(events, "", " ")
 	if err != nil {
 		return fmt.Errorf("writing trace: %w", err)

@@ -15,6 +15,7 @@ func TestStartRecordsOnLane(t *testing.T) {
 	time.Sleep(2 * time.Millisecond)
 	end()
 	Start(WithRecorder(context.Background(), r), "ship")()
+	r.Mark("cpu", map[string]string{"self": "1.5"})
 	got := r.Spans()
 	if len(got) != 2 {
 		t.Fatalf("Spans() = %d spans, want 2", len(got))
@@ -38,8 +39,8 @@ func TestStartRecordsOnLane(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &events); err != nil {
 		t.Fatalf("WriteJSON wrote invalid JSON: %v", err)
 	}
-	// a thread_name and a span per lane
-	if len(events) != 4 || events[0].Ph != "M" || events[0].Args["name"] != "./api linux/arm64" || events[1].Name != "compress" || events[1].Dur < 2000 || events[3].TID == events[1].TID {
+	// a thread_name and a span per lane, then the mark
+	if len(events) != 5 || events[4].Ph != "i" || events[4].Args["self"] != "1.5" || events[0].Ph != "M" || events[0].Args["name"] != "./api linux/arm64" || events[1].Name != "compress" || events[1].Dur < 2000 || events[3].TID == events[1].TID {
 		t.Errorf("WriteJSON = %s, want thread names and complete events on two threads", buf.Bytes())
 	}
 }
