@@ -18,6 +18,8 @@ import (
 	"github.com/leve-build/leve/internal/atomicfile"
 	"github.com/leve-build/leve/internal/cli/options"
 	"github.com/leve-build/leve/internal/report"
+	"github.com/leve-build/leve/internal/span"
+	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/publish"
 )
@@ -97,8 +99,12 @@ The stage report goes to stderr; stdout carries only NAME:TAG@sha256:DIGEST
 			if err != nil {
 				return err
 			}
-			reps, err := buildAll(cmd.Context(), targets, o, cmd.Flags(), cmd.ErrOrStderr(), progress)
+			ctx, writeTrace := withTrace(cmd.Context())
+			reps, err := buildAll(ctx, targets, o, cmd.Flags(), cmd.ErrOrStderr(), progress)
 			progress.Close()
+			if terr := writeTrace(); err == nil {
+				err = terr
+			}
 			if err != nil {
 				return err
 			}
@@ -172,7 +178,10 @@ func newProgress(o options.Build, stderr io.Writer) (*report.Progress, error) {
 	return report.NewProgress(stderr, mode, t), nil
 }
 
-// buildAll builds targets concurrently, at most one per CPU, showing their
+// targetsAtOnce is how many targets per CPU buildAll builds at once.
+const targetsAtOnce = 4
+
+// buildAll builds targets concurrently, a few per CPU, showing their
 // progress and each report on stderr as it completes. Reports come back in
 // target order. On failure the error also says what the run wrote
 // (buildOutcome).
@@ -180,9 +189,14 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 	reps := make([]*pipeline.Report, len(targets))
 	errs := make([]error, len(targets))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.NumCPU())
+	// The go commands take a process-wide slot per CPU (pipeline); more
+	// targets than CPUs run at once so that one target's read, strip and
+	// compression fill the CPUs while another links. The bound keeps the
+	// binaries held in memory in proportion to the CPUs.
+	g.SetLimit(targetsAtOnce * runtime.NumCPU())
 	many := len(targets) > 1
-	first := -1 // the target that failed first
+	shared := assemble.NewShared() // layers every image has in common
+	first := -1                    // the target that failed first
 	var firstMu sync.Mutex
 	for i, target := range targets {
 		g.Go(func() (err error) {
@@ -202,13 +216,18 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 			}
 			po.Stderr = stderr
 			po.CacheDir = cacheDir()
+			po.Shared = shared
 			po.Sinks = func(ref publish.Ref) ([]publish.Sink, error) { return sinks(o, ref, stderr, many) }
 			prefix := ""
 			if many {
 				prefix = target
 			}
 			po.Progress = progress.Events(prefix)
-			rep, _, err := pipeline.Build(gctx, po)
+			bctx := gctx
+			if many {
+				bctx = span.WithLane(gctx, target)
+			}
+			rep, _, err := pipeline.Build(bctx, po)
 			if err != nil {
 				progress.Abort(prefix)
 				if many {

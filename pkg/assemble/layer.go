@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/leve-build/leve/internal/span"
+
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
@@ -32,7 +34,10 @@ var _ v1.Layer = (*Layer)(nil)
 // LayerOption configures [NewLayerContext].
 type LayerOption func(*layerOptions)
 
-type layerOptions struct{ dir string }
+type layerOptions struct {
+	dir    string
+	shared *Shared
+}
 
 // InDir keeps the layer's tar and compressed bytes in files in dir (created
 // if missing) instead of memory. The files stay there for the layer's
@@ -58,11 +63,17 @@ func NewLayerContext(ctx context.Context, entries []Entry, c Compressor, cache *
 	for _, opt := range opts {
 		opt(&o)
 	}
+	endTar := span.Start(ctx, "tar")
 	tb, diffID, err := spool(o.dir, "tar", func(w io.Writer) error { return WriteTar(ctx, w, entries) })
+	endTar()
 	if err != nil {
 		return nil, err
 	}
-	compressed, digest, err := cache.compress(ctx, tb, diffID, c, o.dir)
+	endCompress := span.Start(ctx, "compress")
+	compressed, digest, err := o.shared.compress(ctx, tb, diffID, c, func() (content, v1.Hash, error) {
+		return cache.compress(ctx, tb, diffID, c, o.dir)
+	})
+	endCompress()
 	if err != nil {
 		tb.remove()
 		return nil, err

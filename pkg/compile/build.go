@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/leve-build/leve/internal/oneline"
+	"github.com/leve-build/leve/internal/span"
 	"github.com/leve-build/leve/pkg/cache"
 	"github.com/leve-build/leve/pkg/platform"
 )
@@ -131,7 +132,9 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 		wait = func() { pw.Close(); <-done }
 	}
 	start := time.Now()
+	endBuild := span.Start(ctx, "go build")
 	err = cmd.Run()
+	endBuild()
 	if wait != nil {
 		wait()
 	}
@@ -149,7 +152,9 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 	if err != nil {
 		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
 	}
+	endHash := span.Start(ctx, "hash binary")
 	digest, err := cache.HashFile(ctx, out)
+	endHash()
 	if err != nil {
 		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/regopts"
@@ -83,6 +84,11 @@ type Options struct {
 	// CacheDir holds binaries and compressed layers between builds; empty
 	// means no cache.
 	CacheDir string
+	// Shared holds the small layers the images of one run have in common
+	// (leve's system files, run-time files), compressed once for all of
+	// them; the builds of one run pass the same Shared. Nil: Build shares
+	// them between its own platforms only.
+	Shared *assemble.Shared
 	// Compiler resolves and builds the target; nil means GoCompiler (the
 	// go command).
 	Compiler Compiler

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leve-build/leve/internal/span"
 	"github.com/leve-build/leve/pkg/assemble"
 )
 
@@ -37,7 +38,8 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	// removes after the sinks have read them.
 	inDir := assemble.InDir(filepath.Join(b.tmp, "layers"))
 	defer func() { b.rep.Warnings = append(b.rep.Warnings, cache.Warnings()...) }()
-	sys, err := assemble.NewLayerContext(ctx, sysFiles, comp, cache, sysDesc, inDir)
+	shared := assemble.ShareIn(b.o.Shared)
+	sys, err := assemble.NewLayerContext(ctx, sysFiles, comp, cache, sysDesc, inDir, shared)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
@@ -52,7 +54,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 		for _, e := range rt.Entries {
 			paths = append(paths, e.Path)
 		}
-		l, err := assemble.NewLayerContext(ctx, rt.Entries, comp, cache, "leve: run-time files "+strings.Join(paths, ", "), inDir)
+		l, err := assemble.NewLayerContext(ctx, rt.Entries, comp, cache, "leve: run-time files "+strings.Join(paths, ", "), inDir, shared)
 		if err != nil {
 			return "", fmt.Errorf("packaging: %w", err)
 		}
@@ -63,7 +65,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		l, err := assemble.NewLayerContext(ctx, entries, comp, cache, "leve: --add "+desc, inDir)
+		l, err := assemble.NewLayerContext(ctx, entries, comp, cache, "leve: --add "+desc, inDir, shared)
 		if err != nil {
 			return "", fmt.Errorf("packaging: %w", err)
 		}
@@ -87,7 +89,10 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if err := b.describe(); err != nil {
 		return "", err
 	}
-	if err := b.attachSBOM(); err != nil {
+	endSBOM := span.Start(ctx, "sbom")
+	err = b.attachSBOM()
+	endSBOM()
+	if err != nil {
 		return "", err
 	}
 	on := "scratch"

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/leve-build/leve/internal/span"
 	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/optimize"
@@ -45,6 +45,9 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if base != nil {
 		rep.BaseFrom = base.From
 	}
+	if o.Shared == nil {
+		o.Shared = assemble.NewShared()
+	}
 	send := o.progress()
 	o.Progress = send // the builders' and ship's events go through the same lock
 	start := &BuildStart{}
@@ -61,8 +64,9 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if o.WorkDir == "" {
 		defer os.RemoveAll(tmp)
 	}
+	// Platforms are not limited here: the go commands they run take a
+	// process-wide slot (goSlots).
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.NumCPU())
 	for i, p := range o.Platforms {
 		g.Go(func() error {
 			b := &builder{o: o, platform: p, rep: &rep.Images[i], tmp: filepath.Join(tmp, fmt.Sprint(i))}
@@ -80,7 +84,7 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 					}
 				}
 			}
-			images[i], err = b.run(gctx)
+			images[i], err = b.run(span.WithLane(gctx, p.String()))
 			if err != nil && len(o.Platforms) > 1 {
 				err = fmt.Errorf("%s: %w", p, err)
 			}
@@ -103,7 +107,9 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	}
 	send(&StageStart{Stage: "ship"})
 	began := time.Now()
+	endShip := span.Start(ctx, "ship")
 	summary, err := ship(ctx, o, art, rep)
+	endShip()
 	if err != nil {
 		send(&StageEnd{Report: StageReport{Name: "ship", Duration: time.Since(began)}, Err: err})
 		return rep, nil, err
@@ -176,7 +182,9 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 	for _, s := range steps {
 		b.o.Progress(&StageStart{Platform: platform, Stage: s.name})
 		start := time.Now()
+		end := span.Start(ctx, s.name)
 		summary, err := s.run(ctx)
+		end()
 		if err != nil {
 			b.o.Progress(&StageEnd{Platform: platform, Report: StageReport{Name: s.name, Duration: time.Since(start)}, Image: b.rep, Err: err})
 			return nil, err
@@ -190,7 +198,14 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 }
 
 func (b *builder) compile(ctx context.Context) (string, error) {
+	release, err := goSlot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	endList := span.Start(ctx, "go list")
 	pkg, err := b.o.compiler().Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Tags: b.o.Tags, Cgo: b.o.Cgo})
+	endList()
 	if err != nil {
 		return "", err
 	}
@@ -214,7 +229,9 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 
 func (b *builder) read(ctx context.Context) (string, error) {
 	var err error
+	endRead := span.Start(ctx, "read file")
 	b.data, err = b.bin.ReadFile(ctx)
+	endRead()
 	if errors.Is(err, fs.ErrNotExist) {
 		// leve cache prune removed the binary between the link and now
 		if _, err = b.compile(ctx); err == nil {
@@ -224,7 +241,10 @@ func (b *builder) read(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if b.facts, err = read(b.data); err != nil {
+	endAnalyze := span.Start(ctx, "analyze")
+	b.facts, err = read(b.data)
+	endAnalyze()
+	if err != nil {
 		return "", err
 	}
 	r := b.facts.rep
