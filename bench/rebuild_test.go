@@ -20,6 +20,7 @@ const rebuildRounds = 5
 // rebuild holds the warm rebuild medians, in seconds, measured once per run.
 var rebuild struct {
 	once                        sync.Once
+	rounds                      int
 	leve, goSame, goBare, delta float64
 }
 
@@ -45,7 +46,8 @@ func BenchmarkHelloWarmRebuild(b *testing.B) {
 		"| `CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o BIN .` | %.0f ms |\n"+
 		"| `go build -o BIN .` | %.0f ms |\n"+
 		"\nTarget leve ≤ go build + 150 ms: %s (leve − go build = %+.0f ms, median over %d rounds).\n",
-		rebuild.leve*1000, rebuild.goSame*1000, rebuild.goBare*1000, verdict, rebuild.delta*1000, rebuildRounds)
+		rebuild.leve*1000, rebuild.goSame*1000, rebuild.goBare*1000, verdict, rebuild.delta*1000, rebuild.rounds)
+	b.ReportMetric(float64(rebuild.rounds), "rounds")
 }
 
 // measureRebuild runs hyperfine rebuildRounds times over the three warm
@@ -89,6 +91,7 @@ func measureRebuild(b *testing.B, hyperfine string) {
 		bares = append(bares, medians["go build plain"])
 		deltas = append(deltas, medians["leve"]-medians["go build"])
 	}
+	rebuild.rounds = rounds
 	rebuild.leve, rebuild.goSame, rebuild.goBare, rebuild.delta = medianOf(leves), medianOf(sames), medianOf(bares), medianOf(deltas)
 }
 
