@@ -92,9 +92,10 @@ func Blocks(doc []byte, body func(name string) ([]byte, error)) ([]byte, error) 
 // Funcs are the template functions: figures looked up in res by
 // "SUITE.RECORD" and the formatters.
 //
-//	r KEY          the number recorded under KEY (an error when missing)
-//	str KEY        the string recorded under KEY
-//	has KEY        whether KEY was recorded
+//	r KEY...       the number recorded under KEY, its parts joined (an error when missing)
+//	str KEY...     the string recorded under KEY
+//	has KEY...     whether KEY was recorded
+//	list S...      the strings S as a list, for range
 //	B X            X as an integer with thousands separators (1,602,359)
 //	f N X          X with N decimals; sf N X the same with a sign
 //	pct A B        how much larger A is than B, in percent (+0.03 %)
@@ -120,7 +121,8 @@ func Funcs(res *benchrec.Results) template.FuncMap {
 		return s, nil
 	}
 	return template.FuncMap{
-		"r": func(key string) (float64, error) {
+		"r": func(parts ...string) (float64, error) {
+			key := strings.Join(parts, "")
 			v, err := lookup(key)
 			if err != nil {
 				return 0, err
@@ -131,7 +133,8 @@ func Funcs(res *benchrec.Results) template.FuncMap {
 			}
 			return f, nil
 		},
-		"str": func(key string) (string, error) {
+		"str": func(parts ...string) (string, error) {
+			key := strings.Join(parts, "")
 			v, err := lookup(key)
 			if err != nil {
 				return "", err
@@ -142,7 +145,8 @@ func Funcs(res *benchrec.Results) template.FuncMap {
 			}
 			return s, nil
 		},
-		"has":     func(key string) bool { _, ok := res.Lookup(key); return ok },
+		"has":     func(parts ...string) bool { _, ok := res.Lookup(strings.Join(parts, "")); return ok },
+		"list":    func(s ...string) []string { return s },
 		"B":       comma,
 		"f":       fixed,
 		"sf":      signed,
