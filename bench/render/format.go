@@ -36,7 +36,7 @@ func fixed(n int, x float64) string {
 // signed is fixed with a sign: "+0.03", "−0.44", "0" for zero.
 func signed(n int, x float64) string {
 	s := fixed(n, x)
-	if strings.Trim(s, "0.") == "" {
+	if strings.Trim(s, "−0.") == "" {
 		return strings.TrimPrefix(s, "−")
 	}
 	if !strings.HasPrefix(s, "−") {
