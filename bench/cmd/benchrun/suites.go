@@ -43,6 +43,13 @@ var suites = []suite{
 		want:  []string{"bench.HelloPullSize:leve-B", "bench.ExamplePullSizes:hello-gzip-default-B", "bench.ExamplePullSizes:cgo-ko-sw-B"},
 	},
 	{
+		name:  "docker",
+		about: "examples/hello/Dockerfile built by docker build (dockerd on its own socket, stand-in golang base)",
+		steps: []step{{env: []string{"LEVE_BENCH_DOCKER=1", "CI=true"}, args: goTestV("./e2e/", "^TestDockerPullBenchmark$", "20m")}},
+		want:  []string{"scratch-B", "dockerd"},
+		tools: []string{"dockerd:docker.io", "busybox:busybox-static"},
+	},
+	{
 		name:  "cold",
 		about: "5 apps × 2 platforms with a warm Go cache, leve's levels and ko, on one core and on two; the one-line change of examples/api",
 		steps: []step{
