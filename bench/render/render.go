@@ -21,29 +21,37 @@ type File struct {
 }
 
 // Files renders every published file from res, reading the templates and
-// the README from the repository at root: docs/benchmarks.md, README.md
-// (its bench blocks replaced) and docs/bench.svg.
+// the documents from the repository at root: docs/benchmarks.md, each of
+// BlockFiles with its bench blocks replaced, and docs/bench.svg.
 func Files(root string, res *benchrec.Results) ([]File, error) {
 	doc, err := Template(filepath.Join(root, "bench", "benchmarks.md.tmpl"), res)
 	if err != nil {
 		return nil, err
 	}
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		return nil, err
-	}
-	readme, err = Blocks(readme, func(name string) ([]byte, error) {
-		return Template(filepath.Join(root, "bench", name+".md.tmpl"), res)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("README.md: %w", err)
+	files := []File{{"docs/benchmarks.md", doc}}
+	for _, p := range BlockFiles {
+		data, err := os.ReadFile(filepath.Join(root, p))
+		if err != nil {
+			return nil, err
+		}
+		data, err = Blocks(data, func(name string) ([]byte, error) {
+			return Template(filepath.Join(root, "bench", name+".md.tmpl"), res)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		files = append(files, File{p, data})
 	}
 	svg, err := Chart(res)
 	if err != nil {
 		return nil, err
 	}
-	return []File{{"docs/benchmarks.md", doc}, {"README.md", readme}, {"docs/bench.svg", svg}}, nil
+	return append(files, File{"docs/bench.svg", svg}), nil
 }
+
+// BlockFiles are the documents, relative to the repository root, whose
+// bench blocks Files renders.
+var BlockFiles = []string{"README.md", "docs/slim.md"}
 
 // Template renders the text/template file at path with the figures of res
 // (see Funcs).

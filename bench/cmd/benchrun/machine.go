@@ -42,7 +42,7 @@ func commit(ctx context.Context, root string) string {
 		return "unknown"
 	}
 	c := strings.TrimSpace(string(out))
-	if err := exec.CommandContext(ctx, "git", "-C", root, "diff", "--quiet", "HEAD", "--", ".", ":!bench/results.json", ":!docs/benchmarks.md", ":!docs/bench.svg", ":!README.md", ":!bench/*.tmpl", ":!bench/render", ":!bench/cmd").Run(); err != nil {
+	if err := exec.CommandContext(ctx, "git", "-C", root, "diff", "--quiet", "HEAD", "--", ".", ":!bench/results.json", ":!docs/benchmarks.md", ":!docs/bench.svg", ":!README.md", ":!docs/slim.md", ":!bench/*.tmpl", ":!bench/render", ":!bench/cmd").Run(); err != nil {
 		c += "+dirty"
 	}
 	return c
