@@ -100,7 +100,9 @@ func Chart(res *benchrec.Results) ([]byte, error) {
 		}
 		y += group
 	}
-	y += 16
+	y += 4
+	text(10, y, "start", "normal", "cgo: the ko and FROM scratch images hold the dynamic binary without its loader and libc, and do not run.")
+	y += 30
 	text(10, y, "start", "bold", "Build time: 5 apps × 2 platforms, warm Go build cache, no leve cache (seconds, one run)")
 	y += 22
 	var max float64
@@ -112,22 +114,19 @@ func Chart(res *benchrec.Results) ([]byte, error) {
 		}
 	}
 	if max > 0 {
-		for _, c := range []struct{ id, label string }{{"cpu1", "one core"}, {"cpu2", "two cores"}} {
-			top := y
-			n := 0
+		for _, c := range []struct{ id, label string }{{"cpu1", "one core (taskset -c 0)"}, {"cpu2", "two cores"}} {
+			text(labelW, y+4, "start", "bold", c.label)
+			y += 10
 			for _, s := range buildSeries {
 				v, ok := num(fmt.Sprintf(s.key, c.id))
 				if !ok {
 					continue
 				}
-				bar(y, barMax*v/max, s.color, fixed(1, v)+" s  "+s.label)
+				text(labelW-10, y+barH-2, "end", "normal", s.label)
+				bar(y, barMax*v/max, s.color, fixed(1, v)+" s")
 				y += barH + gap
-				n++
 			}
-			if n > 0 {
-				text(labelW-10, top+(n*(barH+gap))/2+4, "end", "bold", c.label)
-				y += group
-			}
+			y += group
 		}
 	}
 	y += 6
