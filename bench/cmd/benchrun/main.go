@@ -91,17 +91,21 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	start := time.Now()
-	var failed []string
+	var failed, summary []string
 	for _, s := range chosen {
-		if err := runAndSave(ctx, root, resultsPath, s, o.install); err != nil {
+		t0 := time.Now()
+		err := runAndSave(ctx, root, resultsPath, s, o.install)
+		status := "ok"
+		if err != nil {
 			fmt.Fprintf(os.Stderr, "bench/run: suite %s: %v\n", s.name, err)
-			failed = append(failed, s.name)
-			if !o.keep || ctx.Err() != nil {
-				break
-			}
+			failed, status = append(failed, s.name), "FAILED"
+		}
+		summary = append(summary, fmt.Sprintf("  %-10s %-7s %s", s.name, status, time.Since(t0).Round(time.Second)))
+		if err != nil && (!o.keep || ctx.Err() != nil) {
+			break
 		}
 	}
-	fmt.Fprintf(os.Stderr, "bench/run: suites done in %s\n", time.Since(start).Round(time.Second))
+	fmt.Fprintf(os.Stderr, "bench/run: suites done in %s:\n%s\n", time.Since(start).Round(time.Second), strings.Join(summary, "\n"))
 	res, err := benchrec.ReadResults(resultsPath)
 	if err != nil {
 		return err
@@ -173,8 +177,10 @@ func runQuick(ctx context.Context, root, resultsPath string, o options) error {
 	if strings.HasPrefix(out+"/", root+"/") {
 		return fmt.Errorf("--out %s is inside the repository; --quick writes no tracked file", out)
 	}
-	if err := ensureTools(quickSuite.tools); err != nil && o.install {
-		return err
+	if o.install {
+		if err := ensureTools(quickSuite.tools); err != nil {
+			return err
+		}
 	}
 	got, err := runSuite(ctx, root, quickSuite, nil)
 	if err != nil {
