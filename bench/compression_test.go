@@ -28,9 +28,10 @@ var examplePulls struct {
 
 // examplePullRow is one example's line of the pull-size table.
 type examplePullRow struct {
-	ex          example
-	leve        []int64 // per setting, in the order of settings
-	ko, fromScr int64
+	ex                example
+	leve              []int64 // per setting, in the order of settings
+	pack              int64   // leve --pack at the default setting; 0 for cgo (not packable)
+	ko, koSW, fromScr int64
 }
 
 // BenchmarkExamplePullSizes builds every example for linux/amd64 with each
@@ -55,6 +56,12 @@ func BenchmarkExamplePullSizes(b *testing.B) {
 		for i, n := range r.leve {
 			fmt.Fprintf(&t, " %s |", comma(n))
 			b.ReportMetric(float64(n), r.ex.name+"-"+settings[i].compression+"-"+settings[i].level+"-B")
+		}
+		b.ReportMetric(float64(r.ko), r.ex.name+"-ko-B")
+		b.ReportMetric(float64(r.koSW), r.ex.name+"-ko-sw-B")
+		b.ReportMetric(float64(r.fromScr), r.ex.name+"-scratch-B")
+		if r.pack > 0 {
+			b.ReportMetric(float64(r.pack), r.ex.name+"-pack-B")
 		}
 		mark := ""
 		if r.ex.cgo {
@@ -96,11 +103,21 @@ func measureExamplePulls(b *testing.B) []examplePullRow {
 			row.leve = append(row.leve, mustPullSize(b, layout))
 		}
 
+		if !e.cgo { // a packed executable must be static
+			layout := filepath.Join(out, e.name, "pack")
+			mustRun(b, filepath.Join(src, e.name), leveEnv, leve, "build", "--platform", "linux/amd64", "--sbom", "none", "--pack", "-o", layout, ".")
+			row.pack = mustPullSize(b, layout)
+		}
+
 		koEnv := append(e.cgoEnv(), "KO_DEFAULTBASEIMAGE="+base, "KO_DOCKER_REPO="+reg+"/"+e.name)
 		koOut := filepath.Join(out, e.name, "ko")
 		mustRun(b, filepath.Join(src, e.name), koEnv, ko, "build", "--bare", "--push=false", "--sbom=none",
 			"--platform=linux/amd64", "--oci-layout-path", koOut, ".")
 		row.ko = mustPullSize(b, koOut)
+		koOut = filepath.Join(out, e.name, "ko-sw")
+		mustRun(b, filepath.Join(src, e.name), koEnv, ko, "build", "--bare", "--push=false", "--sbom=none",
+			"--platform=linux/amd64", "--ldflags=-s -w", "--oci-layout-path", koOut, ".")
+		row.koSW = mustPullSize(b, koOut)
 
 		row.fromScr = mustPullSize(b, fromScratch(b, crane, reg, e, filepath.Join(src, e.name), filepath.Join(out, e.name, "scratch")))
 		rows = append(rows, row)

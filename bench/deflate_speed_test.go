@@ -46,6 +46,9 @@ func BenchmarkDeflateSpeed(b *testing.B) {
 			return selfCPU(b) - before
 		})
 		b.ReportMetric(mb/d.Seconds(), "leve-"+l.name+"-MB/s")
+		b.ReportMetric(float64(size), "leve-"+l.name+"-B")
+		b.ReportMetric(d.Seconds(), "leve-"+l.name+"-s")
+		b.ReportMetric(cpu.Seconds(), "leve-"+l.name+"-cpu-s")
 		fmt.Fprintf(&t, "| leve `pkg/deflate`, %s | %s B | %.2f s | %.2f MB/s | %.2f s | %.2f |\n",
 			l.name, comma(int64(size)), d.Seconds(), mb/d.Seconds(), cpu.Seconds(), mb/cpu.Seconds())
 	}
@@ -62,6 +65,10 @@ func BenchmarkDeflateSpeed(b *testing.B) {
 		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	})
 	b.ReportMetric(mb/d.Seconds(), "libdeflate-12-MB/s")
+	b.ReportMetric(float64(size), "libdeflate-12-B")
+	b.ReportMetric(d.Seconds(), "libdeflate-12-s")
+	b.ReportMetric(cpu.Seconds(), "libdeflate-12-cpu-s")
+	b.ReportMetric(float64(len(layer)), "tar-B")
 	fmt.Fprintf(&t, "| `libdeflate-gzip -12` | %s B | %.2f s | %.2f MB/s | %.2f s | %.2f |\n",
 		comma(int64(size)), d.Seconds(), mb/d.Seconds(), cpu.Seconds(), mb/cpu.Seconds())
 	fmt.Fprintf(os.Stdout, "\nhello binary layer: %s B uncompressed tar\n\n%s", comma(int64(len(layer))), t.String())

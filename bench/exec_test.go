@@ -19,6 +19,7 @@ const cmdTimeout = 10 * time.Minute
 // its stdout; it stops the benchmark if the command fails.
 func mustRun(b *testing.B, dir string, env []string, name string, args ...string) string {
 	b.Helper()
+	makeOutputParent(b, dir, args)
 	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
@@ -30,6 +31,24 @@ func mustRun(b *testing.B, dir string, env []string, name string, args ...string
 		b.Fatalf("%s %s: %v\nstdout:\n%s\nstderr:\n%s", name, strings.Join(args, " "), err, stdout.String(), stderr.String())
 	}
 	return stdout.String()
+}
+
+// makeOutputParent creates the parent directory of the "-o" argument in
+// args (relative to dir), which leve requires to exist.
+func makeOutputParent(b *testing.B, dir string, args []string) {
+	b.Helper()
+	for i, a := range args[:max(len(args)-1, 0)] {
+		if a != "-o" {
+			continue
+		}
+		out := args[i+1]
+		if !filepath.IsAbs(out) {
+			out = filepath.Join(dir, out)
+		}
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // needTool returns the path of tool or skips the benchmark.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -19,8 +20,8 @@ type manyAppsStep struct {
 
 // manyAppsRow is one way of building the five examples.
 type manyAppsRow struct {
-	name, command string
-	steps         []manyAppsStep
+	id, name, command string
+	steps             []manyAppsStep
 }
 
 // BenchmarkManyApps builds the five examples for linux/amd64 and
@@ -70,11 +71,12 @@ func BenchmarkManyApps(b *testing.B) {
 			ko, []string{"build", "--bare", "--push=false", "--platform=" + platforms, "--oci-layout-path", filepath.Join(out, "ko-"+e.name), "."}})
 	}
 	rows := []manyAppsRow{
-		{"leve, several targets in one command (+ cgo)", "leve build --platform linux/amd64,linux/arm64 -o OUT ./hello ./api ./cli ./dbclient; leve build --cgo --libs=copy -o OUT/cgo ./cgo", several(noCache, "default")},
-		{"leve, one app per command", "leve build --platform linux/amd64,linux/arm64 -o OUT/NAME ./NAME (×4); leve build --cgo --libs=copy … ./cgo", oneByOne},
-		{"leve --level fast, several targets (+ cgo)", "leve build --level fast … (both commands of the first row)", several(noCache, "fast")},
-		{"ko v0.19.1, one app per command", "ko build --bare --push=false --platform=linux/amd64,linux/arm64 --oci-layout-path OUT . (×4; cgo: CGO_ENABLED=1, linux/amd64)", koSteps},
-		{"leve, several targets, leve's cache warm (no change)", "LEVE_CACHE=DIR, the first row run twice; the second run timed", several(withCache, "default")},
+		{"several", "leve, several targets in one command (+ cgo)", "leve build --platform linux/amd64,linux/arm64 -o OUT ./hello ./api ./cli ./dbclient; leve build --cgo --libs=copy -o OUT/cgo ./cgo", several(noCache, "default")},
+		{"onebyone", "leve, one app per command", "leve build --platform linux/amd64,linux/arm64 -o OUT/NAME ./NAME (×4); leve build --cgo --libs=copy … ./cgo", oneByOne},
+		{"fast", "leve --level fast, several targets (+ cgo)", "leve build --level fast … (both commands of the first row)", several(noCache, "fast")},
+		{"max", "leve --level max, several targets (+ cgo)", "leve build --level max … (both commands of the first row)", several(noCache, "max")},
+		{"ko", "ko v0.19.1, one app per command", "ko build --bare --push=false --platform=linux/amd64,linux/arm64 --oci-layout-path OUT . (×4; cgo: CGO_ENABLED=1, linux/amd64)", koSteps},
+		{"cached", "leve, several targets, leve's cache warm (no change)", "LEVE_CACHE=DIR, the first row run twice; the second run timed", several(withCache, "default")},
 	}
 	// Warm the Go build cache (and, for the last row, leve's) for every row.
 	for _, r := range rows {
@@ -89,7 +91,7 @@ func BenchmarkManyApps(b *testing.B) {
 	var t strings.Builder
 	fmt.Fprintln(&t, "| build of 5 apps × 2 platforms | wall | command |\n|---|--:|---|")
 	for i, r := range rows {
-		b.ReportMetric(times[i].Seconds(), fmt.Sprintf("row%d-s", i+1))
+		b.ReportMetric(times[i].Seconds(), fmt.Sprintf("cpu%d-%s-s", runtime.NumCPU(), r.id))
 		fmt.Fprintf(&t, "| %s | %.1f s | `%s` |\n", r.name, times[i].Seconds(), r.command)
 	}
 	fmt.Fprint(os.Stdout, "\n", t.String())

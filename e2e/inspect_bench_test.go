@@ -33,6 +33,7 @@ func TestInspectBenchmark(t *testing.T) {
 	archive := filepath.Join(t.TempDir(), "big.tar")
 	total := writeBigArchive(t, archive, toolchain)
 	t.Logf("archive: %d layer bytes", total)
+	benchRecord(t, "archive-B", total)
 	if total < 1<<30 {
 		t.Fatalf("only %d layer bytes, want ≥ 1 GiB", total)
 	}
@@ -47,13 +48,18 @@ func TestInspectBenchmark(t *testing.T) {
 		if name == "dive" && !strings.Contains(r.stdout, "efficiency:") {
 			t.Fatalf("dive did not analyse the image: %s", r)
 		}
+		var verdict []string
 		for _, line := range strings.Split(r.stdout, "\n") {
 			if strings.Contains(line, "efficiency") || strings.Contains(line, "wasted") || strings.Contains(line, "waste:") {
 				t.Logf("%s: %s", name, strings.TrimSpace(line))
+				verdict = append(verdict, strings.TrimSpace(line))
 			}
 		}
 		kb, _ := strconv.ParseInt(m[1], 10, 64)
 		t.Logf("%s: %v wall, %d MiB peak RSS", name, d.Round(10*time.Millisecond), kb/1024)
+		benchRecord(t, name+"-s", d.Seconds())
+		benchRecord(t, name+"-MiB", float64(kb)/1024)
+		benchRecord(t, name+"-verdict", strings.Join(verdict, "; "))
 		return d, kb
 	}
 	lt, lm := measure("leve", leve(t), "inspect", "--no-slim", "docker-archive:"+archive)

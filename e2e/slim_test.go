@@ -229,6 +229,10 @@ func TestSlimSeed(t *testing.T) {
 	if realRatio < 6.5 {
 		t.Errorf("against the seed on the real alpine (%d B) the slimmed image is only %.2f× smaller, want ≥ 6.5×", real, realRatio)
 	}
+	benchRecord(t, "seed.original", rep.OriginalPullSize)
+	benchRecord(t, "seed.alpine320", real)
+	benchRecord(t, "seed.alpine320-layer", alpine320Layer)
+	benchRecord(t, "seed.slim", rep.Image.PullSize)
 	if rep.Image.PullSize > 750_000 {
 		t.Errorf("slimmed seed pulls %d B, want ≤ 750,000 B", rep.Image.PullSize)
 	}
@@ -262,6 +266,7 @@ func TestSlimSeed(t *testing.T) {
 	packed := filepath.Join(t.TempDir(), "packed")
 	prep := slimJSON(t, "--pack", "-o", packed, "docker-archive:"+archive)
 	t.Logf("seed pull size with --pack: %d B", prep.Image.PullSize)
+	benchRecord(t, "seed.slim-pack", prep.Image.PullSize)
 	if prep.Image.PullSize >= rep.Image.PullSize {
 		t.Errorf("--pack pull size %d B, not smaller than %d B", prep.Image.PullSize, rep.Image.PullSize)
 	}

@@ -43,3 +43,16 @@ go vet ./...
 echo "test.sh: go test"
 (cd examples/hello && go test ./...)
 go test -timeout 30m -count=1 ./...
+
+echo "test.sh: bench/run --quick"
+# One quick round of the benchmark harness into a temporary directory: it
+# must run and render, and leave every tracked file as it was.
+before=$(git status --porcelain)
+quick=$(mktemp -d)
+bench/run --quick --out "$quick"
+rm -rf "$quick"
+if [ "$(git status --porcelain)" != "$before" ]; then
+  echo "bench/run --quick changed files of the repository:" >&2
+  git status --short >&2
+  exit 1
+fi

@@ -116,13 +116,13 @@ func BenchmarkAnalyzeGoCommand(b *testing.B) {
 		args           []string
 	}
 	tools := []tool{
-		{"leve analyze (text)", "leve analyze go", []string{leve, "analyze", goBin}},
-		{"leve analyze --json", "leve analyze --json go", []string{leve, "analyze", "--json", goBin}},
-		{"leve analyze --html", "leve analyze --html go.html go", []string{leve, "analyze", "--html", filepath.Join(dir, "go.html"), goBin}},
-		{"go version -m", "go version -m go", []string{"go", "version", "-m", goBin}},
+		{"text", "leve analyze go", []string{leve, "analyze", goBin}},
+		{"json", "leve analyze --json go", []string{leve, "analyze", "--json", goBin}},
+		{"html", "leve analyze --html go.html go", []string{leve, "analyze", "--html", filepath.Join(dir, "go.html"), goBin}},
+		{"goversion", "go version -m go", []string{"go", "version", "-m", goBin}},
 	}
 	if gsa, err := exec.LookPath("gsa"); err == nil {
-		tools = append(tools, tool{"go-size-analyzer", "gsa go", []string{gsa, goBin}})
+		tools = append(tools, tool{"gsa", "gsa go", []string{gsa, goBin}})
 	}
 	for i := 0; i < b.N; i++ {
 		// Interleave the tools so that load changes hit them alike.
@@ -140,6 +140,9 @@ func BenchmarkAnalyzeGoCommand(b *testing.B) {
 		var leveText, goVersion measurement
 		for j, t := range tools {
 			m := median(got[j])
+			b.ReportMetric(ms(m.wall), t.label+"-ms")
+			b.ReportMetric(ms(m.cpu), t.label+"-cpu-ms")
+			b.ReportMetric(float64(m.rss)/(1<<20), t.label+"-MiB")
 			rows = append(rows, fmt.Sprintf("| `%s` | %.0f ms | %.0f ms | %.1f MiB |", t.command, ms(m.wall), ms(m.cpu), float64(m.rss)/(1<<20)))
 			switch j {
 			case 0:
@@ -148,10 +151,7 @@ func BenchmarkAnalyzeGoCommand(b *testing.B) {
 				goVersion = m
 			}
 		}
-		b.ReportMetric(float64(leveText.wall.Milliseconds()), "leve-ms")
-		b.ReportMetric(float64(leveText.cpu.Milliseconds()), "leve-cpu-ms")
-		b.ReportMetric(float64(leveText.rss)/(1<<20), "leve-MiB")
-		b.ReportMetric(float64(goVersion.wall.Milliseconds()), "goversion-ms")
+		b.ReportMetric(float64(fi.Size()), "input-B")
 		b.ReportMetric(float64(leveText.wall)/float64(goVersion.wall), "leve/goversion")
 		verdict := "met"
 		if leveText.wall > maxWall || leveText.rss > maxRSS {
@@ -197,14 +197,14 @@ func BenchmarkAnalyzeSparseTail(b *testing.B) {
 		b.Fatal(err)
 	}
 	type tool struct {
-		command string
-		args    []string
-		fails   bool // the command must exit non-zero (pack refuses)
+		id, command string
+		args        []string
+		fails       bool // the command must exit non-zero (pack refuses)
 	}
 	tools := []tool{
-		{"leve analyze hello+3GiB", []string{leve, "analyze", hello}, false},
-		{"leve analyze --json hello+3GiB", []string{leve, "analyze", "--json", hello}, false},
-		{"leve pack hello+3GiB (refused)", []string{leve, "pack", "-o", filepath.Join(dir, "out"), hello}, true},
+		{"text", "leve analyze hello+3GiB", []string{leve, "analyze", hello}, false},
+		{"json", "leve analyze --json hello+3GiB", []string{leve, "analyze", "--json", hello}, false},
+		{"pack", "leve pack hello+3GiB (refused)", []string{leve, "pack", "-o", filepath.Join(dir, "out"), hello}, true},
 	}
 	for i := 0; i < b.N; i++ {
 		rows := []string{
@@ -219,12 +219,14 @@ func BenchmarkAnalyzeSparseTail(b *testing.B) {
 				got = append(got, measureExit(b, t.fails, t.args[0], t.args[1:]...))
 			}
 			m := median(got)
+			b.ReportMetric(ms(m.wall), t.id+"-ms")
+			b.ReportMetric(float64(m.rss)/(1<<20), t.id+"-MiB")
 			if j == 0 {
 				analyze = m
 			}
 			rows = append(rows, fmt.Sprintf("| `%s` | %.0f ms | %.1f MiB |", t.command, ms(m.wall), float64(m.rss)/(1<<20)))
 		}
-		b.ReportMetric(float64(analyze.rss)/(1<<20), "leve-MiB")
+		b.ReportMetric(float64(fi.Size()), "input-B")
 		verdict := "met"
 		if analyze.rss > maxTailRSS {
 			verdict = "MISSED"

@@ -2,7 +2,8 @@
 # Start-up time, peak RSS and size of packed executables (leve pack) against
 # the unpacked binary and `xz -dc` of the same binary's .xz file, for the
 # seed's hello and the Go toolchain's go command. Writes its figures to
-# stdout; docs/benchmarks.md ("Packed executables") quotes a run.
+# stdout and, when LEVE_BENCH_RESULTS names a file, appends them to it as
+# the JSON lines of package bench/benchrec (bench/run's "pack" suite).
 #
 # Usage: [RUNS=30] [LEVE=path/to/leve] bench/pack/bench.sh [WORKDIR]
 # (needs go, xz, hyperfine)
@@ -12,6 +13,7 @@ work=${1:-$(mktemp -d)}
 runs=${RUNS:-30}
 mkdir -p "$work"
 cd "$work"
+rm -f rss.txt
 export GOROOT="$(go env GOROOT)"
 
 # The seed's app.go, built as in issue 4, and cmd/go, stripped.
@@ -65,5 +67,34 @@ done
 echo "## peak RSS (median ru_maxrss) and least CPU time (user+sys), 20 runs"
 for c in ./hello ./hello.packed 'xz -dc hello.xz' './go version' './go.packed version' 'xz -dc go.xz'; do
 	# shellcheck disable=SC2086
-	printf '%-24s %s\n' "$c" "$(./rss -n 20 $c)"
+	printf '%-24s %s\n' "$c" "$(./rss -n 20 $c)" | tee -a rss.txt
 done
+
+if [ -n "${LEVE_BENCH_RESULTS:-}" ]; then
+	python3 - "$LEVE_BENCH_RESULTS" "$runs" <<'PY'
+import json, os, re, sys
+out, runs = sys.argv[1], int(sys.argv[2])
+recs = {"runs": runs}
+names = {"./hello": "hello", "./hello.packed": "hello.packed", "xz -dc hello.xz": "hello.xz",
+         "./go version": "go", "./go.packed version": "go.packed", "xz -dc go.xz": "go.xz"}
+for b in ("hello", "go"):
+    recs[b + ".original-B"] = os.path.getsize(b)
+    recs[b + ".packed-B"] = os.path.getsize(b + ".packed")
+    recs[b + ".xz-B"] = os.path.getsize(b + ".xz")
+    s = json.load(open(b + ".json"))
+    recs[b + ".stub-B"] = s["stub_size"]
+    recs[b + ".payload-B"] = s["payload_size"]
+    recs[b + ".overhead-B"] = s["overhead_size"]
+    recs[b + ".pack-s"] = s["duration_ns"] / 1e9
+    for r in json.load(open(b + ".times.json"))["results"]:
+        recs[names[r["command"]] + ".median-ms"] = r["median"] * 1000
+for line in open("rss.txt"):
+    m = re.match(r"(.*?)\s+(\d+) KiB\s+([\d.]+) ms", line)
+    if m:
+        recs[names[m.group(1).strip()] + ".rss-KiB"] = int(m.group(2))
+        recs[names[m.group(1).strip()] + ".cpu-ms"] = float(m.group(3))
+with open(out, "a") as f:
+    for k, v in recs.items():
+        f.write(json.dumps({"key": k, "value": float(v)}) + "\n")
+PY
+fi

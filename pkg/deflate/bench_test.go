@@ -145,6 +145,7 @@ func BenchmarkGzip(b *testing.B) {
 				b.ReportMetric(float64(len(out)), "gz-bytes")
 				b.ReportMetric(float64(len(c.in))*float64(b.N)/cpu/1e6, "MB/cpu-s")
 				b.ReportMetric(100*float64(len(out))/float64(len(c.in)), "%")
+				b.ReportMetric(float64(len(c.in)), "in-B")
 			})
 		}
 	}
