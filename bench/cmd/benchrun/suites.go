@@ -60,6 +60,16 @@ var suites = []suite{
 		tools: []string{"taskset:util-linux"},
 	},
 	{
+		name:  "trace",
+		about: "where a cold build of 4 apps × 2 platforms spends its time (LEVE_TRACE spans), default and fast level, on one core and on two",
+		steps: []step{
+			{args: goBench("./bench/", "^BenchmarkColdTrace$", "1x", "30m"), cpus: "0"},
+			{args: goBench("./bench/", "^BenchmarkColdTrace$", "1x", "30m"), cpus: "0,1"},
+		},
+		want:  []string{"cpu1-default-compress-s", "cpu2-default-compress-s", "cpu2-fast-wall-s"},
+		tools: []string{"taskset:util-linux"},
+	},
+	{
 		name:  "deflate",
 		about: "leve's DEFLATE encoder against Go, klauspost, gzip, libdeflate and zopfli",
 		steps: []step{
