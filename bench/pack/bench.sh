@@ -44,8 +44,8 @@ for b in hello go; do
 import json, sys
 s = json.load(open(sys.argv[1]))
 print("%s: stub %d, payload %d, other %d, filter %s, %s, packed in %.1f s" % (
-    s["input"], s["stub_size"], s["payload_size"], s["overhead_size"], s["filter"], s["lzma"],
-    s["duration_ns"] / 1e9))
+    s["input"], s["stubSize"], s["payloadSize"], s["overheadSize"], s["filter"], s["lzma"],
+    s["durationNs"] / 1e9))
 PY
 done
 
@@ -82,10 +82,10 @@ for b in ("hello", "go"):
     recs[b + ".packed-B"] = os.path.getsize(b + ".packed")
     recs[b + ".xz-B"] = os.path.getsize(b + ".xz")
     s = json.load(open(b + ".json"))
-    recs[b + ".stub-B"] = s["stub_size"]
-    recs[b + ".payload-B"] = s["payload_size"]
-    recs[b + ".overhead-B"] = s["overhead_size"]
-    recs[b + ".pack-s"] = s["duration_ns"] / 1e9
+    recs[b + ".stub-B"] = s["stubSize"]
+    recs[b + ".payload-B"] = s["payloadSize"]
+    recs[b + ".overhead-B"] = s["overheadSize"]
+    recs[b + ".pack-s"] = s["durationNs"] / 1e9
     for r in json.load(open(b + ".times.json"))["results"]:
         recs[names[r["command"]] + ".median-ms"] = r["median"] * 1000
 for line in open("rss.txt"):
