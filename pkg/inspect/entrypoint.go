@@ -171,19 +171,14 @@ func analyse(ctx context.Context, fsys *imagefs.FS, ep *Entrypoint, o Options) e
 	if st.Size > max {
 		return fmt.Errorf("%s is %d bytes, over the %d bytes leve analyses", ep.File, st.Size, max)
 	}
-	rc, err := fsys.Open(ctx, ep.File)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", ep.File, err)
-	}
-	defer rc.Close()
 	tmp, err := os.CreateTemp(o.TempDir, "leve-inspect-*")
 	if err != nil {
 		return fmt.Errorf("copying %s: %w", ep.File, err)
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if _, err := io.Copy(tmp, io.LimitReader(rc, max+1)); err != nil {
-		return fmt.Errorf("copying %s: %w", ep.File, err)
+	if err := copyOut(ctx, fsys, ep.File, tmp, max); err != nil {
+		return err
 	}
 	ef, err := elf.NewFile(tmp)
 	if err != nil {
@@ -208,15 +203,10 @@ func analyse(ctx context.Context, fsys *imagefs.FS, ep *Entrypoint, o Options) e
 			ep.Libraries = append(ep.Libraries, Library{Name: n, Path: findLibrary(fsys, n, ef.Machine)})
 		}
 	}
-	f, err := exe.NewFile(tmp)
-	if err != nil {
-		if errors.Is(err, exe.ErrNotGo) || errors.Is(err, exe.ErrNoBuildInfo) || errors.Is(err, exe.ErrUnsupportedArch) {
-			return nil
-		}
-		return fmt.Errorf("analysing %s: %w", ep.File, err)
+	rep, err := goReport(tmp)
+	if errors.Is(err, exe.ErrNotGo) || errors.Is(err, exe.ErrNoBuildInfo) || errors.Is(err, exe.ErrUnsupportedArch) {
+		return nil
 	}
-	defer f.Close()
-	rep, err := f.Report()
 	if err != nil {
 		return fmt.Errorf("analysing %s: %w", ep.File, err)
 	}
@@ -231,14 +221,15 @@ func analyse(ctx context.Context, fsys *imagefs.FS, ep *Entrypoint, o Options) e
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("reading %s: %w", ep.File, err)
 	}
-	b, err := io.ReadAll(tmp)
-	if err != nil {
+	b := make([]byte, st.Size)
+	if _, err := io.ReadFull(tmp, b); err != nil {
 		return fmt.Errorf("reading %s: %w", ep.File, err)
 	}
 	stripped, sr, err := optimize.Strip(b)
 	if err != nil {
 		return fmt.Errorf("stripping %s: %w", ep.File, err)
 	}
+	b = nil // the stripped copy is all the estimate reads
 	g.StrippedSize, g.StripSaves = sr.After, sr.Before-sr.After
 	if est, err := pack.EstimateSizeAt(bytes.NewReader(stripped), int64(len(stripped))); err == nil && est.Size > 0 {
 		g.PackedSize = est.Size
@@ -265,4 +256,29 @@ func findLibrary(fsys *imagefs.FS, name string, m elf.Machine) string {
 		}
 	}
 	return ""
+}
+
+// copyOut copies the image's file p, at most max bytes, to w, and closes
+// the file at once: the reader holds one of the tree's layers.
+func copyOut(ctx context.Context, fsys *imagefs.FS, p string, w io.Writer, max int64) error {
+	rc, err := fsys.Open(ctx, p)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", p, err)
+	}
+	_, err = io.Copy(w, io.LimitReader(rc, max+1))
+	if err = errors.Join(err, rc.Close()); err != nil {
+		return fmt.Errorf("copying %s: %w", p, err)
+	}
+	return nil
+}
+
+// goReport analyses the Go executable r, closing what it opened before it
+// returns, so that only the report stays in memory.
+func goReport(r io.ReaderAt) (*exe.Report, error) {
+	f, err := exe.NewFile(r)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := f.Report()
+	return rep, errors.Join(err, f.Close())
 }
