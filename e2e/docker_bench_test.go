@@ -26,13 +26,7 @@ func TestDockerPullBenchmark(t *testing.T) {
 	ctx := helloContext(t)
 	work := t.TempDir()
 	goVersion := strings.TrimPrefix(strings.TrimSpace(mustRun(t, "", "", nil, "go", "env", "GOVERSION").stdout), "go")
-	standIn := filepath.Join(work, "golang.tar")
-	goStandIn(t, standIn)
-	mustRun(t, "", "", env, docker, "import",
-		"--change", "ENV PATH=/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin",
-		"--change", "ENV GOTOOLCHAIN=local",
-		"--change", "ENV HOME=/root",
-		standIn, "golang:"+goVersion+"-bookworm")
+	importGoStandIn(t, env, work, "golang:"+goVersion+"-bookworm")
 	benv := append(append([]string(nil), env...), "DOCKER_BUILDKIT=1")
 	mustRun(t, ctx, "", benv, docker, "build", "--network", "none", "-t", "hello:docker", ".")
 	for _, g := range greetings {

@@ -274,6 +274,20 @@ func TestBuildRootfsExpectConfig(t *testing.T) {
 
 var fromRE = regexp.MustCompile(`(?m)^FROM (\S+) AS (leve|build)$`)
 
+// importGoStandIn imports the stand-in golang image (goStandIn, written
+// into dir) into the dockerd of env as tag, with the environment of the
+// official image that builds need.
+func importGoStandIn(t *testing.T, env []string, dir, tag string) {
+	t.Helper()
+	standIn := filepath.Join(dir, "golang.tar")
+	goStandIn(t, standIn)
+	mustRun(t, "", "", env, "/usr/bin/docker", "import",
+		"--change", "ENV PATH=/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin",
+		"--change", "ENV GOTOOLCHAIN=local",
+		"--change", "ENV HOME=/root",
+		standIn, tag)
+}
+
 // goStandIn writes a tar of a stand-in golang image: the host's Go
 // toolchain at /usr/local/go and a static busybox shell.
 func goStandIn(t *testing.T, file string) {
@@ -421,13 +435,7 @@ func TestDockerfileDefaultBuildsWithDocker(t *testing.T) {
 
 	env := dockerEnv(t)
 	mustRun(t, "", "", env, docker, "load", "-i", leveTar)
-	standIn := filepath.Join(work, "golang.tar")
-	goStandIn(t, standIn)
-	mustRun(t, "", "", env, docker, "import",
-		"--change", "ENV PATH=/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin",
-		"--change", "ENV GOTOOLCHAIN=local",
-		"--change", "ENV HOME=/root",
-		standIn, golang)
+	importGoStandIn(t, env, work, golang)
 
 	plain := runLeve(t, ctx, nil, "dockerfile", "--plain")
 	if plain.code != 0 {
