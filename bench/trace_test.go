@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"testing"
 )
@@ -84,15 +83,10 @@ func readTrace(b *testing.B, file string) (map[string]float64, map[string]float6
 			sums[e.Name] += e.Dur / 1e6
 		case e.Ph == "i" && e.Name == "cpu":
 			wall = e.TS / 1e6
-			keys := make([]string, 0, len(e.Args))
-			for k := range e.Args {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				v, err := strconv.ParseFloat(e.Args[k], 64)
+			for k, arg := range e.Args {
+				v, err := strconv.ParseFloat(arg, 64)
 				if err != nil {
-					b.Fatalf("cpu mark %s=%q: %v", k, e.Args[k], err)
+					b.Fatalf("cpu mark %s=%q: %v", k, arg, err)
 				}
 				cpu[slug(k)] = v
 			}

@@ -143,21 +143,31 @@ func pick(list string) ([]suite, error) {
 // runAndSave runs s and merges its run into the results file at once, so
 // that an interrupted full run keeps the suites it finished.
 func runAndSave(ctx context.Context, root, resultsPath string, s suite, install bool) error {
+	res, err := runMerged(ctx, root, resultsPath, s, install)
+	if err != nil {
+		return err
+	}
+	return writeResults(resultsPath, res)
+}
+
+// runMerged installs what s needs (when install is set), runs s and
+// returns the results file's contents with s's run in place of its last.
+func runMerged(ctx context.Context, root, resultsPath string, s suite, install bool) (*benchrec.Results, error) {
 	if install {
 		if err := ensureTools(s.tools); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	got, err := runSuite(ctx, root, s, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res, err := benchrec.ReadResults(resultsPath)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res.Suites[s.name] = got
-	return writeResults(resultsPath, res)
+	return res, nil
 }
 
 // runQuick runs the quick hello suite and renders into the output
@@ -177,20 +187,10 @@ func runQuick(ctx context.Context, root, resultsPath string, o options) error {
 	if strings.HasPrefix(out+"/", root+"/") {
 		return fmt.Errorf("--out %s is inside the repository; --quick writes no tracked file", out)
 	}
-	if o.install {
-		if err := ensureTools(quickSuite.tools); err != nil {
-			return err
-		}
-	}
-	got, err := runSuite(ctx, root, quickSuite, nil)
+	res, err := runMerged(ctx, root, resultsPath, quickSuite, o.install)
 	if err != nil {
 		return err
 	}
-	res, err := benchrec.ReadResults(resultsPath)
-	if err != nil {
-		return err
-	}
-	res.Suites[quickSuite.name] = got
 	if err := writeResults(filepath.Join(out, "bench", "results.json"), res); err != nil {
 		return err
 	}
