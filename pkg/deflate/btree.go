@@ -49,14 +49,14 @@ func (f *btFinder) find(src []byte, pos, maxLen, nice, depth int) int {
 	h3 := (seq & 0xffffff) * 0x1E35A7BD >> (32 - btHash3Bits)
 	h4 := seq * 0x1E35A7BD >> (32 - btHash4Bits)
 	cutoff := pos - windowSize
-	cur := src[pos : pos+maxLen]
 	found := &f.found
 	n := 0
 
 	node := int(f.hash3[h3])
 	f.hash3[h3] = int32(pos)
-	if node > cutoff && src[node] == cur[0] && src[node+1] == cur[1] && src[node+2] == cur[2] {
-		found[0] = uint32(distSlot[pos-node])<<25 | 3<<16 | uint32(pos-node)
+	if node > cutoff && (binary.LittleEndian.Uint32(src[node:])^seq)&0xffffff == 0 {
+		d := uint16(pos - node)
+		found[0] = uint32(distSlot[d])<<25 | 3<<16 | uint32(d)
 		n = 1
 	}
 
@@ -73,27 +73,30 @@ func (f *btFinder) find(src []byte, pos, maxLen, nice, depth int) int {
 	}
 	best, bestLt, bestGt, l := 3, 0, 0, 0
 	for {
-		m := src[node : node+maxLen]
-		if m[l] == cur[l] {
-			l = extend(cur, m, l+1)
-			if l > best {
-				best = l
-				e := uint32(distSlot[pos-node])<<25 | uint32(l)<<16 | uint32(pos-node)
-				if n > 0 && found[n-1]>>25 == e>>25 {
-					found[n-1] = e
-				} else if n < len(found) {
-					found[n] = e
-					n++
-				}
-				if l >= nice {
-					c := &child[node&windowMask]
-					*lt, *gt = c[0], c[1]
-					return n
-				}
+		// l never exceeds best here, so only a longer common prefix
+		// is a new match. Prefixes are compared up to nice bytes, and
+		// only the match that reaches nice is extended to maxLen.
+		if l = commonLen(src, node, pos, l, nice); l > best {
+			best = l
+			if l >= nice {
+				l = commonLen(src, node, pos, l, maxLen)
+			}
+			d := uint16(pos - node)
+			e := uint32(distSlot[d])<<25 | uint32(l)<<16 | uint32(d)
+			if n > 0 && found[n-1]>>25 == e>>25 {
+				found[n-1] = e
+			} else if n < len(found) {
+				found[n] = e
+				n++
+			}
+			if l >= nice {
+				c := &child[node&windowMask]
+				*lt, *gt = c[0], c[1]
+				return n
 			}
 		}
 		c := &child[node&windowMask]
-		if m[l] < cur[l] {
+		if src[node+l] < src[pos+l] {
 			*lt = int32(node)
 			lt = &c[1]
 			node = int(*lt)
@@ -107,11 +110,27 @@ func (f *btFinder) find(src []byte, pos, maxLen, nice, depth int) int {
 			l = min(l, bestLt)
 		}
 		depth--
-		if node <= cutoff || depth == 0 {
+		if pos-node >= windowSize || depth == 0 {
 			*lt, *gt = noPos, noPos
 			return n
 		}
 	}
+}
+
+// commonLen returns the length, at most max, of the common prefix of
+// src[a:] and src[b:], whose first n bytes are known to be equal; the
+// caller guarantees a < b and b+max <= len(src).
+func commonLen(src []byte, a, b, n, max int) int {
+	for n+8 <= max {
+		if x := binary.LittleEndian.Uint64(src[a+n:a+n+8]) ^ binary.LittleEndian.Uint64(src[b+n:b+n+8]); x != 0 {
+			return n + bits.TrailingZeros64(x)>>3
+		}
+		n += 8
+	}
+	for n < max && src[a+n] == src[b+n] {
+		n++
+	}
+	return n
 }
 
 // skip inserts pos into the match finder as find does, without recording

@@ -49,6 +49,9 @@ const (
 	lenNoStat  = 13
 	distNoStat = 10
 	cacheMax   = softMaxBlock * 5 // match-cache entries per block
+	// cacheSlack bounds the entries one step of the parse adds: a
+	// position's entry and matches, or the literals of a skipped match.
+	cacheSlack = max(1+maxFound, maxMatch)
 	// primeDepth bounds the tree search while inserting the history
 	// before a chunk: its matches are never recorded, so a shallow tree
 	// there costs little.
@@ -104,7 +107,12 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			p.mf.skip(src, i, maxLen, min(cfg.nice, maxLen), min(cfg.depth, primeDepth))
 		}
 	}
-	p.cache = p.cache[:0]
+	// The cache never grows within a block: a block ends once it holds
+	// cacheMax entries, and one position adds at most cacheSlack.
+	if cap(p.cache) < cacheMax+cacheSlack {
+		p.cache = make([]uint32, 0, cacheMax+cacheSlack)
+	}
+	cache := p.cache[:0]
 	blockStart, pos := start, start
 	for blockStart < end && !p.stopped() {
 		p.split.reset()
@@ -118,7 +126,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			maxLen := min(maxMatch, end-pos)
 			lit := uint32(src[pos])
 			if maxLen < 4 {
-				p.cache = append(p.cache, lit)
+				cache = append(cache, lit)
 				if pos >= nextObs {
 					p.split.literal(src[pos])
 				}
@@ -128,11 +136,14 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			nice := min(cfg.nice, maxLen)
 			nm := p.mf.find(src, pos, maxLen, nice, cfg.depth)
 			bestLen := 0
+			cache = append(cache, uint32(nm)<<16|lit)
 			if nm > 0 {
-				bestLen = int(p.mf.found[nm-1]>>16) & 0x1ff
+				found := p.mf.found[:nm]
+				bestLen = int(found[nm-1]>>16) & 0x1ff
+				for _, m := range found {
+					cache = append(cache, m)
+				}
 			}
-			p.cache = append(p.cache, uint32(nm)<<16|lit)
-			p.cache = append(p.cache, p.mf.found[:nm]...)
 			if pos >= nextObs {
 				if bestLen >= 4 {
 					p.split.match(bestLen)
@@ -150,10 +161,10 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 					if ml := min(maxMatch, end-pos); ml >= 4 {
 						p.mf.skip(src, pos, ml, min(cfg.nice, ml), cfg.depth)
 					}
-					p.cache = append(p.cache, uint32(src[pos]))
+					cache = append(cache, uint32(src[pos]))
 				}
 			}
-			if pos-blockStart >= softMaxBlock || len(p.cache) >= cacheMax {
+			if pos-blockStart >= softMaxBlock || len(cache) >= cacheMax {
 				break
 			}
 			if p.split.ready(blockStart, pos, end) {
@@ -161,9 +172,10 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 					changed = true
 					break
 				}
-				prevCheck, prevCheckCache = pos, len(p.cache)
+				prevCheck, prevCheckCache = pos, len(cache)
 			}
 		}
+		p.cache = cache
 		blockEnd, cacheEnd := pos, len(p.cache)
 		if changed && prevCheck > blockStart {
 			// End the block before the data that differs from it; the
@@ -178,7 +190,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 		default:
 			p.emit(src, blockStart, blockEnd, p.cache[:cacheEnd], nil, r, cfg.verify.levels)
 		}
-		p.cache = p.cache[:copy(p.cache, p.cache[cacheEnd:])]
+		cache = p.cache[:copy(p.cache, p.cache[cacheEnd:])]
 		blockStart = blockEnd
 	}
 }
