@@ -8,7 +8,17 @@ import (
 const (
 	btHash3Bits = 15
 	btHash4Bits = 16
+	// btBufBits sizes the finder's copy of its input, the window before
+	// a chunk and the chunk: indices are masked to it, so that loads
+	// need no bounds checks.
+	btBufBits = 19
+	btBufMask = 1<<btBufBits - 1
+	// btMaxInput is the longest input the finder takes.
+	btMaxInput = 1 << btBufBits
 )
+
+// The finder holds a whole chunk with the window before it.
+const _ = uint(btMaxInput - windowSize - chunkSize)
 
 // btFinder is a binary-tree match finder over a 32 KiB window, as in
 // libdeflate: a 3-byte hash table remembers the latest position for
@@ -19,11 +29,22 @@ const (
 type btFinder struct {
 	hash3 [1 << btHash3Bits]int32
 	hash4 [1 << btHash4Bits]int32
-	child [windowSize][2]int32 // left and right child of each window slot
-	found [maxFound]uint32     // the matches of the last find
+	// child holds the left and right child of window slot s at 2s and
+	// 2s+1.
+	child [2 * windowSize]int32
+	found [maxFound]uint32 // the matches of the last find
+	// buf holds the input (see reset); the 8 bytes past the mask keep
+	// an 8-byte load at any masked index inside the array.
+	buf [btMaxInput + 8]byte
 }
 
-func (f *btFinder) reset() {
+// reset empties the finder and makes src, at most btMaxInput bytes, the
+// input that positions refer to.
+func (f *btFinder) reset(src []byte) {
+	if len(src) > btMaxInput {
+		panic("deflate: match finder input exceeds its buffer")
+	}
+	copy(f.buf[:], src)
 	for i := range f.hash3 {
 		f.hash3[i] = noPos
 	}
@@ -36,16 +57,22 @@ func (f *btFinder) reset() {
 // per offset slot, and one more of length 3.
 const maxFound = numDist + 1
 
+// load64 returns the 8 bytes of the input at i, little-endian; past the
+// input's end they are whatever the buffer holds.
+func (f *btFinder) load64(i int) uint64 {
+	return binary.LittleEndian.Uint64(f.buf[i&btBufMask:])
+}
+
 // find inserts pos into the match finder and leaves in f.found, returning
 // how many, every match that is longer than all before it, as
 // slot<<25 | length<<16 | offset, in increasing length, at most maxLen long,
 // keeping only the longest of those that share an offset slot: the parser
 // prices offsets by slot, so a shorter match of the same slot never costs
 // less. It stops at the first match of nice bytes or after depth tree
-// nodes. The caller guarantees 4 <= maxLen, nice <= maxLen and
-// pos+maxLen <= len(src).
-func (f *btFinder) find(src []byte, pos, maxLen, nice, depth int) int {
-	seq := binary.LittleEndian.Uint32(src[pos:])
+// nodes. The caller guarantees 4 <= maxLen, nice <= maxLen and that
+// pos+maxLen is at most the input's length.
+func (f *btFinder) find(pos, maxLen, nice, depth int) int {
+	seq := uint32(f.load64(pos))
 	h3 := (seq & 0xffffff) * 0x1E35A7BD >> (32 - btHash3Bits)
 	h4 := seq * 0x1E35A7BD >> (32 - btHash4Bits)
 	cutoff := pos - windowSize
@@ -54,7 +81,7 @@ func (f *btFinder) find(src []byte, pos, maxLen, nice, depth int) int {
 
 	node := int(f.hash3[h3])
 	f.hash3[h3] = int32(pos)
-	if node > cutoff && (binary.LittleEndian.Uint32(src[node:])^seq)&0xffffff == 0 {
+	if node > cutoff && (uint32(f.load64(node))^seq)&0xffffff == 0 {
 		d := uint16(pos - node)
 		found[0] = uint32(distSlot[d])<<25 | 3<<16 | uint32(d)
 		n = 1
@@ -62,25 +89,40 @@ func (f *btFinder) find(src []byte, pos, maxLen, nice, depth int) int {
 
 	node = int(f.hash4[h4])
 	f.hash4[h4] = int32(pos)
-	child := &f.child
-	// lt and gt point at where the next node smaller, respectively
-	// greater, than the current position is to be linked.
-	lt := &child[pos&windowMask][0]
-	gt := &child[pos&windowMask][1]
+	// link[1] is where the next node smaller than pos is to be linked,
+	// link[0] where the next greater one is; side[1] and side[0] are the
+	// common prefix lengths with the nearest smaller and greater nodes.
+	link := [2]int{2*(pos&windowMask) + 1, 2 * (pos & windowMask)}
+	ch := &f.child
 	if node <= cutoff {
-		*lt, *gt = noPos, noPos
+		ch[link[0]] = noPos
+		ch[link[1]] = noPos
 		return n
 	}
-	best, bestLt, bestGt, l := 3, 0, 0, 0
+	var side [2]int
+	best, l := 3, 0
 	for {
-		// l never exceeds best here, so only a longer common prefix
-		// is a new match. Prefixes are compared up to nice bytes, and
-		// only the match that reaches nice is extended to maxLen.
-		if l = commonLen(src, node, pos, l, nice); l > best {
-			best = l
-			if l >= nice {
-				l = commonLen(src, node, pos, l, maxLen)
+		// Compare 8 bytes at a time from l; l never exceeds best here,
+		// so only a longer common prefix is a new match. Bytes past
+		// maxLen may be compared, but a prefix that reaches nice is
+		// measured again within maxLen, and a shorter one ends inside
+		// the input.
+		a, b := f.load64(node+l), f.load64(pos+l)
+		for a == b {
+			if l += 8; l >= nice {
+				break
 			}
+			a, b = f.load64(node+l), f.load64(pos+l)
+		}
+		sh := uint(bits.TrailingZeros64(a^b)) &^ 7
+		if a != b {
+			l += int(sh >> 3)
+		}
+		if l > best {
+			if l >= nice {
+				l = f.commonLen(node, pos, nice, maxLen)
+			}
+			best = l
 			d := uint16(pos - node)
 			e := uint32(distSlot[d])<<25 | uint32(l)<<16 | uint32(d)
 			if n > 0 && found[n-1]>>25 == e>>25 {
@@ -90,110 +132,96 @@ func (f *btFinder) find(src []byte, pos, maxLen, nice, depth int) int {
 				n++
 			}
 			if l >= nice {
-				c := &child[node&windowMask]
-				*lt, *gt = c[0], c[1]
+				s := 2 * (node & windowMask)
+				ch[link[1]&(2*windowSize-1)] = ch[s]
+				ch[link[0]&(2*windowSize-1)] = ch[s+1]
 				return n
 			}
 		}
-		c := &child[node&windowMask]
-		if src[node+l] < src[pos+l] {
-			*lt = int32(node)
-			lt = &c[1]
-			node = int(*lt)
-			bestLt = l
-			l = min(l, bestGt)
-		} else {
-			*gt = int32(node)
-			gt = &c[0]
-			node = int(*gt)
-			bestGt = l
-			l = min(l, bestLt)
+		// The bytes at l differ: they order node and pos.
+		dir := 0
+		if byte(a>>sh) < byte(b>>sh) {
+			dir = 1
 		}
+		ch[link[dir]&(2*windowSize-1)] = int32(node)
+		link[dir] = 2*(node&windowMask) | dir
+		node = int(ch[link[dir]&(2*windowSize-1)])
+		side[dir] = l
+		l = min(l, side[dir^1])
 		depth--
 		if pos-node >= windowSize || depth == 0 {
-			*lt, *gt = noPos, noPos
+			ch[link[0]&(2*windowSize-1)] = noPos
+			ch[link[1]&(2*windowSize-1)] = noPos
 			return n
 		}
 	}
 }
 
-// commonLen returns the length, at most max, of the common prefix of
-// src[a:] and src[b:], whose first n bytes are known to be equal; the
-// caller guarantees a < b and b+max <= len(src).
-func commonLen(src []byte, a, b, n, max int) int {
-	for n+8 <= max {
-		if x := binary.LittleEndian.Uint64(src[a+n:a+n+8]) ^ binary.LittleEndian.Uint64(src[b+n:b+n+8]); x != 0 {
-			return n + bits.TrailingZeros64(x)>>3
-		}
-		n += 8
-	}
-	for n < max && src[a+n] == src[b+n] {
-		n++
-	}
-	return n
-}
-
 // skip inserts pos into the match finder as find does, without recording
 // matches.
-func (f *btFinder) skip(src []byte, pos, maxLen, nice, depth int) {
-	seq := binary.LittleEndian.Uint32(src[pos:])
+func (f *btFinder) skip(pos, nice, depth int) {
+	seq := uint32(f.load64(pos))
 	h3 := (seq & 0xffffff) * 0x1E35A7BD >> (32 - btHash3Bits)
 	h4 := seq * 0x1E35A7BD >> (32 - btHash4Bits)
-	cutoff := pos - windowSize
-	cur := src[pos : pos+maxLen]
 	f.hash3[h3] = int32(pos)
 	node := int(f.hash4[h4])
 	f.hash4[h4] = int32(pos)
-	child := &f.child
-	lt := &child[pos&windowMask][0]
-	gt := &child[pos&windowMask][1]
-	if node <= cutoff {
-		*lt, *gt = noPos, noPos
+	link := [2]int{2*(pos&windowMask) + 1, 2 * (pos & windowMask)}
+	ch := &f.child
+	if pos-node >= windowSize {
+		ch[link[0]] = noPos
+		ch[link[1]] = noPos
 		return
 	}
-	bestLt, bestGt, l := 0, 0, 0
+	var side [2]int
+	l := 0
 	for {
-		m := src[node : node+maxLen]
-		if m[l] == cur[l] {
-			if l = extend(cur, m, l+1); l >= nice {
-				c := &child[node&windowMask]
-				*lt, *gt = c[0], c[1]
-				return
+		a, b := f.load64(node+l), f.load64(pos+l)
+		for a == b {
+			if l += 8; l >= nice {
+				break
 			}
+			a, b = f.load64(node+l), f.load64(pos+l)
 		}
-		c := &child[node&windowMask]
-		if m[l] < cur[l] {
-			*lt = int32(node)
-			lt = &c[1]
-			node = int(*lt)
-			bestLt = l
-			l = min(l, bestGt)
-		} else {
-			*gt = int32(node)
-			gt = &c[0]
-			node = int(*gt)
-			bestGt = l
-			l = min(l, bestLt)
+		sh := uint(bits.TrailingZeros64(a^b)) &^ 7
+		if a != b {
+			l += int(sh >> 3)
 		}
+		if l >= nice {
+			s := 2 * (node & windowMask)
+			ch[link[1]&(2*windowSize-1)] = ch[s]
+			ch[link[0]&(2*windowSize-1)] = ch[s+1]
+			return
+		}
+		dir := 0
+		if byte(a>>sh) < byte(b>>sh) {
+			dir = 1
+		}
+		ch[link[dir]&(2*windowSize-1)] = int32(node)
+		link[dir] = 2*(node&windowMask) | dir
+		node = int(ch[link[dir]&(2*windowSize-1)])
+		side[dir] = l
+		l = min(l, side[dir^1])
 		depth--
-		if node <= cutoff || depth == 0 {
-			*lt, *gt = noPos, noPos
+		if pos-node >= windowSize || depth == 0 {
+			ch[link[0]&(2*windowSize-1)] = noPos
+			ch[link[1]&(2*windowSize-1)] = noPos
 			return
 		}
 	}
 }
 
-// extend returns the length of the common prefix of a and b, whose first n
-// bytes are known to be equal; b is at least as long as a.
-func extend(a, b []byte, n int) int {
-	b = b[:len(a)]
-	for n+8 <= len(a) {
-		if x := binary.LittleEndian.Uint64(a[n:]) ^ binary.LittleEndian.Uint64(b[n:]); x != 0 {
+// commonLen returns the length, at most max, of the common prefix of the
+// input at a and at b, whose first n bytes are known to be equal; the
+// caller guarantees b+max is at most the input's length.
+func (f *btFinder) commonLen(a, b, n, max int) int {
+	for n+8 <= max {
+		if x := f.load64(a+n) ^ f.load64(b+n); x != 0 {
 			return n + bits.TrailingZeros64(x)>>3
 		}
 		n += 8
 	}
-	for n < len(a) && a[n] == b[n] {
+	for n < max && f.buf[(a+n)&btBufMask] == f.buf[(b+n)&btBufMask] {
 		n++
 	}
 	return n

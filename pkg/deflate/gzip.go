@@ -143,10 +143,13 @@ func newParams(chunk int, newParser func() parser) params {
 	return params{chunk: chunk, pool: &sync.Pool{New: func() any { return newParser() }}}
 }
 
+// chunkSize is the number of bytes parsed independently at every level.
+const chunkSize = 1 << 18
+
 var levels = map[Level]params{
-	Fast:    newParams(1<<18, func() parser { return newLazyParser(16, 128) }),
-	Default: newParams(1<<18, func() parser { return newOptParser(optDefault) }),
-	Max:     newParams(1<<18, func() parser { return newOptParser(optMax) }),
+	Fast:    newParams(chunkSize, func() parser { return newLazyParser(16, 128) }),
+	Default: newParams(chunkSize, func() parser { return newOptParser(optDefault) }),
+	Max:     newParams(chunkSize, func() parser { return newOptParser(optMax) }),
 }
 
 // A parser turns src[start:end] into blocks of tokens; src[:start] is

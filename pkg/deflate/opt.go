@@ -100,11 +100,11 @@ func (p *optParser) stopped() bool { return p.stop != nil && p.stop.Load() }
 func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 	cfg := p.cfg
 	p.stop = r.stop
-	p.mf.reset()
+	p.mf.reset(src)
 	p.havePrev = false
 	for i := max(0, start-windowSize); i < start; i++ {
 		if maxLen := min(maxMatch, len(src)-i); maxLen >= 4 {
-			p.mf.skip(src, i, maxLen, min(cfg.nice, maxLen), min(cfg.depth, primeDepth))
+			p.mf.skip(i, min(cfg.nice, maxLen), min(cfg.depth, primeDepth))
 		}
 	}
 	// The cache never grows within a block: a block ends once it holds
@@ -134,7 +134,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 				continue
 			}
 			nice := min(cfg.nice, maxLen)
-			nm := p.mf.find(src, pos, maxLen, nice, cfg.depth)
+			nm := p.mf.find(pos, maxLen, nice, cfg.depth)
 			bestLen := 0
 			cache = append(cache, uint32(nm)<<16|lit)
 			if nm > 0 {
@@ -159,7 +159,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 				// of their own, which costs little and saves much time.
 				for stop := pos + bestLen - 1; pos < stop; pos++ {
 					if ml := min(maxMatch, end-pos); ml >= 4 {
-						p.mf.skip(src, pos, ml, min(cfg.nice, ml), cfg.depth)
+						p.mf.skip(pos, min(cfg.nice, ml), cfg.depth)
 					}
 					cache = append(cache, uint32(src[pos]))
 				}
