@@ -108,16 +108,13 @@ func (f *btFinder) find(pos, maxLen, nice, depth int) int {
 		// measured again within maxLen, and a shorter one ends inside
 		// the input.
 		a, b := f.load64(node+l), f.load64(pos+l)
-		for a == b {
-			if l += 8; l >= nice {
-				break
-			}
+		for a == b && l+8 < nice {
+			l += 8
 			a, b = f.load64(node+l), f.load64(pos+l)
 		}
+		// With a == b, l+8 reaches nice and sh is 64.
 		sh := uint(bits.TrailingZeros64(a^b)) &^ 7
-		if a != b {
-			l += int(sh >> 3)
-		}
+		l += int(sh >> 3)
 		if l > best {
 			if l >= nice {
 				l = f.commonLen(node, pos, nice, maxLen)
@@ -140,7 +137,7 @@ func (f *btFinder) find(pos, maxLen, nice, depth int) int {
 		}
 		// The bytes at l differ: they order node and pos.
 		dir := 0
-		if byte(a>>sh) < byte(b>>sh) {
+		if byte(a>>(sh&63)) < byte(b>>(sh&63)) {
 			dir = 1
 		}
 		ch[link[dir]&(2*windowSize-1)] = int32(node)
@@ -177,16 +174,13 @@ func (f *btFinder) skip(pos, nice, depth int) {
 	l := 0
 	for {
 		a, b := f.load64(node+l), f.load64(pos+l)
-		for a == b {
-			if l += 8; l >= nice {
-				break
-			}
+		for a == b && l+8 < nice {
+			l += 8
 			a, b = f.load64(node+l), f.load64(pos+l)
 		}
+		// With a == b, l+8 reaches nice and sh is 64.
 		sh := uint(bits.TrailingZeros64(a^b)) &^ 7
-		if a != b {
-			l += int(sh >> 3)
-		}
+		l += int(sh >> 3)
 		if l >= nice {
 			s := 2 * (node & windowMask)
 			ch[link[1]&(2*windowSize-1)] = ch[s]
@@ -194,7 +188,7 @@ func (f *btFinder) skip(pos, nice, depth int) {
 			return
 		}
 		dir := 0
-		if byte(a>>sh) < byte(b>>sh) {
+		if byte(a>>(sh&63)) < byte(b>>(sh&63)) {
 			dir = 1
 		}
 		ch[link[dir]&(2*windowSize-1)] = int32(node)

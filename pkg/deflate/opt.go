@@ -49,6 +49,10 @@ const (
 	lenNoStat  = 13
 	distNoStat = 10
 	cacheMax   = softMaxBlock * 5 // match-cache entries per block
+	// costPad is the room after a block's costs: a power of two above
+	// the longest cached length (9 bits), so that costs and lengths
+	// index fixed-size arrays.
+	costPad = 512
 	// cacheSlack bounds the entries one step of the parse adds: a
 	// position's entry and matches, or the literals of a skipped match.
 	cacheSlack = max(1+maxFound, maxMatch)
@@ -86,8 +90,8 @@ type optParser struct {
 	// stop, when set, abandons the parse: its chunk's output is not used.
 	stop     *atomic.Bool
 	litCost  [256]uint32
-	lenCost  [maxMatch + 1]uint32
-	distCost [32]uint32 // by offset slot; slots 30 and 31 never occur
+	lenCost  [costPad]uint32 // by length; lengths past maxMatch never occur
+	distCost [32]uint32      // by offset slot; slots 30 and 31 never occur
 }
 
 func newOptParser(cfg optConfig) *optParser {
@@ -201,11 +205,11 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 // given, else from the previous block's final model or a greedy parse.
 func (p *optParser) optimize(block []byte, cache []uint32, init []token, passes int) uint64 {
 	n := len(block)
-	if cap(p.cost) < n+maxMatch+1 {
-		p.cost = make([]uint32, n+maxMatch+1)
-		p.choice = make([]token, n+maxMatch+1)
+	if cap(p.cost) < n+costPad {
+		p.cost = make([]uint32, n+costPad)
+		p.choice = make([]token, n)
 	}
-	cost := p.cost[:n+maxMatch+1]
+	cost := p.cost[:n+costPad]
 	for i := n + 1; i < len(cost); i++ {
 		cost[i] = infCost // matches may not run past the block end
 	}
@@ -285,50 +289,59 @@ func (p *optParser) greedy(block []byte, cache []uint32) {
 // length.
 func (p *optParser) minCostPath(block []byte, cache []uint32) {
 	n := len(block)
-	cost := p.cost[:n+maxMatch+1]
+	cost := p.cost[:n+costPad]
 	choice := p.choice[:n]
 	at := p.at[:n]
 	litCost, lenCost, distCost := &p.litCost, &p.lenCost, &p.distCost
 	for i := n - 1; i >= 0; i-- {
 		ci := int(at[i])
 		hdr := cache[ci]
-		best := litCost[uint8(hdr)] + cost[i+1]
+		// c[k] is the cost from i+k to the block end; match lengths
+		// are below costPad, so indexing c and lenCost by one needs no
+		// bounds check.
+		c := (*[costPad]uint32)(cost[i : i+costPad : i+costPad])
+		best := litCost[uint8(hdr)] + c[1]
 		ch := token(0)
-		if nm := int(hdr >> 16); nm > 0 {
-			l := minMatch
-			for _, m := range cache[ci+1 : ci+1+nm] {
-				dist := uint16(m)
-				dc := distCost[m>>25&31]
-				ml := int(m>>16) & 0x1ff
-				cs := cost[i+l : i+ml+1]
-				lc := lenCost[l : ml+1]
-				lc = lc[:len(cs)]
-				bk := -1
-				for k, c := range cs {
-					if t := dc + lc[k] + c; t < best {
-						best = t
-						bk = k
-					}
-				}
-				if bk >= 0 {
-					ch = token(l+bk)<<16 | token(dist)
-				}
-				l = ml + 1
+		l := minMatch
+		for _, m := range cache[ci+1 : ci+1+int(hdr>>16)] {
+			ml := int(m>>16) & 0x1ff
+			var bl int
+			if best, bl = cheapestLen(c, lenCost, distCost[m>>25&31], l, ml, best); bl != 0 {
+				ch = token(bl)<<16 | token(uint16(m))
 			}
+			l = ml + 1
 		}
-		cost[i] = best
+		c[0] = best
 		choice[i] = ch
 	}
-	p.path = p.path[:0]
+	path := p.path[:0]
 	for i := 0; i < n; {
 		if ch := choice[i]; ch != 0 {
-			p.path = append(p.path, ch)
+			path = append(path, ch)
 			i += int(ch >> 16)
 		} else {
-			p.path = append(p.path, token(block[i]))
+			path = append(path, token(block[i]))
 			i++
 		}
 	}
+	p.path = path
+}
+
+// cheapestLen returns the lowest of best and the costs from a position of
+// a match of each length from l to ml whose offset costs dc, and the
+// shortest length of that cost, or 0 when it is best. c[k] is the cost
+// from the position k bytes on to the block end.
+//
+//go:noinline
+func cheapestLen(c, lenCost *[costPad]uint32, dc uint32, l, ml int, best uint32) (uint32, int) {
+	bl := uint(0)
+	_, _ = c[0], lenCost[0] // the nil checks, once
+	for k, end := uint(l), uint(ml)&(costPad-1); k <= end; k++ {
+		if t := dc + lenCost[k] + c[k]; t < best {
+			best, bl = t, k
+		}
+	}
+	return best, int(bl)
 }
 
 // trueCost returns the size in bits of path as a dynamic block and leaves
