@@ -72,10 +72,11 @@ type optParser struct {
 	split splitStats
 	bw    *blockWriter // used for code lengths and exact block costs
 
-	// cache holds per position count<<16 | literal, then its matches as
-	// slot<<25 | length<<16 | offset.
+	// cache holds the matches of the positions parsed so far, as
+	// slot<<25 | length<<16 | offset; those of position i (from the
+	// block start) are cache[first[i]:first[i+1]].
 	cache  []uint32
-	at     []int32  // index in the cache of each block position's entry
+	first  []int32
 	cost   []uint32 // cost from a position to the block end
 	choice []token  // best item at a position: a match token, or 0 for a literal
 	path   []token
@@ -112,11 +113,13 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 		}
 	}
 	// The cache never grows within a block: a block ends once it holds
-	// cacheMax entries, and one position adds at most cacheSlack.
+	// cacheMax entries with its positions, and one position adds at most
+	// cacheSlack.
 	if cap(p.cache) < cacheMax+cacheSlack {
 		p.cache = make([]uint32, 0, cacheMax+cacheSlack)
+		p.first = make([]int32, 0, softMaxBlock+cacheSlack+1)
 	}
-	cache := p.cache[:0]
+	cache, first := p.cache[:0], p.first[:0]
 	blockStart, pos := start, start
 	for blockStart < end && !p.stopped() {
 		p.split.reset()
@@ -128,9 +131,8 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 				return
 			}
 			maxLen := min(maxMatch, end-pos)
-			lit := uint32(src[pos])
+			first = append(first, int32(len(cache)))
 			if maxLen < 4 {
-				cache = append(cache, lit)
 				if pos >= nextObs {
 					p.split.literal(src[pos])
 				}
@@ -140,7 +142,6 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			nice := min(cfg.nice, maxLen)
 			nm := p.mf.find(pos, maxLen, nice, cfg.depth)
 			bestLen := 0
-			cache = append(cache, uint32(nm)<<16|lit)
 			if nm > 0 {
 				found := p.mf.found[:nm]
 				bestLen = int(found[nm-1]>>16) & 0x1ff
@@ -165,10 +166,10 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 					if ml := min(maxMatch, end-pos); ml >= 4 {
 						p.mf.skip(pos, min(cfg.nice, ml), cfg.depth)
 					}
-					cache = append(cache, uint32(src[pos]))
+					first = append(first, int32(len(cache)))
 				}
 			}
-			if pos-blockStart >= softMaxBlock || len(cache) >= cacheMax {
+			if pos-blockStart >= softMaxBlock || len(cache)+len(first) >= cacheMax {
 				break
 			}
 			if p.split.ready(blockStart, pos, end) {
@@ -179,31 +180,51 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 				prevCheck, prevCheckCache = pos, len(cache)
 			}
 		}
-		p.cache = cache
-		blockEnd, cacheEnd := pos, len(p.cache)
+		p.cache, p.first = cache, first
+		blockEnd, cacheEnd := pos, len(cache)
 		if changed && prevCheck > blockStart {
 			// End the block before the data that differs from it; the
 			// matches already found there start the next block.
 			blockEnd, cacheEnd = prevCheck, prevCheckCache
+		} else {
+			first = append(first, int32(len(cache)))
 		}
+		m := matches{first[:blockEnd-blockStart+1], cache[:cacheEnd]}
 		switch {
 		case cfg.pre.levels > 0 && cfg.verify.levels > 0:
-			p.emitBoth(src, blockStart, blockEnd, p.cache[:cacheEnd], r)
+			p.emitBoth(src, blockStart, blockEnd, m, r)
 		case cfg.pre.levels > 0:
-			p.emitPresplit(src, blockStart, blockEnd, p.cache[:cacheEnd], r)
+			p.emitPresplit(src, blockStart, blockEnd, m, r)
 		default:
-			p.emit(src, blockStart, blockEnd, p.cache[:cacheEnd], nil, r, cfg.verify.levels)
+			p.emit(src, blockStart, blockEnd, m, nil, r, cfg.verify.levels)
 		}
-		cache = p.cache[:copy(p.cache, p.cache[cacheEnd:])]
+		// Keep what the next block starts with.
+		cache = p.cache[:copy(p.cache, cache[cacheEnd:])]
+		rest := first[blockEnd-blockStart : pos-blockStart]
+		first = p.first[:len(rest)]
+		for i, ci := range rest {
+			first[i] = ci - int32(cacheEnd)
+		}
 		blockStart = blockEnd
 	}
 }
 
-// optimize chooses the tokens for block, whose cached matches are cache,
+// matches are the cached matches of a run of positions: those of position
+// i are cache[first[i]:first[i+1]], and len(first) is one more than the
+// positions.
+type matches struct {
+	first []int32
+	cache []uint32
+}
+
+// sub returns the matches of positions a to b.
+func (m matches) sub(a, b int) matches { return matches{m.first[a : b+1], m.cache} }
+
+// optimize chooses the tokens for block, whose cached matches are m,
 // leaves them in p.best and returns their size in bits as a dynamic block.
 // The first cost model comes from the symbol statistics of init when it is
 // given, else from the previous block's final model or a greedy parse.
-func (p *optParser) optimize(block []byte, cache []uint32, init []token, passes int) uint64 {
+func (p *optParser) optimize(block []byte, m matches, init []token, passes int) uint64 {
 	n := len(block)
 	if cap(p.cost) < n+costPad {
 		p.cost = make([]uint32, n+costPad)
@@ -215,7 +236,6 @@ func (p *optParser) optimize(block []byte, cache []uint32, init []token, passes 
 	}
 	cost[n] = 0
 
-	p.index(cache, n)
 	var bestBits uint64 = 1 << 62
 	switch {
 	case init != nil:
@@ -223,7 +243,7 @@ func (p *optParser) optimize(block []byte, cache []uint32, init []token, passes 
 		bestBits = p.trueCost(init)
 		p.setCosts()
 	case !p.havePrev:
-		p.greedy(block, cache)
+		p.greedy(block, m)
 		p.best = append(p.best[:0], p.path...)
 		bestBits = p.trueCost(p.path)
 		p.setCosts()
@@ -236,7 +256,7 @@ func (p *optParser) optimize(block []byte, cache []uint32, init []token, passes 
 		if pass > 0 && p.stopped() {
 			break // p.best holds a parse of this block
 		}
-		p.minCostPath(block, cache)
+		p.minCostPath(block, m)
 		bits := p.trueCost(p.path)
 		if bits >= bestBits {
 			break
@@ -248,62 +268,47 @@ func (p *optParser) optimize(block []byte, cache []uint32, init []token, passes 
 	return bestBits
 }
 
-// index fills p.at with the cache index of each of the n positions.
-func (p *optParser) index(cache []uint32, n int) {
-	if cap(p.at) < n {
-		p.at = make([]int32, n)
-	}
-	at := p.at[:n]
-	ci := 0
-	for i := range at {
-		at[i] = int32(ci)
-		ci += 1 + int(cache[ci]>>16)
-	}
-}
-
 // greedy sets p.path to the longest match at every position, the parse
 // that gives the first cost model.
-func (p *optParser) greedy(block []byte, cache []uint32) {
-	p.path = p.path[:0]
+func (p *optParser) greedy(block []byte, m matches) {
+	path := p.path[:0]
 	n := len(block)
+	first := m.first[:n+1]
 	for i := 0; i < n; {
-		ci := p.at[i]
-		nm := int32(cache[ci] >> 16)
-		if nm > 0 {
-			m := cache[ci+nm]
+		if e := first[i+1]; e > first[i] {
+			m := m.cache[e-1]
 			l := int(m>>16) & 0x1ff
 			if i+l <= n && (l > 3 || m&0xffff <= 4096) {
-				p.path = append(p.path, m&matchMask)
+				path = append(path, m&matchMask)
 				i += l
 				continue
 			}
 		}
-		p.path = append(p.path, token(block[i]))
+		path = append(path, token(block[i]))
 		i++
 	}
+	p.path = path
 }
 
 // minCostPath sets p.path to the cheapest parse of block under the current
 // costs: walking backwards, each position takes the cheaper of its literal
 // and, for every length up to its longest match, the nearest match of that
 // length.
-func (p *optParser) minCostPath(block []byte, cache []uint32) {
+func (p *optParser) minCostPath(block []byte, m matches) {
 	n := len(block)
 	cost := p.cost[:n+costPad]
 	choice := p.choice[:n]
-	at := p.at[:n]
+	first, cache := m.first[:n+1], m.cache
 	litCost, lenCost, distCost := &p.litCost, &p.lenCost, &p.distCost
 	for i := n - 1; i >= 0; i-- {
-		ci := int(at[i])
-		hdr := cache[ci]
 		// c[k] is the cost from i+k to the block end; match lengths
 		// are below costPad, so indexing c and lenCost by one needs no
 		// bounds check.
 		c := (*[costPad]uint32)(cost[i : i+costPad : i+costPad])
-		best := litCost[uint8(hdr)] + c[1]
+		best := litCost[block[i]] + c[1]
 		ch := token(0)
 		l := minMatch
-		for _, m := range cache[ci+1 : ci+1+int(hdr>>16)] {
+		for _, m := range cache[first[i]:first[i+1]] {
 			ml := int(m>>16) & 0x1ff
 			var bl int
 			if best, bl = cheapestLen(c, lenCost, distCost[m>>25&31], l, ml, best); bl != 0 {

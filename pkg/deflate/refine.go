@@ -10,12 +10,12 @@ import (
 // to splits levels deep, as two blocks split where the symbol statistics
 // of the parse change most, when the two are smaller. It returns the size
 // in bits of what it appended.
-func (p *optParser) emit(src []byte, start, end int, cache []uint32, init []token, r *chunkResult, splits int) uint64 {
+func (p *optParser) emit(src []byte, start, end int, m matches, init []token, r *chunkResult, splits int) uint64 {
 	passes := p.cfg.passes
 	if init != nil {
 		passes = p.cfg.subPasses
 	}
-	bits := p.optimize(src[start:end], cache, init, passes)
+	bits := p.optimize(src[start:end], m, init, passes)
 	if splits == 0 || end-start < 2*p.cfg.verify.minLen {
 		r.tokens = append(r.tokens, p.best...)
 		r.endBlock(start, end)
@@ -29,9 +29,8 @@ func (p *optParser) emit(src []byte, start, end int, cache []uint32, init []toke
 	}
 	whole := slices.Clone(p.best)
 	mark, markBlocks := len(r.tokens), len(r.blocks)
-	off := cacheOffset(cache, at-start)
-	b := p.emit(src, start, at, cache[:off], whole[:k], r, splits-1)
-	b += p.emit(src, at, end, cache[off:], whole[k:], r, splits-1)
+	b := p.emit(src, start, at, m.sub(0, at-start), whole[:k], r, splits-1)
+	b += p.emit(src, at, end, m.sub(at-start, end-start), whole[k:], r, splits-1)
 	if b < bits {
 		return b
 	}
@@ -44,9 +43,9 @@ func (p *optParser) emit(src []byte, start, end int, cache []uint32, init []toke
 // emitPresplit parses src[start:end] with few passes, splits it where the
 // statistics of that parse change, and appends each part to r optimized
 // with the full number of passes.
-func (p *optParser) emitPresplit(src []byte, start, end int, cache []uint32, r *chunkResult) uint64 {
+func (p *optParser) emitPresplit(src []byte, start, end int, m matches, r *chunkResult) uint64 {
 	if p.cfg.prePasses > 0 {
-		bits := p.optimize(src[start:end], cache, nil, p.cfg.prePasses)
+		bits := p.optimize(src[start:end], m, nil, p.cfg.prePasses)
 		if bits >= 8*uint64(end-start) {
 			// Incompressible: it will be stored, so splitting and
 			// further passes are wasted.
@@ -56,35 +55,31 @@ func (p *optParser) emitPresplit(src []byte, start, end int, cache []uint32, r *
 		}
 		p.pre = append(p.pre[:0], p.best...)
 	} else {
-		p.index(cache, end-start)
-		p.greedy(src[start:end], cache)
+		p.greedy(src[start:end], m)
 		p.pre = append(p.pre[:0], p.path...)
 	}
 	p.cuts = append(p.cuts[:0], cut{0, start})
 	p.planSplits(p.pre, 0, start, end, p.cfg.pre.levels)
 	p.cuts = append(p.cuts, cut{len(p.pre), end})
-	ci := 0
 	var bits uint64
 	for i := 0; i+1 < len(p.cuts); i++ {
 		a, b := p.cuts[i], p.cuts[i+1]
-		n := cacheOffset(cache[ci:], b.at-a.at)
-		bits += p.optimize(src[a.at:b.at], cache[ci:ci+n], p.pre[a.tok:b.tok], p.cfg.passes)
+		bits += p.optimize(src[a.at:b.at], m.sub(a.at-start, b.at-start), p.pre[a.tok:b.tok], p.cfg.passes)
 		r.tokens = append(r.tokens, p.best...)
 		r.endBlock(a.at, b.at)
-		ci += n
 	}
 	return bits
 }
 
 // emitBoth appends src[start:end] to r as the smaller of what emitPresplit
 // and emit make of it.
-func (p *optParser) emitBoth(src []byte, start, end int, cache []uint32, r *chunkResult) {
+func (p *optParser) emitBoth(src []byte, start, end int, m matches, r *chunkResult) {
 	mark, markBlocks := len(r.tokens), len(r.blocks)
-	a := p.emitPresplit(src, start, end, cache, r)
+	a := p.emitPresplit(src, start, end, m, r)
 	p.saveToks = append(p.saveToks[:0], r.tokens[mark:]...)
 	p.saveBlocks = append(p.saveBlocks[:0], r.blocks[markBlocks:]...)
 	r.tokens, r.blocks = r.tokens[:mark], r.blocks[:markBlocks]
-	if b := p.emit(src, start, end, cache, nil, r, p.cfg.verify.levels); a < b {
+	if b := p.emit(src, start, end, m, nil, r, p.cfg.verify.levels); a < b {
 		r.tokens = append(r.tokens[:mark], p.saveToks...)
 		r.blocks = append(r.blocks[:markBlocks], p.saveBlocks...)
 	}
@@ -107,15 +102,6 @@ func (p *optParser) planSplits(toks []token, base, start, end, depth int) {
 	p.planSplits(toks[:k], base, start, at, depth-1)
 	p.cuts = append(p.cuts, cut{base + k, at})
 	p.planSplits(toks[k:], base+k, at, end, depth-1)
-}
-
-// cacheOffset returns the index in cache of the entry of position n.
-func cacheOffset(cache []uint32, n int) int {
-	ci := 0
-	for ; n > 0; n-- {
-		ci += 1 + int(cache[ci]>>16)
-	}
-	return ci
 }
 
 // histogram tracks symbol counts and their entropy sum incrementally.
