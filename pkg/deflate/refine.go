@@ -114,32 +114,24 @@ type histogram struct {
 	used int
 }
 
-func (h *histogram) add(sym int, d int32) {
+// inc counts one more sym.
+func (h *histogram) inc(sym int) {
 	f := h.f[sym]
-	h.sum -= flog(f)
 	if f == 0 {
 		h.used++
 	}
-	f = uint32(int32(f) + d)
+	h.f[sym] = f + 1
+	h.sum = h.sum - flog(f) + flog(f+1)
+}
+
+// dec counts one less sym.
+func (h *histogram) dec(sym int) {
+	f := h.f[sym] - 1
 	if f == 0 {
 		h.used--
 	}
 	h.f[sym] = f
-	h.sum += flog(f)
-	if sym < numLitLen {
-		h.tl = uint32(int32(h.tl) + d)
-	} else {
-		h.td = uint32(int32(h.td) + d)
-	}
-}
-
-func (h *histogram) addToken(t token, d int32) {
-	if t < 256 {
-		h.add(int(t), d)
-		return
-	}
-	h.add(firstLenSym+int(lengthSlot[t>>16]), d)
-	h.add(numLitLen+int(distSlot[t&0xffff]), d)
+	h.sum = h.sum - flog(f+1) + flog(f)
 }
 
 // count sets h to the statistics of toks and the end of block, summing
@@ -179,12 +171,11 @@ var (
 	flogOnce sync.Once
 	// flogTable holds f·log2(f) for the counts most blocks reach;
 	// splitPoint fills it before use.
-	flogTable []float64
+	flogTable [1 << 16]float64
 )
 
 func initFlog() {
 	flogOnce.Do(func() {
-		flogTable = make([]float64, 1<<16)
 		for i := 1; i < len(flogTable); i++ {
 			flogTable[i] = float64(i) * math.Log2(float64(i))
 		}
@@ -193,7 +184,7 @@ func initFlog() {
 
 // flog returns f·log2(f), 0 for 0.
 func flog(f uint32) float64 {
-	if int(f) < len(flogTable) {
+	if f < uint32(len(flogTable)) {
 		return flogTable[f]
 	}
 	return flogBig(f)
@@ -214,11 +205,20 @@ func splitPoint(toks []token, start, end int, sp *splitParams) (int, int) {
 	bestK, bestAt := -1, 0
 	pos := start
 	for k, t := range toks {
-		left.addToken(t, 1)
-		right.addToken(t, -1)
+		left.tl++
+		right.tl--
 		if t < 256 {
+			left.inc(int(t))
+			right.dec(int(t))
 			pos++
 		} else {
+			ls, ds := firstLenSym+int(lengthSlot[t>>16]), numLitLen+int(distSlot[t&0xffff])
+			left.inc(ls)
+			left.inc(ds)
+			right.dec(ls)
+			right.dec(ds)
+			left.td++
+			right.td--
 			pos += int(t >> 16)
 		}
 		// Splitting between any two of a few neighbouring tokens makes
