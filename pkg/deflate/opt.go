@@ -89,10 +89,15 @@ type optParser struct {
 
 	havePrev bool
 	// stop, when set, abandons the parse: its chunk's output is not used.
-	stop     *atomic.Bool
-	litCost  [256]uint32
-	lenCost  [costPad]uint32 // by length; lengths past maxMatch never occur
-	distCost [32]uint32      // by offset slot; slots 30 and 31 never occur
+	stop   *atomic.Bool
+	prices prices
+}
+
+// prices are the costs of symbols in 1/16 bits.
+type prices struct {
+	lit  [256]uint32
+	len  [costPad]uint32 // by length; lengths past maxMatch never occur
+	dist [32]uint32      // by offset slot; slots 30 and 31 never occur
 }
 
 func newOptParser(cfg optConfig) *optParser {
@@ -299,23 +304,20 @@ func (p *optParser) minCostPath(block []byte, m matches) {
 	cost := p.cost[:n+costPad]
 	choice := p.choice[:n]
 	first, cache := m.first[:n+1], m.cache
-	litCost, lenCost, distCost := &p.litCost, &p.lenCost, &p.distCost
+	pr := &p.prices
+	end := first[n]
 	for i := n - 1; i >= 0; i-- {
 		// c[k] is the cost from i+k to the block end; match lengths
 		// are below costPad, so indexing c and lenCost by one needs no
 		// bounds check.
 		c := (*[costPad]uint32)(cost[i : i+costPad : i+costPad])
-		best := litCost[block[i]] + c[1]
+		best := pr.lit[block[i]] + c[1]
 		ch := token(0)
-		l := minMatch
-		for _, m := range cache[first[i]:first[i+1]] {
-			ml := int(m>>16) & 0x1ff
-			var bl int
-			if best, bl = cheapestLen(c, lenCost, distCost[m>>25&31], l, ml, best); bl != 0 {
-				ch = token(bl)<<16 | token(uint16(m))
-			}
-			l = ml + 1
+		start := first[i]
+		if start < end {
+			best, ch = cheapestMatch(c, pr, cache[start:end], best)
 		}
+		end = start
 		c[0] = best
 		choice[i] = ch
 	}
@@ -332,21 +334,30 @@ func (p *optParser) minCostPath(block []byte, m matches) {
 	p.path = path
 }
 
-// cheapestLen returns the lowest of best and the costs from a position of
-// a match of each length from l to ml whose offset costs dc, and the
-// shortest length of that cost, or 0 when it is best. c[k] is the cost
-// from the position k bytes on to the block end.
+// cheapestMatch returns the lower of best and the cheapest cost of the
+// matches ms from a position, with the match of that cost as a token, or
+// 0 when best is lower. c[k] is the cost from the position k bytes on to
+// the block end. Every length of a match is tried that is longer than the
+// match before it, so each length is priced with the nearest offset.
 //
 //go:noinline
-func cheapestLen(c, lenCost *[costPad]uint32, dc uint32, l, ml int, best uint32) (uint32, int) {
-	bl := uint(0)
-	_, _ = c[0], lenCost[0] // the nil checks, once
-	for k, end := uint(l), uint(ml)&(costPad-1); k <= end; k++ {
-		if t := dc + lenCost[k] + c[k]; t < best {
-			best, bl = t, k
+func cheapestMatch(c *[costPad]uint32, pr *prices, ms []uint32, best uint32) (uint32, token) {
+	ch := token(0)
+	l := uint(minMatch)
+	_, _ = c[0], pr.len[0] // the nil checks, once
+	for _, m := range ms {
+		dc := pr.dist[m>>25&31]
+		bl := uint(0)
+		for ml := uint(m>>16) & (costPad - 1); l <= ml; l++ {
+			if t := dc + pr.len[l] + c[l]; t < best {
+				best, bl = t, l
+			}
+		}
+		if bl != 0 {
+			ch = token(bl)<<16 | token(uint16(m))
 		}
 	}
-	return best, int(bl)
+	return best, ch
 }
 
 // trueCost returns the size in bits of path as a dynamic block and leaves
@@ -366,12 +377,12 @@ func (p *optParser) trueCost(path []token) uint64 {
 // lengths left in p.bw.
 func (p *optParser) setCosts() {
 	ll, dl := &p.bw.llLens, &p.bw.dLens
-	for i := range p.litCost {
+	for i := range p.prices.lit {
 		l := uint32(ll[i])
 		if l == 0 {
 			l = litNoStat
 		}
-		p.litCost[i] = l * bitCost
+		p.prices.lit[i] = l * bitCost
 	}
 	for l := minMatch; l <= maxMatch; l++ {
 		s := lengthSlot[l]
@@ -379,13 +390,13 @@ func (p *optParser) setCosts() {
 		if b == 0 {
 			b = lenNoStat
 		}
-		p.lenCost[l] = (b + uint32(lengthExtra[s])) * bitCost
+		p.prices.len[l] = (b + uint32(lengthExtra[s])) * bitCost
 	}
 	for s := range numDist {
 		b := uint32(dl[s])
 		if b == 0 {
 			b = distNoStat
 		}
-		p.distCost[s] = (b + uint32(distExtra[s])) * bitCost
+		p.prices.dist[s] = (b + uint32(distExtra[s])) * bitCost
 	}
 }
