@@ -89,18 +89,16 @@ func (f *btFinder) find(pos, maxLen, nice, depth int) int {
 
 	node = int(f.hash4[h4])
 	f.hash4[h4] = int32(pos)
-	// link[1] is where the next node smaller than pos is to be linked,
-	// link[0] where the next greater one is; side[1] and side[0] are the
+	// lt and gt point at where the next node smaller, respectively
+	// greater, than pos is to be linked; bestLt and bestGt are the
 	// common prefix lengths with the nearest smaller and greater nodes.
-	link := [2]int{2*(pos&windowMask) + 1, 2 * (pos & windowMask)}
 	ch := &f.child
+	lt, gt := &ch[2*(pos&windowMask)], &ch[2*(pos&windowMask)+1]
 	if node <= cutoff {
-		ch[link[0]] = noPos
-		ch[link[1]] = noPos
+		*lt, *gt = noPos, noPos
 		return n
 	}
-	var side [2]int
-	best, l := 3, 0
+	best, bestLt, bestGt, l := 3, 0, 0, 0
 	for {
 		// Compare 8 bytes at a time from l; l never exceeds best here,
 		// so only a longer common prefix is a new match. Bytes past
@@ -130,25 +128,28 @@ func (f *btFinder) find(pos, maxLen, nice, depth int) int {
 			}
 			if l >= nice {
 				s := 2 * (node & windowMask)
-				ch[link[1]&(2*windowSize-1)] = ch[s]
-				ch[link[0]&(2*windowSize-1)] = ch[s+1]
+				*lt, *gt = ch[s], ch[s+1]
 				return n
 			}
 		}
 		// The bytes at l differ: they order node and pos.
-		dir := 0
+		s := 2 * (node & windowMask)
 		if byte(a>>(sh&63)) < byte(b>>(sh&63)) {
-			dir = 1
+			*lt = int32(node)
+			lt = &ch[s+1]
+			node = int(*lt)
+			bestLt = l
+			l = min(l, bestGt)
+		} else {
+			*gt = int32(node)
+			gt = &ch[s]
+			node = int(*gt)
+			bestGt = l
+			l = min(l, bestLt)
 		}
-		ch[link[dir]&(2*windowSize-1)] = int32(node)
-		link[dir] = 2*(node&windowMask) | dir
-		node = int(ch[link[dir]&(2*windowSize-1)])
-		side[dir] = l
-		l = min(l, side[dir^1])
 		depth--
 		if pos-node >= windowSize || depth == 0 {
-			ch[link[0]&(2*windowSize-1)] = noPos
-			ch[link[1]&(2*windowSize-1)] = noPos
+			*lt, *gt = noPos, noPos
 			return n
 		}
 	}
@@ -163,15 +164,13 @@ func (f *btFinder) skip(pos, nice, depth int) {
 	f.hash3[h3] = int32(pos)
 	node := int(f.hash4[h4])
 	f.hash4[h4] = int32(pos)
-	link := [2]int{2*(pos&windowMask) + 1, 2 * (pos & windowMask)}
 	ch := &f.child
+	lt, gt := &ch[2*(pos&windowMask)], &ch[2*(pos&windowMask)+1]
 	if pos-node >= windowSize {
-		ch[link[0]] = noPos
-		ch[link[1]] = noPos
+		*lt, *gt = noPos, noPos
 		return
 	}
-	var side [2]int
-	l := 0
+	bestLt, bestGt, l := 0, 0, 0
 	for {
 		a, b := f.load64(node+l), f.load64(pos+l)
 		for a == b && l+8 < nice {
@@ -183,23 +182,26 @@ func (f *btFinder) skip(pos, nice, depth int) {
 		l += int(sh >> 3)
 		if l >= nice {
 			s := 2 * (node & windowMask)
-			ch[link[1]&(2*windowSize-1)] = ch[s]
-			ch[link[0]&(2*windowSize-1)] = ch[s+1]
+			*lt, *gt = ch[s], ch[s+1]
 			return
 		}
-		dir := 0
+		s := 2 * (node & windowMask)
 		if byte(a>>(sh&63)) < byte(b>>(sh&63)) {
-			dir = 1
+			*lt = int32(node)
+			lt = &ch[s+1]
+			node = int(*lt)
+			bestLt = l
+			l = min(l, bestGt)
+		} else {
+			*gt = int32(node)
+			gt = &ch[s]
+			node = int(*gt)
+			bestGt = l
+			l = min(l, bestLt)
 		}
-		ch[link[dir]&(2*windowSize-1)] = int32(node)
-		link[dir] = 2*(node&windowMask) | dir
-		node = int(ch[link[dir]&(2*windowSize-1)])
-		side[dir] = l
-		l = min(l, side[dir^1])
 		depth--
 		if pos-node >= windowSize || depth == 0 {
-			ch[link[0]&(2*windowSize-1)] = noPos
-			ch[link[1]&(2*windowSize-1)] = noPos
+			*lt, *gt = noPos, noPos
 			return
 		}
 	}
