@@ -37,18 +37,38 @@ func newBlockWriter() *blockWriter {
 }
 
 // countFreqs tallies the symbol frequencies of tokens, end of block included.
+// Alternate tokens go to two sets of counters, summed at the end, so that
+// a run of one symbol does not make each count wait for the one before.
 func countFreqs(tokens []token, ll *[numLitLen]uint32, d *[numDist]uint32) {
+	var ll2 [numLitLen]uint32
+	var d2 [numDist]uint32
 	*ll = [numLitLen]uint32{}
 	*d = [numDist]uint32{}
-	for _, t := range tokens {
-		if t < 256 {
-			ll[t]++
-			continue
-		}
-		ll[firstLenSym+int(lengthSlot[t>>16])]++
-		d[distSlot[t&0xffff]]++
+	for len(tokens) >= 2 {
+		countToken(tokens[0], ll, d)
+		countToken(tokens[1], &ll2, &d2)
+		tokens = tokens[2:]
+	}
+	if len(tokens) > 0 {
+		countToken(tokens[0], ll, d)
+	}
+	for i := range ll {
+		ll[i] += ll2[i]
+	}
+	for i := range d {
+		d[i] += d2[i]
 	}
 	ll[endOfBlock] = 1
+}
+
+// countToken counts the symbols of t.
+func countToken(t token, ll *[numLitLen]uint32, d *[numDist]uint32) {
+	if t < 256 {
+		ll[t]++
+		return
+	}
+	ll[firstLenSym+int(lengthSlot[t>>16])]++
+	d[distSlot[t&0xffff]]++
 }
 
 // dataBits is the cost in bits of the tokens' symbols and extra bits under

@@ -137,16 +137,11 @@ func (h *histogram) dec(sym int) {
 // count sets h to the statistics of toks and the end of block, summing
 // the entropy once at the end rather than per symbol.
 func (h *histogram) count(toks []token) {
-	h.f = [numLitLen + numDist]uint32{}
-	h.f[endOfBlock] = 1
-	for _, t := range toks {
-		if t < 256 {
-			h.f[t]++
-			continue
-		}
-		h.f[firstLenSym+int(lengthSlot[t>>16])]++
-		h.f[numLitLen+int(distSlot[t&0xffff])]++
-	}
+	var ll [numLitLen]uint32
+	var d [numDist]uint32
+	countFreqs(toks, &ll, &d)
+	copy(h.f[:], ll[:])
+	copy(h.f[numLitLen:], d[:])
 	h.tl, h.td, h.sum, h.used = 0, 0, 0, 0
 	for i, f := range h.f {
 		if f == 0 {
