@@ -18,6 +18,12 @@
 // smallest run-length coding of its header, or as a static or stored
 // block when that is smaller.
 //
+// The match finder works on its own copy of a chunk and the window before
+// it, in a power-of-two buffer, so that its loads need no bounds checks;
+// the parser keeps, beside the matches it caches, where each position's
+// matches start, so a block or any part of one is optimized without
+// re-indexing.
+//
 // Large inputs are cut into fixed-size chunks that are parsed concurrently;
 // each chunk sees the 32 KiB before it as a dictionary, so matches still
 // cross chunk boundaries. Chunk boundaries depend only on the input length
@@ -53,5 +59,8 @@
 // skip under -short. On a shared machine instruction counts are steadier
 // than time: run valgrind --tool=callgrind on a test binary that
 // compresses one input once, with GODEBUG=asyncpreemptoff=1 (callgrind
-// does not cope with Go's preemption signals).
+// does not cope with Go's preemption signals). Check CPU time as well
+// (user time of several runs, alternating old and new): the tree walk
+// waits on memory and on its branches, so fewer instructions there can
+// take longer, as a branch-free walk did.
 package deflate
