@@ -53,9 +53,9 @@ const (
 	// the longest cached length (9 bits), so that costs and lengths
 	// index fixed-size arrays.
 	costPad = 512
-	// cacheSlack bounds the entries one step of the parse adds: a
-	// position's entry and matches, or the literals of a skipped match.
-	cacheSlack = max(1+maxFound, maxMatch)
+	// cacheSlack bounds what one step of the parse adds: the matches of
+	// a position to the cache, or the positions of a skipped match.
+	cacheSlack = max(maxFound, maxMatch)
 	// primeDepth bounds the tree search while inserting the history
 	// before a chunk: its matches are never recorded, so a shallow tree
 	// there costs little.
@@ -117,9 +117,9 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			p.mf.skip(i, min(cfg.nice, maxLen), min(cfg.depth, primeDepth))
 		}
 	}
-	// The cache never grows within a block: a block ends once it holds
-	// cacheMax entries with its positions, and one position adds at most
-	// cacheSlack.
+	// The cache rarely grows within a block: a block ends once it holds
+	// cacheMax entries with its positions, or softMaxBlock positions, and
+	// one step adds at most cacheSlack.
 	if cap(p.cache) < cacheMax+cacheSlack {
 		p.cache = make([]uint32, 0, cacheMax+cacheSlack)
 		p.first = make([]int32, 0, softMaxBlock+cacheSlack+1)
@@ -281,10 +281,10 @@ func (p *optParser) greedy(block []byte, m matches) {
 	first := m.first[:n+1]
 	for i := 0; i < n; {
 		if e := first[i+1]; e > first[i] {
-			m := m.cache[e-1]
-			l := int(m>>16) & 0x1ff
-			if i+l <= n && (l > 3 || m&0xffff <= 4096) {
-				path = append(path, m&matchMask)
+			mt := m.cache[e-1]
+			l := int(mt>>16) & 0x1ff
+			if i+l <= n && (l > 3 || mt&0xffff <= 4096) {
+				path = append(path, mt&matchMask)
 				i += l
 				continue
 			}
@@ -308,8 +308,8 @@ func (p *optParser) minCostPath(block []byte, m matches) {
 	end := first[n]
 	for i := n - 1; i >= 0; i-- {
 		// c[k] is the cost from i+k to the block end; match lengths
-		// are below costPad, so indexing c and lenCost by one needs no
-		// bounds check.
+		// are below costPad, so indexing c and the length prices by a
+		// length needs no bounds check.
 		c := (*[costPad]uint32)(cost[i : i+costPad : i+costPad])
 		best := pr.lit[block[i]] + c[1]
 		ch := token(0)
