@@ -50,6 +50,10 @@ func adviceFor(e error) string {
 		return e.Message("build with --cgo")
 	case *assemble.MissingLibError:
 		return e.Message("choose a --base")
+	case *pipeline.KeepError:
+		return fmt.Sprintf("--keep %s: the image has no such file; name a path of the image", e.Path)
+	case *pipeline.LibraryError:
+		return e.Message("name it with --keep PATH")
 	case *regopts.Problem:
 		return e.Message(registryFixes)
 	}

@@ -112,6 +112,9 @@ func writeSlim(w io.Writer, r *pipeline.SlimReport) error {
 	for _, x := range r.Risks {
 		fmt.Fprintf(&b, "  risk        %s\n", x)
 	}
+	if len(r.Risks) > 0 {
+		fmt.Fprintf(&b, "  (--keep PATH keeps a path of the image that the program needs)\n")
+	}
 	est := ""
 	if r.OriginalEstimated {
 		est = " (estimated: gzip of its uncompressed layers)"

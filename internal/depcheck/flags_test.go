@@ -35,7 +35,6 @@ var flagExempt = map[string]string{
 	"pkg/pipeline/pipeline.go --ca-certs": "a warning of the read stage",
 	"pkg/pipeline/pipeline.go --add":      "a warning of the read stage",
 	"pkg/pipeline/runtime.go --libs":      "the reason of a copied file in the build report",
-	"pkg/pipeline/slim.go --keep":         "slim's risks and errors",
 	"pkg/engine/runc.go --engine":         "an engine's error",
 	"pkg/engine/select.go --engine":       "an engine's error",
 	"pkg/engine/engine.go --network":      "an engine's error",

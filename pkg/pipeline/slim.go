@@ -6,7 +6,6 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -33,6 +32,32 @@ import (
 // cannot rewrite without guessing: a script or interpreter entrypoint, a
 // shell feature, a program that is not a Go binary, a missing library.
 var ErrCannotSlim = errors.New("cannot slim")
+
+// A KeepError is a path SlimOptions.Keep names that the image lacks.
+type KeepError struct{ Path string }
+
+func (e *KeepError) Error() string {
+	return fmt.Sprintf("%s: the image has no such file to keep; name a path of the image", e.Path)
+}
+
+// A LibraryError refuses a dynamic program whose interpreter or libraries
+// the image lacks where the dynamic loader looks (Err says which); it
+// wraps ErrCannotSlim. Keeping the path where the program finds it
+// (RUNPATH) is the fix.
+type LibraryError struct {
+	Program string
+	Err     error
+}
+
+func (e *LibraryError) Error() string { return e.Message("keep it by its path in the image") }
+
+// Message words the refusal with fix, how to keep a path of the image.
+func (e *LibraryError) Message(fix string) string {
+	return fmt.Sprintf("%s: %s is dynamically linked and %v; slim keeps only what the image holds: if the program finds it elsewhere (RUNPATH), %s", ErrCannotSlim, e.Program, e.Err, fix)
+}
+
+// Unwrap returns ErrCannotSlim and the cause.
+func (e *LibraryError) Unwrap() []error { return []error{ErrCannotSlim, e.Err} }
 
 // SlimOptions configure one Slim.
 type SlimOptions struct {
@@ -106,317 +131,457 @@ var caFiles = []string{
 // ErrCannotSlim with the reason, what it cannot carry over safely. The
 // image ships like Build's, all or nothing.
 func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, error) {
-	rep := &SlimReport{SchemaVersion: SchemaVersion, Source: o.Image, Files: []FileReport{}, Kept: []string{}, Dropped: []string{}, Risks: []string{}}
-	fail := func(format string, a ...any) error {
-		return fmt.Errorf("slim %s: %w: %s", o.Image, ErrCannotSlim, fmt.Sprintf(format, a...))
-	}
-	p := o.Platform
-	if p.OS == "" {
-		p = platform.Default
+	s := &slimming{o: o, p: o.Platform, reasons: map[string]string{},
+		rep: &SlimReport{SchemaVersion: SchemaVersion, Source: o.Image, Files: []FileReport{}, Kept: []string{}, Dropped: []string{}, Risks: []string{}}}
+	if s.p.OS == "" {
+		s.p = platform.Default
 	}
 	src, err := pull.Open(ctx, o.Image, pull.Options{Registry: o.Registry, Role: "image"})
 	if err != nil {
-		return rep, nil, err
+		return s.rep, nil, err
 	}
 	defer src.Close()
-	img, err := src.Image(p.OS, p.Arch, p.Variant)
+	if err := s.read(ctx, src); err != nil {
+		return s.rep, nil, err
+	}
+	if err := s.execForm(); err != nil {
+		return s.rep, nil, err
+	}
+	if err := s.program(ctx); err != nil {
+		return s.rep, nil, err
+	}
+	closure, err := s.files(ctx)
 	if err != nil {
-		return rep, nil, err
+		return s.rep, nil, err
 	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		return rep, nil, fmt.Errorf("slim %s: reading config: %w", o.Image, err)
-	}
-	rep.OriginalPullSize, rep.OriginalEstimated, err = pullSize(ctx, img)
-	if err != nil {
-		return rep, nil, err
-	}
-	ifs, err := imagefs.Read(ctx, img)
-	if err != nil {
-		return rep, nil, fmt.Errorf("slim %s: %w", o.Image, err)
-	}
-	c := cf.Config
-
-	// The command as the image runs it, and its exec form.
-	argv := append(slices.Clone(c.Entrypoint), c.Cmd...)
-	rep.Entrypoint = argv
-	if len(argv) == 0 {
-		return rep, nil, fail("the image has no ENTRYPOINT or CMD: there is no program to keep")
-	}
-	command, cmd := slices.Clone(c.Entrypoint), slices.Clone(c.Cmd)
-	if script, extra, ok := shellScript(argv); ok {
-		words, err := splitShell(script)
-		if err != nil {
-			return rep, nil, fail("the entrypoint runs %q through %s, and %s; give the image an exec-form ENTRYPOINT", script, argv[0], err)
-		}
-		command, cmd = words, nil
-		if len(extra) > 0 {
-			// They are the script's $0, $1...; a script without $ never
-			// reads them (splitShell refused any).
-			rep.Dropped = append(rep.Dropped, fmt.Sprintf("CMD %q: the shell-form command receives it as $0... and never passes it to the program", extra))
-		}
-		rep.Kept = append(rep.Kept, fmt.Sprintf("ENTRYPOINT %q, the exec form of the shell form %q", words, script))
-	} else {
-		if len(command) == 0 {
-			command, cmd = cmd, nil
-		}
-		rep.Kept = append(rep.Kept, fmt.Sprintf("ENTRYPOINT %q", command))
-		if len(cmd) > 0 {
-			rep.Kept = append(rep.Kept, fmt.Sprintf("CMD %q", cmd))
-		}
-	}
-	rep.Command = append(slices.Clone(command), cmd...)
-	workDir := c.WorkingDir
-	if workDir == "" {
-		workDir = "/"
-	}
-	prog, err := ifs.LookPath(command[0], envValue(c.Env, "PATH"), workDir)
-	if err != nil {
-		return rep, nil, fail("the entrypoint's program %s is not an executable file of the image (%v)", command[0], err)
-	}
-	rep.Program = "/" + prog
-	named := namedPath(ifs, command[0], envValue(c.Env, "PATH"), workDir)
-	data, err := readImageFile(ctx, ifs, prog)
-	if err != nil {
-		return rep, nil, fmt.Errorf("slim %s: %w", o.Image, err)
-	}
-	if bytes.HasPrefix(data, []byte("#!")) {
-		line, _, _ := bytes.Cut(data, []byte("\n"))
-		return rep, nil, fail("the entrypoint runs %s, a script (%s): slim keeps one Go binary and cannot tell what the script runs; make the image's ENTRYPOINT the program itself", rep.Program, strings.TrimSpace(string(line)))
-	}
-	fa, err := read(data)
-	if err != nil || fa.rep == nil || fa.basic && fa.rep.GoVersion == "" {
-		return rep, nil, fail("the entrypoint runs %s, which is not a Go executable leve can read (%v): an interpreted language or a foreign binary needs files slim cannot see", rep.Program, err)
-	}
-	r := fa.rep
-	rep.Linking, rep.Static = r.Linking.String(), r.Linking.Static
-	if fa.basic {
-		rep.Risks = append(rep.Risks, fmt.Sprintf("no run-time needs analysis for %s binaries: CA certificates, time zones and users are not looked for; keep them with --keep PATH", p.Arch))
-	}
-	needs := map[string]string{}
-	for _, n := range r.Needs {
-		needs[n.Kind] = strings.Join(n.Evidence, ", ")
-	}
-
-	// Files taken from the image, and leve's where the image has none.
-	var keep []string
-	reasons := map[string]string{}
-	take := func(p, why string) {
-		p = strings.TrimPrefix(path.Clean("/"+p), "/")
-		if _, ok := reasons[p]; !ok {
-			keep = append(keep, p)
-			reasons[p] = why
-		}
-	}
-	exists := func(p string) bool { _, err := ifs.Stat(strings.TrimPrefix(p, "/")); return err == nil }
-	var leveFiles []assemble.Entry
-	var leveEnv []string
-	addLeve := func(why string, rf assemble.RuntimeFiles) {
-		leveFiles = append(leveFiles, rf.Entries...)
-		leveEnv = append(leveEnv, rf.Env...)
-		for _, e := range rf.Entries {
-			rep.Files = append(rep.Files, FileReport{Path: e.Path, Size: int64(len(e.Data)), Reason: why})
-		}
-	}
-	if ev, ok := needs[exe.NeedCACerts]; ok {
-		cands := caFiles
-		if f := envValue(c.Env, "SSL_CERT_FILE"); f != "" {
-			cands = []string{f}
-		}
-		found := ""
-		for _, f := range cands {
-			if exists(f) {
-				found = f
-				break
-			}
-		}
-		if found != "" {
-			take(found, "CA certificates from the image ("+firstOf(ev)+")")
-		} else {
-			rf, err := assemble.CACertificates("bundle")
-			if err != nil {
-				return rep, nil, err
-			}
-			addLeve("CA certificates from leve's pinned Mozilla bundle: the image has none ("+firstOf(ev)+")", rf)
-			rep.Risks = append(rep.Risks, "the image has no CA bundle where Go looks for one; leve's Mozilla roots were added")
-		}
-	}
-	if ev, ok := needs[exe.NeedTZData]; ok {
-		zi := envValue(c.Env, "ZONEINFO")
-		switch {
-		case zi != "" && exists(zi):
-			take(zi, "time zone data from the image, ZONEINFO ("+firstOf(ev)+")")
-		case exists("/usr/share/zoneinfo"):
-			take("/usr/share/zoneinfo", "time zone data from the image ("+firstOf(ev)+")")
-		default:
-			goroot, err := goRoot(ctx)
-			if err != nil {
-				return rep, nil, fail("the program loads time zones, the image has no zoneinfo and %v", err)
-			}
-			rf, err := assemble.ZoneInfo(goroot)
-			if err != nil {
-				return rep, nil, err
-			}
-			addLeve("time zone data from the Go toolchain: the image has none ("+firstOf(ev)+")", rf)
-		}
-	}
-	_, users := needs[exe.NeedUsers]
-	_, dns := needs[exe.NeedDNS]
-	// The runtime sets HOME from the user's passwd entry and resolves a
-	// user name there, and os/user reads both files: they stay whenever
-	// the image has them (a few hundred bytes).
-	for _, f := range []string{"/etc/passwd", "/etc/group"} {
-		if exists(f) {
-			why := "users and groups from the image (the user " + orDefault(c.User, "root") + " and its HOME"
-			if users {
-				why += ", os/user"
-			}
-			take(f, why+")")
-		}
-	}
-	if !exists("/etc/passwd") && c.User != "" && !numericUser(c.User) {
-		return rep, nil, fail("the image runs as the user %q and has no /etc/passwd to say who that is", c.User)
-	}
-	if dns {
-		if exists("/etc/nsswitch.conf") {
-			take("/etc/nsswitch.conf", "host lookup order from the image ("+firstOf(needs[exe.NeedDNS])+")")
-		} else if r.Linking.Static {
-			addLeve("host lookup order (hosts: files dns): the image has no /etc/nsswitch.conf ("+firstOf(needs[exe.NeedDNS])+")", assemble.NSSwitch())
-		}
-	}
-	if !r.Linking.Static {
-		libs, err := libraryClosure(ctx, ifs, r.Linking, p.Arch, users || dns, o.Keep, envValue(c.Env, "LD_LIBRARY_PATH"))
-		if err != nil {
-			return rep, nil, fail("%s is dynamically linked and %v; slim keeps only what the image holds: if the program finds it elsewhere (RUNPATH), name it with --keep PATH", rep.Program, err)
-		}
-		rep.Interpreter = r.Linking.Interpreter
-		for _, l := range libs {
-			rep.Libraries = append(rep.Libraries, "/"+l)
-			take(l, "shared library of "+rep.Program+", from the image")
-		}
-		if users || dns {
-			if exists("/etc/nsswitch.conf") {
-				take("/etc/nsswitch.conf", "glibc's NSS configuration, from the image")
-			}
-		}
-		if ef, err := elf.NewFile(bytes.NewReader(data)); err == nil {
-			if syms, err := ef.ImportedSymbols(); err == nil && slices.ContainsFunc(syms, func(s elf.ImportedSymbol) bool { return s.Name == "dlopen" }) {
-				rep.Risks = append(rep.Risks, rep.Program+" calls dlopen: the libraries it loads at run time are unknown to slim; keep them with --keep PATH")
-			}
-		}
-		rep.Risks = append(rep.Risks, "glibc may load NSS modules and gconv converters it was not linked with; slim keeps the NSS modules only when the program looks up users or hosts")
-	}
-	if named != "" && named != prog {
-		// The command names the program through a symlink: keep the link.
-		take(named, "the path the command names the program by")
-	}
-	for _, k := range o.Keep {
-		if !exists(k) {
-			return rep, nil, fmt.Errorf("slim %s: --keep %s: the image has no such file; name a path of the image", o.Image, k)
-		}
-		take(k, "--keep")
-	}
-	if len(o.Keep) == 0 {
-		rep.Risks = append(rep.Risks, "files the program opens at run time (configuration, templates, data) are not seen by slim: keep them with --keep PATH")
-	}
-	closure, err := ifs.Closure(keep...)
-	if err != nil {
-		return rep, nil, fmt.Errorf("slim %s: %w", o.Image, err)
-	}
-
-	// The binary, stripped and packed as asked.
 	tmp, err := os.MkdirTemp(o.WorkDir, "leve-slim-")
 	if err != nil {
-		return rep, nil, fmt.Errorf("slimming: %w", err)
+		return s.rep, nil, fmt.Errorf("slimming: %w", err)
 	}
 	if o.WorkDir == "" {
 		defer os.RemoveAll(tmp)
 	}
+	b, build, err := s.binary(ctx, tmp)
+	if err != nil {
+		return s.rep, nil, err
+	}
+	var base v1.Image
+	if o.Base != "" && o.Base != pull.Scratch {
+		bs, err := pull.Open(ctx, o.Base, pull.Options{Registry: o.Registry, Role: "base"})
+		if err != nil {
+			return s.rep, nil, err
+		}
+		defer bs.Close()
+		if base, err = bs.Image(s.p.OS, s.p.Arch, s.p.Variant); err != nil {
+			return s.rep, nil, err
+		}
+	}
+	if b.layers, err = s.layers(ctx, closure, tmp, b.data); err != nil {
+		return s.rep, nil, err
+	}
+	if b.img, err = s.image(base, b.layers); err != nil {
+		return s.rep, nil, err
+	}
+	if err := b.describe(); err != nil {
+		return s.rep, nil, err
+	}
+	build.Images[0].Files = s.rep.Files
+	build.Digest, build.MediaType, build.PullSize = b.rep.Digest, b.rep.Manifest.MediaType, b.rep.PullSize
+	s.rep.Image = build
 	name := o.Name
 	if name == "" {
-		name = repositoryName(path.Base(prog))
+		name = repositoryName(path.Base(s.prog))
 	}
-	b := &builder{o: Options{CacheDir: o.CacheDir, Pack: o.Pack, Compression: o.Compression, Level: o.Level, Progress: func(Event) {}}, platform: p, tmp: tmp, data: data, facts: fa}
-	build := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: []ImageReport{{Platform: p.String()}}}
+	o2 := Options{Name: name, Tag: o.Tag, Sinks: o.Sinks}
+	o2.Progress = o2.progress() // ship sends push progress: here, nowhere
+	start := time.Now()
+	summary, err := ship(ctx, o2, b.img, build)
+	if err != nil {
+		return s.rep, nil, err
+	}
+	build.Ship = StageReport{Name: "ship", Duration: time.Since(start), Summary: summary}
+	return s.rep, b.img, nil
+}
+
+// slimming is one Slim in progress: each phase reads what the phases
+// before it found and records what it finds in rep.
+type slimming struct {
+	o   SlimOptions
+	p   platform.Platform
+	rep *SlimReport
+
+	cf  *v1.ConfigFile
+	ifs *imagefs.FS
+	// command and cmd are the slimmed image's ENTRYPOINT and CMD;
+	// workDir is where the original runs them.
+	command, cmd []string
+	workDir      string
+	// prog is the program's root-relative path, named the path the
+	// command names it by (a symlink to prog, or prog), data its bytes
+	// and facts its analysis.
+	prog, named string
+	data        []byte
+	facts       *facts
+	needs       map[string]string
+
+	// keep lists the image's paths to carry over, with reasons; leveFiles
+	// and leveEnv are what leve adds where the image has none.
+	keep      []string
+	reasons   map[string]string
+	leveFiles []assemble.Entry
+	leveEnv   []string
+}
+
+// fail returns the error of a refusal: ErrCannotSlim with the reason.
+func (s *slimming) fail(format string, a ...any) error {
+	return fmt.Errorf("slim %s: %w: %s", s.o.Image, ErrCannotSlim, fmt.Sprintf(format, a...))
+}
+
+// read opens the image of the platform, its config, its pull size and its
+// file system.
+func (s *slimming) read(ctx context.Context, src *pull.Source) error {
+	img, err := src.Image(s.p.OS, s.p.Arch, s.p.Variant)
+	if err != nil {
+		return err
+	}
+	if s.cf, err = img.ConfigFile(); err != nil {
+		return fmt.Errorf("slim %s: reading config: %w", s.o.Image, err)
+	}
+	if s.rep.OriginalPullSize, s.rep.OriginalEstimated, err = pullSize(ctx, img); err != nil {
+		return err
+	}
+	if s.ifs, err = imagefs.Read(ctx, img); err != nil {
+		return fmt.Errorf("slim %s: %w", s.o.Image, err)
+	}
+	return nil
+}
+
+// execForm resolves the command as the image runs it into its exec form.
+func (s *slimming) execForm() error {
+	c := s.cf.Config
+	argv := append(slices.Clone(c.Entrypoint), c.Cmd...)
+	s.rep.Entrypoint = argv
+	if len(argv) == 0 {
+		return s.fail("the image has no ENTRYPOINT or CMD: there is no program to keep")
+	}
+	s.command, s.cmd = slices.Clone(c.Entrypoint), slices.Clone(c.Cmd)
+	if script, extra, ok := shellScript(argv); ok {
+		words, err := splitShell(script)
+		if err != nil {
+			return s.fail("the entrypoint runs %q through %s, and %s; give the image an exec-form ENTRYPOINT", script, argv[0], err)
+		}
+		s.command, s.cmd = words, nil
+		if len(extra) > 0 {
+			// They are the script's $0, $1...; a script without $ never
+			// reads them (splitShell refused any).
+			s.rep.Dropped = append(s.rep.Dropped, fmt.Sprintf("CMD %q: the shell-form command receives it as $0... and never passes it to the program", extra))
+		}
+		s.rep.Kept = append(s.rep.Kept, fmt.Sprintf("ENTRYPOINT %q, the exec form of the shell form %q", words, script))
+	} else {
+		if len(s.command) == 0 {
+			s.command, s.cmd = s.cmd, nil
+		}
+		s.rep.Kept = append(s.rep.Kept, fmt.Sprintf("ENTRYPOINT %q", s.command))
+		if len(s.cmd) > 0 {
+			s.rep.Kept = append(s.rep.Kept, fmt.Sprintf("CMD %q", s.cmd))
+		}
+	}
+	s.rep.Command = append(slices.Clone(s.command), s.cmd...)
+	s.workDir = orDefault(c.WorkingDir, "/")
+	return nil
+}
+
+// program finds the file the command runs, reads it and analyses it; it
+// refuses a script and anything but a Go executable.
+func (s *slimming) program(ctx context.Context) error {
+	c := s.cf.Config
+	prog, err := s.ifs.LookPath(s.command[0], envValue(c.Env, "PATH"), s.workDir)
+	if err != nil {
+		return s.fail("the entrypoint's program %s is not an executable file of the image (%v)", s.command[0], err)
+	}
+	s.prog, s.rep.Program = prog, "/"+prog
+	s.named = namedPath(s.ifs, s.command[0], envValue(c.Env, "PATH"), s.workDir)
+	if s.data, err = readImageFile(ctx, s.ifs, prog); err != nil {
+		return fmt.Errorf("slim %s: %w", s.o.Image, err)
+	}
+	if bytes.HasPrefix(s.data, []byte("#!")) {
+		line, _, _ := bytes.Cut(s.data, []byte("\n"))
+		return s.fail("the entrypoint runs %s, a script (%s): slim keeps one Go binary and cannot tell what the script runs; make the image's ENTRYPOINT the program itself", s.rep.Program, strings.TrimSpace(string(line)))
+	}
+	fa, err := read(s.data)
+	if err != nil || fa.rep == nil || fa.basic && fa.rep.GoVersion == "" {
+		return s.fail("the entrypoint runs %s, which is not a Go executable leve can read (%v): an interpreted language or a foreign binary needs files slim cannot see", s.rep.Program, err)
+	}
+	s.facts = fa
+	s.rep.Linking, s.rep.Static = fa.rep.Linking.String(), fa.rep.Linking.Static
+	if fa.basic {
+		s.rep.Risks = append(s.rep.Risks, fmt.Sprintf("no run-time needs analysis for %s binaries: CA certificates, time zones and users are not looked for; keep them by their paths in the image", s.p.Arch))
+	}
+	s.needs = map[string]string{}
+	for _, n := range fa.rep.Needs {
+		s.needs[n.Kind] = strings.Join(n.Evidence, ", ")
+	}
+	return nil
+}
+
+// take adds a path of the image to what the slimmed image keeps, with why;
+// the first reason given for a path stays.
+func (s *slimming) take(p, why string) {
+	p = strings.TrimPrefix(path.Clean("/"+p), "/")
+	if _, ok := s.reasons[p]; !ok {
+		s.keep = append(s.keep, p)
+		s.reasons[p] = why
+	}
+}
+
+// exists reports whether the image has a file at p.
+func (s *slimming) exists(p string) bool {
+	_, err := s.ifs.Stat(strings.TrimPrefix(p, "/"))
+	return err == nil
+}
+
+// addLeve adds leve's own run-time files, where the image has none.
+func (s *slimming) addLeve(why string, rf assemble.RuntimeFiles) {
+	s.leveFiles = append(s.leveFiles, rf.Entries...)
+	s.leveEnv = append(s.leveEnv, rf.Env...)
+	for _, e := range rf.Entries {
+		s.rep.Files = append(s.rep.Files, FileReport{Path: e.Path, Size: int64(len(e.Data)), Reason: why})
+	}
+}
+
+// files chooses what the slimmed image holds besides the program: the
+// run-time files its analysis asks for, a dynamic program's interpreter
+// and libraries, the link the command names it by and o.Keep. It returns
+// those paths with the symlinks and directories they go through.
+func (s *slimming) files(ctx context.Context) ([]string, error) {
+	if err := s.caCerts(); err != nil {
+		return nil, err
+	}
+	if err := s.zoneInfo(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.users(); err != nil {
+		return nil, err
+	}
+	if err := s.libraries(ctx); err != nil {
+		return nil, err
+	}
+	if s.named != "" && s.named != s.prog {
+		// The command names the program through a symlink: keep the link.
+		s.take(s.named, "the path the command names the program by")
+	}
+	for _, k := range s.o.Keep {
+		if !s.exists(k) {
+			return nil, fmt.Errorf("slim %s: %w", s.o.Image, &KeepError{Path: k})
+		}
+		s.take(k, "asked to be kept")
+	}
+	if len(s.o.Keep) == 0 {
+		s.rep.Risks = append(s.rep.Risks, "files the program opens at run time (configuration, templates, data) are not seen by slim: keep them by their paths in the image")
+	}
+	closure, err := s.ifs.Closure(s.keep...)
+	if err != nil {
+		return nil, fmt.Errorf("slim %s: %w", s.o.Image, err)
+	}
+	return closure, nil
+}
+
+// caCerts keeps the image's CA bundle when the program verifies TLS
+// certificates, or adds leve's where the image has none.
+func (s *slimming) caCerts() error {
+	ev, ok := s.needs[exe.NeedCACerts]
+	if !ok {
+		return nil
+	}
+	cands := caFiles
+	if f := envValue(s.cf.Config.Env, "SSL_CERT_FILE"); f != "" {
+		cands = []string{f}
+	}
+	for _, f := range cands {
+		if s.exists(f) {
+			s.take(f, "CA certificates from the image ("+firstOf(ev)+")")
+			return nil
+		}
+	}
+	rf, err := assemble.CACertificates("bundle")
+	if err != nil {
+		return err
+	}
+	s.addLeve("CA certificates from leve's pinned Mozilla bundle: the image has none ("+firstOf(ev)+")", rf)
+	s.rep.Risks = append(s.rep.Risks, "the image has no CA bundle where Go looks for one; leve's Mozilla roots were added")
+	return nil
+}
+
+// zoneInfo keeps the image's time zone data when the program loads time
+// zones, or adds the Go toolchain's where the image has none.
+func (s *slimming) zoneInfo(ctx context.Context) error {
+	ev, ok := s.needs[exe.NeedTZData]
+	if !ok {
+		return nil
+	}
+	zi := envValue(s.cf.Config.Env, "ZONEINFO")
+	switch {
+	case zi != "" && s.exists(zi):
+		s.take(zi, "time zone data from the image, ZONEINFO ("+firstOf(ev)+")")
+	case s.exists("/usr/share/zoneinfo"):
+		s.take("/usr/share/zoneinfo", "time zone data from the image ("+firstOf(ev)+")")
+	default:
+		goroot, err := goRoot(ctx)
+		if err != nil {
+			return s.fail("the program loads time zones, the image has no zoneinfo and %v", err)
+		}
+		rf, err := assemble.ZoneInfo(goroot)
+		if err != nil {
+			return err
+		}
+		s.addLeve("time zone data from the Go toolchain: the image has none ("+firstOf(ev)+")", rf)
+	}
+	return nil
+}
+
+// users keeps the image's passwd and group files and, for a static
+// program that looks up hosts, its host lookup order (leve's when the
+// image has none).
+func (s *slimming) users() error {
+	c := s.cf.Config
+	_, users := s.needs[exe.NeedUsers]
+	// The runtime sets HOME from the user's passwd entry and resolves a
+	// user name there, and os/user reads both files: they stay whenever
+	// the image has them (a few hundred bytes).
+	for _, f := range []string{"/etc/passwd", "/etc/group"} {
+		if s.exists(f) {
+			why := "users and groups from the image (the user " + orDefault(c.User, "root") + " and its HOME"
+			if users {
+				why += ", os/user"
+			}
+			s.take(f, why+")")
+		}
+	}
+	if !s.exists("/etc/passwd") && c.User != "" && !numericUser(c.User) {
+		return s.fail("the image runs as the user %q and has no /etc/passwd to say who that is", c.User)
+	}
+	if ev, dns := s.needs[exe.NeedDNS]; dns {
+		if s.exists("/etc/nsswitch.conf") {
+			s.take("/etc/nsswitch.conf", "host lookup order from the image ("+firstOf(ev)+")")
+		} else if s.facts.rep.Linking.Static {
+			s.addLeve("host lookup order (hosts: files dns): the image has no /etc/nsswitch.conf ("+firstOf(ev)+")", assemble.NSSwitch())
+		}
+	}
+	return nil
+}
+
+// libraries keeps a dynamic program's interpreter and the closure of its
+// DT_NEEDED libraries, from the image, and names what it may load unseen.
+func (s *slimming) libraries(ctx context.Context) error {
+	l := s.facts.rep.Linking
+	if l.Static {
+		return nil
+	}
+	_, users := s.needs[exe.NeedUsers]
+	_, dns := s.needs[exe.NeedDNS]
+	libs, err := libraryClosure(ctx, s.ifs, l, s.p.Arch, users || dns, s.o.Keep, envValue(s.cf.Config.Env, "LD_LIBRARY_PATH"))
+	if err != nil {
+		return fmt.Errorf("slim %s: %w", s.o.Image, &LibraryError{Program: s.rep.Program, Err: err})
+	}
+	s.rep.Interpreter = l.Interpreter
+	for _, lib := range libs {
+		s.rep.Libraries = append(s.rep.Libraries, "/"+lib)
+		s.take(lib, "shared library of "+s.rep.Program+", from the image")
+	}
+	if (users || dns) && s.exists("/etc/nsswitch.conf") {
+		s.take("/etc/nsswitch.conf", "glibc's NSS configuration, from the image")
+	}
+	if ef, err := elf.NewFile(bytes.NewReader(s.data)); err == nil {
+		if syms, err := ef.ImportedSymbols(); err == nil && slices.ContainsFunc(syms, func(s elf.ImportedSymbol) bool { return s.Name == "dlopen" }) {
+			s.rep.Risks = append(s.rep.Risks, s.rep.Program+" calls dlopen: the libraries it loads at run time are unknown to slim; keep them by their paths in the image")
+		}
+	}
+	s.rep.Risks = append(s.rep.Risks, "glibc may load NSS modules and gconv converters it was not linked with; slim keeps the NSS modules only when the program looks up users or hosts")
+	return nil
+}
+
+// binary strips the program (and packs it when asked) in a builder whose
+// report is the slimmed image's.
+func (s *slimming) binary(ctx context.Context, tmp string) (*builder, *Report, error) {
+	o, r := s.o, s.facts.rep
+	b := &builder{o: Options{CacheDir: o.CacheDir, Pack: o.Pack, Compression: o.Compression, Level: o.Level, Progress: func(Event) {}}, platform: s.p, tmp: tmp, data: s.data, facts: s.facts}
+	build := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: []ImageReport{{Platform: s.p.String()}}}
 	b.rep = &build.Images[0]
-	b.rep.Binary = BinaryReport{Name: path.Base(prog), Path: rep.Program, Package: r.Main.Path, Module: r.Main.Path, GoVersion: r.GoVersion, Static: r.Linking.Static, SizeBefore: int64(len(data)), Needs: needsOf(r)}
+	b.rep.Binary = BinaryReport{Name: path.Base(s.prog), Path: s.rep.Program, Package: r.Main.Path, Module: r.Main.Path, GoVersion: r.GoVersion, Static: r.Linking.Static, SizeBefore: int64(len(s.data)), Needs: needsOf(r)}
 	if !o.NoStrip {
 		out, _, err := optimize.Strip(b.data)
 		if err != nil {
-			return rep, nil, fmt.Errorf("slim %s: stripping %s: %w", o.Image, rep.Program, err)
+			return nil, nil, fmt.Errorf("slim %s: stripping %s: %w", o.Image, s.rep.Program, err)
 		}
 		b.data, b.rep.Binary.Stripped = out, true
 	}
 	if o.Pack {
 		if _, err := b.packBinary(ctx); err != nil {
-			return rep, nil, err
+			return nil, nil, err
 		}
 		b.rep.Binary.Packed = true
 	}
 	b.rep.Binary.SizeAfter = int64(len(b.data))
+	return b, build, nil
+}
 
-	// The layers: the image's files, leve's, the binary.
-	var base v1.Image
-	if o.Base != "" && o.Base != pull.Scratch {
-		bs, err := pull.Open(ctx, o.Base, pull.Options{Registry: o.Registry, Role: "base"})
-		if err != nil {
-			return rep, nil, err
-		}
-		defer bs.Close()
-		if base, err = bs.Image(p.OS, p.Arch, p.Variant); err != nil {
-			return rep, nil, err
-		}
-	}
-	comp, err := assemble.ChooseCompressor(orDefault(o.Compression, "gzip"), orDefault(o.Level, "default"))
+// layers writes the slimmed image's layers: the image's files (closure)
+// with leve's, then the binary bin in a layer of its own.
+func (s *slimming) layers(ctx context.Context, closure []string, tmp string, bin []byte) ([]*assemble.Layer, error) {
+	comp, err := assemble.ChooseCompressor(orDefault(s.o.Compression, "gzip"), orDefault(s.o.Level, "default"))
 	if err != nil {
-		return rep, nil, err
+		return nil, err
 	}
 	inDir := assemble.InDir(filepath.Join(tmp, "layers"))
-	entries, err := imageEntries(ctx, ifs, closure, filepath.Join(tmp, "root"), prog)
+	entries, err := imageEntries(ctx, s.ifs, closure, filepath.Join(tmp, "root"), s.prog)
 	if err != nil {
-		return rep, nil, fmt.Errorf("slim %s: %w", o.Image, err)
+		return nil, fmt.Errorf("slim %s: %w", s.o.Image, err)
 	}
 	for _, e := range entries {
-		if why, ok := reasons[strings.TrimPrefix(e.Path, "/")]; ok {
-			rep.Files = append(rep.Files, FileReport{Path: e.Path, Size: fileSize(e), Reason: why})
+		if why, ok := s.reasons[strings.TrimPrefix(e.Path, "/")]; ok {
+			s.rep.Files = append(s.rep.Files, FileReport{Path: e.Path, Size: fileSize(e), Reason: why})
 		}
 	}
 	// A writable /tmp, as every image's: os.TempDir's users need it.
 	entries = append(entries, assemble.Entry{Path: "/tmp", Mode: fs.ModeDir | fs.ModeSticky | 0o777})
-	if workDir != "/" && !slices.ContainsFunc(entries, func(e assemble.Entry) bool { return e.Path == path.Clean(workDir) }) {
-		entries = append(entries, parentDirs(path.Clean(workDir)+"/x", entries)...)
+	if s.workDir != "/" && !slices.ContainsFunc(entries, func(e assemble.Entry) bool { return e.Path == path.Clean(s.workDir) }) {
+		entries = append(entries, parentDirs(path.Clean(s.workDir)+"/x", entries)...)
 	}
-	entries = append(entries, leveFiles...)
+	entries = append(entries, s.leveFiles...)
 	var layers []*assemble.Layer
 	if len(entries) > 0 {
 		l, err := assemble.NewLayerContext(ctx, entries, comp, nil, "leve slim: run-time files from the original image", inDir)
 		if err != nil {
-			return rep, nil, fmt.Errorf("slimming: %w", err)
+			return nil, fmt.Errorf("slimming: %w", err)
 		}
 		layers = append(layers, l)
 	}
 	mode := fs.FileMode(0o755)
-	if e, err := ifs.Stat(prog); err == nil {
+	if e, err := s.ifs.Stat(s.prog); err == nil {
 		mode = e.Mode.Perm()
 	}
-	binEntries := append(parentDirs(rep.Program, entries), assemble.Entry{Path: rep.Program, Mode: mode, Data: b.data})
-	app, err := assemble.NewLayerContext(ctx, binEntries, comp, nil, "leve slim: "+rep.Program, inDir)
+	binEntries := append(parentDirs(s.rep.Program, entries), assemble.Entry{Path: s.rep.Program, Mode: mode, Data: bin})
+	app, err := assemble.NewLayerContext(ctx, binEntries, comp, nil, "leve slim: "+s.rep.Program, inDir)
 	if err != nil {
-		return rep, nil, fmt.Errorf("slimming: %w", err)
+		return nil, fmt.Errorf("slimming: %w", err)
 	}
-	layers = append(layers, app)
-	b.layers = layers
+	return append(layers, app), nil
+}
 
-	// The config that still makes sense.
+// image assembles the slimmed image on base from layers, with the config
+// that still makes sense: what cannot be carried over is named in
+// rep.Dropped.
+func (s *slimming) image(base v1.Image, layers []*assemble.Layer) (v1.Image, error) {
+	c := s.cf.Config
 	env := slices.Clone(c.Env)
-	for _, kv := range leveEnv {
+	for _, kv := range s.leveEnv {
 		env = setEnv(env, kv)
 	}
 	cfg := assemble.Config{
-		OS: p.OS, Architecture: p.Arch, Variant: p.Variant,
-		Entrypoint: command, Cmd: cmd, WorkingDir: c.WorkingDir, User: c.User, Env: env,
-		Labels: maps.Clone(c.Labels), Created: cf.Created.Time.UTC(),
-		Annotations: map[string]string{"org.opencontainers.image.title": path.Base(prog)},
+		OS: s.p.OS, Architecture: s.p.Arch, Variant: s.p.Variant,
+		Entrypoint: s.command, Cmd: s.cmd, WorkingDir: c.WorkingDir, User: c.User, Env: env,
+		Labels: maps.Clone(c.Labels), Created: s.cf.Created.Time.UTC(),
+		Annotations: map[string]string{"org.opencontainers.image.title": path.Base(s.prog)},
 	}
 	if cfg.Created.IsZero() || cfg.Created.Before(time.Unix(0, 0)) {
 		cfg.Created = time.Unix(0, 0).UTC()
@@ -425,230 +590,35 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 		cfg.ExposedPorts = append(cfg.ExposedPorts, port)
 	}
 	slices.Sort(cfg.ExposedPorts)
-	rep.Kept = append(rep.Kept, keptFields(c)...)
-	img2, err := assemble.Image(base, layers, cfg)
+	s.rep.Kept = append(s.rep.Kept, keptFields(c)...)
+	img, err := assemble.Image(base, layers, cfg)
 	if err != nil {
-		return rep, nil, err
+		return nil, err
 	}
-	ncf, err := img2.ConfigFile()
+	ncf, err := img.ConfigFile()
 	if err != nil {
-		return rep, nil, fmt.Errorf("slimming: %w", err)
+		return nil, fmt.Errorf("slimming: %w", err)
 	}
 	ncf = ncf.DeepCopy()
 	ncf.Config.StopSignal = c.StopSignal
 	ncf.Config.Volumes = c.Volumes
 	if hc := c.Healthcheck; hc != nil {
-		if keepHealthcheck(hc.Test, rep.Program, command[0]) {
+		if keepHealthcheck(hc.Test, s.rep.Program, s.command[0]) {
 			ncf.Config.Healthcheck = hc
-			rep.Kept = append(rep.Kept, fmt.Sprintf("HEALTHCHECK %q", hc.Test))
+			s.rep.Kept = append(s.rep.Kept, fmt.Sprintf("HEALTHCHECK %q", hc.Test))
 		} else {
-			rep.Dropped = append(rep.Dropped, fmt.Sprintf("HEALTHCHECK %q: it runs a shell or another program, which the slimmed image does not hold", hc.Test))
+			s.rep.Dropped = append(s.rep.Dropped, fmt.Sprintf("HEALTHCHECK %q: it runs a shell or another program, which the slimmed image does not hold", hc.Test))
 		}
 	}
 	if c.Shell != nil {
-		rep.Dropped = append(rep.Dropped, fmt.Sprintf("SHELL %q: the slimmed image has no shell", c.Shell))
+		s.rep.Dropped = append(s.rep.Dropped, fmt.Sprintf("SHELL %q: the slimmed image has no shell", c.Shell))
 	}
 	if len(c.OnBuild) > 0 {
-		rep.Dropped = append(rep.Dropped, "ONBUILD: build instructions for images built on this one")
+		s.rep.Dropped = append(s.rep.Dropped, "ONBUILD: build instructions for images built on this one")
 	}
-	if b.img, err = mutate.ConfigFile(img2, ncf); err != nil {
-		return rep, nil, fmt.Errorf("slimming: %w", err)
-	}
-	if err := b.describe(); err != nil {
-		return rep, nil, err
-	}
-	build.Images[0].Files = rep.Files
-	build.Digest, build.MediaType, build.PullSize = b.rep.Digest, b.rep.Manifest.MediaType, b.rep.PullSize
-	rep.Image = build
-	o2 := Options{Name: name, Tag: o.Tag, Sinks: o.Sinks}
-	o2.Progress = o2.progress() // ship sends push progress: here, nowhere
-	start := time.Now()
-	summary, err := ship(ctx, o2, b.img, build)
+	out, err := mutate.ConfigFile(img, ncf)
 	if err != nil {
-		return rep, nil, err
+		return nil, fmt.Errorf("slimming: %w", err)
 	}
-	build.Ship = StageReport{Name: "ship", Duration: time.Since(start), Summary: summary}
-	return rep, b.img, nil
-}
-
-// pullSize is what a pull of img fetches: manifest, config and compressed
-// layers, each distinct blob once; estimated when a layer's is.
-func pullSize(ctx context.Context, img v1.Image) (int64, bool, error) {
-	raw, err := img.RawManifest()
-	if err != nil {
-		return 0, false, fmt.Errorf("reading manifest: %w", err)
-	}
-	cfg, err := img.RawConfigFile()
-	if err != nil {
-		return 0, false, fmt.Errorf("reading config: %w", err)
-	}
-	infos, err := pull.Layers(ctx, img)
-	if err != nil {
-		return 0, false, err
-	}
-	n, est := int64(len(raw)+len(cfg)), false
-	for _, l := range infos {
-		if l.RepeatOf >= 0 {
-			continue
-		}
-		n += l.CompressedSize
-		est = est || l.Estimated
-	}
-	return n, est, nil
-}
-
-// readImageFile reads a file of the image whole.
-func readImageFile(ctx context.Context, ifs *imagefs.FS, p string) ([]byte, error) {
-	rc, err := ifs.Open(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, fmt.Errorf("reading /%s: %w", p, err)
-	}
-	return data, nil
-}
-
-// imageEntries extracts paths of the image under dir and returns them as
-// layer entries with the image's modes and owners, skipping skip (the
-// binary, shipped in its own layer).
-func imageEntries(ctx context.Context, ifs *imagefs.FS, paths []string, dir, skip string) ([]assemble.Entry, error) {
-	if len(paths) == 0 {
-		return nil, nil
-	}
-	if _, err := ifs.Extract(ctx, dir, imagefs.WithOnly(paths...)); err != nil {
-		return nil, err
-	}
-	var out []assemble.Entry
-	err := filepath.WalkDir(dir, func(host string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, host)
-		rel = filepath.ToSlash(rel)
-		if rel == "." || rel == skip {
-			return nil
-		}
-		e, err := ifs.Lstat(rel)
-		if err != nil {
-			return err
-		}
-		ae := assemble.Entry{Path: "/" + rel, Mode: e.Mode, UID: e.UID, GID: e.GID}
-		switch {
-		case d.Type()&fs.ModeSymlink != 0:
-			if ae.Target, err = os.Readlink(host); err != nil {
-				return err
-			}
-			ae.Mode = fs.ModeSymlink | 0o777
-		case d.IsDir():
-			ae.Mode = fs.ModeDir | e.Mode.Perm() | e.Mode&(fs.ModeSticky|fs.ModeSetuid|fs.ModeSetgid)
-		default:
-			ae.Source = host
-			ae.Mode = e.Mode.Perm()
-		}
-		out = append(out, ae)
-		return nil
-	})
-	return out, err
-}
-
-// parentDirs returns directory entries for the parents of p that entries
-// do not already hold.
-func parentDirs(p string, entries []assemble.Entry) []assemble.Entry {
-	var out []assemble.Entry
-	for d := path.Dir(p); d != "/" && d != "."; d = path.Dir(d) {
-		if !slices.ContainsFunc(entries, func(e assemble.Entry) bool { return e.Path == d }) {
-			out = append([]assemble.Entry{{Path: d, Mode: fs.ModeDir | 0o755}}, out...)
-		}
-	}
-	return out
-}
-
-func fileSize(e assemble.Entry) int64 {
-	if e.Source == "" {
-		return int64(len(e.Data))
-	}
-	if fi, err := os.Lstat(e.Source); err == nil {
-		return fi.Size()
-	}
-	return 0
-}
-
-// envValue returns the value of key in a KEY=VALUE list.
-func envValue(env []string, key string) string {
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, key+"="); ok {
-			return v
-		}
-	}
-	return ""
-}
-
-// numericUser reports whether u is UID or UID:GID in numbers.
-func numericUser(u string) bool {
-	for _, part := range strings.Split(u, ":") {
-		if part == "" || strings.Trim(part, "0123456789") != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// keepHealthcheck reports whether a healthcheck still runs in the slimmed
-// image: NONE, or CMD running the program itself.
-func keepHealthcheck(test []string, prog, cmd0 string) bool {
-	if len(test) == 0 || test[0] == "NONE" {
-		return true
-	}
-	return test[0] == "CMD" && len(test) > 1 && (test[1] == prog || test[1] == cmd0)
-}
-
-// keptFields names the config fields carried over as they are.
-func keptFields(c v1.Config) []string {
-	var out []string
-	if len(c.Env) > 0 {
-		out = append(out, fmt.Sprintf("ENV (%d variables)", len(c.Env)))
-	}
-	if c.WorkingDir != "" {
-		out = append(out, "WORKDIR "+c.WorkingDir)
-	}
-	if c.User != "" {
-		out = append(out, "USER "+c.User)
-	} else {
-		out = append(out, "USER root (none set, as the original)")
-	}
-	if len(c.ExposedPorts) > 0 {
-		out = append(out, fmt.Sprintf("EXPOSE (%d ports)", len(c.ExposedPorts)))
-	}
-	if len(c.Labels) > 0 {
-		out = append(out, fmt.Sprintf("LABEL (%d labels)", len(c.Labels)))
-	}
-	if c.StopSignal != "" {
-		out = append(out, "STOPSIGNAL "+c.StopSignal)
-	}
-	if len(c.Volumes) > 0 {
-		out = append(out, fmt.Sprintf("VOLUME (%d)", len(c.Volumes)))
-	}
-	return out
-}
-
-// namedPath is the root-relative path the command word name reaches the
-// program by, before symlinks are followed: against dir when it has a
-// slash, else in the first directory of pathEnv that holds it.
-func namedPath(ifs *imagefs.FS, name, pathEnv, dir string) string {
-	if strings.Contains(name, "/") {
-		return strings.TrimPrefix(path.Join("/", dir, name), "/")
-	}
-	for _, d := range strings.Split(pathEnv, ":") {
-		if d == "" {
-			continue
-		}
-		p := strings.TrimPrefix(path.Join("/", d, name), "/")
-		if _, err := ifs.Lstat(p); err == nil {
-			return p
-		}
-	}
-	return ""
+	return out, nil
 }

@@ -133,7 +133,7 @@ func TestSlimStatic(t *testing.T) {
 		StopSignal: "SIGINT", Volumes: map[string]struct{}{"/data": {}},
 		Healthcheck: &v1.HealthConfig{Test: []string{"CMD-SHELL", "wget -q localhost:8080"}},
 	})
-	if _, _, err := Slim(context.Background(), SlimOptions{Image: ref, Keep: []string{"/etc/app.yaml"}}); err == nil || !strings.Contains(err.Error(), "--keep /etc/app.yaml") {
+	if _, _, err := Slim(context.Background(), SlimOptions{Image: ref, Keep: []string{"/etc/app.yaml"}}); !errors.As(err, new(*KeepError)) || !strings.Contains(err.Error(), "/etc/app.yaml: the image has no such file to keep") {
 		t.Errorf("Slim --keep of a missing path: %v, want an error naming it", err)
 	}
 	rep, art, err := Slim(context.Background(), SlimOptions{Image: ref, WorkDir: t.TempDir(), Keep: []string{"/etc/group"}})
