@@ -111,11 +111,15 @@ func readTee(ctx context.Context, src v1.Layer, i int, b *budget, tee func(int) 
 	if tee != nil {
 		w = tee(i)
 	}
+	var verified v1.Hash
+	if selfVerifying(src) {
+		verified = want
+	}
 	var l *Layer
 	if w == nil {
-		l, err = scanStream(ctx, rc, i, b, nil, nil)
+		l, err = scanStream(ctx, rc, i, b, nil, nil, verified)
 	} else {
-		l, err = scanStream(ctx, rc, i, b, nil, w)
+		l, err = scanStream(ctx, rc, i, b, nil, w, verified)
 		if cerr := w.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("layer %d: %w", i, cerr)
 		}

@@ -70,15 +70,16 @@ func lookup(root *node, p string) *node {
 	if p == "." {
 		return n
 	}
-	for _, c := range strings.Split(p, "/") {
+	for rest := p; ; {
+		c, tail, more := strings.Cut(rest, "/")
 		if !n.isDir() {
 			return nil
 		}
-		if n = n.kids[c]; n == nil {
-			return nil
+		if n = n.kids[c]; n == nil || !more {
+			return n
 		}
+		rest = tail
 	}
-	return n
 }
 
 // ensureDir returns the directory p, creating missing directories and
@@ -88,15 +89,21 @@ func ensureDir(root *node, p string, layer int) *node {
 	if p == "." {
 		return n
 	}
-	cur := "."
-	for _, c := range strings.Split(p, "/") {
-		cur = path.Join(cur, c)
+	for end := 0; end < len(p); {
+		start := end
+		if i := strings.IndexByte(p[start:], '/'); i >= 0 {
+			end = start + i
+		} else {
+			end = len(p)
+		}
+		c := p[start:end]
 		k := n.kids[c]
 		if k == nil || !k.isDir() {
-			k = newDir(cur, layer)
+			k = newDir(path.Clean(p[:end]), layer)
 			n.kids[c] = k
 		}
 		n = k
+		end++ // past the slash
 	}
 	return n
 }
@@ -125,7 +132,7 @@ func treeLinks(root *node) linkFunc {
 // an extraction that follows symlinks in parents writes it), then its
 // base name. ok is false for a loop of links.
 func place(root *node, p string) (_ string, ok bool) {
-	if p == "." {
+	if p == "." || plainParents(root, p) {
 		return p, true
 	}
 	parent, err := resolveIn(parentOf(p), true, treeLinks(root))
@@ -133,6 +140,32 @@ func place(root *node, p string) (_ string, ok bool) {
 		return p, false
 	}
 	return path.Join(parent, path.Base(p)), true
+}
+
+// plainParents reports whether the parents of the clean path p resolve
+// to themselves, as resolveIn would find: walking down the tree, no
+// parent component is a symlink before one is missing or not a
+// directory (from there resolution is lexical). It allocates nothing,
+// and spares place resolving the common path with no link on the way.
+func plainParents(root *node, p string) bool {
+	if strings.HasPrefix(p, "/") || path.Clean(p) != p { // Clean allocates only for an unclean p
+		return false // let resolveIn decide
+	}
+	n := root
+	for rest := p; ; {
+		c, tail, more := strings.Cut(rest, "/")
+		if !more {
+			return true // c is the last component: not a parent
+		}
+		k := n.kids[c]
+		switch {
+		case k == nil || (!k.isDir() && k.e.Type != TypeSymlink):
+			return true // resolution is lexical from here
+		case k.e.Type == TypeSymlink:
+			return false
+		}
+		n, rest = k, tail
+	}
 }
 
 // applyLayer merges l onto the tree: first its whiteouts and opaque
