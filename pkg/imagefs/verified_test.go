@@ -27,7 +27,7 @@ type claiming struct {
 }
 
 func (c *claiming) DiffID() (v1.Hash, error) { return c.claim, nil }
-func (c *claiming) VerifiesDiffID() bool      { return c.check }
+func (c *claiming) VerifiesDiffID() bool     { return c.check }
 
 func (c *claiming) Uncompressed() (io.ReadCloser, error) {
 	b := c.content()
