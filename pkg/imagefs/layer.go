@@ -130,6 +130,9 @@ func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkF
 	tr := tar.NewReader(br)
 	l := &Layer{Index: index, SameAs: -1}
 	seen := map[string]bool{}
+	var list entryList
+	var h hashingReader
+	var fileHash hash.Hash
 	for i := 0; ; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -144,8 +147,9 @@ func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkF
 		if b.entries.Add(1) > int64(b.cfg.maxEntries) {
 			return nil, &LimitError{Limit: LimitEntries, Max: int64(b.cfg.maxEntries), Layer: index, Path: hdr.Name}
 		}
-		e := entryOf(hdr, i)
-		l.Findings = append(l.Findings, classify(&e, hdr.Name, hdr.Typeflag, index)...)
+		e := list.next()
+		*e = entryOf(hdr, i)
+		l.Findings = append(l.Findings, classify(e, hdr.Name, hdr.Typeflag, index)...)
 		if e.Size > 0 {
 			if l.ContentBytes+e.Size > b.cfg.maxLayer {
 				return nil, &LimitError{Limit: LimitLayerBytes, Max: b.cfg.maxLayer, Layer: index, Path: e.Path}
@@ -162,26 +166,30 @@ func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkF
 			seen[e.Path] = true
 		}
 		var content io.Reader
-		h := &hashingReader{r: tr}
+		h = hashingReader{r: tr}
 		if e.Type == TypeFile && !b.cfg.noDigests {
-			h.h = sha256.New()
+			if fileHash == nil {
+				fileHash = sha256.New()
+			}
+			fileHash.Reset()
+			h.h = fileHash
 		}
 		if e.Type == TypeFile || e.Size > 0 {
-			content = h
+			content = &h
 		}
 		if fn != nil {
-			if err := fn(&e, content); err != nil {
+			if err := fn(e, content); err != nil {
 				return nil, err
 			}
 		}
-		if _, err := io.Copy(io.Discard, h); err != nil {
+		if _, err := io.Copy(io.Discard, &h); err != nil {
 			return nil, wrapRead(err, "reading layer %d %s: %w", index, e.Path)
 		}
 		if h.h != nil {
 			e.Digest = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.h.Sum(nil))}
 		}
-		l.Entries = append(l.Entries, e)
 	}
+	l.Entries = list.slice()
 	// The tar end marker may be followed by padding: it is part of the
 	// diff_id, and the read that ends a verified stream checks it.
 	if _, err := drain(br); err != nil {
@@ -327,4 +335,41 @@ func climbs(dir, target string) bool {
 		}
 	}
 	return false
+}
+
+// entryChunk is how many entries an entryList holds per chunk.
+const entryChunk = 256
+
+// entryList gathers a layer's entries in chunks, so that growing it
+// copies nothing, and hands them over as one slice of their exact
+// length: the entries a layer keeps cost their size and no slack.
+type entryList struct {
+	full [][]Entry
+	cur  []Entry
+	n    int
+}
+
+// next returns a new zero entry at the end of the list.
+func (l *entryList) next() *Entry {
+	if len(l.cur) == cap(l.cur) {
+		if l.cur != nil {
+			l.full = append(l.full, l.cur)
+		}
+		l.cur = make([]Entry, 0, entryChunk)
+	}
+	l.cur = l.cur[:len(l.cur)+1]
+	l.n++
+	return &l.cur[len(l.cur)-1]
+}
+
+// slice returns the entries in order; nil when there are none.
+func (l *entryList) slice() []Entry {
+	if l.n == 0 {
+		return nil
+	}
+	out := make([]Entry, 0, l.n)
+	for _, c := range l.full {
+		out = append(out, c...)
+	}
+	return append(out, l.cur...)
 }

@@ -179,12 +179,19 @@ func applyLayer(root *node, l *Layer) []Finding {
 			e.Skipped = true // markers stay, for extraction to meet the loop too
 		}
 	}
-	before := map[string]bool{}
+	// seen holds, per path the layer stores, whether it was present
+	// below (wasBelow) and whether its change is listed (listed).
+	const wasBelow, listed = 1, 2
+	seen := make(map[string]uint8, len(l.Entries))
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		if !e.Skipped && e.Type != TypeWhiteout && e.Type != TypeOpaque {
 			p, _ := place(root, e.Path)
-			before[e.Path] = lookup(root, p) != nil
+			if lookup(root, p) != nil {
+				seen[e.Path] = wasBelow
+			} else {
+				seen[e.Path] = 0
+			}
 		}
 	}
 	removed := map[string]Type{}
@@ -214,7 +221,9 @@ func applyLayer(root *node, l *Layer) []Finding {
 			}
 		}
 	}
-	stored := map[string]bool{}
+	if len(seen) > 0 {
+		l.Changes = make([]Change, 0, len(seen))
+	}
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		if e.Skipped || e.Type == TypeWhiteout || e.Type == TypeOpaque {
@@ -270,17 +279,17 @@ func applyLayer(root *node, l *Layer) []Finding {
 				parent.kids[base] = n
 			}
 		}
-		if !stored[e.Path] {
-			stored[e.Path] = true
+		if st := seen[e.Path]; st&listed == 0 {
+			seen[e.Path] = st | listed
 			kind := ChangeAdded
-			if before[e.Path] {
+			if st&wasBelow != 0 {
 				kind = ChangeChanged
 			}
 			l.Changes = append(l.Changes, Change{Path: e.Path, Kind: kind, Type: e.Type})
 		}
 	}
 	for p, t := range removed {
-		if !stored[p] {
+		if seen[p]&listed == 0 {
 			l.Changes = append(l.Changes, Change{Path: p, Kind: ChangeRemoved, Type: t})
 		}
 	}

@@ -225,11 +225,10 @@ func analyse(ctx context.Context, fsys *imagefs.FS, ep *Entrypoint, o Options) e
 	if _, err := io.ReadFull(tmp, b); err != nil {
 		return fmt.Errorf("reading %s: %w", ep.File, err)
 	}
-	stripped, sr, err := optimize.Strip(b)
+	stripped, sr, err := optimize.StripInPlace(b) // one copy of the program in memory, not two
 	if err != nil {
 		return fmt.Errorf("stripping %s: %w", ep.File, err)
 	}
-	b = nil // the stripped copy is all the estimate reads
 	g.StrippedSize, g.StripSaves = sr.After, sr.Before-sr.After
 	if est, err := pack.EstimateSizeAt(bytes.NewReader(stripped), int64(len(stripped))); err == nil && est.Size > 0 {
 		g.PackedSize = est.Size
