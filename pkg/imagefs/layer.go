@@ -167,7 +167,7 @@ func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkF
 		}
 		var content io.Reader
 		h = hashingReader{r: tr}
-		if e.Type == TypeFile && !b.cfg.noDigests {
+		if e.Type == TypeFile && (!b.cfg.noDigests || (b.cfg.digestsFor != nil && !e.Skipped && b.cfg.digestsFor(e.Path))) {
 			if fileHash == nil {
 				fileHash = sha256.New()
 			}

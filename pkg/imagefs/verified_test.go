@@ -113,3 +113,33 @@ func TestOpenTrustsAVerifyingLayer(t *testing.T) {
 		}
 	}
 }
+
+// WithFileDigestsFor hashes the files it names: Open checks such a file
+// by its digest and stops at its end, the rest of the layer unread; any
+// other file is checked by reading the rest of its layer.
+func TestFileDigestsFor(t *testing.T) {
+	ctx := context.Background()
+	first := tarOf(t, file("bin/app", 0o755, "program"), file("x", 0o644, "trusted"), file("y", 0o644, "after"))
+	later := tarOf(t, file("bin/app", 0o755, "program"), file("x", 0o644, "trusted"), file("y", 0o644, "AFTER"))
+	l := &changing{Layer: layerOf(t, first), first: first, later: later}
+	f, err := ReadLayers(ctx, []v1.Layer{l}, WithFileDigests(false), WithFileDigestsFor(func(p string) bool { return p == "bin/app" }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range f.Layers()[0].Entries {
+		if (e.Digest != v1.Hash{}) != (e.Path == "bin/app") {
+			t.Errorf("%s: digest %q, want one for bin/app only", e.Path, e.Digest)
+		}
+	}
+	for p, want := range map[string]error{"bin/app": nil, "x": ErrDigestMismatch} {
+		rc, err := f.Open(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = io.ReadAll(rc)
+		rc.Close()
+		if !errors.Is(err, want) || (want == nil && err != nil) {
+			t.Errorf("reading %s after the layer's end changed: %v, want %v", p, err, want)
+		}
+	}
+}

@@ -107,10 +107,7 @@ var shells = map[string]bool{"/bin/sh": true, "sh": true, "/bin/bash": true, "ba
 // analyses it. Problems are recorded in Error, never returned: an image
 // without a resolvable program is still inspected.
 func entrypoint(ctx context.Context, fsys *imagefs.FS, c *v1.Config, o Options) *Entrypoint {
-	argv := append(append([]string{}, c.Entrypoint...), c.Cmd...)
-	if len(c.Entrypoint) == 0 {
-		argv = append([]string{}, c.Cmd...)
-	}
+	argv := command(c)
 	if len(argv) == 0 {
 		return nil
 	}
@@ -141,6 +138,31 @@ func entrypoint(ctx context.Context, fsys *imagefs.FS, c *v1.Config, o Options) 
 		ep.Error = err.Error()
 	}
 	return ep
+}
+
+// command is the config's Entrypoint followed by its Cmd.
+func command(c *v1.Config) []string {
+	if len(c.Entrypoint) == 0 {
+		return append([]string{}, c.Cmd...)
+	}
+	return append(append([]string{}, c.Entrypoint...), c.Cmd...)
+}
+
+// programBase is the base name of the program the config's command runs,
+// as entrypoint names it; "" when there is none.
+func programBase(c *v1.Config) string {
+	argv := command(c)
+	if len(argv) == 0 {
+		return ""
+	}
+	prog := argv[0]
+	if len(argv) >= 3 && shells[argv[0]] && argv[1] == "-c" {
+		prog = scriptProgram(argv[2])
+	}
+	if prog == "" {
+		return ""
+	}
+	return path.Base(prog)
 }
 
 // scriptProgram is the first word a shell runs for script: leading
