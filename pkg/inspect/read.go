@@ -26,12 +26,20 @@ func readLayers(ctx context.Context, img v1.Image, opts []imagefs.Option) ([]pul
 	if err != nil {
 		return nil, nil, err
 	}
+	ls, err := img.Layers()
+	if err != nil {
+		return nil, nil, err
+	}
 	ests := make([]*estimate, len(infos))
 	tee := func(i int) io.WriteCloser {
-		if i >= len(infos) || !infos[i].Estimated || infos[i].RepeatOf >= 0 {
+		if i >= len(infos) || i >= len(ls) || !infos[i].Estimated || infos[i].RepeatOf >= 0 {
 			return nil
 		}
-		ests[i] = &estimate{e: pull.NewEstimator()}
+		e := pull.NewEstimator()
+		if n, ok := pull.ContentSize(ls[i]); ok {
+			e = pull.NewEstimatorOf(n) // a layer known to be large is sampled from its start
+		}
+		ests[i] = &estimate{e: e}
 		return ests[i]
 	}
 	all := []imagefs.Option{imagefs.WithFileDigests(false), imagefs.WithConcurrency(runtime.GOMAXPROCS(0))}
