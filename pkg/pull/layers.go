@@ -156,6 +156,9 @@ func measure(ctx context.Context, l v1.Layer, info *LayerInfo) error {
 	var w io.Writer = io.Discard
 	if info.Estimated {
 		est = NewEstimator()
+		if n, ok := ContentSize(l); ok {
+			est = NewEstimatorOf(n) // as leve inspect estimates it
+		}
 		w = est
 	}
 	n, err := io.Copy(w, ctxReader{ctx, rc})
