@@ -118,6 +118,7 @@ func runInspect(cmd *cobra.Command, o inspectOptions, ref string) (err error) {
 	if err != nil {
 		return err
 	}
+	lowerGC() // the merged tree of a large image is most of the heap, live to the end
 	ctx := cmd.Context()
 	src, err := pull.Open(ctx, ref, pull.Options{Registry: regopts.Options{Insecure: o.insecure, CAFiles: o.registryCAs}})
 	if err != nil {
