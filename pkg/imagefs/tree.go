@@ -234,6 +234,9 @@ func applyLayer(root *node, l *Layer) []Finding {
 			loop(e)
 			continue
 		}
+		if old := lookup(root, p); old != nil && old.e.Path == e.Path {
+			e.Path = old.e.Path // one string for a path stored again, not one per layer
+		}
 		n := &node{e: e, layer: l.Index, ref: noCopy, src: copyRef{l.Index, i}}
 		var t *node // a hard link's target
 		var tp string
