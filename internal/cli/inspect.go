@@ -131,7 +131,7 @@ func runInspect(cmd *cobra.Command, o inspectOptions, ref string) (err error) {
 	if slim == nil && !o.noSlim {
 		slim = slimForInspect(regopts.Options{Insecure: o.insecure, CAFiles: o.registryCAs})
 	}
-	r, err := inspect.Inspect(ctx, src, inspect.Options{Platform: o.platform, Slim: slim})
+	r, err := inspect.Inspect(ctx, src, inspect.Options{Platform: o.platform, Slim: slim, Treemap: o.html != ""})
 	if err != nil {
 		return err
 	}

@@ -90,7 +90,8 @@ type GoBinary struct {
 	Cgo bool `json:"cgo"`
 	// Needs lists the files and libraries it needs at run time.
 	Needs []Need `json:"needs,omitempty"`
-	// Report is the full analysis, for the HTML treemap; not in JSON.
+	// Report is the analysis: with Options.Treemap the full one, for the
+	// HTML treemap, else exe.File.Summary's; not in JSON.
 	Report *exe.Report `json:"-"`
 }
 
@@ -225,7 +226,7 @@ func analyse(ctx context.Context, fsys *imagefs.FS, ep *Entrypoint, o Options) e
 			ep.Libraries = append(ep.Libraries, Library{Name: n, Path: findLibrary(fsys, n, ef.Machine)})
 		}
 	}
-	rep, err := goReport(tmp)
+	rep, err := goReport(tmp, o.Treemap)
 	if errors.Is(err, exe.ErrNotGo) || errors.Is(err, exe.ErrNoBuildInfo) || errors.Is(err, exe.ErrUnsupportedArch) {
 		return nil
 	}
@@ -293,13 +294,18 @@ func copyOut(ctx context.Context, fsys *imagefs.FS, p string, w io.Writer, max i
 	return nil
 }
 
-// goReport analyses the Go executable r, closing what it opened before it
-// returns, so that only the report stays in memory.
-func goReport(r io.ReaderAt) (*exe.Report, error) {
+// goReport analyses the Go executable r (full: exe.File.Report, else
+// its Summary), closing what it opened before it returns, so that only
+// the report stays in memory.
+func goReport(r io.ReaderAt, full bool) (*exe.Report, error) {
 	f, err := exe.NewFile(r)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := f.Report()
+	analyse := f.Summary
+	if full {
+		analyse = f.Report
+	}
+	rep, err := analyse()
 	return rep, errors.Join(err, f.Close())
 }
