@@ -148,7 +148,9 @@ func place(root *node, p string) (_ string, ok bool) {
 // directory (from there resolution is lexical). It allocates nothing,
 // and spares place resolving the common path with no link on the way.
 func plainParents(root *node, p string) bool {
-	if strings.HasPrefix(p, "/") || path.Clean(p) != p { // Clean allocates only for an unclean p
+	// A clean relative path has ".." only at its start. Clean allocates
+	// only for an unclean p.
+	if strings.HasPrefix(p, "/") || p == ".." || strings.HasPrefix(p, "../") || path.Clean(p) != p {
 		return false // let resolveIn decide
 	}
 	n := root

@@ -143,3 +143,32 @@ func TestFileDigestsFor(t *testing.T) {
 		}
 	}
 }
+
+// plainParents answers as resolving the parents would, or declines.
+func TestPlainParentsAgreesWithResolve(t *testing.T) {
+	f, err := ReadLayers(context.Background(), layers(t, []te{
+		dir("a/"), dir("a/b/"), file("a/b/f", 0o644, "x"), symlink("a/l", "b"), file("a/file", 0o644, "y"), symlink("abs", "/a"),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"a", "a/b", "a/b/f", "a/b/f/g", "a/l/f", "a/file/x", "abs/b/f", "missing/x/y", "a/missing/y", "../a/b", "a//b/f", "/a/b/f", "a/./b/f"} {
+		slow, err := resolveIn(parentOf(p), true, treeLinks(f.root))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plainParents(f.root, p) && cleanRel(slow) != cleanRel(parentOf(p)) {
+			t.Errorf("plainParents(%q) = true, but its parent resolves to %q", p, slow)
+		}
+	}
+	for _, p := range []string{"a/l/f", "abs/b/f"} {
+		if plainParents(f.root, p) {
+			t.Errorf("plainParents(%q) = true through a symlink", p)
+		}
+	}
+	for _, p := range []string{"a/b/f", "missing/x/y", "a/file/x"} {
+		if !plainParents(f.root, p) {
+			t.Errorf("plainParents(%q) = false, want true: no link on its way", p)
+		}
+	}
+}
