@@ -49,7 +49,7 @@ func TestInspectBenchmark(t *testing.T) {
 			t.Fatalf("dive did not analyse the image: %s", r)
 		}
 		var verdict []string
-		for _, line := range strings.Split(r.stdout, "\n") {
+		for _, line := range strings.Split(stripANSI(r.stdout), "\n") {
 			if strings.Contains(line, "efficiency") || strings.Contains(line, "wasted") || strings.Contains(line, "waste:") {
 				t.Logf("%s: %s", name, strings.TrimSpace(line))
 				verdict = append(verdict, strings.TrimSpace(line))
@@ -66,6 +66,13 @@ func TestInspectBenchmark(t *testing.T) {
 	dt, dm := measure("dive", filepath.Join(gobin, "dive"), "--source", "docker-archive", archive, "--ci")
 	t.Logf("leve/dive: time %.2f, peak RSS %.2f", float64(lt)/float64(dt), float64(lm)/float64(dm))
 }
+
+// ansiEscape matches a terminal control sequence (CSI), such as the
+// colours dive prints around its verdicts even when not on a terminal.
+var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
+
+// stripANSI removes terminal control sequences from s.
+func stripANSI(s string) string { return ansiEscape.ReplaceAllString(s, "") }
 
 // writeBigArchive writes a legacy docker save archive whose layers are the
 // toolchain at /usr/local/go, the same again (all overwritten), a layer
@@ -210,4 +217,11 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+func TestStripANSI(t *testing.T) {
+	in := "  \x1b[1;7;31mFAIL\x1b[0m: lowestEfficiency: image efficiency is too low\n\x1b[32mPASS\x1b[0m"
+	if got, want := stripANSI(in), "  FAIL: lowestEfficiency: image efficiency is too low\nPASS"; got != want {
+		t.Errorf("stripANSI = %q, want %q", got, want)
+	}
 }

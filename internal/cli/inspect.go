@@ -118,6 +118,7 @@ func runInspect(cmd *cobra.Command, o inspectOptions, ref string) (err error) {
 	if err != nil {
 		return err
 	}
+	lowerGC() // the merged tree of a large image is most of the heap, live to the end
 	ctx := cmd.Context()
 	src, err := pull.Open(ctx, ref, pull.Options{Registry: regopts.Options{Insecure: o.insecure, CAFiles: o.registryCAs}})
 	if err != nil {
@@ -130,7 +131,7 @@ func runInspect(cmd *cobra.Command, o inspectOptions, ref string) (err error) {
 	if slim == nil && !o.noSlim {
 		slim = slimForInspect(regopts.Options{Insecure: o.insecure, CAFiles: o.registryCAs})
 	}
-	r, err := inspect.Inspect(ctx, src, inspect.Options{Platform: o.platform, Slim: slim})
+	r, err := inspect.Inspect(ctx, src, inspect.Options{Platform: o.platform, Slim: slim, Treemap: o.html != ""})
 	if err != nil {
 		return err
 	}

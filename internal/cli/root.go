@@ -80,7 +80,9 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	stopProfiles := startProfiles(stderr)
 	err := flagAdvice(root.ExecuteContext(ctx))
+	stopProfiles()
 	if err == nil {
 		return ExitOK
 	}

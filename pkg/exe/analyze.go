@@ -2,7 +2,6 @@ package exe
 
 import (
 	"debug/elf"
-	"errors"
 	"fmt"
 	"runtime/debug"
 	"sort"
@@ -60,29 +59,10 @@ func (f *File) wrap(err error) error {
 }
 
 func (f *File) run() (*analysis, *Report, error) {
-	bi, biErr := f.readBuildInfo()
-	tab, tabErr := f.findPclntab()
-	if biErr != nil && tabErr != nil {
-		if errors.Is(biErr, ErrNoBuildInfo) && errors.Is(tabErr, ErrNoPclntab) {
-			return nil, nil, ErrNotGo
-		}
-		return nil, nil, errors.Join(biErr, tabErr)
+	a, err := f.prepare()
+	if err != nil {
+		return nil, nil, err
 	}
-	if tabErr != nil {
-		return nil, nil, tabErr
-	}
-	a := &analysis{f: f, bi: bi, mods: newModuleSet(bi), tab: tab, ownerIdx: map[Owner]int32{}}
-	a.rm.size = f.size
-	a.md = f.findModuledata(tab)
-	switch {
-	case tab.textStart != 0:
-		tab.setText(tab.textStart)
-	case a.md != nil:
-		tab.setText(a.md.text)
-	case f.elf.Section(".text") != nil:
-		tab.setText(f.elf.Section(".text").Addr)
-	}
-
 	a.rm.add(a.headerLayer())
 	a.resolveFuncPkgs()
 	a.rm.add(a.symtabLayer())
@@ -104,6 +84,13 @@ func (f *File) run() (*analysis, *Report, error) {
 	a.rm.add(a.trailingLayer())
 	a.rm.add(a.gapLayer())
 
+	return a, a.report(true), nil
+}
+
+// report fills the Report of the analysis; full adds what the
+// attribution layers found (sizes, method dead code, suggestions).
+func (a *analysis) report(full bool) *Report {
+	f, bi := a.f, a.bi
 	r := &Report{Schema: Schema, Path: f.name, Size: f.size, Trailing: f.Trailing(), GOOS: "linux", GOARCH: f.arch.goarch}
 	if bi != nil {
 		fillBuildInfo(r, bi)
@@ -114,14 +101,18 @@ func (f *File) run() (*analysis, *Report, error) {
 		}
 	}
 	f.fillELF(r)
-	a.fillSizes(r)
+	if full {
+		a.fillSizes(r)
+	}
 	r.Linking.Cgo = a.hasPackage("runtime/cgo")
 	r.Linking.PIE = f.elf.Type == elf.ET_DYN || hasSetting(bi, "-buildmode", "pie")
 	r.Needs = a.needs(r)
-	r.MethodDeadCode = a.methods
-	a.applyMethodDeadCode(r)
-	r.Suggestions = suggestions(r, a.trimpathSaving(r))
-	return a, r, nil
+	if full {
+		r.MethodDeadCode = a.methods
+		a.applyMethodDeadCode(r)
+		r.Suggestions = suggestions(r, a.trimpathSaving(r))
+	}
+	return r
 }
 
 // headerLayer claims the ELF header and the header tables.

@@ -26,7 +26,10 @@
 // the paths it adds (not present below), changes (present below and
 // stored again, even with identical content) and removes; each Entry says
 // whether the final file system shows it; UpTo gives the tree as it
-// stands after any layer.
+// stands after any layer. Each layer's stream is checked against its
+// diff_id once: by the layer itself when it is a DiffIDVerifier (pkg/pull's
+// layers are), else by hashing it here. With WithConcurrency the layers
+// are read in parallel and each is merged as soon as those below it are.
 //
 // # Waste
 //

@@ -38,6 +38,8 @@ func (t Type) String() string {
 
 // Entry is the metadata of one tar entry of one layer. File contents are
 // never held: Digest is the sha256 of the content, computed while it streamed.
+// Its small fields sit together, so that an FS holding one per entry of
+// every layer pays no padding between them.
 type Entry struct {
 	// Path is the cleaned path relative to the image root ("usr/bin/app"),
 	// "." for the root itself. For a whiteout it is the path it removes,
@@ -45,6 +47,13 @@ type Entry struct {
 	Path string
 	// Type is the entry's kind.
 	Type Type
+	// Skipped is true when the entry is not part of the image's tree
+	// because of a finding (an escaping path, an unsupported type, ...).
+	Skipped bool
+	// Visible is set by ReadLayers: the final file system shows this
+	// entry (for a regular file, this copy of its content, possibly
+	// through a hard link). A whiteout or opaque marker is never visible.
+	Visible bool
 	// Mode holds the permission bits with setuid, setgid and sticky, and
 	// the fs.FileMode type bits.
 	Mode fs.FileMode
@@ -64,13 +73,6 @@ type Entry struct {
 	Xattrs map[string]string
 	// Index is the entry's position among the layer's tar headers (from 0).
 	Index int
-	// Skipped is true when the entry is not part of the image's tree
-	// because of a finding (an escaping path, an unsupported type, ...).
-	Skipped bool
-	// Visible is set by ReadLayers: the final file system shows this
-	// entry (for a regular file, this copy of its content, possibly
-	// through a hard link). A whiteout or opaque marker is never visible.
-	Visible bool
 }
 
 // whiteout prefixes from the OCI image-spec layer format.

@@ -78,7 +78,11 @@ func extractLayers(ctx context.Context, dir string, layers []v1.Layer, metas []*
 		if err != nil {
 			return x.rep, fmt.Errorf("opening layer %d (%s): %w", i, want, err)
 		}
-		got, err := x.layer(ctx, rc, i)
+		var verified v1.Hash
+		if selfVerifying(src) {
+			verified = want
+		}
+		got, err := x.layer(ctx, rc, i, verified)
 		err = errors.Join(err, rc.Close())
 		if err != nil {
 			return x.rep, err
@@ -117,9 +121,9 @@ func newExtractor(dir string, cfg config) (*extractor, error) {
 }
 
 // layer writes the entries of one uncompressed layer stream (its markers
-// are applied already) and returns its diff_id.
-func (x *extractor) layer(ctx context.Context, r io.Reader, index int) (v1.Hash, error) {
-	l, err := scanLayer(ctx, r, index, x.b, x.entry)
+// are applied already) and returns its diff_id; verified is scanStream's.
+func (x *extractor) layer(ctx context.Context, r io.Reader, index int, verified v1.Hash) (v1.Hash, error) {
+	l, err := scanStream(ctx, r, index, x.b, x.entry, nil, verified)
 	if err != nil {
 		return v1.Hash{}, err
 	}

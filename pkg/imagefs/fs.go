@@ -39,28 +39,35 @@ func Read(ctx context.Context, img v1.Image, opts ...Option) (*FS, error) {
 // first. Memory is O(entries): see the package doc.
 func ReadLayers(ctx context.Context, layers []v1.Layer, opts ...Option) (*FS, error) {
 	f := &FS{src: layers, root: newDir(".", -1), cfg: newConfig(opts)}
-	read, err := readAll(ctx, layers, &f.cfg)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range read {
+	// Each layer is merged as soon as it and those below it are read,
+	// while the layers above are still being read.
+	merge := func(l *Layer) {
 		f.findings = append(f.findings, l.Findings...)
 		hf := applyLayer(f.root, l)
 		l.Findings = append(l.Findings, hf...)
 		f.findings = append(f.findings, hf...)
 		f.layers = append(f.layers, l)
 	}
+	if _, err := readAll(ctx, layers, &f.cfg, merge); err != nil {
+		return nil, err
+	}
 	f.waste = account(f.root, f.layers)
 	return f, nil
 }
 
 // readAll reads the layers, cfg.concurrency at a time, lowest index
-// first. Its error is that of the lowest layer that failed for a reason
+// first, and calls each (when not nil) for every layer in index order,
+// on the calling goroutine, as soon as it and the layers below it are
+// read. Its error is that of the lowest layer that failed for a reason
 // of its own, not because another layer's failure stopped it.
-func readAll(parent context.Context, layers []v1.Layer, cfg *config) ([]*Layer, error) {
+func readAll(parent context.Context, layers []v1.Layer, cfg *config, each func(*Layer)) ([]*Layer, error) {
 	b := &budget{cfg: cfg}
 	out := make([]*Layer, len(layers))
 	errs := make([]error, len(layers))
+	read := make([]chan struct{}, len(layers)) // closed once out[i] and errs[i] are set
+	for i := range read {
+		read[i] = make(chan struct{})
+	}
 	ctx, stop := context.WithCancel(parent)
 	defer stop()
 	var next atomic.Int64
@@ -71,10 +78,25 @@ func readAll(parent context.Context, layers []v1.Layer, cfg *config) ([]*Layer, 
 				if out[i], errs[i] = readTee(ctx, layers[i], i, b, cfg.tee); errs[i] != nil {
 					stop()
 				}
+				close(read[i])
 			}
 		})
 	}
-	wg.Wait()
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	for i := range layers {
+		select {
+		case <-read[i]:
+		case <-finished:
+		}
+		if out[i] == nil {
+			break // failed, or not read: the error is chosen below
+		}
+		if each != nil {
+			each(out[i])
+		}
+	}
+	<-finished
 	for _, err := range errs {
 		// With parent live, a cancellation is stop's: another layer failed.
 		if err != nil && (parent.Err() != nil || !errors.Is(err, context.Canceled)) {
@@ -111,11 +133,15 @@ func readTee(ctx context.Context, src v1.Layer, i int, b *budget, tee func(int) 
 	if tee != nil {
 		w = tee(i)
 	}
+	var verified v1.Hash
+	if selfVerifying(src) {
+		verified = want
+	}
 	var l *Layer
 	if w == nil {
-		l, err = scanStream(ctx, rc, i, b, nil, nil)
+		l, err = scanStream(ctx, rc, i, b, nil, nil, verified)
 	} else {
-		l, err = scanStream(ctx, rc, i, b, nil, w)
+		l, err = scanStream(ctx, rc, i, b, nil, w, verified)
 		if cerr := w.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("layer %d: %w", i, cerr)
 		}

@@ -2,6 +2,7 @@ package imagefs
 
 import (
 	"archive/tar"
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -62,8 +63,9 @@ func WalkLayer(ctx context.Context, r io.Reader, fn WalkFunc, opts ...Option) (*
 	return scanLayer(ctx, r, 0, &budget{cfg: &cfg}, fn)
 }
 
-// streamCounter hashes and counts the uncompressed stream and enforces
-// the byte limits on it, so a decompression bomb stops early.
+// streamCounter hashes (unless h is nil) and counts the uncompressed
+// stream and enforces the byte limits on it, so a decompression bomb
+// stops early.
 type streamCounter struct {
 	r     io.Reader
 	h     hash.Hash
@@ -75,7 +77,9 @@ type streamCounter struct {
 
 func (s *streamCounter) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
-	s.h.Write(p[:n])
+	if s.h != nil {
+		s.h.Write(p[:n])
+	}
 	if s.tee != nil && n > 0 {
 		if _, werr := s.tee.Write(p[:n]); werr != nil {
 			return n, fmt.Errorf("layer %d: %w", s.layer, werr)
@@ -93,10 +97,11 @@ func (s *streamCounter) Read(p []byte) (int, error) {
 }
 
 // hashingReader hashes what is read through it; with a nil h it only
-// passes the bytes on.
+// passes the bytes on. n counts them.
 type hashingReader struct {
 	r io.Reader
 	h hash.Hash
+	n int64
 }
 
 func (h *hashingReader) Read(p []byte) (int, error) {
@@ -104,19 +109,30 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 	if h.h != nil {
 		h.h.Write(p[:n])
 	}
+	h.n += int64(n)
 	return n, err
 }
 
 func scanLayer(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFunc) (*Layer, error) {
-	return scanStream(ctx, r, index, b, fn, nil)
+	return scanStream(ctx, r, index, b, fn, nil, v1.Hash{})
 }
 
 // scanStream is scanLayer writing the stream to tee when it is not nil.
-func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFunc, tee io.Writer) (*Layer, error) {
-	sc := &streamCounter{r: r, h: sha256.New(), b: b, layer: index, tee: tee}
-	tr := tar.NewReader(sc)
+// A non-zero verified is the diff_id that r checks the stream against
+// itself, failing the read that ends it otherwise (a DiffIDVerifier's
+// stream): the stream is then not hashed here, and its DiffID is that.
+func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkFunc, tee io.Writer, verified v1.Hash) (*Layer, error) {
+	sc := &streamCounter{r: r, b: b, layer: index, tee: tee}
+	if verified == (v1.Hash{}) {
+		sc.h = sha256.New()
+	}
+	br := bufio.NewReaderSize(sc, readBuffer)
+	tr := tar.NewReader(br)
 	l := &Layer{Index: index, SameAs: -1}
 	seen := map[string]bool{}
+	var list entryList
+	var h hashingReader
+	var fileHash hash.Hash
 	for i := 0; ; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -131,8 +147,9 @@ func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkF
 		if b.entries.Add(1) > int64(b.cfg.maxEntries) {
 			return nil, &LimitError{Limit: LimitEntries, Max: int64(b.cfg.maxEntries), Layer: index, Path: hdr.Name}
 		}
-		e := entryOf(hdr, i)
-		l.Findings = append(l.Findings, classify(&e, hdr.Name, hdr.Typeflag, index)...)
+		e := list.next()
+		*e = entryOf(hdr, i)
+		l.Findings = append(l.Findings, classify(e, hdr.Name, hdr.Typeflag, index)...)
 		if e.Size > 0 {
 			if l.ContentBytes+e.Size > b.cfg.maxLayer {
 				return nil, &LimitError{Limit: LimitLayerBytes, Max: b.cfg.maxLayer, Layer: index, Path: e.Path}
@@ -149,32 +166,40 @@ func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkF
 			seen[e.Path] = true
 		}
 		var content io.Reader
-		h := &hashingReader{r: tr}
-		if e.Type == TypeFile && !b.cfg.noDigests {
-			h.h = sha256.New()
+		h = hashingReader{r: tr}
+		if e.Type == TypeFile && (!b.cfg.noDigests || (b.cfg.digestsFor != nil && !e.Skipped && b.cfg.digestsFor(e.Path))) {
+			if fileHash == nil {
+				fileHash = sha256.New()
+			}
+			fileHash.Reset()
+			h.h = fileHash
 		}
 		if e.Type == TypeFile || e.Size > 0 {
-			content = h
+			content = &h
 		}
 		if fn != nil {
-			if err := fn(&e, content); err != nil {
+			if err := fn(e, content); err != nil {
 				return nil, err
 			}
 		}
-		if _, err := io.Copy(io.Discard, h); err != nil {
+		if _, err := io.Copy(io.Discard, &h); err != nil {
 			return nil, wrapRead(err, "reading layer %d %s: %w", index, e.Path)
 		}
 		if h.h != nil {
 			e.Digest = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.h.Sum(nil))}
 		}
-		l.Entries = append(l.Entries, e)
 	}
-	// The tar end marker may be followed by padding: it is part of the diff_id.
-	if _, err := io.Copy(io.Discard, sc); err != nil {
+	l.Entries = list.slice()
+	// The tar end marker may be followed by padding: it is part of the
+	// diff_id, and the read that ends a verified stream checks it.
+	if _, err := drain(br); err != nil {
 		return nil, wrapRead(err, "reading layer %d: %w", index)
 	}
 	l.Size = sc.n
-	l.DiffID = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sc.h.Sum(nil))}
+	l.DiffID = verified
+	if sc.h != nil {
+		l.DiffID = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sc.h.Sum(nil))}
+	}
 	return l, nil
 }
 
@@ -310,4 +335,41 @@ func climbs(dir, target string) bool {
 		}
 	}
 	return false
+}
+
+// entryChunk is how many entries an entryList holds per chunk.
+const entryChunk = 256
+
+// entryList gathers a layer's entries in chunks, so that growing it
+// copies nothing, and hands them over as one slice of their exact
+// length: the entries a layer keeps cost their size and no slack.
+type entryList struct {
+	full [][]Entry
+	cur  []Entry
+	n    int
+}
+
+// next returns a new zero entry at the end of the list.
+func (l *entryList) next() *Entry {
+	if len(l.cur) == cap(l.cur) {
+		if l.cur != nil {
+			l.full = append(l.full, l.cur)
+		}
+		l.cur = make([]Entry, 0, entryChunk)
+	}
+	l.cur = l.cur[:len(l.cur)+1]
+	l.n++
+	return &l.cur[len(l.cur)-1]
+}
+
+// slice returns the entries in order; nil when there are none.
+func (l *entryList) slice() []Entry {
+	if l.n == 0 {
+		return nil
+	}
+	out := make([]Entry, 0, l.n)
+	for _, c := range l.full {
+		out = append(out, c...)
+	}
+	return append(out, l.cur...)
 }

@@ -27,6 +27,7 @@ func TestMemoryBound(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	per := (int64(after.HeapAlloc) - int64(before.HeapAlloc)) / 20000
+	t.Logf("ReadLayers keeps %d bytes per entry", per)
 	if per > 500 {
 		t.Errorf("ReadLayers keeps %d bytes per entry, want at most 500 (the doc says about 350)", per)
 	}

@@ -91,6 +91,7 @@ type config struct {
 	devices, setuid    bool
 	only               []string
 	noDigests          bool
+	digestsFor         func(p string) bool
 	concurrency        int
 	tee                func(layer int) io.WriteCloser
 }
@@ -143,6 +144,15 @@ func WithOnly(paths ...string) Option {
 // what it streams by reading the rest of the file's layer and comparing
 // its diff_id.
 func WithFileDigests(on bool) Option { return func(c *config) { c.noDigests = !on } }
+
+// WithFileDigestsFor makes reading without file digests
+// (WithFileDigests(false)) still hash the content of the regular files
+// whose root-relative path match accepts, into Entry.Digest: FS.Open
+// then checks such a file by its digest and stops at its end, instead of
+// reading the rest of its layer. Default: none.
+func WithFileDigestsFor(match func(p string) bool) Option {
+	return func(c *config) { c.digestsFor = match }
+}
 
 // WithConcurrency makes ReadLayers read up to n layers at once, each on
 // its own goroutine; the tree is still merged bottom first and the result

@@ -70,15 +70,16 @@ func lookup(root *node, p string) *node {
 	if p == "." {
 		return n
 	}
-	for _, c := range strings.Split(p, "/") {
+	for rest := p; ; {
+		c, tail, more := strings.Cut(rest, "/")
 		if !n.isDir() {
 			return nil
 		}
-		if n = n.kids[c]; n == nil {
-			return nil
+		if n = n.kids[c]; n == nil || !more {
+			return n
 		}
+		rest = tail
 	}
-	return n
 }
 
 // ensureDir returns the directory p, creating missing directories and
@@ -88,15 +89,21 @@ func ensureDir(root *node, p string, layer int) *node {
 	if p == "." {
 		return n
 	}
-	cur := "."
-	for _, c := range strings.Split(p, "/") {
-		cur = path.Join(cur, c)
+	for end := 0; end < len(p); {
+		start := end
+		if i := strings.IndexByte(p[start:], '/'); i >= 0 {
+			end = start + i
+		} else {
+			end = len(p)
+		}
+		c := p[start:end]
 		k := n.kids[c]
 		if k == nil || !k.isDir() {
-			k = newDir(cur, layer)
+			k = newDir(path.Clean(p[:end]), layer)
 			n.kids[c] = k
 		}
 		n = k
+		end++ // past the slash
 	}
 	return n
 }
@@ -125,7 +132,7 @@ func treeLinks(root *node) linkFunc {
 // an extraction that follows symlinks in parents writes it), then its
 // base name. ok is false for a loop of links.
 func place(root *node, p string) (_ string, ok bool) {
-	if p == "." {
+	if p == "." || plainParents(root, p) {
 		return p, true
 	}
 	parent, err := resolveIn(parentOf(p), true, treeLinks(root))
@@ -133,6 +140,34 @@ func place(root *node, p string) (_ string, ok bool) {
 		return p, false
 	}
 	return path.Join(parent, path.Base(p)), true
+}
+
+// plainParents reports whether the parents of the clean path p resolve
+// to themselves, as resolveIn would find: walking down the tree, no
+// parent component is a symlink before one is missing or not a
+// directory (from there resolution is lexical). It allocates nothing,
+// and spares place resolving the common path with no link on the way.
+func plainParents(root *node, p string) bool {
+	// A clean relative path has ".." only at its start. Clean allocates
+	// only for an unclean p.
+	if strings.HasPrefix(p, "/") || p == ".." || strings.HasPrefix(p, "../") || path.Clean(p) != p {
+		return false // let resolveIn decide
+	}
+	n := root
+	for rest := p; ; {
+		c, tail, more := strings.Cut(rest, "/")
+		if !more {
+			return true // c is the last component: not a parent
+		}
+		k := n.kids[c]
+		switch {
+		case k == nil || (!k.isDir() && k.e.Type != TypeSymlink):
+			return true // resolution is lexical from here
+		case k.e.Type == TypeSymlink:
+			return false
+		}
+		n, rest = k, tail
+	}
 }
 
 // applyLayer merges l onto the tree: first its whiteouts and opaque
@@ -146,12 +181,19 @@ func applyLayer(root *node, l *Layer) []Finding {
 			e.Skipped = true // markers stay, for extraction to meet the loop too
 		}
 	}
-	before := map[string]bool{}
+	// seen holds, per path the layer stores, whether it was present
+	// below (wasBelow) and whether its change is listed (listed).
+	const wasBelow, listed = 1, 2
+	seen := make(map[string]uint8, len(l.Entries))
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		if !e.Skipped && e.Type != TypeWhiteout && e.Type != TypeOpaque {
 			p, _ := place(root, e.Path)
-			before[e.Path] = lookup(root, p) != nil
+			if lookup(root, p) != nil {
+				seen[e.Path] = wasBelow
+			} else {
+				seen[e.Path] = 0
+			}
 		}
 	}
 	removed := map[string]Type{}
@@ -181,7 +223,9 @@ func applyLayer(root *node, l *Layer) []Finding {
 			}
 		}
 	}
-	stored := map[string]bool{}
+	if len(seen) > 0 {
+		l.Changes = make([]Change, 0, len(seen))
+	}
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		if e.Skipped || e.Type == TypeWhiteout || e.Type == TypeOpaque {
@@ -191,6 +235,9 @@ func applyLayer(root *node, l *Layer) []Finding {
 		if !ok {
 			loop(e)
 			continue
+		}
+		if old := lookup(root, p); old != nil && old.e.Path == e.Path {
+			e.Path = old.e.Path // one string for a path stored again, not one per layer
 		}
 		n := &node{e: e, layer: l.Index, ref: noCopy, src: copyRef{l.Index, i}}
 		var t *node // a hard link's target
@@ -237,17 +284,17 @@ func applyLayer(root *node, l *Layer) []Finding {
 				parent.kids[base] = n
 			}
 		}
-		if !stored[e.Path] {
-			stored[e.Path] = true
+		if st := seen[e.Path]; st&listed == 0 {
+			seen[e.Path] = st | listed
 			kind := ChangeAdded
-			if before[e.Path] {
+			if st&wasBelow != 0 {
 				kind = ChangeChanged
 			}
 			l.Changes = append(l.Changes, Change{Path: e.Path, Kind: kind, Type: e.Type})
 		}
 	}
 	for p, t := range removed {
-		if !stored[p] {
+		if seen[p]&listed == 0 {
 			l.Changes = append(l.Changes, Change{Path: p, Kind: ChangeRemoved, Type: t})
 		}
 	}

@@ -90,7 +90,8 @@ type GoBinary struct {
 	Cgo bool `json:"cgo"`
 	// Needs lists the files and libraries it needs at run time.
 	Needs []Need `json:"needs,omitempty"`
-	// Report is the full analysis, for the HTML treemap; not in JSON.
+	// Report is the analysis: with Options.Treemap the full one, for the
+	// HTML treemap, else exe.File.Summary's; not in JSON.
 	Report *exe.Report `json:"-"`
 }
 
@@ -107,10 +108,7 @@ var shells = map[string]bool{"/bin/sh": true, "sh": true, "/bin/bash": true, "ba
 // analyses it. Problems are recorded in Error, never returned: an image
 // without a resolvable program is still inspected.
 func entrypoint(ctx context.Context, fsys *imagefs.FS, c *v1.Config, o Options) *Entrypoint {
-	argv := append(append([]string{}, c.Entrypoint...), c.Cmd...)
-	if len(c.Entrypoint) == 0 {
-		argv = append([]string{}, c.Cmd...)
-	}
+	argv := command(c)
 	if len(argv) == 0 {
 		return nil
 	}
@@ -141,6 +139,31 @@ func entrypoint(ctx context.Context, fsys *imagefs.FS, c *v1.Config, o Options) 
 		ep.Error = err.Error()
 	}
 	return ep
+}
+
+// command is the config's Entrypoint followed by its Cmd.
+func command(c *v1.Config) []string {
+	if len(c.Entrypoint) == 0 {
+		return append([]string{}, c.Cmd...)
+	}
+	return append(append([]string{}, c.Entrypoint...), c.Cmd...)
+}
+
+// programBase is the base name of the program the config's command runs,
+// as entrypoint names it; "" when there is none.
+func programBase(c *v1.Config) string {
+	argv := command(c)
+	if len(argv) == 0 {
+		return ""
+	}
+	prog := argv[0]
+	if len(argv) >= 3 && shells[argv[0]] && argv[1] == "-c" {
+		prog = scriptProgram(argv[2])
+	}
+	if prog == "" {
+		return ""
+	}
+	return path.Base(prog)
 }
 
 // scriptProgram is the first word a shell runs for script: leading
@@ -203,7 +226,7 @@ func analyse(ctx context.Context, fsys *imagefs.FS, ep *Entrypoint, o Options) e
 			ep.Libraries = append(ep.Libraries, Library{Name: n, Path: findLibrary(fsys, n, ef.Machine)})
 		}
 	}
-	rep, err := goReport(tmp)
+	rep, err := goReport(tmp, o.Treemap)
 	if errors.Is(err, exe.ErrNotGo) || errors.Is(err, exe.ErrNoBuildInfo) || errors.Is(err, exe.ErrUnsupportedArch) {
 		return nil
 	}
@@ -225,11 +248,10 @@ func analyse(ctx context.Context, fsys *imagefs.FS, ep *Entrypoint, o Options) e
 	if _, err := io.ReadFull(tmp, b); err != nil {
 		return fmt.Errorf("reading %s: %w", ep.File, err)
 	}
-	stripped, sr, err := optimize.Strip(b)
+	stripped, sr, err := optimize.StripInPlace(b) // one copy of the program in memory, not two
 	if err != nil {
 		return fmt.Errorf("stripping %s: %w", ep.File, err)
 	}
-	b = nil // the stripped copy is all the estimate reads
 	g.StrippedSize, g.StripSaves = sr.After, sr.Before-sr.After
 	if est, err := pack.EstimateSizeAt(bytes.NewReader(stripped), int64(len(stripped))); err == nil && est.Size > 0 {
 		g.PackedSize = est.Size
@@ -272,13 +294,18 @@ func copyOut(ctx context.Context, fsys *imagefs.FS, p string, w io.Writer, max i
 	return nil
 }
 
-// goReport analyses the Go executable r, closing what it opened before it
-// returns, so that only the report stays in memory.
-func goReport(r io.ReaderAt) (*exe.Report, error) {
+// goReport analyses the Go executable r (full: exe.File.Report, else
+// its Summary), closing what it opened before it returns, so that only
+// the report stays in memory.
+func goReport(r io.ReaderAt, full bool) (*exe.Report, error) {
 	f, err := exe.NewFile(r)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := f.Report()
+	analyse := f.Summary
+	if full {
+		analyse = f.Report
+	}
+	rep, err := analyse()
 	return rep, errors.Join(err, f.Close())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
 	"runtime"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -16,22 +17,40 @@ import (
 // for every figure: the tree, the content's size checked against its
 // diff_id, and, for a layer the source holds uncompressed and that no
 // earlier layer repeats, the estimate of its compressed size, computed
-// from the same stream. It hashes no file: waste is decided by which copy
-// the final tree shows, and Open checks the layer it streams again.
+// from the same stream. It hashes only the files named as the program
+// the config runs: waste is decided by which copy the final tree shows,
+// and Open checks the program by its digest (any other file by the layer
+// it streams again).
 func readLayers(ctx context.Context, img v1.Image, opts []imagefs.Option) ([]pull.LayerInfo, *imagefs.FS, error) {
 	infos, err := pull.Describe(img)
 	if err != nil {
 		return nil, nil, err
 	}
+	ls, err := img.Layers()
+	if err != nil {
+		return nil, nil, err
+	}
 	ests := make([]*estimate, len(infos))
 	tee := func(i int) io.WriteCloser {
-		if i >= len(infos) || !infos[i].Estimated || infos[i].RepeatOf >= 0 {
+		if i >= len(infos) || i >= len(ls) || !infos[i].Estimated || infos[i].RepeatOf >= 0 {
 			return nil
 		}
-		ests[i] = &estimate{e: pull.NewEstimator()}
+		e := pull.NewEstimator()
+		if n, ok := pull.ContentSize(ls[i]); ok {
+			e = pull.NewEstimatorOf(n) // a layer known to be large is sampled from its start
+		}
+		ests[i] = &estimate{e: e}
 		return ests[i]
 	}
-	all := append([]imagefs.Option{imagefs.WithFileDigests(false), imagefs.WithConcurrency(runtime.GOMAXPROCS(0))}, opts...)
+	all := []imagefs.Option{imagefs.WithFileDigests(false), imagefs.WithConcurrency(runtime.GOMAXPROCS(0))}
+	if cf, err := img.ConfigFile(); err == nil {
+		if base := programBase(&cf.Config); base != "" {
+			// The entrypoint is read back to be analysed: with its digest,
+			// that read stops at its end.
+			all = append(all, imagefs.WithFileDigestsFor(func(p string) bool { return path.Base(p) == base }))
+		}
+	}
+	all = append(all, opts...)
 	fsys, err := imagefs.Read(ctx, img, append(all, imagefs.WithStreamTee(tee))...)
 	if err != nil {
 		return nil, nil, err

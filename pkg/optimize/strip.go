@@ -28,7 +28,15 @@ type StripResult struct {
 //
 // Strip only removes sections that lie after all loaded bytes, as the Go
 // linker places them; other layouts are returned unchanged.
-func Strip(in []byte) ([]byte, StripResult, error) {
+func Strip(in []byte) ([]byte, StripResult, error) { return strip(in, false) }
+
+// StripInPlace is Strip writing the stripped file over in, whose memory
+// the result shares: a caller that no longer needs in holds one copy of
+// the executable instead of two. in's content is undefined afterwards,
+// whatever the error.
+func StripInPlace(in []byte) ([]byte, StripResult, error) { return strip(in, true) }
+
+func strip(in []byte, inPlace bool) ([]byte, StripResult, error) {
 	res := StripResult{Before: int64(len(in)), After: int64(len(in))}
 	f, err := elf.NewFile(bytes.NewReader(in))
 	if err != nil {
@@ -72,8 +80,15 @@ func Strip(in []byte) ([]byte, StripResult, error) {
 	if want := sectionHeaderSize(f); hdr.shentsize != want {
 		return nil, res, fmt.Errorf("stripping: %w: section header size %d, want %d", ErrNotELF, hdr.shentsize, want)
 	}
-	out := make([]byte, end, end+4096)
-	copy(out, in[:end])
+	// Everything read from in is read by now: the ELF header, and f's
+	// section headers and names.
+	var out []byte
+	if inPlace {
+		out = in[:end]
+	} else {
+		out = make([]byte, end, end+4096)
+		copy(out, in[:end])
+	}
 
 	// New .shstrtab holding only the kept names.
 	names := []byte{0}

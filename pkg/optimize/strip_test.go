@@ -32,6 +32,9 @@ func TestStripMatchesLinker(t *testing.T) {
 			if !bytes.Equal(in, orig) {
 				t.Fatal("Strip modified its input")
 			}
+			if again, ares, err := StripInPlace(bytes.Clone(in)); err != nil || !bytes.Equal(again, out) || ares.After != res.After || ares.Before != res.Before {
+				t.Errorf("StripInPlace = %d B (%+v), %v; want Strip's %d B", len(again), ares, err, len(out))
+			}
 			want, _ := os.ReadFile(linker)
 			if len(out) > len(want) {
 				t.Errorf("Strip size = %d, want <= %d (linker -s -w)", len(out), len(want))

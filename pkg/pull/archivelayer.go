@@ -171,6 +171,10 @@ func (l *archiveLayer) Uncompressed() (io.ReadCloser, error) {
 	return &verifier{rc: rc, h: sha256.New(), want: l.diffID, size: -1, what: "unpacks to content with", of: "the config", label: "diff_id ", fail: l.fail, name: l.name()}, nil
 }
 
+// VerifiesDiffID says that Uncompressed checks the content against the
+// diff_id (imagefs.DiffIDVerifier): readers need not hash it again.
+func (l *archiveLayer) VerifiesDiffID() bool { return true }
+
 // Compressed returns the blob: the archive's compressed file, checked
 // against the diff_id as it streams, or leve's gzip of the checked
 // content.

@@ -31,6 +31,7 @@ const (
 // window. The block of each MiB is at an offset fixed by the MiB's index,
 // so the same stream always gets the same estimate.
 type Estimator struct {
+	exactN  int64 // the bytes gzipped whole: EstimateExactBytes, or 0
 	n       int64 // bytes written
 	zw      *gzip.Writer
 	exact   countWriter // the gzip of the first EstimateExactBytes
@@ -44,10 +45,26 @@ type Estimator struct {
 
 // NewEstimator returns an Estimator of nothing written yet.
 func NewEstimator() *Estimator {
-	e := &Estimator{at: EstimateExactBytes, hist: make([]byte, 0, estimateWindow)}
+	e := &Estimator{exactN: EstimateExactBytes, at: EstimateExactBytes, hist: make([]byte, 0, estimateWindow)}
 	e.zw, _ = gzip.NewWriterLevel(&e.exact, EstimateLevel) // a valid level: no error
 	return e
 }
+
+// NewEstimatorOf returns an Estimator of a stream the caller knows to be
+// size bytes long. Past EstimateExactBytes, whose gzip would not be
+// exact anyway, it gzips no part whole: it samples the stream from its
+// start, its first block at offset 0 (where the gzip has no history
+// either), and adds the gzip's 18 bytes of header and trailer. Up to
+// EstimateExactBytes it is NewEstimator, exact.
+func NewEstimatorOf(size int64) *Estimator {
+	if size <= EstimateExactBytes {
+		return NewEstimator()
+	}
+	return &Estimator{hist: make([]byte, 0, estimateWindow), exact: countWriter{n: gzipFraming}}
+}
+
+// gzipFraming is the size of a gzip's header and trailer, without a name.
+const gzipFraming = 18
 
 // blockAt returns where the block of stratum k starts, counted from the
 // end of the exact part: 0 for the first, else a 4 KiB multiple leaving
@@ -69,7 +86,7 @@ func (e *Estimator) Write(p []byte) (int, error) {
 		pos := e.n
 		m := int64(len(p))
 		if e.zw != nil {
-			m = min(m, EstimateExactBytes-pos)
+			m = min(m, e.exactN-pos)
 		}
 		var region int // 0 skipped, 1 the window before the block, 2 the block
 		switch {
@@ -83,7 +100,7 @@ func (e *Estimator) Write(p []byte) (int, error) {
 		chunk := p[:m]
 		if e.zw != nil {
 			e.zw.Write(chunk) // writes to a countWriter: no error
-			if pos+m == EstimateExactBytes {
+			if pos+m == e.exactN {
 				e.zw.Close()
 				e.zw = nil
 			}
@@ -104,7 +121,7 @@ func (e *Estimator) Write(p []byte) (int, error) {
 				e.fw.Close()
 				e.sampled += estimateBlock
 				e.k++
-				e.at = EstimateExactBytes + blockAt(e.k)
+				e.at = e.exactN + blockAt(e.k)
 				e.hist = e.hist[:0]
 			}
 		}
@@ -129,7 +146,7 @@ func (e *Estimator) Size() (int64, error) {
 		e.sampled += e.n - e.at
 		e.at = math.MaxInt64
 	}
-	rest := e.n - EstimateExactBytes
+	rest := e.n - e.exactN
 	if rest <= 0 || e.sampled == 0 {
 		return e.exact.n, nil
 	}

@@ -101,3 +101,48 @@ func TestEstimatorSampled(t *testing.T) {
 		}
 	}
 }
+
+// estimateOf is estimate with NewEstimatorOf, the stream's size known.
+func estimateOf(t *testing.T, b []byte, chunk int) int64 {
+	t.Helper()
+	e := NewEstimatorOf(int64(len(b)))
+	for len(b) > 0 {
+		m := min(chunk, len(b))
+		if n, err := e.Write(b[:m]); n != m || err != nil {
+			t.Fatalf("Write = %d, %v", n, err)
+		}
+		b = b[m:]
+	}
+	n, err := e.Size()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestEstimatorOfSize(t *testing.T) {
+	for _, n := range []int{0, 5000, EstimateExactBytes} {
+		b := mixed(n, uint64(n))
+		if got, want := estimateOf(t, b, 32<<10), gzip6(t, b); got != want {
+			t.Errorf("Estimator of %d bytes, size known = %d, want the gzip's %d", n, got, want)
+		}
+	}
+	b := mixed(EstimateExactBytes+40<<20, 7)
+	want := gzip6(t, b)
+	got := estimateOf(t, b, 32<<10)
+	t.Logf("estimate %d B, gzip %d B (%+.2f%%)", got, want, 100*(float64(got)/float64(want)-1))
+	if d := float64(got)/float64(want) - 1; d > 0.03 || d < -0.03 {
+		t.Errorf("Estimator of %d bytes, size known = %d, more than 3%% off the gzip's %d", len(b), got, want)
+	}
+	for _, chunk := range []int{1 << 20, 4093} {
+		if again := estimateOf(t, b, chunk); again != got {
+			t.Errorf("Estimator written %d bytes at a time = %d, want %d", chunk, again, got)
+		}
+	}
+	for _, n := range []int{EstimateExactBytes + 1, EstimateExactBytes + estimateStratum + estimateWindow + 10} {
+		got, want := estimateOf(t, b[:n], 64<<10), gzip6(t, b[:n])
+		if d := float64(got)/float64(want) - 1; d > 0.1 || d < -0.1 {
+			t.Errorf("Estimator of %d bytes, size known = %d, more than 10%% off the gzip's %d", n, got, want)
+		}
+	}
+}

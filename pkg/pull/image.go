@@ -231,3 +231,8 @@ func (l *layer) Uncompressed() (io.ReadCloser, error) {
 	}
 	return &verifier{rc: rc, h: sha256.New(), want: l.diffID, size: -1, what: "unpacks to content with", of: "the config", label: "diff_id ", fail: l.fail, name: l.name()}, nil
 }
+
+// VerifiesDiffID says that Uncompressed checks the content against the
+// config's diff_id (imagefs.DiffIDVerifier): readers need not hash it
+// again.
+func (l *layer) VerifiesDiffID() bool { return true }

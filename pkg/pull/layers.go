@@ -134,6 +134,16 @@ func Describe(img v1.Image) ([]LayerInfo, error) {
 	return out, nil
 }
 
+// ContentSize returns the length of l's uncompressed content when its
+// source knows it without reading it: a layer file a docker save archive
+// (or docker:) holds uncompressed. ok is false for any other layer.
+func ContentSize(l v1.Layer) (n int64, ok bool) {
+	if al, isArchive := l.(*archiveLayer); isArchive && !al.stored {
+		return al.size, true
+	}
+	return 0, false
+}
+
 // measure reads l's content to set info's Size and, when Estimated, its
 // CompressedSize.
 func measure(ctx context.Context, l v1.Layer, info *LayerInfo) error {
@@ -146,6 +156,9 @@ func measure(ctx context.Context, l v1.Layer, info *LayerInfo) error {
 	var w io.Writer = io.Discard
 	if info.Estimated {
 		est = NewEstimator()
+		if n, ok := ContentSize(l); ok {
+			est = NewEstimatorOf(n) // as leve inspect estimates it
+		}
 		w = est
 	}
 	n, err := io.Copy(w, ctxReader{ctx, rc})
