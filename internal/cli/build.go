@@ -7,19 +7,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/leve-build/leve/internal/atomicfile"
 	"github.com/leve-build/leve/internal/cli/options"
 	"github.com/leve-build/leve/internal/report"
-	"github.com/leve-build/leve/internal/span"
-	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/publish"
 )
@@ -178,74 +173,55 @@ func newProgress(o options.Build, stderr io.Writer) (*report.Progress, error) {
 	return report.NewProgress(stderr, mode, t), nil
 }
 
-// targetsAtOnce is how many targets per CPU buildAll builds at once.
-const targetsAtOnce = 4
-
-// buildAll builds targets concurrently, a few per CPU, showing their
-// progress and each report on stderr as it completes. Reports come back in
-// target order. On failure the error also says what the run wrote
+// buildAll validates each target's options (flags over its module's
+// leve.yaml), then builds them all with one pipeline.BuildAll, showing
+// their progress and each report on stderr as it completes. Reports come
+// back in target order. On failure the error also says what the run wrote
 // (buildOutcome).
 func buildAll(ctx context.Context, targets []string, o options.Build, flags *pflag.FlagSet, stderr io.Writer, progress *report.Progress) ([]*pipeline.Report, error) {
-	reps := make([]*pipeline.Report, len(targets))
-	errs := make([]error, len(targets))
-	g, gctx := errgroup.WithContext(ctx)
-	// The go commands take a process-wide slot per CPU (pipeline); more
-	// targets than CPUs run at once so that one target's read, strip and
-	// compression fill the CPUs while another links. The bound keeps the
-	// binaries held in memory in proportion to the CPUs.
-	g.SetLimit(targetsAtOnce * runtime.NumCPU())
 	many := len(targets) > 1
-	shared := assemble.NewShared() // layers every image has in common
-	first := -1                    // the target that failed first
-	var firstMu sync.Mutex
+	prefix := func(i int) string {
+		if many {
+			return targets[i]
+		}
+		return ""
+	}
+	opts := make([]pipeline.Options, len(targets))
 	for i, target := range targets {
-		g.Go(func() (err error) {
-			defer func() {
-				if err != nil {
-					errs[i] = err
-					firstMu.Lock()
-					if first < 0 {
-						first = i
-					}
-					firstMu.Unlock()
-				}
-			}()
-			po, err := withConfig(o, flags, target)
-			if err != nil {
-				return err
-			}
-			po.Stderr = stderr
-			po.CacheDir = cacheDir()
-			po.Shared = shared
-			po.Sinks = func(ref publish.Ref) ([]publish.Sink, error) { return sinks(o, ref, stderr, many) }
-			prefix := ""
+		po, err := withConfig(o, flags, target)
+		if err != nil {
 			if many {
-				prefix = target
+				err = fmt.Errorf("%s: %w", target, err)
 			}
-			po.Progress = progress.Events(prefix)
-			bctx := gctx
-			if many {
-				bctx = span.WithLane(gctx, target)
-			}
-			rep, _, err := pipeline.Build(bctx, po)
-			if err != nil {
-				progress.Abort(prefix)
-				if many {
-					err = fmt.Errorf("%s: %w", target, err)
-				}
-				return err
-			}
-			report.Summarize(rep)
-			reps[i] = rep
-			progress.Finish(prefix, report.BuildTail(rep))
-			return nil
-		})
+			return nil, err
+		}
+		po.Stderr = stderr
+		po.CacheDir = cacheDir()
+		po.Sinks = func(ref publish.Ref) ([]publish.Sink, error) { return sinks(o, ref, stderr, many) }
+		po.Progress = progress.Events(prefix(i))
+		opts[i] = po
 	}
-	if err := g.Wait(); err != nil {
-		// The first failure, as g.Wait's, with what the others wrote.
-		return reps, buildOutcome(ctx, targets, reps, errs, first, errs[first])
+	reps, err := pipeline.BuildAll(ctx, opts, func(i int, rep *pipeline.Report, err error) {
+		if err != nil {
+			progress.Abort(prefix(i))
+			return
+		}
+		report.Summarize(rep)
+		progress.Finish(prefix(i), report.BuildTail(rep))
+	})
+	var be *pipeline.BuildAllError
+	if !errors.As(err, &be) {
+		return reps, err
 	}
-	return reps, nil
+	errs := make([]error, len(be.Errs))
+	for i, e := range be.Errs {
+		if e != nil && many {
+			e = fmt.Errorf("%s: %w", targets[i], e)
+		}
+		errs[i] = e
+	}
+	// The first failure, with what the others wrote.
+	return reps, buildOutcome(ctx, targets, reps, errs, be.First, errs[be.First])
 }
 
 // withConfig applies the module's leve.yaml, if any, to the flags for

@@ -84,11 +84,10 @@ type Options struct {
 	// CacheDir holds binaries and compressed layers between builds; empty
 	// means no cache.
 	CacheDir string
-	// Shared holds the small layers the images of one run have in common
-	// (leve's system files, run-time files), compressed once for all of
-	// them; the builds of one run pass the same Shared. Nil: Build shares
-	// them between its own platforms only.
-	Shared *assemble.Shared
+	// shared holds the small layers the images of one BuildAll have in
+	// common (leve's system files, run-time files), compressed once for
+	// all of them. Nil: Build shares them between its own platforms only.
+	shared *assemble.Shared
 	// Compiler resolves and builds the target; nil means GoCompiler (the
 	// go command).
 	Compiler Compiler

@@ -38,7 +38,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	// removes after the sinks have read them.
 	inDir := assemble.InDir(filepath.Join(b.tmp, "layers"))
 	defer func() { b.rep.Warnings = append(b.rep.Warnings, cache.Warnings()...) }()
-	shared := assemble.ShareIn(b.o.Shared)
+	shared := assemble.ShareIn(b.o.shared)
 	sys, err := assemble.NewLayerContext(ctx, sysFiles, comp, cache, sysDesc, inDir, shared)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)

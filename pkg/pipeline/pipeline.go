@@ -45,8 +45,8 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	if base != nil {
 		rep.BaseFrom = base.From
 	}
-	if o.Shared == nil {
-		o.Shared = assemble.NewShared()
+	if o.shared == nil {
+		o.shared = assemble.NewShared()
 	}
 	send := o.progress()
 	o.Progress = send // the builders' and ship's events go through the same lock
