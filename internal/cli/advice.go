@@ -5,8 +5,11 @@ import (
 	"strings"
 
 	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/engine"
 	"github.com/leve-build/leve/pkg/pipeline"
+	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/regopts"
+	"github.com/leve-build/leve/pkg/store"
 )
 
 // registryFixes word a registry problem's fixes with leve's flags.
@@ -54,6 +57,14 @@ func adviceFor(e error) string {
 		return fmt.Sprintf("--keep %s: the image has no such file; name a path of the image", e.Path)
 	case *pipeline.LibraryError:
 		return e.Message("name it with --keep PATH")
+	case *engine.ChoiceError:
+		return fmt.Sprintf("--%s %q: %s", e.Setting, e.Value, e.WantText()) // its settings are named as the flags
+	case *engine.NeedsRootError:
+		return e.Message("use --engine docker or podman")
+	case *publish.RootfsError:
+		return e.Message("--rootfs")
+	case *store.PatternError:
+		return e.Message("--filter reference=" + e.Pattern)
 	case *regopts.Problem:
 		return e.Message(registryFixes)
 	}

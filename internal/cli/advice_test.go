@@ -11,10 +11,13 @@ import (
 
 	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/engine"
 	"github.com/leve-build/leve/pkg/exe"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/platform"
+	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/regopts"
+	"github.com/leve-build/leve/pkg/store"
 )
 
 // TestFlagAdvice: the typed errors of the libraries, however wrapped, are
@@ -43,6 +46,11 @@ func TestFlagAdvice(t *testing.T) {
 			"slim app.tar: --keep /etc/app.yaml: the image has no such file; name a path of the image"},
 		{fmt.Errorf("slim app.tar: %w", &pipeline.LibraryError{Program: "/app", Err: errors.New("libz.so.1 is missing")}),
 			"slim app.tar: cannot slim: /app is dynamically linked and libz.so.1 is missing; slim keeps only what the image holds: if the program finds it elsewhere (RUNPATH), name it with --keep PATH"},
+		{&engine.ChoiceError{Setting: "network", Value: "bridge", Want: []string{"none", "host"}}, `--network "bridge": want none or host`},
+		{&engine.Error{Code: engine.ExitEngine, Err: &engine.NeedsRootError{Engine: "runc"}},
+			"runc needs root here (leve does not set up rootless containers): run leve as root, or use --engine docker or podman"},
+		{fmt.Errorf("build: %w", &publish.RootfsError{Dir: "out/root", Err: errors.New("disk full")}), "build: writing --rootfs out/root: disk full"},
+		{&store.PatternError{Pattern: "[", Err: errors.New("syntax error in pattern")}, "--filter reference=[: syntax error in pattern; use a pattern such as app-* or app:1.*"},
 		{&regopts.Problem{Kind: regopts.PlainHTTP}, "the registry speaks plain HTTP, not TLS; use --insecure for a plain-HTTP registry"},
 		{&regopts.Problem{Kind: regopts.Unreachable, Cause: "dial tcp: refused", Insecure: true},
 			"cannot reach the registry (dial tcp: refused); check the address and that the registry is running"},

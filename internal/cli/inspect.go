@@ -1,6 +1,8 @@
 package cli
 
 import (
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -114,6 +116,12 @@ func runInspect(cmd *cobra.Command, o inspectOptions, ref string) (err error) {
 	default:
 		return usageError{fmt.Errorf("--format %q is not one leve writes; use text, json or markdown", o.format)}
 	}
+	var plat *v1.Platform
+	if o.platform != "" {
+		if plat, err = v1.ParsePlatform(o.platform); err != nil {
+			return usageError{fmt.Errorf("--platform %q: %w; write os/arch[/variant], e.g. linux/amd64", o.platform, err)}
+		}
+	}
 	gates, err := inspectGates(o)
 	if err != nil {
 		return err
@@ -131,7 +139,7 @@ func runInspect(cmd *cobra.Command, o inspectOptions, ref string) (err error) {
 	if slim == nil && !o.noSlim {
 		slim = slimForInspect(regopts.Options{Insecure: o.insecure, CAFiles: o.registryCAs})
 	}
-	r, err := inspect.Inspect(ctx, src, inspect.Options{Platform: o.platform, Slim: slim, Treemap: o.html != ""})
+	r, err := inspect.Inspect(ctx, src, inspect.Options{Platform: plat, Slim: slim, Treemap: o.html != ""})
 	if err != nil {
 		return err
 	}

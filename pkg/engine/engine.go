@@ -113,7 +113,7 @@ func ValidNetwork(n string) error {
 	case "", "none", "host":
 		return nil
 	}
-	return fmt.Errorf("--network %q: want none or host", n)
+	return &ChoiceError{Setting: "network", Value: n, Want: []string{"none", "host"}}
 }
 
 // forwardSignals forwards sigs with send until done is closed. After the

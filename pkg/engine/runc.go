@@ -84,7 +84,7 @@ func (r Runtime) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 		return ExitStatus{}, engineErr("%s is not installed (apt-get install %s): %w", r.Binary, filepath.Base(r.Binary), err)
 	}
 	if os.Geteuid() != 0 {
-		return ExitStatus{}, engineErr("%s needs root here (leve does not set up rootless containers): run leve as root, or use --engine docker or podman", r.Name())
+		return ExitStatus{}, &Error{Code: ExitEngine, Err: &NeedsRootError{Engine: r.Name()}}
 	}
 	if spec.TTY {
 		if f, ok := spec.Stdin.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"os/exec"
 )
 
@@ -23,7 +22,7 @@ func Select(ctx context.Context, name string) (Engine, error) {
 		return Runtime{Binary: name}, nil
 	case "":
 	default:
-		return nil, fmt.Errorf("--engine %q: want docker, podman, runc or crun", name)
+		return nil, &ChoiceError{Setting: "engine", Value: name, Want: Names}
 	}
 	if (Docker{}).Available(ctx) {
 		return Docker{}, nil

@@ -142,9 +142,9 @@ type SlimFunc func(ctx context.Context, ref, platform string, img v1.Image) (*Sl
 
 // Options configure Inspect.
 type Options struct {
-	// Platform is "os/arch[/variant]"; empty picks the only platform, or
-	// the host's when the image offers several.
-	Platform string
+	// Platform picks the image of an index; nil picks the only platform,
+	// or the host's when the image offers several.
+	Platform *v1.Platform
 	// TopPaths bounds Waste.Paths (DefaultTopPaths when 0, all when < 0).
 	TopPaths int
 	// MaxBinaryBytes bounds the entrypoint's size leve analyses
@@ -177,12 +177,8 @@ func Inspect(ctx context.Context, src *pull.Source, o Options) (*Result, error) 
 	return Image(ctx, src.Ref, img, o)
 }
 
-func pick(src *pull.Source, platform string) (v1.Image, error) {
-	if platform != "" {
-		p, err := v1.ParsePlatform(platform)
-		if err != nil {
-			return nil, fmt.Errorf("reading --platform %q: %w; write os/arch[/variant], e.g. linux/amd64", platform, err)
-		}
+func pick(src *pull.Source, p *v1.Platform) (v1.Image, error) {
+	if p != nil {
 		return src.Image(p.OS, p.Architecture, p.Variant)
 	}
 	ps, err := src.Platforms()
@@ -192,14 +188,14 @@ func pick(src *pull.Source, platform string) (v1.Image, error) {
 	if len(ps) == 0 {
 		return nil, fmt.Errorf("%s offers no Linux image", src.Ref)
 	}
-	p := ps[0]
+	c := ps[0]
 	for _, q := range ps {
 		if q.OS == "linux" && q.Architecture == runtime.GOARCH {
-			p = q
+			c = q
 			break
 		}
 	}
-	return src.Image(p.OS, p.Architecture, p.Variant)
+	return src.Image(c.OS, c.Architecture, c.Variant)
 }
 
 // Image inspects img, read from ref.

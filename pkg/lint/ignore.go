@@ -63,7 +63,7 @@ func ignores(f *dockerfile.File) (ignoreSet, []string) {
 			}
 			for _, id := range strings.FieldsFunc(rest, func(r rune) bool { return r == ',' || r == ' ' }) {
 				if _, known := ruleByID[id]; !known {
-					notes = append(notes, fmt.Sprintf("line %d: leve-lint ignore names no rule %q; see \"leve lint --rules\"", n, id))
+					notes = append(notes, fmt.Sprintf("line %d: leve-lint ignore names no rule %q; the rules are %s", n, id, ruleIDs()))
 					continue
 				}
 				if n < first {
@@ -89,4 +89,13 @@ func instructions(f *dockerfile.File) []dockerfile.Instruction {
 		out = append(out, st.Instructions...)
 	}
 	return out
+}
+
+// ruleIDs lists the IDs of the rules, in their order, for a note.
+func ruleIDs() string {
+	ids := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+	}
+	return strings.Join(ids, ", ")
 }

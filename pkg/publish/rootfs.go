@@ -54,7 +54,7 @@ func (r Rootfs) Publish(ctx context.Context, art Artifact, ref Ref) (Published, 
 // next to Dir; Dir stays as it was until Commit.
 func (r Rootfs) Stage(ctx context.Context, art Artifact, _ Ref) (Staged, error) {
 	dir := filepath.Clean(r.Dir)
-	fail := func(err error) (Staged, error) { return nil, fmt.Errorf("writing --rootfs %s: %w", r.Dir, err) }
+	fail := func(err error) (Staged, error) { return nil, &RootfsError{Dir: r.Dir, Err: err} }
 	if err := atomicfile.CheckDir(dir); err != nil {
 		return fail(err)
 	}
@@ -139,7 +139,7 @@ func (s *stagedRootfs) Commit(context.Context) (Published, error) {
 		old = s.tmp + ".old"
 		if err := os.Rename(s.dir, old); err != nil {
 			s.Abort()
-			return Published{}, fmt.Errorf("writing --rootfs %s: %w", s.dir, err)
+			return Published{}, &RootfsError{Dir: s.dir, Err: err}
 		}
 	}
 	if err := os.Rename(s.tmp, s.dir); err != nil {
@@ -147,14 +147,14 @@ func (s *stagedRootfs) Commit(context.Context) (Published, error) {
 			_ = os.Rename(old, s.dir)
 		}
 		s.Abort()
-		return Published{}, fmt.Errorf("writing --rootfs %s: %w", s.dir, err)
+		return Published{}, &RootfsError{Dir: s.dir, Err: err}
 	}
 	s.tmp = ""
 	if old != "" {
 		_ = os.RemoveAll(old)
 	}
 	if err := s.cfg.Commit(); err != nil {
-		return Published{}, fmt.Errorf("writing --rootfs %s: %w", s.dir, err)
+		return Published{}, &RootfsError{Dir: s.dir, Err: err}
 	}
 	return s.pub, nil
 }
@@ -290,7 +290,7 @@ func applyEntry(root *os.Root, name string, h *tar.Header, r io.Reader, owner bo
 		target := strings.TrimPrefix(path.Clean("/"+h.Linkname), "/")
 		return root.Link(filepath.FromSlash(target), p)
 	default:
-		return fmt.Errorf("a %s entry, which --rootfs does not write", entryKind(h.Typeflag))
+		return fmt.Errorf("a %s entry, which leve does not write into a root file system directory", entryKind(h.Typeflag))
 	}
 	if owner {
 		if err := root.Lchown(p, h.Uid, h.Gid); err != nil {
@@ -317,3 +317,19 @@ func entryKind(t byte) string {
 	}
 	return fmt.Sprintf("type %q", t)
 }
+
+// A RootfsError is the failure of the Rootfs sink writing Dir.
+type RootfsError struct {
+	Dir string
+	Err error
+}
+
+func (e *RootfsError) Error() string { return e.Message("the root file system directory") }
+
+// Message words the error for the directory, named as the user named it.
+func (e *RootfsError) Message(named string) string {
+	return fmt.Sprintf("writing %s %s: %v", named, e.Dir, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *RootfsError) Unwrap() error { return e.Err }

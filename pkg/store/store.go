@@ -220,7 +220,7 @@ func (s Store) Prune(ctx context.Context) (publish.Removed, error) {
 // its NAME:TAG.
 func MatchReference(pattern string) (func(Image) bool, error) {
 	if _, err := path.Match(pattern, ""); err != nil {
-		return nil, fmt.Errorf("--filter reference=%s: %w; use a pattern such as app-* or app:1.*", pattern, err)
+		return nil, &PatternError{Pattern: pattern, Err: err}
 	}
 	return func(im Image) bool {
 		a, _ := path.Match(pattern, im.Repository)
@@ -238,3 +238,19 @@ func MatchName(ref string) func(Image) bool {
 	}
 	return func(im Image) bool { return im.Repository == n && (tag == "" || im.Tag == tag) }
 }
+
+// A PatternError is a reference pattern path.Match cannot read.
+type PatternError struct {
+	Pattern string
+	Err     error
+}
+
+func (e *PatternError) Error() string { return e.Message("reference pattern " + e.Pattern) }
+
+// Message words the error for the pattern as the user gave it, named.
+func (e *PatternError) Message(named string) string {
+	return fmt.Sprintf("%s: %v; use a pattern such as app-* or app:1.*", named, e.Err)
+}
+
+// Unwrap returns path.Match's error.
+func (e *PatternError) Unwrap() error { return e.Err }
