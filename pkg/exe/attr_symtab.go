@@ -23,7 +23,8 @@ func (a *analysis) symtabLayer() []claim {
 		entSize = 24
 	}
 	ord := a.f.arch.order
-	var cs []claim
+	// Most symbols claim their entry and their name, many their data.
+	cs := make([]claim, 0, 2*(len(syms)/entSize))
 	for i := entSize; i+entSize <= len(syms); i += entSize {
 		e := syms[i : i+entSize]
 		var nameOff uint32
