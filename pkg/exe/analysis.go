@@ -36,7 +36,9 @@ type analysis struct {
 
 	owners   []Owner
 	ownerIdx map[Owner]int32
-	rm       rangeMap
+	// pkgOwners caches pkgOwner by package path (see pkgOwnerCached).
+	pkgOwners map[string]int32
+	rm        rangeMap
 
 	funcPkg []string          // package of each pclntab function
 	asmPkg  map[string]string // package of assembly functions named without one

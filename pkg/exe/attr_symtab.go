@@ -3,6 +3,8 @@ package exe
 import (
 	"bytes"
 	"debug/elf"
+	"strings"
+	"unsafe"
 )
 
 // symtabLayer attributes, when the symbol table is present, each data
@@ -21,7 +23,8 @@ func (a *analysis) symtabLayer() []claim {
 		entSize = 24
 	}
 	ord := a.f.arch.order
-	var cs []claim
+	// Most symbols claim their entry and their name, many their data.
+	cs := make([]claim, 0, 2*(len(syms)/entSize))
 	for i := entSize; i+entSize <= len(syms); i += entSize {
 		e := syms[i : i+entSize]
 		var nameOff uint32
@@ -43,11 +46,13 @@ func (a *analysis) symtabLayer() []claim {
 		if n < 0 {
 			continue
 		}
-		pkg := pkgOfSymbol(string(nameB[:n]), a.mods)
+		// The name only lives through the lookup: pkgOwnerCached copies
+		// the package path it keeps.
+		pkg := pkgOfSymbol(unsafe.String(&nameB[0], n), a.mods)
 		if pkg == "" {
 			continue
 		}
-		o := a.pkgOwner(pkg)
+		o := a.pkgOwnerCached(pkg)
 		entOff := int64(symtab.Offset) + int64(i)
 		cs = append(cs, claim{entOff, entOff + int64(entSize), o, ClassDebug})
 		nOff := int64(strtab.Offset) + int64(nameOff)
@@ -63,4 +68,20 @@ func (a *analysis) symtabLayer() []claim {
 		}
 	}
 	return cs
+}
+
+// pkgOwnerCached is pkgOwner for a package path that may alias bytes of
+// the file: the path is copied the first time it is seen, and later
+// lookups neither allocate nor resolve the module again.
+func (a *analysis) pkgOwnerCached(pkg string) int32 {
+	if o, ok := a.pkgOwners[pkg]; ok {
+		return o
+	}
+	pkg = strings.Clone(pkg)
+	o := a.pkgOwner(pkg)
+	if a.pkgOwners == nil {
+		a.pkgOwners = map[string]int32{}
+	}
+	a.pkgOwners[pkg] = o
+	return o
 }

@@ -44,6 +44,7 @@ type typeWalker struct {
 	a     *analysis
 	types map[uint64]*rtype
 	queue []uint64
+	arena typeArena
 }
 
 // typesLayer attributes the runtime type descriptors, their names, the
@@ -132,10 +133,12 @@ func (w *typeWalker) decode(addr uint64) *rtype {
 	if kind == 0 || kind > kindMax || ptrBytes > size || !pow2(align) || !pow2(fieldAlign) {
 		return nil
 	}
-	if _, ok := w.name(md.types + uint64(str)); !ok {
+	if _, _, ok := w.nameBytes(md.types + uint64(str)); !ok {
 		return nil
 	}
-	t := &rtype{addr: addr, kind: kind, named: tflag&tflagNamed != 0}
+	t := w.arena.scratch()
+	*t = rtype{addr: addr, kind: kind, named: tflag&tflagNamed != 0,
+		pieces: t.pieces[:0], refs: t.refs[:0], names: t.names[:0]}
 	t.names = append(t.names, md.types+uint64(str))
 	if ptrToThis != 0 && ptrToThis != ^uint32(0) {
 		t.refs = append(t.refs, md.types+uint64(ptrToThis))
@@ -148,7 +151,8 @@ func (w *typeWalker) decode(addr uint64) *rtype {
 		return f.arch.word(x)
 	}
 	var extra uint64
-	var arrays [][3]uint64 // address, count, element size
+	arrays := w.arena.arrays[:0] // address, count, element size
+	defer func() { w.arena.arrays = arrays }()
 	switch kind {
 	case kindArray:
 		extra = 3 * ps
@@ -187,8 +191,8 @@ func (w *typeWalker) decode(addr uint64) *rtype {
 		pkgPath := binary.LittleEndian.Uint32(ut)
 		if pkgPath != 0 {
 			t.names = append(t.names, md.types+uint64(pkgPath))
-			if n, ok := w.name(md.types + uint64(pkgPath)); ok {
-				t.pkg = n
+			if n, _, ok := w.nameBytes(md.types + uint64(pkgPath)); ok {
+				t.pkg = w.arena.intern(n)
 			}
 		}
 		mcount, moff := uint64(binary.LittleEndian.Uint16(ut[4:])), uint64(binary.LittleEndian.Uint32(ut[8:]))
@@ -235,7 +239,7 @@ func (w *typeWalker) decode(addr uint64) *rtype {
 			}
 		}
 	}
-	return t
+	return w.arena.keep(t)
 }
 
 func pow2(x byte) bool { return x != 0 && x&(x-1) == 0 }

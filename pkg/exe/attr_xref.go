@@ -3,6 +3,7 @@ package exe
 import (
 	"debug/elf"
 	"encoding/binary"
+	"slices"
 	"sort"
 )
 
@@ -214,7 +215,7 @@ func (a *analysis) xrefLayer() []claim {
 		for t := range x.users {
 			starts = append(starts, t)
 		}
-		sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
+		slices.Sort(starts)
 		ends := make([]uint64, len(starts))
 		ri := 0
 		for i, s := range starts {
@@ -231,9 +232,11 @@ func (a *analysis) xrefLayer() []claim {
 	}
 	starts, ends := items()
 	ps := uint64(a.f.arch.ptrSize)
+	// from indexes starts: a start is a key of x.users, so never a
+	// target below, and its users do not change while targets merge.
 	type ptrRef struct {
 		target uint64
-		from   users
+		from   int
 	}
 	var second []ptrRef
 	for i, s := range starts {
@@ -245,20 +248,20 @@ func (a *analysis) xrefLayer() []claim {
 		if !ok {
 			continue
 		}
-		u := x.users[s]
 		for k := (ps - s%ps) % ps; k+ps <= uint64(len(b)); k += ps {
 			p := a.f.arch.word(b[k:])
 			if !referable(ranges, p) {
 				continue
 			}
 			if _, seen := x.users[p]; !seen {
-				second = append(second, ptrRef{p, u})
+				second = append(second, ptrRef{p, i})
 			}
 		}
 	}
 	for _, r := range second {
 		u := x.users[r.target]
-		u.merge(&r.from)
+		from := x.users[starts[r.from]]
+		u.merge(&from)
 		x.users[r.target] = u
 	}
 	starts, ends = items()

@@ -39,22 +39,46 @@ var (
 	cgoResolverFuncs = []string{"net.cgoLookupHost", "net.cgoLookupIP", "net._C2func_getaddrinfo", "net.cgoLookupIPCNAME"}
 )
 
+// wantedNeedFuncs returns the set of function names the need rules and
+// the resolver lists look for.
+func wantedNeedFuncs() map[string]struct{} {
+	w := map[string]struct{}{}
+	for _, rule := range needRules {
+		for _, n := range rule.any {
+			w[n] = struct{}{}
+		}
+	}
+	for _, n := range goResolverFuncs {
+		w[n] = struct{}{}
+	}
+	for _, n := range cgoResolverFuncs {
+		w[n] = struct{}{}
+	}
+	return w
+}
+
 // needs lists what the executable needs at run time, with evidence.
 func (a *analysis) needs(r *Report) []Need {
 	// Functions of the binary, and functions only inlined into others:
 	// the name table holds both.
-	have := map[string]string{}
+	// Only the names the rules ask about are kept.
+	wanted := wantedNeedFuncs()
+	have := make(map[string]string, len(wanted))
 	names := a.tab.funcnametab()
 	for off := 0; off < len(names); {
 		n := bytes.IndexByte(names[off:], 0)
 		if n < 0 {
 			break
 		}
-		have[string(names[off:off+n])] = "inlined: "
+		if _, ok := wanted[string(names[off:off+n])]; ok {
+			have[string(names[off:off+n])] = "inlined: "
+		}
 		off += n + 1
 	}
 	for i := range a.tab.funcs {
-		have[a.tab.funcs[i].name] = "linked: "
+		if _, ok := wanted[a.tab.funcs[i].name]; ok {
+			have[a.tab.funcs[i].name] = "linked: "
+		}
 	}
 	found := func(names []string) []string {
 		var ev []string

@@ -31,6 +31,7 @@ type pclntab struct {
 	funcnameOff, cuOff, filetabOff, pctabOff, pclnOff uint64
 
 	funcs []fn
+	names nameTable // funcnametab as one string, made on first use
 }
 
 // fn is one function of the pclntab.
@@ -166,15 +167,10 @@ func (t *pclntab) funcnametab() []byte { return t.data[t.funcnameOff:t.cuOff] }
 
 // funcName returns the NUL-terminated name at off in the name table.
 func (t *pclntab) funcName(off uint32) string {
-	tab := t.funcnametab()
-	if uint64(off) >= uint64(len(tab)) {
-		return ""
+	if !t.names.built {
+		t.names = newNameTable(t.funcnametab())
 	}
-	s := tab[off:]
-	if i := bytes.IndexByte(s, 0); i >= 0 {
-		s = s[:i]
-	}
-	return string(s)
+	return t.names.at(off)
 }
 
 // pctab returns the pc-value table area.
