@@ -85,6 +85,9 @@ const (
 // whether the name was absolute and whether it climbs above the root
 // ("../x", "a/../../x"), which callers treat as hostile.
 func cleanName(name string) (p string, absolute, escapes bool) {
+	if p, ok := alreadyClean(name); ok {
+		return p, false, false
+	}
 	absolute = strings.HasPrefix(name, "/")
 	depth := 0
 	for _, c := range strings.Split(name, "/") {
@@ -105,6 +108,28 @@ func cleanName(name string) (p string, absolute, escapes bool) {
 		p = "."
 	}
 	return p, absolute, escapes
+}
+
+// alreadyClean returns name without its trailing slash when that is
+// already a clean relative path ("usr/bin/", "a/b.go"), the common case of
+// a tar name. The result shares name's bytes, so that the merged tree does
+// not hold a second copy of every path.
+func alreadyClean(name string) (string, bool) {
+	p := strings.TrimSuffix(name, "/")
+	if p == "" || p[0] == '/' {
+		return "", false
+	}
+	start := 0
+	for i := 0; i <= len(p); i++ {
+		if i < len(p) && p[i] != '/' {
+			continue
+		}
+		if c := p[start:i]; c == "" || c == "." || c == ".." {
+			return "", false
+		}
+		start = i + 1
+	}
+	return p, true
 }
 
 // cleanRel cleans a path (from a caller or a hard link target) into the

@@ -367,9 +367,15 @@ func (l *entryList) slice() []Entry {
 	if l.n == 0 {
 		return nil
 	}
-	out := make([]Entry, 0, l.n)
-	for _, c := range l.full {
-		out = append(out, c...)
+	if len(l.full) == 0 && len(l.cur) == cap(l.cur) {
+		return l.cur
 	}
-	return append(out, l.cur...)
+	out := make([]Entry, 0, l.n)
+	for i, c := range l.full {
+		out = append(out, c...)
+		l.full[i] = nil // garbage for the next collection, not held to the end
+	}
+	out = append(out, l.cur...)
+	l.full, l.cur = nil, nil
+	return out
 }
