@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/compile"
 	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/regopts"
@@ -19,17 +20,15 @@ type Options struct {
 	// Platforms to build; several give an OCI image index. Default
 	// linux/amd64.
 	Platforms []platform.Platform
-	Ldflags   []string
-	Tags      []string
-	Gcflags   []string
+	// Compile holds the go build settings (ldflags, tags, gcflags, cgo),
+	// handed to the compile stage as they are. With Compile.Cgo the binary
+	// needs a base with its C libraries.
+	Compile CompileSettings
 	// NoStrip keeps the symbol table and DWARF in the shipped binary.
 	NoStrip bool
 	// Pack ships the binary packed into a self-extracting executable
 	// (pkg/pack): smaller on disk, decompressed in memory at start-up.
 	Pack bool
-	// Cgo builds with CGO_ENABLED=1; the binary then needs a base with its
-	// C libraries.
-	Cgo bool
 	// Libs is "copy" to copy a dynamic binary's interpreter and shared
 	// libraries (and glibc's NSS modules when it looks up users or hosts)
 	// from the build host into the image; "" refuses a dynamic binary on
@@ -109,6 +108,10 @@ type Options struct {
 	// once every other sink succeeded.
 	Sinks func(ref publish.Ref) ([]publish.Sink, error)
 }
+
+// CompileSettings are the go build settings of a build, the compile
+// stage's option group (compile.Settings).
+type CompileSettings = compile.Settings
 
 // Add copies Src (a file or directory on the build host) to Dest in the
 // image, in a layer of its own.

@@ -107,8 +107,8 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 // Validate checks the flags and returns the pipeline options they give.
 // target is the build target argument.
 func (b *Build) Validate(target string) (pipeline.Options, error) {
-	o := pipeline.Options{Target: target, Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, NoStrip: b.NoStrip, Pack: b.Pack,
-		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir, Cgo: b.Cgo,
+	o := pipeline.Options{Target: target, Compile: b.compile(), NoStrip: b.NoStrip, Pack: b.Pack,
+		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir,
 		Base: b.Base, Registry: b.Registry(), PlatformsFromBase: b.Platform == "all"}
 	if err := o.Registry.Check(); err != nil {
 		return o, fmt.Errorf("--registry-ca: %w; give a PEM file of the registry's CA certificate", err)
@@ -211,12 +211,18 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 // Targets returns the options pipeline.Targets expands patterns such as
 // ./... with: the first --platform, --tags and --cgo.
 func (b *Build) Targets() (pipeline.Options, error) {
-	o := pipeline.Options{Tags: b.Tags, Cgo: b.Cgo}
+	o := pipeline.Options{Compile: b.compile()}
 	var err error
 	if o.Platforms, err = platform.ParseList(b.Platform); err != nil {
 		return o, fmt.Errorf("--platform: %w", err)
 	}
 	return o, nil
+}
+
+// compile returns the go build settings of --ldflags, --tags, --gcflags
+// and --cgo.
+func (b *Build) compile() pipeline.CompileSettings {
+	return pipeline.CompileSettings{Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, Cgo: b.Cgo}
 }
 
 // Registry returns the registry options of --insecure and --registry-ca,

@@ -104,7 +104,7 @@ func TestValidateAccepts(t *testing.T) {
 			return o.Compression == "zstd" && o.Level == "max" && o.SBOM == "none"
 		}},
 		{[]string{"--sbom", "cyclonedx", "--no-strip", "--pack", "--cgo", "--base", "oci:dir"}, "", func(o pipeline.Options) bool {
-			return o.SBOM == "cyclonedx" && o.NoStrip && o.Pack && o.Cgo && o.Base == "oci:dir"
+			return o.SBOM == "cyclonedx" && o.NoStrip && o.Pack && o.Compile.Cgo && o.Base == "oci:dir"
 		}},
 		{nil, "1700000000", func(o pipeline.Options) bool {
 			return o.Created != nil && o.Created.Unix() == 1700000000 && o.Created.Location().String() == "UTC"
