@@ -6,6 +6,7 @@ import (
 
 	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/deflate"
 	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/regopts"
@@ -71,10 +72,11 @@ type Options struct {
 	// bundle is added whatever the analysis says).
 	AddCACerts []string
 
-	// Compression ("gzip", the default, or "zstd") and Level ("fast",
-	// "default" or "max") choose the layer compressor; see
+	// Compression (gzip, the zero value, or zstd) and Level (the zero
+	// value is deflate.Default) choose the layer compressor; see
 	// assemble.ChooseCompressor.
-	Compression, Level string
+	Compression assemble.Compression
+	Level       deflate.Level
 
 	// SBOM is the SBOM format attached to each image as an OCI referrer:
 	// "spdx" (the default), "cyclonedx" or "none".

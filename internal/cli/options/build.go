@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/deflate"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
@@ -188,10 +189,9 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		}
 	}
 	o.CACerts, o.AddCACerts, o.TZData, o.NSSwitch, o.Passwd = b.CACerts, b.AddCAs, b.TZData, b.NSSwitch, b.Passwd
-	if _, err := assemble.ChooseCompressor(b.Compression, b.Level); err != nil {
-		return o, fmt.Errorf("--compression/--level: %w", err)
+	if o.Compression, o.Level, err = b.LayerCompression(); err != nil {
+		return o, err
 	}
-	o.Compression, o.Level = b.Compression, b.Level
 	if b.Libs != "" && b.Libs != "copy" {
 		return o, fmt.Errorf("--libs %q: want copy (or leave it out)", b.Libs)
 	}
@@ -217,6 +217,19 @@ func (b *Build) Targets() (pipeline.Options, error) {
 		return o, fmt.Errorf("--platform: %w", err)
 	}
 	return o, nil
+}
+
+// LayerCompression parses --compression and --level.
+func (b *Build) LayerCompression() (assemble.Compression, deflate.Level, error) {
+	c, err := assemble.ParseCompression(b.Compression)
+	if err != nil {
+		return 0, 0, fmt.Errorf("--compression/--level: %w", err)
+	}
+	l, err := assemble.ParseLevel(b.Level)
+	if err != nil {
+		return 0, 0, fmt.Errorf("--compression/--level: %w", err)
+	}
+	return c, l, nil
 }
 
 // compile returns the go build settings of --ldflags, --tags, --gcflags
