@@ -49,10 +49,14 @@ report with --json.`,
 			if err := checkOutputDirs(o); err != nil {
 				return err
 			}
+			comp, level, err := o.LayerCompression()
+			if err != nil {
+				return usageError{err}
+			}
 			n, tag, _ := strings.Cut(name, ":")
 			so := pipeline.SlimOptions{
 				Image: args[0], Platform: p, Base: o.Base, Registry: o.Registry(), NoStrip: o.NoStrip, Pack: o.Pack,
-				Keep: keep, Name: n, Tag: tag, Compression: o.Compression, Level: o.Level, CacheDir: cacheDir(),
+				Keep: keep, Name: n, Tag: tag, Compression: comp, Level: level, CacheDir: cacheDir(),
 				Sinks: func(ref publish.Ref) ([]publish.Sink, error) { return sinks(o, ref, cmd.ErrOrStderr(), false) },
 			}
 			rep, _, err := pipeline.Slim(cmd.Context(), so)

@@ -69,37 +69,27 @@ func (z Zstd) Compress(ctx context.Context, dst io.Writer, src io.Reader) error 
 	return nil
 }
 
-// ChooseCompressor returns the compressor for an algorithm ("gzip" or
-// "zstd") and a level ("fast", "default" or "max").
+// ChooseCompressor returns the compressor for an algorithm and a level
+// (the zero level is deflate.Default).
 //
 // gzip is leve's DEFLATE encoder: fast its lazy parser (smaller and faster
 // than gzip -9), default its near-optimal parser, max the near-optimal
 // parser searching harder. zstd is klauspost's encoder at its "default",
 // "better" and "best" levels.
-func ChooseCompressor(algorithm, level string) (Compressor, error) {
-	switch algorithm {
-	case "", "gzip":
-		switch level {
-		case "fast":
-			return Deflate{Level: deflate.Fast}, nil
-		case "", "default":
-			return Deflate{Level: deflate.Default}, nil
-		case "max":
-			return Deflate{Level: deflate.Max}, nil
-		}
-	case "zstd":
-		switch level {
-		case "fast":
-			return Zstd{Level: zstd.SpeedDefault}, nil
-		case "", "default":
-			return Zstd{Level: zstd.SpeedBetterCompression}, nil
-		case "max":
-			return Zstd{Level: zstd.SpeedBestCompression}, nil
-		}
-	default:
-		return nil, fmt.Errorf("compression %q: want gzip or zstd", algorithm)
+func ChooseCompressor(algorithm Compression, level deflate.Level) Compressor {
+	if level == 0 {
+		level = deflate.Default
 	}
-	return nil, fmt.Errorf("compression level %q: want fast, default or max", level)
+	if algorithm == ZstdCompression {
+		switch level {
+		case deflate.Fast:
+			return Zstd{Level: zstd.SpeedDefault}
+		case deflate.Max:
+			return Zstd{Level: zstd.SpeedBestCompression}
+		}
+		return Zstd{Level: zstd.SpeedBetterCompression}
+	}
+	return Deflate{Level: level}
 }
 
 // compressVersion returns the version of github.com/klauspost/compress in

@@ -1,6 +1,8 @@
 package assemble
 
 import (
+	"github.com/leve-build/leve/pkg/deflate"
+
 	"bytes"
 	"context"
 	"errors"
@@ -36,7 +38,7 @@ func TestFileBackedLayerEqualsInMemory(t *testing.T) {
 	if err := os.WriteFile(src, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	comp, _ := ChooseCompressor("gzip", "fast")
+	comp := ChooseCompressor(GzipCompression, deflate.Fast)
 	mem, err := NewLayer([]Entry{{Path: "/data/big", Mode: 0o644, Data: data}}, comp, nil, "x")
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +96,7 @@ func cacheEntries(t *testing.T, dir string) []string {
 
 func TestCacheDropsDamagedEntry(t *testing.T) {
 	entries := []Entry{{Path: "/app/x", Mode: 0o755, Data: bytes.Repeat([]byte("leve é leve "), 20_000)}}
-	comp, _ := ChooseCompressor("gzip", "fast")
+	comp := ChooseCompressor(GzipCompression, deflate.Fast)
 	clean, err := NewLayer(entries, comp, nil, "x")
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +157,7 @@ func (c countingDeflate) Compress(ctx context.Context, dst io.Writer, src io.Rea
 
 func TestCacheSharedByConcurrentBuilds(t *testing.T) {
 	dir := t.TempDir()
-	comp, _ := ChooseCompressor("gzip", "fast")
+	comp := ChooseCompressor(GzipCompression, deflate.Fast)
 	entries := []Entry{{Path: "/app/x", Mode: 0o755, Data: bytes.Repeat([]byte("several builds, one cache "), 50_000)}}
 	var wg sync.WaitGroup
 	digests := make([]v1.Hash, 8)
@@ -190,7 +192,7 @@ func TestCacheSharedByConcurrentBuilds(t *testing.T) {
 
 func TestCacheReplacesUnverifiedEntry(t *testing.T) {
 	dir := t.TempDir()
-	comp, _ := ChooseCompressor("gzip", "fast")
+	comp := ChooseCompressor(GzipCompression, deflate.Fast)
 	entries := []Entry{{Path: "/app/x", Mode: 0o755, Data: []byte("an entry of an older leve")}}
 	tb, _ := Tar(entries)
 	old := filepath.Join(dir, "layers", "sha256", sha256Hash(tb).Hex+"."+comp.Name())

@@ -20,14 +20,21 @@ import (
 	"github.com/leve-build/leve/pkg/platform"
 )
 
+// Settings are the go build settings a user chooses for a target, the
+// compile stage's option group: flags and leve.yaml map into it, and
+// Resolve (Query), Imports and Build (Options) take it as it is.
+type Settings struct {
+	Ldflags []string // extra -ldflags, e.g. "-X main.version=1.2"
+	Tags    []string // build tags
+	Gcflags []string // -gcflags
+	Cgo     bool     // build with CGO_ENABLED=1 (the default is 0: a static binary)
+}
+
 // Options are the go build settings for one target.
 type Options struct {
 	Platform platform.Platform
-	Ldflags  []string // extra -ldflags, e.g. "-X main.version=1.2"
-	Tags     []string // build tags
-	Gcflags  []string // -gcflags
-	Strip    bool     // pass -s -w to the linker
-	Cgo      bool     // build with CGO_ENABLED=1 (the default is 0: a static binary)
+	Settings
+	Strip bool // pass -s -w to the linker
 	// DumpDep appends -dumpdep to the linker flags and reads the linker's
 	// dependency dump as it streams into Binary.Deps. The binary is the
 	// same; the link is never skipped.

@@ -88,7 +88,7 @@ func TestBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	o := Options{Platform: platform.Default, Ldflags: []string{"-X main.version=1.2"}}
+	o := Options{Platform: platform.Default, Settings: Settings{Ldflags: []string{"-X main.version=1.2"}}}
 	bin, err := Build(ctx, pkg, out, o)
 	if err != nil {
 		t.Fatalf("Build: %v", err)

@@ -39,13 +39,13 @@ type Package struct {
 	Module string
 }
 
-// Query says for what a target is resolved.
+// Query says for what a target is resolved: its platform and the build
+// settings, of which Resolve and Imports read Tags and Cgo. Without Cgo,
+// packages that use cgo are refused with ErrCgo, since a static scratch
+// image cannot run them.
 type Query struct {
 	Platform platform.Platform
-	Tags     []string
-	// Cgo allows packages that use cgo; without it they are refused with
-	// ErrCgo, since a static scratch image cannot run them.
-	Cgo bool
+	Settings
 }
 
 // Resolve finds what target names: a package directory or import path in a

@@ -85,7 +85,7 @@ func analyzePackage(ctx context.Context, o Options, target string, missing bool)
 	if len(o.Platforms) > 0 {
 		p = o.Platforms[0]
 	}
-	q := compile.Query{Platform: p, Tags: o.Tags, Cgo: o.Cgo}
+	q := compile.Query{Platform: p, Settings: o.Compile}
 	pkg, err := o.compiler().Resolve(ctx, target, q)
 	if err != nil {
 		if errors.Is(err, compile.ErrNotFound) && missing {
@@ -103,7 +103,7 @@ func analyzePackage(ctx context.Context, o Options, target string, missing bool)
 	// DumpDep: the linker's own chains to the reflect calls that disable
 	// its method dead-code elimination.
 	bin, err := o.compiler().Build(ctx, pkg, dir, compile.Options{
-		Platform: p, Ldflags: o.Ldflags, Tags: o.Tags, Gcflags: o.Gcflags, Cgo: o.Cgo, Stderr: o.Stderr, DumpDep: true,
+		Platform: p, Settings: o.Compile, Stderr: o.Stderr, DumpDep: true,
 	})
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func analyzePackage(ctx context.Context, o Options, target string, missing bool)
 	if err != nil {
 		return nil, fmt.Errorf("analyzing %q: %w", target, err)
 	}
-	a := &Analysis{Input: InputPackage, Built: &Built{ImportPath: pkg.ImportPath, Platform: p, Cgo: o.Cgo}}
+	a := &Analysis{Input: InputPackage, Built: &Built{ImportPath: pkg.ImportPath, Platform: p, Cgo: o.Compile.Cgo}}
 	if !o.NoStrip {
 		stripped, res, err := optimize.Strip(data)
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/deflate"
 	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 	"github.com/leve-build/leve/pkg/regopts"
@@ -19,17 +21,15 @@ type Options struct {
 	// Platforms to build; several give an OCI image index. Default
 	// linux/amd64.
 	Platforms []platform.Platform
-	Ldflags   []string
-	Tags      []string
-	Gcflags   []string
+	// Compile holds the go build settings (ldflags, tags, gcflags, cgo),
+	// handed to the compile stage as they are. With Compile.Cgo the binary
+	// needs a base with its C libraries.
+	Compile CompileSettings
 	// NoStrip keeps the symbol table and DWARF in the shipped binary.
 	NoStrip bool
 	// Pack ships the binary packed into a self-extracting executable
 	// (pkg/pack): smaller on disk, decompressed in memory at start-up.
 	Pack bool
-	// Cgo builds with CGO_ENABLED=1; the binary then needs a base with its
-	// C libraries.
-	Cgo bool
 	// Libs is "copy" to copy a dynamic binary's interpreter and shared
 	// libraries (and glibc's NSS modules when it looks up users or hosts)
 	// from the build host into the image; "" refuses a dynamic binary on
@@ -72,10 +72,11 @@ type Options struct {
 	// bundle is added whatever the analysis says).
 	AddCACerts []string
 
-	// Compression ("gzip", the default, or "zstd") and Level ("fast",
-	// "default" or "max") choose the layer compressor; see
+	// Compression (gzip, the zero value, or zstd) and Level (the zero
+	// value is deflate.Default) choose the layer compressor; see
 	// assemble.ChooseCompressor.
-	Compression, Level string
+	Compression assemble.Compression
+	Level       deflate.Level
 
 	// SBOM is the SBOM format attached to each image as an OCI referrer:
 	// "spdx" (the default), "cyclonedx" or "none".
@@ -109,6 +110,10 @@ type Options struct {
 	// once every other sink succeeded.
 	Sinks func(ref publish.Ref) ([]publish.Sink, error)
 }
+
+// CompileSettings are the go build settings of a build, the compile
+// stage's option group (compile.Settings).
+type CompileSettings = compile.Settings
 
 // Add copies Src (a file or directory on the build host) to Dest in the
 // image, in a layer of its own.

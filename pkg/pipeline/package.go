@@ -12,6 +12,7 @@ import (
 
 	"github.com/leve-build/leve/internal/span"
 	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/deflate"
 )
 
 func (b *builder) pack(ctx context.Context) (string, error) {
@@ -21,10 +22,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	}
 	bin := &b.rep.Binary
 	b.rep.Files = []FileReport{}
-	comp, err := assemble.ChooseCompressor(b.o.Compression, b.o.Level)
-	if err != nil {
-		return "", err
-	}
+	comp := assemble.ChooseCompressor(b.o.Compression, b.o.Level)
 	sysFiles, err := assemble.SystemFilesOn(b.base)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
@@ -99,7 +97,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if b.base != nil {
 		on = b.o.Base
 	}
-	res := &PackageResult{On: on, Compression: orDefault(b.o.Compression, "gzip"), Level: orDefault(b.o.Level, "default"), Layers: b.rep.Layers, SBOM: b.rep.SBOM}
+	res := &PackageResult{On: on, Compression: b.o.Compression.String(), Level: levelName(b.o.Level), Layers: b.rep.Layers, SBOM: b.rep.SBOM}
 	b.result = res
 	sbomNote := ""
 	if res.SBOM != nil {
@@ -262,4 +260,13 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// levelName names a compression level for the report, the zero level as
+// "default".
+func levelName(l deflate.Level) string {
+	if l == 0 {
+		l = deflate.Default
+	}
+	return l.String()
 }

@@ -204,7 +204,7 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 	}
 	defer release()
 	endList := span.Start(ctx, "go list")
-	pkg, err := b.o.compiler().Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Tags: b.o.Tags, Cgo: b.o.Cgo})
+	pkg, err := b.o.compiler().Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Settings: b.o.Compile})
 	endList()
 	if err != nil {
 		return "", err
@@ -217,14 +217,14 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 		dir = filepath.Join(b.o.CacheDir, "bin")
 	}
 	b.bin, err = b.o.compiler().Build(ctx, pkg, dir, compile.Options{
-		Platform: b.platform, Ldflags: b.o.Ldflags, Tags: b.o.Tags, Gcflags: b.o.Gcflags, Cgo: b.o.Cgo, Stderr: b.o.Stderr,
+		Platform: b.platform, Settings: b.o.Compile, Stderr: b.o.Stderr,
 	})
 	if err != nil {
 		return "", err
 	}
 	b.rep.Binary = BinaryReport{Name: pkg.Name, Path: AppDir + "/" + pkg.Name, Package: pkg.ImportPath, Module: pkg.Module, SizeBefore: b.bin.Size}
 	b.rep.Warnings = append(b.rep.Warnings, b.bin.Warnings...)
-	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=%d, -trimpath)", pkg.ImportPath, pkg.Name, b.platform, btoi(b.o.Cgo)), nil
+	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=%d, -trimpath)", pkg.ImportPath, pkg.Name, b.platform, btoi(b.o.Compile.Cgo)), nil
 }
 
 func (b *builder) read(ctx context.Context) (string, error) {

@@ -14,6 +14,6 @@ func platformOf(p v1.Platform) (platform.Platform, bool) {
 	return cp, err == nil
 }
 
-// CgoError is compile's refusal of a target that uses cgo when Options.Cgo
-// is off.
+// CgoError is compile's refusal of a target that uses cgo when
+// Options.Compile.Cgo is off.
 type CgoError = compile.CgoError

@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/deflate"
 	"github.com/leve-build/leve/pkg/exe"
 	"github.com/leve-build/leve/pkg/imagefs"
 	"github.com/leve-build/leve/pkg/optimize"
@@ -75,9 +76,11 @@ type SlimOptions struct {
 	Keep []string
 	// Name and Tag name the slimmed image; default "slim", "latest".
 	Name, Tag string
-	// Compression and Level choose the layer compressor (gzip default).
-	Compression, Level string
-	CacheDir           string
+	// Compression and Level choose the layer compressor (gzip default);
+	// see Options.Compression.
+	Compression assemble.Compression
+	Level       deflate.Level
+	CacheDir    string
 	// WorkDir: see Options.WorkDir.
 	WorkDir string
 	// Sinks returns where to ship the image; nil ships nowhere.
@@ -528,10 +531,7 @@ func (s *slimming) binary(ctx context.Context, tmp string) (*builder, *Report, e
 // layers writes the slimmed image's layers: the image's files (closure)
 // with leve's, then the binary bin in a layer of its own.
 func (s *slimming) layers(ctx context.Context, closure []string, tmp string, bin []byte) ([]*assemble.Layer, error) {
-	comp, err := assemble.ChooseCompressor(orDefault(s.o.Compression, "gzip"), orDefault(s.o.Level, "default"))
-	if err != nil {
-		return nil, err
-	}
+	comp := assemble.ChooseCompressor(s.o.Compression, s.o.Level)
 	inDir := assemble.InDir(filepath.Join(tmp, "layers"))
 	entries, err := imageEntries(ctx, s.ifs, closure, filepath.Join(tmp, "root"), s.prog)
 	if err != nil {

@@ -9,10 +9,10 @@ import (
 
 // Targets expands the patterns among targets, such as "./...", into the
 // main packages they match, for the first of o.Platforms (default
-// linux/amd64), o.Tags and o.Cgo; other targets are kept as they are, in
-// order.
+// linux/amd64), o.Compile.Tags and o.Compile.Cgo; other targets are kept
+// as they are, in order.
 func Targets(ctx context.Context, targets []string, o Options) ([]string, error) {
-	q := compile.Query{Platform: platform.Default, Tags: o.Tags, Cgo: o.Cgo}
+	q := compile.Query{Platform: platform.Default, Settings: o.Compile}
 	if len(o.Platforms) > 0 {
 		q.Platform = o.Platforms[0]
 	}

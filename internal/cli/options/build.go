@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/deflate"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
@@ -107,8 +108,8 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 // Validate checks the flags and returns the pipeline options they give.
 // target is the build target argument.
 func (b *Build) Validate(target string) (pipeline.Options, error) {
-	o := pipeline.Options{Target: target, Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, NoStrip: b.NoStrip, Pack: b.Pack,
-		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir, Cgo: b.Cgo,
+	o := pipeline.Options{Target: target, Compile: b.compile(), NoStrip: b.NoStrip, Pack: b.Pack,
+		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir,
 		Base: b.Base, Registry: b.Registry(), PlatformsFromBase: b.Platform == "all"}
 	if err := o.Registry.Check(); err != nil {
 		return o, fmt.Errorf("--registry-ca: %w; give a PEM file of the registry's CA certificate", err)
@@ -188,10 +189,9 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		}
 	}
 	o.CACerts, o.AddCACerts, o.TZData, o.NSSwitch, o.Passwd = b.CACerts, b.AddCAs, b.TZData, b.NSSwitch, b.Passwd
-	if _, err := assemble.ChooseCompressor(b.Compression, b.Level); err != nil {
-		return o, fmt.Errorf("--compression/--level: %w", err)
+	if o.Compression, o.Level, err = b.LayerCompression(); err != nil {
+		return o, err
 	}
-	o.Compression, o.Level = b.Compression, b.Level
 	if b.Libs != "" && b.Libs != "copy" {
 		return o, fmt.Errorf("--libs %q: want copy (or leave it out)", b.Libs)
 	}
@@ -211,12 +211,31 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 // Targets returns the options pipeline.Targets expands patterns such as
 // ./... with: the first --platform, --tags and --cgo.
 func (b *Build) Targets() (pipeline.Options, error) {
-	o := pipeline.Options{Tags: b.Tags, Cgo: b.Cgo}
+	o := pipeline.Options{Compile: b.compile()}
 	var err error
 	if o.Platforms, err = platform.ParseList(b.Platform); err != nil {
 		return o, fmt.Errorf("--platform: %w", err)
 	}
 	return o, nil
+}
+
+// LayerCompression parses --compression and --level.
+func (b *Build) LayerCompression() (assemble.Compression, deflate.Level, error) {
+	c, err := assemble.ParseCompression(b.Compression)
+	if err != nil {
+		return 0, 0, fmt.Errorf("--compression/--level: %w", err)
+	}
+	l, err := assemble.ParseLevel(b.Level)
+	if err != nil {
+		return 0, 0, fmt.Errorf("--compression/--level: %w", err)
+	}
+	return c, l, nil
+}
+
+// compile returns the go build settings of --ldflags, --tags, --gcflags
+// and --cgo.
+func (b *Build) compile() pipeline.CompileSettings {
+	return pipeline.CompileSettings{Ldflags: b.Ldflags, Tags: b.Tags, Gcflags: b.Gcflags, Cgo: b.Cgo}
 }
 
 // Registry returns the registry options of --insecure and --registry-ca,

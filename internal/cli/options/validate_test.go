@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/deflate"
 	"github.com/leve-build/leve/pkg/pipeline"
 	"github.com/leve-build/leve/pkg/platform"
 )
@@ -52,8 +54,8 @@ func TestValidateRefuses(t *testing.T) {
 		{"run-time files", []string{"--passwd", "copy"}, "", `--passwd "copy": want auto or none`},
 		{"run-time files", []string{"--ca-certs", "nosuch"}, "", `--ca-certs "nosuch": want auto, none, bundle, host or an existing PEM file`},
 		{"run-time files", []string{"--libs", "static"}, "", `--libs "static": want copy (or leave it out)`},
-		{"layers", []string{"--compression", "brotli"}, "", "--compression/--level: "},
-		{"layers", []string{"--level", "11"}, "", "--compression/--level: "},
+		{"layers", []string{"--compression", "brotli"}, "", `--compression/--level: compression "brotli": want gzip or zstd`},
+		{"layers", []string{"--level", "11"}, "", `--compression/--level: compression level "11": want fast, default or max`},
 		{"sbom", []string{"--sbom", "spdx3"}, "", `--sbom "spdx3": want spdx, cyclonedx or none`},
 		{"sbom", []string{"--sbom", ""}, "", `--sbom "": want spdx, cyclonedx or none`},
 		{"created", nil, "yesterday", `SOURCE_DATE_EPOCH="yesterday": want a non-negative number of seconds since 1970`},
@@ -82,7 +84,7 @@ func TestValidateAccepts(t *testing.T) {
 		{nil, "", func(o pipeline.Options) bool {
 			return reflect.DeepEqual(o.Platforms, []platform.Platform{platform.Default}) && !o.PlatformsFromBase && o.Base == "scratch" &&
 				o.Name == "" && o.Tag == "" && o.User == "" && o.CACerts == "auto" && o.TZData == "auto" && o.NSSwitch == "auto" && o.Passwd == "auto" &&
-				o.Compression == "gzip" && o.Level == "default" && o.SBOM == "spdx" && o.Libs == "" && o.Created == nil && o.Target == "."
+				o.Compression == assemble.GzipCompression && o.Level == deflate.Default && o.SBOM == "spdx" && o.Libs == "" && o.Created == nil && o.Target == "."
 		}},
 		{[]string{"--platform", "linux/amd64,linux/arm64,linux/arm/v7"}, "", func(o pipeline.Options) bool {
 			return len(o.Platforms) == 3 && o.Platforms[2] == platform.Platform{OS: "linux", Arch: "arm", Variant: "v7"}
@@ -101,10 +103,10 @@ func TestValidateAccepts(t *testing.T) {
 			return o.TZData == "none" && o.NSSwitch == "none" && o.Passwd == "none" && o.CACerts == "host" && o.Libs == "copy"
 		}},
 		{[]string{"--compression", "zstd", "--level", "max", "--sbom", "none"}, "", func(o pipeline.Options) bool {
-			return o.Compression == "zstd" && o.Level == "max" && o.SBOM == "none"
+			return o.Compression == assemble.ZstdCompression && o.Level == deflate.Max && o.SBOM == "none"
 		}},
 		{[]string{"--sbom", "cyclonedx", "--no-strip", "--pack", "--cgo", "--base", "oci:dir"}, "", func(o pipeline.Options) bool {
-			return o.SBOM == "cyclonedx" && o.NoStrip && o.Pack && o.Cgo && o.Base == "oci:dir"
+			return o.SBOM == "cyclonedx" && o.NoStrip && o.Pack && o.Compile.Cgo && o.Base == "oci:dir"
 		}},
 		{nil, "1700000000", func(o pipeline.Options) bool {
 			return o.Created != nil && o.Created.Unix() == 1700000000 && o.Created.Location().String() == "UTC"
