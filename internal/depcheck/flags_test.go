@@ -31,11 +31,6 @@ var flagExempt = map[string]string{
 	"pkg/pull/podman.go --format":        "podman's own save --format, in a hint",
 	"pkg/pipeline/package.go --add":      "the image history of an --add layer: part of the image's digest",
 	"pkg/lint/rules_build.go --no-strip": "quotes the Dockerfile's own RUN leve build command in a finding",
-
-	// Still to move to typed errors or report fields that the CLI words.
-	"pkg/pipeline/pipeline.go --ca-certs": "a warning of the read stage",
-	"pkg/pipeline/pipeline.go --add":      "a warning of the read stage",
-	"pkg/pipeline/runtime.go --libs":      "the reason of a copied file in the build report",
 }
 
 // TestLibrariesNameNoFlags: no string in a pkg/ source (tests aside) names

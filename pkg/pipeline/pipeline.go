@@ -161,7 +161,7 @@ type builder struct {
 	// runtimeEnv points the program at its run-time files.
 	runtimeEnv []string
 	sbom       v1.Image // the SBOM referrer, nil with --sbom=none
-	nssCopied  bool     // --libs=copy added glibc's NSS modules and nsswitch.conf
+	nssCopied  bool     // Options.Libs "copy" added glibc's NSS modules and nsswitch.conf
 	// result is the typed outcome of the stage running, if it has one.
 	result StageResult
 }
@@ -266,7 +266,7 @@ func (b *builder) read(ctx context.Context) (string, error) {
 	res := &ReadResult{GoVersion: bin.GoVersion, Linking: linking, Needs: needs, Top: bin.TopPackages[:min(3, len(bin.TopPackages))], Basic: b.facts.basic, Arch: b.platform.Arch}
 	b.result = res
 	if b.facts.basic {
-		b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("no size analysis or run-time needs for %s binaries: pkg/exe reads amd64, arm64, 386 and arm; add files with --ca-certs or --add if the program needs them", b.platform.Arch))
+		b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("no size analysis or run-time needs for %s binaries: pkg/exe reads amd64, arm64, 386 and arm; if the program needs CA certificates, time zone data or other files, add them to the image explicitly: leve cannot see that need", b.platform.Arch))
 		return fmt.Sprintf("%s, %s (build info only for %s)", bin.GoVersion, linking, b.platform.Arch), nil
 	}
 	return fmt.Sprintf("%s, %s, needs %s", bin.GoVersion, linking, orNone(strings.Join(needs, ", "))), nil

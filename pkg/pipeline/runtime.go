@@ -27,7 +27,7 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 			case e.Target != "":
 				r = "link to " + e.Target
 			case e.Path == assemble.NSSwitchPath && kind == exe.NeedLibs:
-				r = "glibc's NSS configuration for the copied modules (--libs=copy)"
+				r = "glibc's NSS configuration for the modules copied from the build host"
 			}
 			b.rep.Files = append(b.rep.Files, FileReport{Path: e.Path, Size: int64(len(e.Data)), Reason: r})
 		}
@@ -82,7 +82,7 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		if err != nil {
 			return all, err
 		}
-		add(exe.NeedLibs, "shared library for "+b.rep.Binary.Name+" (--libs=copy)", rf)
+		add(exe.NeedLibs, "shared library for "+b.rep.Binary.Name+", copied from the build host", rf)
 		b.nssCopied = users || dns
 	}
 	if ev, ok := need(exe.NeedDNS); ok && b.o.NSSwitch != "none" && !b.nssCopied {
