@@ -3,6 +3,7 @@ package imagefs
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"testing"
@@ -135,4 +136,21 @@ func sparseTar(name string, realsize int64, data []byte) []byte {
 	body = append(body, data...)
 	out := append(rawEntry("PaxHeaders/"+name, 'x', []byte(recs)), rawEntry("GNUSparseFile.0/"+name, '0', body)...)
 	return append(out, make([]byte, 1024)...)
+}
+
+// readBack reads l without file digests and returns what Open then reads
+// of the file at name, with the error of reading it to its end.
+func readBack(t *testing.T, l v1.Layer, name string) ([]byte, error) {
+	t.Helper()
+	ctx := context.Background()
+	f, err := ReadLayers(ctx, []v1.Layer{l}, WithFileDigests(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := f.Open(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
 }

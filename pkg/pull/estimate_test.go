@@ -54,7 +54,18 @@ func gzip6(t *testing.T, b []byte) int64 {
 // estimate writes b to an Estimator in pieces of size chunk.
 func estimate(t *testing.T, b []byte, chunk int) int64 {
 	t.Helper()
-	e := NewEstimator()
+	return estimateWith(t, NewEstimator(), b, chunk)
+}
+
+// estimateOf is estimate with NewEstimatorOf, the stream's size known.
+func estimateOf(t *testing.T, b []byte, chunk int) int64 {
+	t.Helper()
+	return estimateWith(t, NewEstimatorOf(int64(len(b))), b, chunk)
+}
+
+// estimateWith writes b to e in pieces of size chunk and returns its size.
+func estimateWith(t *testing.T, e *Estimator, b []byte, chunk int) int64 {
+	t.Helper()
 	for len(b) > 0 {
 		m := min(chunk, len(b))
 		if n, err := e.Write(b[:m]); n != m || err != nil {
@@ -100,24 +111,6 @@ func TestEstimatorSampled(t *testing.T) {
 			t.Errorf("Estimator of %d bytes = %d, more than 10%% off the gzip's %d", n, got, want)
 		}
 	}
-}
-
-// estimateOf is estimate with NewEstimatorOf, the stream's size known.
-func estimateOf(t *testing.T, b []byte, chunk int) int64 {
-	t.Helper()
-	e := NewEstimatorOf(int64(len(b)))
-	for len(b) > 0 {
-		m := min(chunk, len(b))
-		if n, err := e.Write(b[:m]); n != m || err != nil {
-			t.Fatalf("Write = %d, %v", n, err)
-		}
-		b = b[m:]
-	}
-	n, err := e.Size()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 func TestEstimatorOfSize(t *testing.T) {
