@@ -137,11 +137,8 @@ func readTee(ctx context.Context, src v1.Layer, i int, b *budget, tee func(int) 
 	if selfVerifying(src) {
 		verified = want
 	}
-	var l *Layer
-	if w == nil {
-		l, err = scanStream(ctx, rc, i, b, nil, nil, verified)
-	} else {
-		l, err = scanStream(ctx, rc, i, b, nil, w, verified)
+	l, err := scanStream(ctx, rc, i, b, nil, w, verified)
+	if w != nil {
 		if cerr := w.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("layer %d: %w", i, cerr)
 		}
