@@ -112,7 +112,8 @@ func entrypoint(ctx context.Context, fsys *imagefs.FS, c *v1.Config, o Options) 
 	if len(argv) == 0 {
 		return nil
 	}
-	ep := &Entrypoint{Command: argv, WorkingDir: c.WorkingDir, PATH: defaultPath, Program: argv[0]}
+	ep := &Entrypoint{Command: argv, WorkingDir: c.WorkingDir, PATH: defaultPath}
+	ep.Program, ep.ShellForm = programOf(argv)
 	if ep.WorkingDir == "" {
 		ep.WorkingDir = "/"
 	}
@@ -121,13 +122,9 @@ func entrypoint(ctx context.Context, fsys *imagefs.FS, c *v1.Config, o Options) 
 			ep.PATH = v
 		}
 	}
-	if len(argv) >= 3 && shells[argv[0]] && argv[1] == "-c" {
-		ep.ShellForm = true
-		ep.Program = scriptProgram(argv[2])
-		if ep.Program == "" {
-			ep.Error = fmt.Sprintf("the shell-form command %q runs no program leve can name", argv[2])
-			return ep
-		}
+	if ep.ShellForm && ep.Program == "" {
+		ep.Error = fmt.Sprintf("the shell-form command %q runs no program leve can name", argv[2])
+		return ep
 	}
 	p, err := fsys.LookPath(ep.Program, ep.PATH, ep.WorkingDir)
 	if err != nil {
@@ -149,6 +146,16 @@ func command(c *v1.Config) []string {
 	return append(append([]string{}, c.Entrypoint...), c.Cmd...)
 }
 
+// programOf names the program the command argv (not empty) runs: its
+// first word, or for a shell's -c, the first word of the script (""
+// when it runs none), shellForm then true.
+func programOf(argv []string) (prog string, shellForm bool) {
+	if len(argv) >= 3 && shells[argv[0]] && argv[1] == "-c" {
+		return scriptProgram(argv[2]), true
+	}
+	return argv[0], false
+}
+
 // programBase is the base name of the program the config's command runs,
 // as entrypoint names it; "" when there is none.
 func programBase(c *v1.Config) string {
@@ -156,14 +163,10 @@ func programBase(c *v1.Config) string {
 	if len(argv) == 0 {
 		return ""
 	}
-	prog := argv[0]
-	if len(argv) >= 3 && shells[argv[0]] && argv[1] == "-c" {
-		prog = scriptProgram(argv[2])
+	if prog, _ := programOf(argv); prog != "" {
+		return path.Base(prog)
 	}
-	if prog == "" {
-		return ""
-	}
-	return path.Base(prog)
+	return ""
 }
 
 // scriptProgram is the first word a shell runs for script: leading
