@@ -1,8 +1,6 @@
 package cli
 
 import (
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-
 	"bytes"
 	"errors"
 	"fmt"
@@ -12,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 

@@ -204,7 +204,7 @@ func Image(ctx context.Context, ref string, img v1.Image, o Options) (*Result, e
 	if err != nil {
 		return nil, fmt.Errorf("inspecting %s: reading its config: %w", ref, err)
 	}
-	infos, fsys, err := readLayers(ctx, img, o.FS)
+	infos, fsys, err := readLayers(ctx, img, &cf.Config, o.FS)
 	if err != nil {
 		return nil, fmt.Errorf("inspecting %s: %w", ref, err)
 	}

@@ -18,10 +18,10 @@ import (
 // diff_id, and, for a layer the source holds uncompressed and that no
 // earlier layer repeats, the estimate of its compressed size, computed
 // from the same stream. It hashes only the files named as the program
-// the config runs: waste is decided by which copy the final tree shows,
+// the config c runs: waste is decided by which copy the final tree shows,
 // and Open checks the program by its digest (any other file by the layer
 // it streams again).
-func readLayers(ctx context.Context, img v1.Image, opts []imagefs.Option) ([]pull.LayerInfo, *imagefs.FS, error) {
+func readLayers(ctx context.Context, img v1.Image, c *v1.Config, opts []imagefs.Option) ([]pull.LayerInfo, *imagefs.FS, error) {
 	infos, err := pull.Describe(img)
 	if err != nil {
 		return nil, nil, err
@@ -43,12 +43,10 @@ func readLayers(ctx context.Context, img v1.Image, opts []imagefs.Option) ([]pul
 		return ests[i]
 	}
 	all := []imagefs.Option{imagefs.WithFileDigests(false), imagefs.WithConcurrency(runtime.GOMAXPROCS(0))}
-	if cf, err := img.ConfigFile(); err == nil {
-		if base := programBase(&cf.Config); base != "" {
-			// The entrypoint is read back to be analysed: with its digest,
-			// that read stops at its end.
-			all = append(all, imagefs.WithFileDigestsFor(func(p string) bool { return path.Base(p) == base }))
-		}
+	if base := programBase(c); base != "" {
+		// The entrypoint is read back to be analysed: with its digest,
+		// that read stops at its end.
+		all = append(all, imagefs.WithFileDigestsFor(func(p string) bool { return path.Base(p) == base }))
 	}
 	all = append(all, opts...)
 	fsys, err := imagefs.Read(ctx, img, append(all, imagefs.WithStreamTee(tee))...)
