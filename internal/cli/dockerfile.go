@@ -124,7 +124,7 @@ func dockerfileSpec(ctx context.Context, target string, pack bool, stderr io.Wri
 		return dockerfile.Spec{}, err
 	}
 	defer os.RemoveAll(work)
-	po.WorkDir, po.Stderr, po.CacheDir, po.SBOM = work, stderr, cacheDir(), "none"
+	po.WorkDir, po.Stderr, po.CacheDir, po.SBOM = work, stderr, cacheDir(), pipeline.SBOMNone
 	rep, art, err := pipeline.Build(ctx, po)
 	if err != nil {
 		return dockerfile.Spec{}, err

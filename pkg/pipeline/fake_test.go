@@ -292,7 +292,7 @@ func TestFakeBuildRuntimeFiles(t *testing.T) {
 		t.Errorf("hello's image has %s", assemble.CACertsPath)
 	}
 
-	rep, art, _ = buildFake(t, Options{CACerts: "bundle"})
+	rep, art, _ = buildFake(t, Options{CACerts: CASource{Kind: CABundle}})
 	img := unbundle(t, art).(v1.Image)
 	files := rep.Images[0].Files
 	if len(files) != 1 || files[0].Path != assemble.CACertsPath || files[0].Reason == "" {
@@ -309,7 +309,7 @@ func TestFakeBuildRuntimeFiles(t *testing.T) {
 }
 
 func TestFakeBuildSBOM(t *testing.T) {
-	for _, format := range []string{"", "cyclonedx", "none"} {
+	for _, format := range []SBOMFormat{SBOMSPDX, SBOMCycloneDX, SBOMNone} {
 		rep, art, _ := buildFake(t, Options{SBOM: format})
 		checkSBOM(t, format, rep, art, fakecompile.Module)
 	}
@@ -319,7 +319,7 @@ func TestFakeBuildPack(t *testing.T) {
 	dir := t.TempDir()
 	var sizes []int64
 	for range 2 {
-		rep, _, _ := buildFake(t, Options{Pack: true, CacheDir: dir, SBOM: "none"})
+		rep, _, _ := buildFake(t, Options{Pack: true, CacheDir: dir, SBOM: SBOMNone})
 		bin := rep.Images[0].Binary
 		if !bin.Packed || bin.SizeAfter >= int64(len(shipped(t, "amd64"))) {
 			t.Errorf("binary %+v: want packed smaller than the stripped fixture", bin)
@@ -361,7 +361,7 @@ func (p *pruned) Build(ctx context.Context, pkg compile.Package, outDir string, 
 
 func TestFakeBuildBinaryPrunedBeforeRead(t *testing.T) {
 	c := &pruned{Compiler: &fakecompile.Compiler{}}
-	rep, art, err := Build(context.Background(), Options{Target: mainDir(t), Compiler: c, CacheDir: t.TempDir(), WorkDir: t.TempDir(), SBOM: "none"})
+	rep, art, err := Build(context.Background(), Options{Target: mainDir(t), Compiler: c, CacheDir: t.TempDir(), WorkDir: t.TempDir(), SBOM: SBOMNone})
 	if err != nil {
 		t.Fatalf("Build with the binary removed before its read: %v", err)
 	}

@@ -30,11 +30,9 @@ type Options struct {
 	// Pack ships the binary packed into a self-extracting executable
 	// (pkg/pack): smaller on disk, decompressed in memory at start-up.
 	Pack bool
-	// Libs is "copy" to copy a dynamic binary's interpreter and shared
-	// libraries (and glibc's NSS modules when it looks up users or hosts)
-	// from the build host into the image; "" refuses a dynamic binary on
-	// scratch.
-	Libs string
+	// Libs is what to do with a dynamic binary's shared libraries on
+	// scratch: refuse it (the zero value) or copy them from the build host.
+	Libs LibsPolicy
 
 	// Base is the base image: "scratch" (the default), "oci:DIR[:TAG]",
 	// "docker-archive:FILE" or a registry reference.
@@ -62,13 +60,15 @@ type Options struct {
 	// otherwise the VCS commit time in the build info, else the Unix epoch.
 	Created *time.Time
 
-	// Run-time files added for what the binary needs, each "auto" (the
-	// default: when the analysis finds the need) or "none"; CACerts may
-	// also be "bundle" (the pinned Mozilla roots, what auto adds), "host"
-	// or a PEM file, which add it whatever the analysis says.
-	CACerts, TZData, NSSwitch, Passwd string
+	// Run-time files added for what the binary needs, each FileAuto (the
+	// zero value: when the analysis finds the need) or FileNone.
+	TZData, NSSwitch, Passwd FilePolicy
+	// CACerts is where the CA certificates come from: CAAuto (the zero
+	// value) adds the pinned Mozilla roots when the analysis finds the
+	// need; CABundle, CAHost and CAFile add them whatever it says.
+	CACerts CASource
 	// AddCACerts are PEM files whose certificates are appended to the CA
-	// bundle CACerts gives ("auto" and "none" then mean "bundle"; the
+	// bundle CACerts gives (CAAuto and CANone then mean CABundle; the
 	// bundle is added whatever the analysis says).
 	AddCACerts []string
 
@@ -79,8 +79,8 @@ type Options struct {
 	Level       deflate.Level
 
 	// SBOM is the SBOM format attached to each image as an OCI referrer:
-	// "spdx" (the default), "cyclonedx" or "none".
-	SBOM string
+	// SPDX (the zero value), CycloneDX or none.
+	SBOM SBOMFormat
 
 	// CacheDir holds binaries and compressed layers between builds; empty
 	// means no cache.

@@ -28,7 +28,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
 	sysDesc := "leve: /etc/passwd, /etc/group (root, nonroot 65532), /home/nonroot, /tmp"
-	if b.o.Passwd == "none" {
+	if b.o.Passwd == FileNone {
 		sysFiles = slices.DeleteFunc(sysFiles, func(e assemble.Entry) bool { return e.Path == "/etc/passwd" || e.Path == "/etc/group" })
 		sysDesc = "leve: /home/nonroot, /tmp"
 	}

@@ -161,7 +161,7 @@ type builder struct {
 	// runtimeEnv points the program at its run-time files.
 	runtimeEnv []string
 	sbom       v1.Image // the SBOM referrer, nil with --sbom=none
-	nssCopied  bool     // Options.Libs "copy" added glibc's NSS modules and nsswitch.conf
+	nssCopied  bool     // Options.Libs LibsCopy added glibc's NSS modules and nsswitch.conf
 	// result is the typed outcome of the stage running, if it has one.
 	result StageResult
 }
@@ -255,7 +255,7 @@ func (b *builder) read(ctx context.Context) (string, error) {
 	bin.TopPackages = topPackages(r, 5)
 	bin.Attributed = r.Coverage.Attributed()
 	bin.Suggestions = suggestionsOf(r)
-	if !r.Linking.Static && b.base == nil && b.o.Libs != "copy" {
+	if !r.Linking.Static && b.base == nil && b.o.Libs != LibsCopy {
 		return "", linkingError(bin.Name, r.Linking)
 	}
 	linking := r.Linking.String()

@@ -256,7 +256,7 @@ func TestBuildRuntimeFiles(t *testing.T) {
 		t.Errorf("env = %q", env)
 	}
 
-	rep, _, err = Build(context.Background(), Options{Target: dir, CACerts: "none", TZData: "none", NSSwitch: "none", Stderr: io.Discard})
+	rep, _, err = Build(context.Background(), Options{Target: dir, CACerts: CASource{Kind: CANone}, TZData: FileNone, NSSwitch: FileNone, Stderr: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func unbundle(t *testing.T, art publish.Artifact) publish.Artifact {
 func TestBuildSBOM(t *testing.T) {
 	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
-	for _, format := range []string{"", "cyclonedx", "none"} {
+	for _, format := range []SBOMFormat{SBOMSPDX, SBOMCycloneDX, SBOMNone} {
 		rep, art, err := Build(context.Background(), Options{Target: dir, SBOM: format, Stderr: io.Discard, WorkDir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
@@ -321,7 +321,7 @@ func TestBuildPack(t *testing.T) {
 	cache := t.TempDir()
 	var sizes []int64
 	for range 2 {
-		rep, _, err := Build(context.Background(), Options{Target: dir, Pack: true, CacheDir: cache, SBOM: "none", Stderr: io.Discard})
+		rep, _, err := Build(context.Background(), Options{Target: dir, Pack: true, CacheDir: cache, SBOM: SBOMNone, Stderr: io.Discard})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -353,24 +353,24 @@ func TestRepositoryName(t *testing.T) {
 // checkSBOM checks the SBOM a build with --sbom format attached: none for
 // "none", else one referrer whose content has the format's marker and
 // names module.
-func checkSBOM(t *testing.T, format string, rep *Report, art publish.Artifact, module string) {
+func checkSBOM(t *testing.T, format SBOMFormat, rep *Report, art publish.Artifact, module string) {
 	t.Helper()
 	b, bundled := art.(publish.Bundle)
-	if format == "none" {
+	if format == SBOMNone {
 		if bundled || rep.Images[0].SBOM != nil {
 			t.Errorf("--sbom none attached %+v", rep.Images[0].SBOM)
 		}
 		return
 	}
 	if !bundled || len(b.Referrers) != 1 || rep.Images[0].SBOM == nil {
-		t.Fatalf("--sbom %q: %T, report %+v", format, art, rep.Images[0].SBOM)
+		t.Fatalf("--sbom %s: %T, report %+v", format, art, rep.Images[0].SBOM)
 	}
 	unbundle(t, art)
 	layers, _ := b.Referrers[0].Layers()
 	rc, _ := layers[0].Compressed()
 	content, _ := io.ReadAll(rc)
-	want := map[string]string{"": `"spdxVersion": "SPDX-2.3"`, "cyclonedx": `"bomFormat": "CycloneDX"`}[format]
+	want := map[SBOMFormat]string{SBOMSPDX: `"spdxVersion": "SPDX-2.3"`, SBOMCycloneDX: `"bomFormat": "CycloneDX"`}[format]
 	if !strings.Contains(string(content), want) || !strings.Contains(string(content), module) {
-		t.Errorf("--sbom %q content lacks %s or the module:\n%.400s", format, want, content)
+		t.Errorf("--sbom %s content lacks %s or the module:\n%.400s", format, want, content)
 	}
 }

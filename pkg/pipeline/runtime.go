@@ -45,11 +45,8 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		}
 		return "", false
 	}
-	if ev, ok := need(exe.NeedCACerts); (ok && b.o.CACerts != "none") || isForced(b.o.CACerts) || len(b.o.AddCACerts) > 0 {
-		src := b.o.CACerts
-		if src == "" || src == "auto" || src == "none" {
-			src = "bundle"
-		}
+	if ev, ok := need(exe.NeedCACerts); (ok && b.o.CACerts.Kind != CANone) || b.o.CACerts.forced() || len(b.o.AddCACerts) > 0 {
+		src := b.o.CACerts.bundle()
 		rf, err := assemble.CACertificates(src, b.o.AddCACerts...)
 		if err != nil {
 			return all, err
@@ -60,7 +57,7 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		}
 		add(exe.NeedCACerts, reason("CA certificates", ev, from), rf)
 	}
-	if ev, ok := need(exe.NeedTZData); ok && b.o.TZData != "none" {
+	if ev, ok := need(exe.NeedTZData); ok && b.o.TZData != FileNone {
 		goroot, err := goRoot(ctx)
 		if err != nil {
 			return all, err
@@ -72,7 +69,7 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		add(exe.NeedTZData, reason("time zone data", ev, "the Go toolchain's zoneinfo.zip"), rf)
 	}
 	r := b.facts.rep
-	if !r.Linking.Static && b.o.Libs == "copy" {
+	if !r.Linking.Static && b.o.Libs == LibsCopy {
 		if b.platform.Arch != runtime.GOARCH {
 			return all, &LibsArchError{Host: runtime.GOARCH, Platform: b.platform}
 		}
@@ -85,10 +82,10 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		add(exe.NeedLibs, "shared library for "+b.rep.Binary.Name+", copied from the build host", rf)
 		b.nssCopied = users || dns
 	}
-	if ev, ok := need(exe.NeedDNS); ok && b.o.NSSwitch != "none" && !b.nssCopied {
+	if ev, ok := need(exe.NeedDNS); ok && b.o.NSSwitch != FileNone && !b.nssCopied {
 		add(exe.NeedDNS, reason("host lookup order", ev, "hosts: files dns"), assemble.NSSwitch())
 	}
-	if _, ok := need(exe.NeedUsers); ok && b.o.Passwd != "none" {
+	if _, ok := need(exe.NeedUsers); ok && b.o.Passwd != FileNone {
 		for i := range b.rep.Binary.Needs {
 			if b.rep.Binary.Needs[i].Kind == exe.NeedUsers {
 				b.rep.Binary.Needs[i].InImage = true
@@ -104,10 +101,6 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 	}
 	return all, nil
 }
-
-// isForced reports whether a CA setting names a source, which adds the
-// certificates whatever the analysis found.
-func isForced(s string) bool { return s != "" && s != "auto" && s != "none" }
 
 func reason(what, evidence, source string) string {
 	if evidence == "" {
@@ -139,7 +132,7 @@ func goRoot(ctx context.Context) (string, error) {
 }
 
 // A LibsArchError refuses to copy the build host's shared libraries
-// (Options.Libs "copy") into an image for another architecture.
+// (Options.Libs LibsCopy) into an image for another architecture.
 type LibsArchError struct {
 	Host     string // the build host's GOARCH
 	Platform platform.Platform

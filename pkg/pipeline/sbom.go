@@ -19,7 +19,7 @@ import (
 // as an OCI referrer of the image, and records it in the report.
 func (b *builder) attachSBOM() error {
 	format := b.o.SBOM
-	if format == "none" {
+	if format == SBOMNone {
 		return nil
 	}
 	info, err := buildinfo.Read(bytes.NewReader(b.data))
@@ -36,15 +36,12 @@ func (b *builder) attachSBOM() error {
 	}
 	var content []byte
 	var mt types.MediaType
-	switch format {
-	case "", "spdx":
-		content, err = sbom.SPDX(info, opts...)
-		mt = sbom.SPDXMediaType
-	case "cyclonedx":
+	if format == SBOMCycloneDX {
 		content, err = sbom.CycloneDX(info, opts...)
 		mt = sbom.CycloneDXMediaType
-	default:
-		return fmt.Errorf("SBOM format %q: want spdx, cyclonedx or none", format)
+	} else {
+		content, err = sbom.SPDX(info, opts...)
+		mt = sbom.SPDXMediaType
 	}
 	if err != nil {
 		return fmt.Errorf("making the SBOM: %w", err)

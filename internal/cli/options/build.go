@@ -162,44 +162,17 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		}
 		o.Adds = append(o.Adds, pipeline.Add{Src: src, Dest: dest})
 	}
-	for flag, v := range map[string]string{"--tzdata": b.TZData, "--nsswitch": b.NSSwitch, "--passwd": b.Passwd} {
-		if v != "auto" && v != "none" {
-			return o, fmt.Errorf("%s %q: want auto or none", flag, v)
-		}
+	if err := b.runtimeFiles(&o); err != nil {
+		return o, err
 	}
 	if err := b.checkUserNames(o.Adds); err != nil {
 		return o, err
 	}
-	switch b.CACerts {
-	case "auto", "none", "bundle", "host":
-	default:
-		if _, err := os.Stat(b.CACerts); err != nil {
-			return o, fmt.Errorf("--ca-certs %q: want auto, none, bundle, host or an existing PEM file", b.CACerts)
-		}
-		if _, _, err := assemble.ReadCertificates(b.CACerts); err != nil {
-			return o, fmt.Errorf("--ca-certs: %w", err)
-		}
-	}
-	if len(b.AddCAs) > 0 && b.CACerts == "none" {
-		return o, fmt.Errorf("--add-ca adds to the CA bundle and --ca-certs none leaves the bundle out; drop one, or give --ca-certs FILE for a bundle of exactly FILE's certificates")
-	}
-	for _, f := range b.AddCAs {
-		if _, _, err := assemble.ReadCertificates(f); err != nil {
-			return o, fmt.Errorf("--add-ca: %w", err)
-		}
-	}
-	o.CACerts, o.AddCACerts, o.TZData, o.NSSwitch, o.Passwd = b.CACerts, b.AddCAs, b.TZData, b.NSSwitch, b.Passwd
 	if o.Compression, o.Level, err = b.LayerCompression(); err != nil {
 		return o, err
 	}
-	if b.Libs != "" && b.Libs != "copy" {
-		return o, fmt.Errorf("--libs %q: want copy (or leave it out)", b.Libs)
-	}
-	o.Libs = b.Libs
-	switch b.SBOM {
-	case "spdx", "cyclonedx", "none":
-		o.SBOM = b.SBOM
-	default:
+	var ok bool
+	if o.SBOM, ok = pipeline.ParseSBOMFormat(b.SBOM); !ok {
 		return o, fmt.Errorf("--sbom %q: want spdx, cyclonedx or none", b.SBOM)
 	}
 	if o.Created, err = sourceDateEpoch(); err != nil {
@@ -217,6 +190,45 @@ func (b *Build) Targets() (pipeline.Options, error) {
 		return o, fmt.Errorf("--platform: %w", err)
 	}
 	return o, nil
+}
+
+// runtimeFiles parses --ca-certs, --add-ca, --tzdata, --nsswitch,
+// --passwd and --libs into o's run-time file policies.
+func (b *Build) runtimeFiles(o *pipeline.Options) error {
+	for flag, p := range map[string]struct {
+		v   string
+		dst *pipeline.FilePolicy
+	}{"--tzdata": {b.TZData, &o.TZData}, "--nsswitch": {b.NSSwitch, &o.NSSwitch}, "--passwd": {b.Passwd, &o.Passwd}} {
+		var ok bool
+		if *p.dst, ok = pipeline.ParseFilePolicy(p.v); !ok {
+			return fmt.Errorf("%s %q: want auto or none", flag, p.v)
+		}
+	}
+	ca, ok := pipeline.ParseCASource(b.CACerts)
+	if !ok {
+		return fmt.Errorf("--ca-certs %q: want auto, none, bundle, host or an existing PEM file", b.CACerts)
+	}
+	if ca.Kind == pipeline.CAFile {
+		if _, err := os.Stat(ca.File); err != nil {
+			return fmt.Errorf("--ca-certs %q: want auto, none, bundle, host or an existing PEM file", b.CACerts)
+		}
+		if _, _, err := assemble.ReadCertificates(ca.File); err != nil {
+			return fmt.Errorf("--ca-certs: %w", err)
+		}
+	}
+	if len(b.AddCAs) > 0 && ca.Kind == pipeline.CANone {
+		return fmt.Errorf("--add-ca adds to the CA bundle and --ca-certs none leaves the bundle out; drop one, or give --ca-certs FILE for a bundle of exactly FILE's certificates")
+	}
+	for _, f := range b.AddCAs {
+		if _, _, err := assemble.ReadCertificates(f); err != nil {
+			return fmt.Errorf("--add-ca: %w", err)
+		}
+	}
+	o.CACerts, o.AddCACerts = ca, b.AddCAs
+	if o.Libs, ok = pipeline.ParseLibsPolicy(b.Libs); !ok {
+		return fmt.Errorf("--libs %q: want copy (or leave it out)", b.Libs)
+	}
+	return nil
 }
 
 // LayerCompression parses --compression and --level.

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/leve-build/leve/pkg/pipeline"
 )
 
 // flags returns a Build with its defaults, then args parsed.
@@ -89,8 +91,12 @@ func TestValidateCACerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	o, err := flags(t, "--add-ca", ca, "--add-ca", ca).Validate(".")
-	if err != nil || o.CACerts != "auto" || len(o.AddCACerts) != 2 {
+	if err != nil || o.CACerts != (pipeline.CASource{}) || len(o.AddCACerts) != 2 {
 		t.Errorf("--add-ca twice: %q %q, %v", o.CACerts, o.AddCACerts, err)
+	}
+	o, err = flags(t, "--ca-certs", ca).Validate(".")
+	if err != nil || o.CACerts != (pipeline.CASource{Kind: pipeline.CAFile, File: ca}) || o.CACerts.String() != ca {
+		t.Errorf("--ca-certs FILE: %+v, %v; want a CAFile source of it", o.CACerts, err)
 	}
 	for _, c := range []struct {
 		args []string

@@ -83,8 +83,8 @@ func TestValidateAccepts(t *testing.T) {
 	}{
 		{nil, "", func(o pipeline.Options) bool {
 			return reflect.DeepEqual(o.Platforms, []platform.Platform{platform.Default}) && !o.PlatformsFromBase && o.Base == "scratch" &&
-				o.Name == "" && o.Tag == "" && o.User == "" && o.CACerts == "auto" && o.TZData == "auto" && o.NSSwitch == "auto" && o.Passwd == "auto" &&
-				o.Compression == assemble.GzipCompression && o.Level == deflate.Default && o.SBOM == "spdx" && o.Libs == "" && o.Created == nil && o.Target == "."
+				o.Name == "" && o.Tag == "" && o.User == "" && o.CACerts == pipeline.CASource{} && o.TZData == pipeline.FileAuto && o.NSSwitch == pipeline.FileAuto && o.Passwd == pipeline.FileAuto &&
+				o.Compression == assemble.GzipCompression && o.Level == deflate.Default && o.SBOM == pipeline.SBOMSPDX && o.Libs == pipeline.LibsRefuse && o.Created == nil && o.Target == "."
 		}},
 		{[]string{"--platform", "linux/amd64,linux/arm64,linux/arm/v7"}, "", func(o pipeline.Options) bool {
 			return len(o.Platforms) == 3 && o.Platforms[2] == platform.Platform{OS: "linux", Arch: "arm", Variant: "v7"}
@@ -100,18 +100,22 @@ func TestValidateAccepts(t *testing.T) {
 			return reflect.DeepEqual(o.Adds, []pipeline.Add{{Src: static, Dest: "/srv/static"}})
 		}},
 		{[]string{"--tzdata", "none", "--nsswitch", "none", "--passwd", "none", "--ca-certs", "host", "--libs", "copy"}, "", func(o pipeline.Options) bool {
-			return o.TZData == "none" && o.NSSwitch == "none" && o.Passwd == "none" && o.CACerts == "host" && o.Libs == "copy"
+			return o.TZData == pipeline.FileNone && o.NSSwitch == pipeline.FileNone && o.Passwd == pipeline.FileNone && o.CACerts == pipeline.CASource{Kind: pipeline.CAHost} && o.Libs == pipeline.LibsCopy
 		}},
 		{[]string{"--compression", "zstd", "--level", "max", "--sbom", "none"}, "", func(o pipeline.Options) bool {
-			return o.Compression == assemble.ZstdCompression && o.Level == deflate.Max && o.SBOM == "none"
+			return o.Compression == assemble.ZstdCompression && o.Level == deflate.Max && o.SBOM == pipeline.SBOMNone
 		}},
 		{[]string{"--sbom", "cyclonedx", "--no-strip", "--pack", "--cgo", "--base", "oci:dir"}, "", func(o pipeline.Options) bool {
-			return o.SBOM == "cyclonedx" && o.NoStrip && o.Pack && o.Compile.Cgo && o.Base == "oci:dir"
+			return o.SBOM == pipeline.SBOMCycloneDX && o.NoStrip && o.Pack && o.Compile.Cgo && o.Base == "oci:dir"
 		}},
 		{nil, "1700000000", func(o pipeline.Options) bool {
 			return o.Created != nil && o.Created.Unix() == 1700000000 && o.Created.Location().String() == "UTC"
 		}},
 		{nil, "0", func(o pipeline.Options) bool { return o.Created != nil && o.Created.Unix() == 0 }},
+		{[]string{"--ca-certs", "none", "--tzdata", "auto"}, "", func(o pipeline.Options) bool {
+			return o.CACerts == pipeline.CASource{Kind: pipeline.CANone} && o.TZData == pipeline.FileAuto
+		}},
+		{[]string{"--ca-certs", "bundle"}, "", func(o pipeline.Options) bool { return o.CACerts == pipeline.CASource{Kind: pipeline.CABundle} }},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " ")+tc.env, func(t *testing.T) {
