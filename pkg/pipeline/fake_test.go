@@ -158,9 +158,10 @@ func TestFakeBuildOverrides(t *testing.T) {
 	static := t.TempDir()
 	testutil.WriteFiles(t, static, map[string]string{"index.html": "<h1>oi</h1>", "css/a.css": "a{}"})
 	rep, art, _ := buildFake(t, Options{
-		Name: "web", Tag: "1.0", Created: &created, User: "root", WorkingDir: "/srv",
-		Env: []string{"PATH=/app", "MODE=prod"}, Labels: map[string]string{"team": "leve"}, Ports: []string{"8080"},
-		Adds: []Add{{Src: static, Dest: "/srv/static"}},
+		Name: "web", Tag: "1.0",
+		Config: ImageConfig{Created: &created, User: "root", WorkingDir: "/srv",
+			Env: []string{"PATH=/app", "MODE=prod"}, Labels: map[string]string{"team": "leve"}, Ports: []string{"8080"}},
+		Files: FileOptions{Adds: []Add{{Src: static, Dest: "/srv/static"}}},
 	})
 	img := unbundle(t, art).(v1.Image)
 	cf, _ := img.ConfigFile()
@@ -247,7 +248,7 @@ func TestFakeBuildPlatforms(t *testing.T) {
 
 func TestFakeBuildOnBase(t *testing.T) {
 	ref, base := writeBase(t)
-	rep, art, _ := buildFake(t, Options{Base: ref, Env: []string{"MODE=prod"}})
+	rep, art, _ := buildFake(t, Options{Base: ref, Config: ImageConfig{Env: []string{"MODE=prod"}}})
 	img := unbundle(t, art).(v1.Image)
 	if err := validate.Image(img); err != nil {
 		t.Fatal(err)
@@ -292,7 +293,7 @@ func TestFakeBuildRuntimeFiles(t *testing.T) {
 		t.Errorf("hello's image has %s", assemble.CACertsPath)
 	}
 
-	rep, art, _ = buildFake(t, Options{CACerts: CASource{Kind: CABundle}})
+	rep, art, _ = buildFake(t, Options{Files: FileOptions{CACerts: CASource{Kind: CABundle}}})
 	img := unbundle(t, art).(v1.Image)
 	files := rep.Images[0].Files
 	if len(files) != 1 || files[0].Path != assemble.CACertsPath || files[0].Reason == "" {

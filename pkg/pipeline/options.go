@@ -30,10 +30,6 @@ type Options struct {
 	// Pack ships the binary packed into a self-extracting executable
 	// (pkg/pack): smaller on disk, decompressed in memory at start-up.
 	Pack bool
-	// Libs is what to do with a dynamic binary's shared libraries on
-	// scratch: refuse it (the zero value) or copy them from the build host.
-	Libs LibsPolicy
-
 	// Base is the base image: "scratch" (the default), "oci:DIR[:TAG]",
 	// "docker-archive:FILE" or a registry reference.
 	Base string
@@ -47,36 +43,14 @@ type Options struct {
 	// Tag to "latest".
 	Name, Tag string
 
-	// Image config overrides; empty values keep leve's defaults.
-	User       string   // default "65532:65532" (nonroot)
-	Entrypoint []string // default ["/app/NAME"]
-	WorkingDir string   // default "/app"
-	Env        []string // KEY=VALUE, added after PATH (a PATH here replaces it)
-	Labels     map[string]string
-	Ports      []string // "8080/tcp"
-	Adds       []Add    // host files copied into the image
-
-	// Created is the image creation time when set (from SOURCE_DATE_EPOCH);
-	// otherwise the VCS commit time in the build info, else the Unix epoch.
-	Created *time.Time
-
-	// Run-time files added for what the binary needs, each FileAuto (the
-	// zero value: when the analysis finds the need) or FileNone.
-	TZData, NSSwitch, Passwd FilePolicy
-	// CACerts is where the CA certificates come from: CAAuto (the zero
-	// value) adds the pinned Mozilla roots when the analysis finds the
-	// need; CABundle, CAHost and CAFile add them whatever it says.
-	CACerts CASource
-	// AddCACerts are PEM files whose certificates are appended to the CA
-	// bundle CACerts gives (CAAuto and CANone then mean CABundle; the
-	// bundle is added whatever the analysis says).
-	AddCACerts []string
-
-	// Compression (gzip, the zero value, or zstd) and Level (the zero
-	// value is deflate.Default) choose the layer compressor; see
-	// assemble.ChooseCompressor.
-	Compression assemble.Compression
-	Level       deflate.Level
+	// Config overrides leve's image config; the zero value keeps leve's
+	// defaults.
+	Config ImageConfig
+	// Files are the files added to the image besides the binary: the
+	// run-time files its needs call for and the host files to copy.
+	Files FileOptions
+	// Layers choose the layer compressor.
+	Layers LayerOptions
 
 	// SBOM is the SBOM format attached to each image as an OCI referrer:
 	// SPDX (the zero value), CycloneDX or none.
@@ -109,6 +83,53 @@ type Options struct {
 	// ships nowhere. The sinks that stage (publish.Stager) commit last,
 	// once every other sink succeeded.
 	Sinks func(ref publish.Ref) ([]publish.Sink, error)
+}
+
+// ImageConfig is the image config option group, the package stage's:
+// empty values keep leve's defaults (or the base's).
+type ImageConfig struct {
+	User       string   // default "65532:65532" (nonroot)
+	Entrypoint []string // default ["/app/NAME"]
+	WorkingDir string   // default "/app"
+	Env        []string // KEY=VALUE, added after PATH (a PATH here replaces it)
+	Labels     map[string]string
+	Ports      []string // "8080/tcp"
+	// Created is the image creation time when set (from
+	// SOURCE_DATE_EPOCH); otherwise the VCS commit time in the build info,
+	// else the Unix epoch.
+	Created *time.Time
+}
+
+// FileOptions is the option group of the files the package stage adds
+// besides the binary. The zero value adds what the analysis finds the
+// binary needs, and refuses a dynamic binary on scratch.
+type FileOptions struct {
+	// Run-time files added for what the binary needs, each FileAuto (the
+	// zero value: when the analysis finds the need) or FileNone.
+	TZData, NSSwitch, Passwd FilePolicy
+	// CACerts is where the CA certificates come from: CAAuto (the zero
+	// value) adds the pinned Mozilla roots when the analysis finds the
+	// need; CABundle, CAHost and CAFile add them whatever it says.
+	CACerts CASource
+	// AddCACerts are PEM files whose certificates are appended to the CA
+	// bundle CACerts gives (CAAuto and CANone then mean CABundle; the
+	// bundle is added whatever the analysis says).
+	AddCACerts []string
+	// Libs is what to do with a dynamic binary's shared libraries on
+	// scratch: refuse it (the zero value) or copy them from the build host.
+	Libs LibsPolicy
+
+	// Adds are host files copied into the image, each in a layer of its
+	// own.
+	Adds []Add
+}
+
+// LayerOptions is the layer compression option group: Compression (gzip,
+// the zero value, or zstd) and Level (the zero value is deflate.Default);
+// see assemble.ChooseCompressor.
+type LayerOptions struct {
+	Compression assemble.Compression
+	Level       deflate.Level
 }
 
 // CompileSettings are the go build settings of a build, the compile

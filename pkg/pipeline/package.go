@@ -22,13 +22,13 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	}
 	bin := &b.rep.Binary
 	b.rep.Files = []FileReport{}
-	comp := assemble.ChooseCompressor(b.o.Compression, b.o.Level)
+	comp := assemble.ChooseCompressor(b.o.Layers.Compression, b.o.Layers.Level)
 	sysFiles, err := assemble.SystemFilesOn(b.base)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
 	sysDesc := "leve: /etc/passwd, /etc/group (root, nonroot 65532), /home/nonroot, /tmp"
-	if b.o.Passwd == FileNone {
+	if b.o.Files.Passwd == FileNone {
 		sysFiles = slices.DeleteFunc(sysFiles, func(e assemble.Entry) bool { return e.Path == "/etc/passwd" || e.Path == "/etc/group" })
 		sysDesc = "leve: /home/nonroot, /tmp"
 	}
@@ -58,8 +58,8 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 		}
 		b.layers = append(b.layers, l)
 	}
-	if len(b.o.Adds) > 0 {
-		entries, desc, err := addEntries(b.o.Adds)
+	if len(b.o.Files.Adds) > 0 {
+		entries, desc, err := addEntries(b.o.Files.Adds)
 		if err != nil {
 			return "", err
 		}
@@ -97,7 +97,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if b.base != nil {
 		on = b.o.Base
 	}
-	res := &PackageResult{On: on, Compression: b.o.Compression.String(), Level: levelName(b.o.Level), Layers: b.rep.Layers, SBOM: b.rep.SBOM}
+	res := &PackageResult{On: on, Compression: b.o.Layers.Compression.String(), Level: levelName(b.o.Layers.Level), Layers: b.rep.Layers, SBOM: b.rep.SBOM}
 	b.result = res
 	sbomNote := ""
 	if res.SBOM != nil {
@@ -117,7 +117,7 @@ func (b *builder) config() (assemble.Config, error) {
 		WorkingDir: AppDir,
 		User:       DefaultUser,
 		Env:        []string{assemble.DefaultPath},
-		Labels:     maps.Clone(b.o.Labels),
+		Labels:     maps.Clone(b.o.Config.Labels),
 		Created:    b.created(),
 	}
 	if b.base != nil {
@@ -133,19 +133,19 @@ func (b *builder) config() (assemble.Config, error) {
 			c.WorkingDir = bc.WorkingDir
 		}
 	}
-	if len(b.o.Entrypoint) > 0 {
-		c.Entrypoint = b.o.Entrypoint
+	if len(b.o.Config.Entrypoint) > 0 {
+		c.Entrypoint = b.o.Config.Entrypoint
 	}
-	if b.o.WorkingDir != "" {
-		c.WorkingDir = b.o.WorkingDir
+	if b.o.Config.WorkingDir != "" {
+		c.WorkingDir = b.o.Config.WorkingDir
 	}
-	if b.o.User != "" {
-		c.User = b.o.User
+	if b.o.Config.User != "" {
+		c.User = b.o.Config.User
 	}
-	for _, kv := range append(slices.Clone(b.runtimeEnv), b.o.Env...) {
+	for _, kv := range append(slices.Clone(b.runtimeEnv), b.o.Config.Env...) {
 		c.Env = setEnv(c.Env, kv)
 	}
-	for _, p := range b.o.Ports {
+	for _, p := range b.o.Config.Ports {
 		if !strings.Contains(p, "/") {
 			p += "/tcp"
 		}
@@ -185,8 +185,8 @@ func setEnv(env []string, kv string) []string {
 // created is SOURCE_DATE_EPOCH, else the VCS commit time, else the epoch.
 func (b *builder) created() time.Time {
 	switch {
-	case b.o.Created != nil:
-		return b.o.Created.UTC()
+	case b.o.Config.Created != nil:
+		return b.o.Config.Created.UTC()
 	case !b.facts.vcsTime.IsZero():
 		return b.facts.vcsTime.UTC()
 	default:

@@ -209,7 +209,7 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := checkAdds(b.o.Adds, AppDir+"/"+pkg.Name); err != nil {
+	if err := checkAdds(b.o.Files.Adds, AppDir+"/"+pkg.Name); err != nil {
 		return "", err
 	}
 	dir := b.tmp
@@ -255,7 +255,7 @@ func (b *builder) read(ctx context.Context) (string, error) {
 	bin.TopPackages = topPackages(r, 5)
 	bin.Attributed = r.Coverage.Attributed()
 	bin.Suggestions = suggestionsOf(r)
-	if !r.Linking.Static && b.base == nil && b.o.Libs != LibsCopy {
+	if !r.Linking.Static && b.base == nil && b.o.Files.Libs != LibsCopy {
 		return "", linkingError(bin.Name, r.Linking)
 	}
 	linking := r.Linking.String()

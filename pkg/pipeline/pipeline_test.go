@@ -62,9 +62,10 @@ func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
 	static := t.TempDir()
 	testutil.WriteFiles(t, static, map[string]string{"index.html": "<h1>oi</h1>", "css/a.css": "a{}"})
 	rep, art, err := Build(context.Background(), Options{
-		Target: dir, Name: "web", Tag: "1.0", Created: &created, User: "root", WorkingDir: "/srv",
-		Env: []string{"PATH=/app", "MODE=prod"}, Labels: map[string]string{"team": "leve"}, Ports: []string{"8080"},
-		Adds: []Add{{Src: static, Dest: "/srv/static"}}, Stderr: io.Discard, WorkDir: t.TempDir(),
+		Target: dir, Name: "web", Tag: "1.0",
+		Config: ImageConfig{Created: &created, User: "root", WorkingDir: "/srv",
+			Env: []string{"PATH=/app", "MODE=prod"}, Labels: map[string]string{"team": "leve"}, Ports: []string{"8080"}},
+		Files: FileOptions{Adds: []Add{{Src: static, Dest: "/srv/static"}}}, Stderr: io.Discard, WorkDir: t.TempDir(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +162,7 @@ func TestBuildOnBase(t *testing.T) {
 	needGo(t)
 	ref, base := writeBase(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
-	rep, art, err := Build(context.Background(), Options{Target: dir, Base: ref, Env: []string{"MODE=prod"}, Stderr: io.Discard, WorkDir: t.TempDir()})
+	rep, art, err := Build(context.Background(), Options{Target: dir, Base: ref, Config: ImageConfig{Env: []string{"MODE=prod"}}, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +257,7 @@ func TestBuildRuntimeFiles(t *testing.T) {
 		t.Errorf("env = %q", env)
 	}
 
-	rep, _, err = Build(context.Background(), Options{Target: dir, CACerts: CASource{Kind: CANone}, TZData: FileNone, NSSwitch: FileNone, Stderr: io.Discard})
+	rep, _, err = Build(context.Background(), Options{Target: dir, Files: FileOptions{CACerts: CASource{Kind: CANone}, TZData: FileNone, NSSwitch: FileNone}, Stderr: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}

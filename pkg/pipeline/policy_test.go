@@ -51,7 +51,7 @@ func TestPolicyNames(t *testing.T) {
 		}
 	}
 	var zero Options
-	if zero.SBOM != SBOMSPDX || zero.Libs != LibsRefuse || zero.TZData != FileAuto || zero.CACerts.Kind != CAAuto {
+	if zero.SBOM != SBOMSPDX || zero.Files.Libs != LibsRefuse || zero.Files.TZData != FileAuto || zero.Files.CACerts.Kind != CAAuto {
 		t.Errorf("the zero Options are not leve's defaults: %+v", zero)
 	}
 }

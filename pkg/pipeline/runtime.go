@@ -45,19 +45,19 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		}
 		return "", false
 	}
-	if ev, ok := need(exe.NeedCACerts); (ok && b.o.CACerts.Kind != CANone) || b.o.CACerts.forced() || len(b.o.AddCACerts) > 0 {
-		src := b.o.CACerts.bundle()
-		rf, err := assemble.CACertificates(src, b.o.AddCACerts...)
+	if ev, ok := need(exe.NeedCACerts); (ok && b.o.Files.CACerts.Kind != CANone) || b.o.Files.CACerts.forced() || len(b.o.Files.AddCACerts) > 0 {
+		src := b.o.Files.CACerts.bundle()
+		rf, err := assemble.CACertificates(src, b.o.Files.AddCACerts...)
 		if err != nil {
 			return all, err
 		}
 		from := src
-		if len(b.o.AddCACerts) > 0 {
-			from += " + " + strings.Join(b.o.AddCACerts, " + ")
+		if len(b.o.Files.AddCACerts) > 0 {
+			from += " + " + strings.Join(b.o.Files.AddCACerts, " + ")
 		}
 		add(exe.NeedCACerts, reason("CA certificates", ev, from), rf)
 	}
-	if ev, ok := need(exe.NeedTZData); ok && b.o.TZData != FileNone {
+	if ev, ok := need(exe.NeedTZData); ok && b.o.Files.TZData != FileNone {
 		goroot, err := goRoot(ctx)
 		if err != nil {
 			return all, err
@@ -69,7 +69,7 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		add(exe.NeedTZData, reason("time zone data", ev, "the Go toolchain's zoneinfo.zip"), rf)
 	}
 	r := b.facts.rep
-	if !r.Linking.Static && b.o.Libs == LibsCopy {
+	if !r.Linking.Static && b.o.Files.Libs == LibsCopy {
 		if b.platform.Arch != runtime.GOARCH {
 			return all, &LibsArchError{Host: runtime.GOARCH, Platform: b.platform}
 		}
@@ -82,10 +82,10 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		add(exe.NeedLibs, "shared library for "+b.rep.Binary.Name+", copied from the build host", rf)
 		b.nssCopied = users || dns
 	}
-	if ev, ok := need(exe.NeedDNS); ok && b.o.NSSwitch != FileNone && !b.nssCopied {
+	if ev, ok := need(exe.NeedDNS); ok && b.o.Files.NSSwitch != FileNone && !b.nssCopied {
 		add(exe.NeedDNS, reason("host lookup order", ev, "hosts: files dns"), assemble.NSSwitch())
 	}
-	if _, ok := need(exe.NeedUsers); ok && b.o.Passwd != FileNone {
+	if _, ok := need(exe.NeedUsers); ok && b.o.Files.Passwd != FileNone {
 		for i := range b.rep.Binary.Needs {
 			if b.rep.Binary.Needs[i].Kind == exe.NeedUsers {
 				b.rep.Binary.Needs[i].InImage = true

@@ -50,7 +50,7 @@ func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (st
 		default:
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s %s holds %s, not %s: its single image has gzip layers", p.Kind, p.Location, p.Digest, rep.Digest))
 		}
-		if p.Kind == "registry" && o.Compression == assemble.ZstdCompression {
+		if p.Kind == "registry" && o.Layers.Compression == assemble.ZstdCompression {
 			rep.Warnings = append(rep.Warnings, "pushed zstd layers to "+p.Location+": Docker 23+, containerd 1.5+ and Podman pull them; Docker 20.10 and older runtimes cannot")
 		}
 		outs = append(outs, p.Kind+" "+p.Location)

@@ -507,7 +507,7 @@ func (s *slimming) libraries(ctx context.Context) error {
 // report is the slimmed image's.
 func (s *slimming) binary(ctx context.Context, tmp string) (*builder, *Report, error) {
 	o, r := s.o, s.facts.rep
-	b := &builder{o: Options{CacheDir: o.CacheDir, Pack: o.Pack, Compression: o.Compression, Level: o.Level, Progress: func(Event) {}}, platform: s.p, tmp: tmp, data: s.data, facts: s.facts}
+	b := &builder{o: Options{CacheDir: o.CacheDir, Pack: o.Pack, Layers: LayerOptions{Compression: o.Compression, Level: o.Level}, Progress: func(Event) {}}, platform: s.p, tmp: tmp, data: s.data, facts: s.facts}
 	build := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: []ImageReport{{Platform: s.p.String()}}}
 	b.rep = &build.Images[0]
 	b.rep.Binary = BinaryReport{Name: path.Base(s.prog), Path: s.rep.Program, Package: r.Main.Path, Module: r.Main.Path, GoVersion: r.GoVersion, Static: r.Linking.Static, SizeBefore: int64(len(s.data)), Needs: needsOf(r)}

@@ -109,8 +109,8 @@ func (b *Build) AddFlags(fs *pflag.FlagSet) {
 // target is the build target argument.
 func (b *Build) Validate(target string) (pipeline.Options, error) {
 	o := pipeline.Options{Target: target, Compile: b.compile(), NoStrip: b.NoStrip, Pack: b.Pack,
-		User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir,
-		Base: b.Base, Registry: b.Registry(), PlatformsFromBase: b.Platform == "all"}
+		Config: pipeline.ImageConfig{User: b.User, Entrypoint: b.Entrypoint, WorkingDir: b.Workdir},
+		Base:   b.Base, Registry: b.Registry(), PlatformsFromBase: b.Platform == "all"}
 	if err := o.Registry.Check(); err != nil {
 		return o, fmt.Errorf("--registry-ca: %w; give a PEM file of the registry's CA certificate", err)
 	}
@@ -135,23 +135,23 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 			return o, fmt.Errorf("--env %q: want KEY=VALUE", e)
 		}
 	}
-	o.Env = b.Env
+	o.Config.Env = b.Env
 	if len(b.Labels) > 0 {
-		o.Labels = map[string]string{}
+		o.Config.Labels = map[string]string{}
 	}
 	for _, l := range b.Labels {
 		k, v, ok := strings.Cut(l, "=")
 		if !ok || k == "" {
 			return o, fmt.Errorf("--label %q: want KEY=VALUE", l)
 		}
-		o.Labels[k] = v
+		o.Config.Labels[k] = v
 	}
 	for _, p := range b.Ports {
 		if err := checkPort(p); err != nil {
 			return o, err
 		}
 	}
-	o.Ports = b.Ports
+	o.Config.Ports = b.Ports
 	for _, a := range b.Adds {
 		src, dest, ok := strings.Cut(a, ":")
 		if !ok || src == "" || !strings.HasPrefix(dest, "/") {
@@ -160,22 +160,22 @@ func (b *Build) Validate(target string) (pipeline.Options, error) {
 		if _, err := os.Stat(src); err != nil {
 			return o, fmt.Errorf("--add %q: %s does not exist", a, src)
 		}
-		o.Adds = append(o.Adds, pipeline.Add{Src: src, Dest: dest})
+		o.Files.Adds = append(o.Files.Adds, pipeline.Add{Src: src, Dest: dest})
 	}
 	if err := b.runtimeFiles(&o); err != nil {
 		return o, err
 	}
-	if err := b.checkUserNames(o.Adds); err != nil {
+	if err := b.checkUserNames(o.Files.Adds); err != nil {
 		return o, err
 	}
-	if o.Compression, o.Level, err = b.LayerCompression(); err != nil {
+	if o.Layers.Compression, o.Layers.Level, err = b.LayerCompression(); err != nil {
 		return o, err
 	}
 	var ok bool
 	if o.SBOM, ok = pipeline.ParseSBOMFormat(b.SBOM); !ok {
 		return o, fmt.Errorf("--sbom %q: want spdx, cyclonedx or none", b.SBOM)
 	}
-	if o.Created, err = sourceDateEpoch(); err != nil {
+	if o.Config.Created, err = sourceDateEpoch(); err != nil {
 		return o, err
 	}
 	return o, nil
@@ -198,7 +198,7 @@ func (b *Build) runtimeFiles(o *pipeline.Options) error {
 	for flag, p := range map[string]struct {
 		v   string
 		dst *pipeline.FilePolicy
-	}{"--tzdata": {b.TZData, &o.TZData}, "--nsswitch": {b.NSSwitch, &o.NSSwitch}, "--passwd": {b.Passwd, &o.Passwd}} {
+	}{"--tzdata": {b.TZData, &o.Files.TZData}, "--nsswitch": {b.NSSwitch, &o.Files.NSSwitch}, "--passwd": {b.Passwd, &o.Files.Passwd}} {
 		var ok bool
 		if *p.dst, ok = pipeline.ParseFilePolicy(p.v); !ok {
 			return fmt.Errorf("%s %q: want auto or none", flag, p.v)
@@ -224,8 +224,8 @@ func (b *Build) runtimeFiles(o *pipeline.Options) error {
 			return fmt.Errorf("--add-ca: %w", err)
 		}
 	}
-	o.CACerts, o.AddCACerts = ca, b.AddCAs
-	if o.Libs, ok = pipeline.ParseLibsPolicy(b.Libs); !ok {
+	o.Files.CACerts, o.Files.AddCACerts = ca, b.AddCAs
+	if o.Files.Libs, ok = pipeline.ParseLibsPolicy(b.Libs); !ok {
 		return fmt.Errorf("--libs %q: want copy (or leave it out)", b.Libs)
 	}
 	return nil

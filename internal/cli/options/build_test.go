@@ -33,8 +33,8 @@ func flags(t *testing.T, args ...string) *Build {
 
 func TestValidateUser(t *testing.T) {
 	for _, u := range []string{"root", "nonroot", "65532", "1000:1000", "www-data:www-data", "app:0", "0:staff", "4294967294", "svc$"} {
-		if o, err := flags(t, "--user", u, "--base", "oci:base").Validate("."); err != nil || o.User != u {
-			t.Errorf("--user %s: %q, %v; want it accepted", u, o.User, err)
+		if o, err := flags(t, "--user", u, "--base", "oci:base").Validate("."); err != nil || o.Config.User != u {
+			t.Errorf("--user %s: %q, %v; want it accepted", u, o.Config.User, err)
 		}
 	}
 	for _, c := range [][]string{{"--user", "alice"}, {"--user", "1000:staff"}, {"--user", "nonroot", "--passwd", "none"}} {
@@ -91,12 +91,12 @@ func TestValidateCACerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	o, err := flags(t, "--add-ca", ca, "--add-ca", ca).Validate(".")
-	if err != nil || o.CACerts != (pipeline.CASource{}) || len(o.AddCACerts) != 2 {
-		t.Errorf("--add-ca twice: %q %q, %v", o.CACerts, o.AddCACerts, err)
+	if err != nil || o.Files.CACerts != (pipeline.CASource{}) || len(o.Files.AddCACerts) != 2 {
+		t.Errorf("--add-ca twice: %q %q, %v", o.Files.CACerts, o.Files.AddCACerts, err)
 	}
 	o, err = flags(t, "--ca-certs", ca).Validate(".")
-	if err != nil || o.CACerts != (pipeline.CASource{Kind: pipeline.CAFile, File: ca}) || o.CACerts.String() != ca {
-		t.Errorf("--ca-certs FILE: %+v, %v; want a CAFile source of it", o.CACerts, err)
+	if err != nil || o.Files.CACerts != (pipeline.CASource{Kind: pipeline.CAFile, File: ca}) || o.Files.CACerts.String() != ca {
+		t.Errorf("--ca-certs FILE: %+v, %v; want a CAFile source of it", o.Files.CACerts, err)
 	}
 	for _, c := range []struct {
 		args []string

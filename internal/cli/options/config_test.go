@@ -147,14 +147,14 @@ func TestConfigLabelsAndEnvByKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(o.Labels, map[string]string{"team": "leve", "tier": "flag"}) {
-		t.Errorf("labels = %v, want team from the defaults and tier from the flag", o.Labels)
+	if !reflect.DeepEqual(o.Config.Labels, map[string]string{"team": "leve", "tier": "flag"}) {
+		t.Errorf("labels = %v, want team from the defaults and tier from the flag", o.Config.Labels)
 	}
-	if want := []string{"A=1", "B=1", "B=2", "A=3"}; !reflect.DeepEqual(o.Env, want) {
-		t.Errorf("env = %q, want %q: defaults, the app's, the flag's", o.Env, want)
+	if want := []string{"A=1", "B=1", "B=2", "A=3"}; !reflect.DeepEqual(o.Config.Env, want) {
+		t.Errorf("env = %q, want %q: defaults, the app's, the flag's", o.Config.Env, want)
 	}
-	if len(o.Adds) != 2 || o.Adds[0].Src != "./d" || o.Adds[1].Dest != "/a" {
-		t.Errorf("adds = %+v", o.Adds)
+	if len(o.Files.Adds) != 2 || o.Files.Adds[0].Src != "./d" || o.Files.Adds[1].Dest != "/a" {
+		t.Errorf("adds = %+v", o.Files.Adds)
 	}
 }
 

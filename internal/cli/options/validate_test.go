@@ -83,39 +83,39 @@ func TestValidateAccepts(t *testing.T) {
 	}{
 		{nil, "", func(o pipeline.Options) bool {
 			return reflect.DeepEqual(o.Platforms, []platform.Platform{platform.Default}) && !o.PlatformsFromBase && o.Base == "scratch" &&
-				o.Name == "" && o.Tag == "" && o.User == "" && o.CACerts == pipeline.CASource{} && o.TZData == pipeline.FileAuto && o.NSSwitch == pipeline.FileAuto && o.Passwd == pipeline.FileAuto &&
-				o.Compression == assemble.GzipCompression && o.Level == deflate.Default && o.SBOM == pipeline.SBOMSPDX && o.Libs == pipeline.LibsRefuse && o.Created == nil && o.Target == "."
+				o.Name == "" && o.Tag == "" && o.Config.User == "" && o.Files.CACerts == pipeline.CASource{} && o.Files.TZData == pipeline.FileAuto && o.Files.NSSwitch == pipeline.FileAuto && o.Files.Passwd == pipeline.FileAuto &&
+				o.Layers.Compression == assemble.GzipCompression && o.Layers.Level == deflate.Default && o.SBOM == pipeline.SBOMSPDX && o.Files.Libs == pipeline.LibsRefuse && o.Config.Created == nil && o.Target == "."
 		}},
 		{[]string{"--platform", "linux/amd64,linux/arm64,linux/arm/v7"}, "", func(o pipeline.Options) bool {
 			return len(o.Platforms) == 3 && o.Platforms[2] == platform.Platform{OS: "linux", Arch: "arm", Variant: "v7"}
 		}},
 		{[]string{"--platform", "all"}, "", func(o pipeline.Options) bool { return o.PlatformsFromBase }},
 		{[]string{"-t", "web:1.0"}, "", func(o pipeline.Options) bool { return o.Name == "web" && o.Tag == "1.0" }},
-		{[]string{"--env", "A=", "--env", "B=x=y"}, "", func(o pipeline.Options) bool { return reflect.DeepEqual(o.Env, []string{"A=", "B=x=y"}) }},
+		{[]string{"--env", "A=", "--env", "B=x=y"}, "", func(o pipeline.Options) bool { return reflect.DeepEqual(o.Config.Env, []string{"A=", "B=x=y"}) }},
 		{[]string{"--label", "a=b=c", "--label", "a=d", "--label", "e="}, "", func(o pipeline.Options) bool {
-			return reflect.DeepEqual(o.Labels, map[string]string{"a": "d", "e": ""})
+			return reflect.DeepEqual(o.Config.Labels, map[string]string{"a": "d", "e": ""})
 		}},
-		{[]string{"--port", "1", "--port", "65535/udp", "--port", "9/sctp"}, "", func(o pipeline.Options) bool { return len(o.Ports) == 3 }},
+		{[]string{"--port", "1", "--port", "65535/udp", "--port", "9/sctp"}, "", func(o pipeline.Options) bool { return len(o.Config.Ports) == 3 }},
 		{[]string{"--add", static + ":/srv/static"}, "", func(o pipeline.Options) bool {
-			return reflect.DeepEqual(o.Adds, []pipeline.Add{{Src: static, Dest: "/srv/static"}})
+			return reflect.DeepEqual(o.Files.Adds, []pipeline.Add{{Src: static, Dest: "/srv/static"}})
 		}},
 		{[]string{"--tzdata", "none", "--nsswitch", "none", "--passwd", "none", "--ca-certs", "host", "--libs", "copy"}, "", func(o pipeline.Options) bool {
-			return o.TZData == pipeline.FileNone && o.NSSwitch == pipeline.FileNone && o.Passwd == pipeline.FileNone && o.CACerts == pipeline.CASource{Kind: pipeline.CAHost} && o.Libs == pipeline.LibsCopy
+			return o.Files.TZData == pipeline.FileNone && o.Files.NSSwitch == pipeline.FileNone && o.Files.Passwd == pipeline.FileNone && o.Files.CACerts == pipeline.CASource{Kind: pipeline.CAHost} && o.Files.Libs == pipeline.LibsCopy
 		}},
 		{[]string{"--compression", "zstd", "--level", "max", "--sbom", "none"}, "", func(o pipeline.Options) bool {
-			return o.Compression == assemble.ZstdCompression && o.Level == deflate.Max && o.SBOM == pipeline.SBOMNone
+			return o.Layers.Compression == assemble.ZstdCompression && o.Layers.Level == deflate.Max && o.SBOM == pipeline.SBOMNone
 		}},
 		{[]string{"--sbom", "cyclonedx", "--no-strip", "--pack", "--cgo", "--base", "oci:dir"}, "", func(o pipeline.Options) bool {
 			return o.SBOM == pipeline.SBOMCycloneDX && o.NoStrip && o.Pack && o.Compile.Cgo && o.Base == "oci:dir"
 		}},
 		{nil, "1700000000", func(o pipeline.Options) bool {
-			return o.Created != nil && o.Created.Unix() == 1700000000 && o.Created.Location().String() == "UTC"
+			return o.Config.Created != nil && o.Config.Created.Unix() == 1700000000 && o.Config.Created.Location().String() == "UTC"
 		}},
-		{nil, "0", func(o pipeline.Options) bool { return o.Created != nil && o.Created.Unix() == 0 }},
+		{nil, "0", func(o pipeline.Options) bool { return o.Config.Created != nil && o.Config.Created.Unix() == 0 }},
 		{[]string{"--ca-certs", "none", "--tzdata", "auto"}, "", func(o pipeline.Options) bool {
-			return o.CACerts == pipeline.CASource{Kind: pipeline.CANone} && o.TZData == pipeline.FileAuto
+			return o.Files.CACerts == pipeline.CASource{Kind: pipeline.CANone} && o.Files.TZData == pipeline.FileAuto
 		}},
-		{[]string{"--ca-certs", "bundle"}, "", func(o pipeline.Options) bool { return o.CACerts == pipeline.CASource{Kind: pipeline.CABundle} }},
+		{[]string{"--ca-certs", "bundle"}, "", func(o pipeline.Options) bool { return o.Files.CACerts == pipeline.CASource{Kind: pipeline.CABundle} }},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " ")+tc.env, func(t *testing.T) {
