@@ -32,7 +32,7 @@ func (b *builder) packBinary(ctx context.Context) (*PackResult, error) {
 			b.data = out
 			return &PackResult{Before: int64(before), After: int64(len(out)), Cached: true}, nil
 		case err == nil, errors.As(err, &bad):
-			b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("cached packed binary %s was damaged (%s): removed it and packed again", cached, mismatchDetail(bad)))
+			b.warnings = append(b.warnings, fmt.Sprintf("cached packed binary %s was damaged (%s): removed it and packed again", cached, mismatchDetail(bad)))
 			_ = cache.Remove(cached) // rewritten below
 		case errors.Is(err, cache.ErrMismatch), errors.Is(err, fs.ErrNotExist):
 			// no usable record: pack and write the entry anew
@@ -40,7 +40,7 @@ func (b *builder) packBinary(ctx context.Context) (*PackResult, error) {
 	}
 	out, st, err := pack.Pack(ctx, b.data)
 	if err != nil {
-		return nil, fmt.Errorf("packing %s: %w", b.rep.Binary.Name, err)
+		return nil, fmt.Errorf("packing %s: %w", b.name(), err)
 	}
 	if cached != "" {
 		_ = cache.WriteVerified(cached, out, 0o644) // a cache that cannot be written only costs time

@@ -20,8 +20,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if b.o.CacheDir != "" {
 		cache = assemble.NewCache(b.o.CacheDir)
 	}
-	bin := &b.rep.Binary
-	b.rep.Files = []FileReport{}
+	b.files = []FileReport{}
 	comp := assemble.ChooseCompressor(b.o.Layers.Compression, b.o.Layers.Level)
 	sysFiles, err := assemble.SystemFilesOn(b.base)
 	if err != nil {
@@ -35,7 +34,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	// Layers live in files in the build's temporary directory, which Build
 	// removes after the sinks have read them.
 	inDir := assemble.InDir(filepath.Join(b.tmp, "layers"))
-	defer func() { b.rep.Warnings = append(b.rep.Warnings, cache.Warnings()...) }()
+	defer func() { b.warnings = append(b.warnings, cache.Warnings()...) }()
 	shared := assemble.ShareIn(b.o.shared)
 	sys, err := assemble.NewLayerContext(ctx, sysFiles, comp, cache, sysDesc, inDir, shared)
 	if err != nil {
@@ -71,8 +70,8 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	}
 	app, err := assemble.NewLayerContext(ctx, []assemble.Entry{
 		{Path: AppDir, Mode: fs.ModeDir | 0o755},
-		{Path: bin.Path, Mode: 0o755, Data: b.data},
-	}, comp, cache, "leve: "+bin.Path+" ("+bin.Package+")", inDir)
+		{Path: b.appPath(), Mode: 0o755, Data: b.data},
+	}, comp, cache, "leve: "+b.appPath()+" ("+b.bin.Package.ImportPath+")", inDir)
 	if err != nil {
 		return "", fmt.Errorf("packaging: %w", err)
 	}
@@ -97,7 +96,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if b.base != nil {
 		on = b.o.Base
 	}
-	res := &PackageResult{On: on, Compression: b.o.Layers.Compression.String(), Level: levelName(b.o.Layers.Level), Layers: b.rep.Layers, SBOM: b.rep.SBOM}
+	res := &PackageResult{On: on, Compression: b.o.Layers.Compression.String(), Level: levelName(b.o.Layers.Level), Layers: b.desc.layers, SBOM: b.sbomDesc}
 	b.result = res
 	sbomNote := ""
 	if res.SBOM != nil {
@@ -110,10 +109,9 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 // directory), then leve's defaults where the base sets nothing, then the
 // user's flags.
 func (b *builder) config() (assemble.Config, error) {
-	bin := b.rep.Binary
 	c := assemble.Config{
 		OS: b.platform.OS, Architecture: b.platform.Arch, Variant: b.platform.Variant,
-		Entrypoint: []string{bin.Path},
+		Entrypoint: []string{b.appPath()},
 		WorkingDir: AppDir,
 		User:       DefaultUser,
 		Env:        []string{assemble.DefaultPath},
@@ -198,7 +196,7 @@ func (b *builder) created() time.Time {
 // from the module and VCS build info, leaving out what is unknown.
 func (b *builder) annotations(created time.Time) map[string]string {
 	a := map[string]string{
-		"org.opencontainers.image.title":   b.rep.Binary.Name,
+		"org.opencontainers.image.title":   b.name(),
 		"org.opencontainers.image.created": created.Format(time.RFC3339),
 	}
 	mod := b.facts.rep.Main
@@ -220,7 +218,8 @@ func (b *builder) annotations(created time.Time) map[string]string {
 	return a
 }
 
-// describe fills the report's layer, config and manifest sizes and digest.
+// describe records the image's layer, config and manifest sizes and
+// digest.
 func (b *builder) describe() error {
 	m, err := b.img.Manifest()
 	if err != nil {
@@ -234,24 +233,23 @@ func (b *builder) describe() error {
 	if err != nil {
 		return fmt.Errorf("packaging: %w", err)
 	}
-	r := b.rep
-	r.Digest = d.String()
-	r.Manifest = BlobReport{Digest: d.String(), MediaType: string(m.MediaType), Size: int64(len(raw))}
-	r.Config = BlobReport{Digest: m.Config.Digest.String(), MediaType: string(m.Config.MediaType), Size: m.Config.Size}
-	r.PullSize = r.Manifest.Size + r.Config.Size
+	r := &imageDesc{digest: d.String()}
+	r.manifest = BlobReport{Digest: d.String(), MediaType: string(m.MediaType), Size: int64(len(raw))}
+	r.config = BlobReport{Digest: m.Config.Digest.String(), MediaType: string(m.Config.MediaType), Size: m.Config.Size}
+	r.pullSize = r.manifest.Size + r.config.Size
 	for _, l := range m.Layers {
-		r.PullSize += l.Size // the base's layers too
+		r.pullSize += l.Size // the base's layers too
 	}
-	r.Layers = nil
 	first := len(m.Layers) - len(b.layers) // leve's layers follow the base's
 	for i, l := range b.layers {
 		size, _ := l.Size()
 		diffID, _ := l.DiffID()
-		r.Layers = append(r.Layers, BlobReport{
+		r.layers = append(r.layers, BlobReport{
 			Digest: m.Layers[first+i].Digest.String(), MediaType: string(m.Layers[first+i].MediaType), Size: size,
 			DiffID: diffID.String(), UncompressedSize: l.UncompressedSize(), CreatedBy: l.CreatedBy,
 		})
 	}
+	b.desc = r
 	return nil
 }
 

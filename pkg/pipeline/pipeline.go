@@ -146,29 +146,44 @@ func combine(images []v1.Image, rep *Report) (publish.Artifact, error) {
 	return idx, nil
 }
 
-// builder carries one platform's intermediate results between stages.
+// builder carries one platform's intermediate results between stages, as
+// typed values; fill derives the platform's report from them.
 type builder struct {
 	o        Options
 	platform platform.Platform
-	rep      *ImageReport
+	rep      *ImageReport // written by fill only
 	tmp      string
 	base     v1.Image // nil for scratch
-	bin      compile.Binary
-	data     []byte
-	facts    *facts
+	// compile: the package and the binary linked
+	bin compile.Binary
+	// read: the binary's bytes (then optimize's) and what the analysis
+	// found in them
+	data  []byte
+	facts *facts
+	// optimize
+	stripped, packed bool
+	sizeAfter        int64
+	// package: the run-time files chosen, with their reasons, and the
+	// need kinds the image provides
+	files    []FileReport
+	provided map[string]bool
 	img      v1.Image
 	layers   []*assemble.Layer
+	desc     *imageDesc
 	// runtimeEnv points the program at its run-time files.
 	runtimeEnv []string
-	sbom       v1.Image // the SBOM referrer, nil with --sbom=none
-	nssCopied  bool     // Options.Libs LibsCopy added glibc's NSS modules and nsswitch.conf
+	sbom       v1.Image    // the SBOM referrer, nil with SBOMNone
+	sbomDesc   *BlobReport // and its description
+	nssCopied  bool        // Files.Libs LibsCopy added glibc's NSS modules and nsswitch.conf
+	warnings   []string
+	stages     []StageReport
 	// result is the typed outcome of the stage running, if it has one.
 	result StageResult
 }
 
 // run executes the per-platform stages in order.
 func (b *builder) run(ctx context.Context) (v1.Image, error) {
-	b.rep.Platform = b.platform.String()
+	b.fill()
 	steps := []struct {
 		name string
 		run  func(context.Context) (string, error)
@@ -186,12 +201,14 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 		summary, err := s.run(ctx)
 		end()
 		if err != nil {
+			b.fill()
 			b.o.Progress(&StageEnd{Platform: platform, Report: StageReport{Name: s.name, Duration: time.Since(start)}, Image: b.rep, Err: err})
 			return nil, err
 		}
 		sr := StageReport{Name: s.name, Duration: time.Since(start), Summary: summary, Result: b.result}
-		b.rep.Stages = append(b.rep.Stages, sr)
+		b.stages = append(b.stages, sr)
 		b.result = nil
+		b.fill()
 		b.o.Progress(&StageEnd{Platform: platform, Report: sr, Image: b.rep})
 	}
 	return b.img, nil
@@ -216,14 +233,15 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 	if b.o.CacheDir != "" {
 		dir = filepath.Join(b.o.CacheDir, "bin")
 	}
-	b.bin, err = b.o.compiler().Build(ctx, pkg, dir, compile.Options{
+	bin, err := b.o.compiler().Build(ctx, pkg, dir, compile.Options{
 		Platform: b.platform, Settings: b.o.Compile, Stderr: b.o.Stderr,
 	})
 	if err != nil {
 		return "", err
 	}
-	b.rep.Binary = BinaryReport{Name: pkg.Name, Path: AppDir + "/" + pkg.Name, Package: pkg.ImportPath, Module: pkg.Module, SizeBefore: b.bin.Size}
-	b.rep.Warnings = append(b.rep.Warnings, b.bin.Warnings...)
+	bin.Package = pkg
+	b.bin = bin
+	b.warnings = append(b.warnings, bin.Warnings...)
 	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=%d, -trimpath)", pkg.ImportPath, pkg.Name, b.platform, btoi(b.o.Compile.Cgo)), nil
 }
 
@@ -248,32 +266,24 @@ func (b *builder) read(ctx context.Context) (string, error) {
 		return "", err
 	}
 	r := b.facts.rep
-	bin := &b.rep.Binary
-	bin.GoVersion = r.GoVersion
-	bin.Static = r.Linking.Static
-	bin.Needs = needsOf(r)
-	bin.TopPackages = topPackages(r, 5)
-	bin.Attributed = r.Coverage.Attributed()
-	bin.Suggestions = suggestionsOf(r)
 	if !r.Linking.Static && b.base == nil && b.o.Files.Libs != LibsCopy {
-		return "", linkingError(bin.Name, r.Linking)
+		return "", linkingError(b.name(), r.Linking)
 	}
 	linking := r.Linking.String()
 	var needs []string
-	for _, n := range bin.Needs {
+	for _, n := range r.Needs {
 		needs = append(needs, n.Kind)
 	}
-	res := &ReadResult{GoVersion: bin.GoVersion, Linking: linking, Needs: needs, Top: bin.TopPackages[:min(3, len(bin.TopPackages))], Basic: b.facts.basic, Arch: b.platform.Arch}
-	b.result = res
+	top := topPackages(r, 3)
+	b.result = &ReadResult{GoVersion: r.GoVersion, Linking: linking, Needs: needs, Top: top, Basic: b.facts.basic, Arch: b.platform.Arch}
 	if b.facts.basic {
-		b.rep.Warnings = append(b.rep.Warnings, fmt.Sprintf("no size analysis or run-time needs for %s binaries: pkg/exe reads amd64, arm64, 386 and arm; if the program needs CA certificates, time zone data or other files, add them to the image explicitly: leve cannot see that need", b.platform.Arch))
-		return fmt.Sprintf("%s, %s (build info only for %s)", bin.GoVersion, linking, b.platform.Arch), nil
+		b.warnings = append(b.warnings, fmt.Sprintf("no size analysis or run-time needs for %s binaries: pkg/exe reads amd64, arm64, 386 and arm; if the program needs CA certificates, time zone data or other files, add them to the image explicitly: leve cannot see that need", b.platform.Arch))
+		return fmt.Sprintf("%s, %s (build info only for %s)", r.GoVersion, linking, b.platform.Arch), nil
 	}
-	return fmt.Sprintf("%s, %s, needs %s", bin.GoVersion, linking, orNone(strings.Join(needs, ", "))), nil
+	return fmt.Sprintf("%s, %s, needs %s", r.GoVersion, linking, orNone(strings.Join(needs, ", "))), nil
 }
 
 func (b *builder) optimize(ctx context.Context) (string, error) {
-	bin := &b.rep.Binary
 	result := &OptimizeResult{}
 	b.result = result
 	summary := "kept symbols and DWARF"
@@ -283,7 +293,7 @@ func (b *builder) optimize(ctx context.Context) (string, error) {
 			return "", err
 		}
 		b.data = out
-		bin.Stripped = true
+		b.stripped = true
 		result.Strip = &StripResult{Before: res.Before, After: res.After, Sections: len(res.Removed)}
 		summary = fmt.Sprintf("strip (%d sections)", len(res.Removed))
 	}
@@ -298,9 +308,9 @@ func (b *builder) optimize(ctx context.Context) (string, error) {
 		} else {
 			summary += fmt.Sprintf("; pack (%.1f%%)", 100*pr.Ratio)
 		}
-		bin.Packed = true
+		b.packed = true
 	}
-	bin.SizeAfter = int64(len(b.data))
+	b.sizeAfter = int64(len(b.data))
 	return summary, nil
 }
 

@@ -18,6 +18,7 @@ import (
 // the report with its reason.
 func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, error) {
 	var all assemble.RuntimeFiles
+	b.provided = map[string]bool{}
 	add := func(kind, why string, rf assemble.RuntimeFiles) {
 		all.Entries = append(all.Entries, rf.Entries...)
 		all.Env = append(all.Env, rf.Env...)
@@ -29,35 +30,24 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 			case e.Path == assemble.NSSwitchPath && kind == exe.NeedLibs:
 				r = "glibc's NSS configuration for the modules copied from the build host"
 			}
-			b.rep.Files = append(b.rep.Files, FileReport{Path: e.Path, Size: int64(len(e.Data)), Reason: r})
+			b.files = append(b.files, FileReport{Path: e.Path, Size: int64(len(e.Data)), Reason: r})
 		}
-		for i := range b.rep.Binary.Needs {
-			if b.rep.Binary.Needs[i].Kind == kind {
-				b.rep.Binary.Needs[i].InImage = true
-			}
-		}
+		b.provided[kind] = true
 	}
-	need := func(kind string) (string, bool) {
-		for _, n := range b.rep.Binary.Needs {
-			if n.Kind == kind {
-				return n.Evidence, true
-			}
-		}
-		return "", false
-	}
-	if ev, ok := need(exe.NeedCACerts); (ok && b.o.Files.CACerts.Kind != CANone) || b.o.Files.CACerts.forced() || len(b.o.Files.AddCACerts) > 0 {
-		src := b.o.Files.CACerts.bundle()
-		rf, err := assemble.CACertificates(src, b.o.Files.AddCACerts...)
+	f := b.o.Files
+	if ev, ok := b.need(exe.NeedCACerts); (ok && f.CACerts.Kind != CANone) || f.CACerts.forced() || len(f.AddCACerts) > 0 {
+		src := f.CACerts.bundle()
+		rf, err := assemble.CACertificates(src, f.AddCACerts...)
 		if err != nil {
 			return all, err
 		}
 		from := src
-		if len(b.o.Files.AddCACerts) > 0 {
-			from += " + " + strings.Join(b.o.Files.AddCACerts, " + ")
+		if len(f.AddCACerts) > 0 {
+			from += " + " + strings.Join(f.AddCACerts, " + ")
 		}
 		add(exe.NeedCACerts, reason("CA certificates", ev, from), rf)
 	}
-	if ev, ok := need(exe.NeedTZData); ok && b.o.Files.TZData != FileNone {
+	if ev, ok := b.need(exe.NeedTZData); ok && f.TZData != FileNone {
 		goroot, err := goRoot(ctx)
 		if err != nil {
 			return all, err
@@ -69,44 +59,39 @@ func (b *builder) runtimeFiles(ctx context.Context) (assemble.RuntimeFiles, erro
 		add(exe.NeedTZData, reason("time zone data", ev, "the Go toolchain's zoneinfo.zip"), rf)
 	}
 	r := b.facts.rep
-	if !r.Linking.Static && b.o.Files.Libs == LibsCopy {
+	_, users := b.need(exe.NeedUsers)
+	_, dns := b.need(exe.NeedDNS)
+	if !r.Linking.Static && f.Libs == LibsCopy {
 		if b.platform.Arch != runtime.GOARCH {
 			return all, &LibsArchError{Host: runtime.GOARCH, Platform: b.platform}
 		}
-		_, users := need(exe.NeedUsers)
-		_, dns := need(exe.NeedDNS)
 		rf, err := assemble.SharedLibraries(r.Linking.Interpreter, r.Linking.Needed, users || dns)
 		if err != nil {
 			return all, err
 		}
-		add(exe.NeedLibs, "shared library for "+b.rep.Binary.Name+", copied from the build host", rf)
+		add(exe.NeedLibs, "shared library for "+b.name()+", copied from the build host", rf)
 		b.nssCopied = users || dns
 	}
-	if ev, ok := need(exe.NeedDNS); ok && b.o.Files.NSSwitch != FileNone && !b.nssCopied {
+	if ev, ok := b.need(exe.NeedDNS); ok && f.NSSwitch != FileNone && !b.nssCopied {
 		add(exe.NeedDNS, reason("host lookup order", ev, "hosts: files dns"), assemble.NSSwitch())
 	}
-	if _, ok := need(exe.NeedUsers); ok && b.o.Files.Passwd != FileNone {
-		for i := range b.rep.Binary.Needs {
-			if b.rep.Binary.Needs[i].Kind == exe.NeedUsers {
-				b.rep.Binary.Needs[i].InImage = true
-			}
-		}
+	if users && f.Passwd != FileNone {
+		b.provided[exe.NeedUsers] = true // leve's /etc/passwd and /etc/group
 	}
-	if _, ok := need(exe.NeedTempDir); ok {
-		for i := range b.rep.Binary.Needs {
-			if b.rep.Binary.Needs[i].Kind == exe.NeedTempDir {
-				b.rep.Binary.Needs[i].InImage = true
-			}
-		}
+	if _, ok := b.need(exe.NeedTempDir); ok {
+		b.provided[exe.NeedTempDir] = true // leve's /tmp
 	}
 	return all, nil
 }
 
-func reason(what, evidence, source string) string {
-	if evidence == "" {
+// reason says why a run-time file is in the image: what it is, where it
+// comes from, and the analysis' first evidence of the need (none when
+// the options asked for it).
+func reason(what string, evidence []string, source string) string {
+	if len(evidence) == 0 {
 		return fmt.Sprintf("%s from %s (asked for)", what, source)
 	}
-	return fmt.Sprintf("%s from %s (%s)", what, source, firstOf(evidence))
+	return fmt.Sprintf("%s from %s (%s)", what, source, evidence[0])
 }
 
 func firstOf(list string) string {

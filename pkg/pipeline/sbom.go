@@ -29,7 +29,7 @@ func (b *builder) attachSBOM() error {
 	sum := sha256.Sum256(b.data)
 	created := b.created()
 	opts := []sbom.Option{
-		sbom.WithName(b.rep.Binary.Name),
+		sbom.WithName(b.name()),
 		sbom.WithBinaryDigest(hex.EncodeToString(sum[:])),
 		sbom.WithCreated(created),
 		sbom.WithPlatform(b.platform.String()),
@@ -55,7 +55,7 @@ func (b *builder) attachSBOM() error {
 		return err
 	}
 	b.sbom = ref
-	b.rep.SBOM = &BlobReport{Digest: d.String(), MediaType: string(mt), Size: int64(len(content))}
+	b.sbomDesc = &BlobReport{Digest: d.String(), MediaType: string(mt), Size: int64(len(content))}
 	return nil
 }
 

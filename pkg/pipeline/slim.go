@@ -188,6 +188,8 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 	if err := b.describe(); err != nil {
 		return s.rep, nil, err
 	}
+	b.desc.into(b.rep)
+	b.rep.Warnings = b.warnings
 	build.Images[0].Files = s.rep.Files
 	build.Digest, build.MediaType, build.PullSize = b.rep.Digest, b.rep.Manifest.MediaType, b.rep.PullSize
 	s.rep.Image = build
@@ -508,6 +510,7 @@ func (s *slimming) libraries(ctx context.Context) error {
 func (s *slimming) binary(ctx context.Context, tmp string) (*builder, *Report, error) {
 	o, r := s.o, s.facts.rep
 	b := &builder{o: Options{CacheDir: o.CacheDir, Pack: o.Pack, Layers: LayerOptions{Compression: o.Compression, Level: o.Level}, Progress: func(Event) {}}, platform: s.p, tmp: tmp, data: s.data, facts: s.facts}
+	b.bin.Package.Name = path.Base(s.prog)
 	build := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: []ImageReport{{Platform: s.p.String()}}}
 	b.rep = &build.Images[0]
 	b.rep.Binary = BinaryReport{Name: path.Base(s.prog), Path: s.rep.Program, Package: r.Main.Path, Module: r.Main.Path, GoVersion: r.GoVersion, Static: r.Linking.Static, SizeBefore: int64(len(s.data)), Needs: needsOf(r)}
