@@ -105,8 +105,8 @@ func defaultLeveImage() string {
 	return dockerfile.DefaultLeveImage + ":" + strings.ReplaceAll(v, "+", "-")
 }
 
-// dockerfileSpec builds target once, through pipeline.Build with no
-// output, and returns what the Dockerfile must write.
+// dockerfileSpec builds target once, through pipeline.Build without
+// shipping it, and returns what the Dockerfile must write.
 func dockerfileSpec(ctx context.Context, target string, pack bool, stderr io.Writer) (dockerfile.Spec, error) {
 	var o options.Build
 	flags := pflag.NewFlagSet("build", pflag.ContinueOnError)
@@ -125,10 +125,13 @@ func dockerfileSpec(ctx context.Context, target string, pack bool, stderr io.Wri
 	}
 	defer os.RemoveAll(work)
 	po.WorkDir, po.Stderr, po.CacheDir, po.SBOM = work, stderr, cacheDir(), pipeline.SBOMNone
-	rep, art, err := pipeline.Build(ctx, po)
+	// Built, not shipped: the image is only read, from po.WorkDir.
+	built, err := pipeline.Build(ctx, po)
+	defer built.Close() // the base's layers are read below
 	if err != nil {
 		return dockerfile.Spec{}, err
 	}
+	rep, art := built.Report, built.Artifact
 	if b, ok := art.(publish.Bundle); ok {
 		art = b.Artifact
 	}

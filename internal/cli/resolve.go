@@ -77,7 +77,12 @@ scalar (| or >), with escapes or over several lines.
 				po.Stderr, po.CacheDir = stderr, cacheDir()
 				po.Sinks = func(ref publish.Ref) ([]publish.Sink, error) { return sinks(o, ref, stderr, true) }
 				po.Progress = progress.Events(ip)
-				rep, _, err := pipeline.Build(ctx, po)
+				built, err := pipeline.Build(ctx, po)
+				if err == nil {
+					err = built.Ship(ctx)
+				}
+				built.Close() // once shipped: the layers are read until then
+				rep := built.Report
 				if err != nil {
 					progress.Abort(ip)
 					return "", fmt.Errorf("leve://%s: %w", ip, err)

@@ -41,7 +41,7 @@ type Analysis struct {
 	// Input is what the target was.
 	Input Input
 	// Built says what was compiled, for InputPackage.
-	Built *Built
+	Built *Compiled
 	// PackedSize is the size of the packed file, for InputPacked.
 	PackedSize int64
 	// PackEstimate is what pkg/pack would make of the executable, when it
@@ -49,8 +49,8 @@ type Analysis struct {
 	PackEstimate *pack.Estimate
 }
 
-// Built is the package Analyze compiled and how.
-type Built struct {
+// Compiled is the package Analyze compiled and how.
+type Compiled struct {
 	ImportPath string
 	Platform   platform.Platform
 	Cgo        bool
@@ -112,7 +112,7 @@ func analyzePackage(ctx context.Context, o Options, target string, missing bool)
 	if err != nil {
 		return nil, fmt.Errorf("analyzing %q: %w", target, err)
 	}
-	a := &Analysis{Input: InputPackage, Built: &Built{ImportPath: pkg.ImportPath, Platform: p, Cgo: o.Compile.Cgo}}
+	a := &Analysis{Input: InputPackage, Built: &Compiled{ImportPath: pkg.ImportPath, Platform: p, Cgo: o.Compile.Cgo}}
 	if !o.NoStrip {
 		stripped, res, err := optimize.Strip(data)
 		if err != nil {

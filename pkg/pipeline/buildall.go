@@ -15,8 +15,8 @@ import (
 // targetsAtOnce is how many builds per CPU BuildAll runs at once.
 const targetsAtOnce = 4
 
-// BuildAll runs Build for each of opts (one per target) concurrently and
-// returns the reports in opts' order, nil for a build that did not end
+// BuildAll builds, ships (Build, Built.Ship, Built.Close) each of opts
+// (one per target) concurrently and returns the reports in opts' order, nil for a build that did not end
 // well. The go commands take a process-wide slot per CPU, so more builds
 // than CPUs run at once: one target's read, strip and compression fill the
 // CPUs while another links; the bound keeps the binaries held in memory
@@ -45,7 +45,7 @@ func BuildAll(ctx context.Context, opts []Options, done func(i int, rep *Report,
 			if len(opts) > 1 {
 				bctx = span.WithLane(gctx, o.Target)
 			}
-			rep, _, err := Build(bctx, o)
+			rep, err := buildAndShip(bctx, o)
 			if err == nil {
 				reps[i] = rep
 			} else {

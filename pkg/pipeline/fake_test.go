@@ -51,7 +51,7 @@ func buildFake(t *testing.T, o Options) (*Report, publish.Artifact, *fakecompile
 	if o.WorkDir == "" {
 		o.WorkDir = t.TempDir() // the artifact's layers stay readable
 	}
-	rep, art, err := Build(context.Background(), o)
+	rep, art, err := buildShip(context.Background(), o)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
@@ -188,20 +188,20 @@ func TestFakeBuildOverrides(t *testing.T) {
 func TestFakeBuildCompileError(t *testing.T) {
 	broken := fmt.Errorf("compiling hello for linux/amd64: %w (exit status 1): ./main.go:2:15: undefined: nope", compile.ErrCompile)
 	c := &fakecompile.Compiler{Err: broken}
-	rep, art, err := Build(context.Background(), Options{Target: mainDir(t), Compiler: c})
+	rep, art, err := buildShip(context.Background(), Options{Target: mainDir(t), Compiler: c})
 	if !errors.Is(err, compile.ErrCompile) || !strings.Contains(err.Error(), "undefined: nope") || art != nil {
 		t.Errorf("Build with a failing compiler: %v, %v; want its compile.ErrCompile", art, err)
 	}
 	if rep == nil || len(rep.Images) != 1 || len(rep.Images[0].Stages) != 0 {
 		t.Errorf("report = %+v, want no stage done", rep)
 	}
-	_, _, err = Build(context.Background(), Options{Target: t.TempDir() + "/missing", Compiler: &fakecompile.Compiler{}})
+	_, _, err = buildShip(context.Background(), Options{Target: t.TempDir() + "/missing", Compiler: &fakecompile.Compiler{}})
 	if !errors.Is(err, compile.ErrNotFound) {
 		t.Errorf("Build of a missing target: %v, want compile.ErrNotFound", err)
 	}
 	lib := t.TempDir()
 	testutil.WriteFiles(t, lib, map[string]string{"lib.go": "package lib\n"})
-	_, _, err = Build(context.Background(), Options{Target: lib, Compiler: &fakecompile.Compiler{}})
+	_, _, err = buildShip(context.Background(), Options{Target: lib, Compiler: &fakecompile.Compiler{}})
 	if !errors.Is(err, compile.ErrNotMain) {
 		t.Errorf("Build of a library: %v, want compile.ErrNotMain", err)
 	}
@@ -239,7 +239,7 @@ func TestFakeBuildPlatforms(t *testing.T) {
 		t.Errorf("report digest %s (%s), want the index's %s", rep.Digest, rep.MediaType, d)
 	}
 
-	_, _, err := Build(context.Background(), Options{Target: mainDir(t), Compiler: &fakecompile.Compiler{}, Stderr: io.Discard,
+	_, _, err := buildShip(context.Background(), Options{Target: mainDir(t), Compiler: &fakecompile.Compiler{}, Stderr: io.Discard,
 		Platforms: []platform.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "riscv64"}}})
 	if !errors.Is(err, fakecompile.ErrNoBinary) || !strings.HasPrefix(err.Error(), "linux/riscv64: ") {
 		t.Errorf("a failing platform of several: %v; want its error, prefixed by the platform", err)
@@ -278,7 +278,7 @@ func TestFakeBuildOnBase(t *testing.T) {
 	if s := rep.Images[0].Stages[3].Summary; !strings.Contains(s, "on "+ref) {
 		t.Errorf("package summary = %q", s)
 	}
-	_, _, err := Build(context.Background(), Options{Target: mainDir(t), Base: ref, Compiler: &fakecompile.Compiler{}, Platforms: []platform.Platform{{OS: "linux", Arch: "arm64"}}})
+	_, _, err := buildShip(context.Background(), Options{Target: mainDir(t), Base: ref, Compiler: &fakecompile.Compiler{}, Platforms: []platform.Platform{{OS: "linux", Arch: "arm64"}}})
 	if err == nil || !strings.Contains(err.Error(), "not linux/arm64") {
 		t.Errorf("arm64 build on an amd64 base: %v", err)
 	}
@@ -338,7 +338,7 @@ func TestFakeBuildPack(t *testing.T) {
 func TestFakeBuildCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, _, err := Build(ctx, Options{Target: mainDir(t), Compiler: &fakecompile.Compiler{}})
+	_, _, err := buildShip(ctx, Options{Target: mainDir(t), Compiler: &fakecompile.Compiler{}})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Build with a canceled context: %v, want context.Canceled", err)
 	}
@@ -362,7 +362,7 @@ func (p *pruned) Build(ctx context.Context, pkg compile.Package, outDir string, 
 
 func TestFakeBuildBinaryPrunedBeforeRead(t *testing.T) {
 	c := &pruned{Compiler: &fakecompile.Compiler{}}
-	rep, art, err := Build(context.Background(), Options{Target: mainDir(t), Compiler: c, CacheDir: t.TempDir(), WorkDir: t.TempDir(), SBOM: SBOMNone})
+	rep, art, err := buildShip(context.Background(), Options{Target: mainDir(t), Compiler: c, CacheDir: t.TempDir(), WorkDir: t.TempDir(), SBOM: SBOMNone})
 	if err != nil {
 		t.Fatalf("Build with the binary removed before its read: %v", err)
 	}

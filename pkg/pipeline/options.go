@@ -69,9 +69,8 @@ type Options struct {
 	// WorkDir holds the build's temporary files (its layers among them)
 	// in a new directory that the caller removes, with WorkDir, once it no
 	// longer reads the artifact Build returns. Empty: a directory that
-	// Build removes before it returns, after the sinks have read the
-	// layers; the artifact's layers are then no longer readable, unless
-	// they come from CacheDir.
+	// Built.Close removes, after Ship has read the layers; the artifact's
+	// layers are then no longer readable, unless they come from CacheDir.
 	WorkDir string
 	// Stderr receives the compiler's diagnostics as it writes them.
 	Stderr io.Writer
@@ -79,9 +78,9 @@ type Options struct {
 	// stages starting and ending, blobs pushed. It is called one event at
 	// a time, from the build's goroutines, and must not block.
 	Progress func(Event)
-	// Sinks returns where to ship the image once its name is known; nil
-	// ships nowhere. The sinks that stage (publish.Stager) commit last,
-	// once every other sink succeeded.
+	// Sinks returns where Built.Ship ships the image once its name is
+	// known; nil ships nowhere. The sinks that stage (publish.Stager)
+	// commit last, once every other sink succeeded.
 	Sinks func(ref publish.Ref) ([]publish.Sink, error)
 }
 

@@ -24,24 +24,34 @@ import (
 )
 
 // Build runs compile → read → optimize → package for each platform,
-// concurrently, then ships the image (one platform) or the image index
-// (several) and returns it with the report of every stage.
-func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
+// concurrently, and returns the image (one platform) or the image index
+// (several) with the report of every stage, named but not shipped: Ship
+// ships it, and Close then releases its files. Build returns a Built even
+// when it fails: its Report says how far the stages got, its Artifact is
+// nil, and it holds nothing to release.
+func Build(ctx context.Context, o Options) (*Built, error) {
 	if len(o.Platforms) == 0 {
 		o.Platforms = []platform.Platform{platform.Default}
 	}
+	failed := &Built{Report: &Report{SchemaVersion: SchemaVersion}}
 	base, err := pull.Open(ctx, o.Base, pull.Options{Registry: o.Registry, Role: "base"})
 	if err != nil {
-		return &Report{SchemaVersion: SchemaVersion}, nil, err
+		return failed, err
 	}
-	// The sinks run before Build returns; then the base's files may go.
-	defer base.Close()
+	out := &Built{base: base}
+	// Until Build returns it, the Built's files are Build's to release.
+	defer func() {
+		if out.Artifact == nil {
+			out.Close()
+		}
+	}()
 	if base != nil && o.PlatformsFromBase {
 		if o.Platforms, err = basePlatforms(base); err != nil {
-			return &Report{SchemaVersion: SchemaVersion}, nil, err
+			return failed, err
 		}
 	}
 	rep := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: make([]ImageReport, len(o.Platforms))}
+	out.Report = rep
 	if base != nil {
 		rep.BaseFrom = base.From
 	}
@@ -50,6 +60,7 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	}
 	send := o.progress()
 	o.Progress = send // the builders' and ship's events go through the same lock
+	out.o = o
 	start := &BuildStart{}
 	for _, p := range o.Platforms {
 		start.Platforms = append(start.Platforms, p.String())
@@ -59,10 +70,10 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 	builders := make([]*builder, len(o.Platforms))
 	tmp, err := os.MkdirTemp(o.WorkDir, "leve-build-")
 	if err != nil {
-		return rep, nil, fmt.Errorf("building: %w", err)
+		return out, fmt.Errorf("building: %w", err)
 	}
 	if o.WorkDir == "" {
-		defer os.RemoveAll(tmp)
+		out.tmp = tmp
 	}
 	// Platforms are not limited here: the go commands they run take a
 	// process-wide slot (goSlots).
@@ -96,36 +107,27 @@ func Build(ctx context.Context, o Options) (*Report, publish.Artifact, error) {
 		if errors.As(err, &damaged) {
 			err = damaged // it names the base and the blob: the rest is noise
 		}
-		return rep, nil, err
+		return out, err
 	}
-	art, err := combine(images, rep)
+	art, err := combine(images, builders[0].desc, rep)
 	if err != nil {
-		return rep, nil, err
+		return out, err
 	}
 	if refs := referrers(builders); len(refs) > 0 {
 		art = publish.Bundle{Artifact: art, Referrers: refs}
 	}
-	send(&StageStart{Stage: "ship"})
-	began := time.Now()
-	endShip := span.Start(ctx, "ship")
-	summary, err := ship(ctx, o, art, rep)
-	endShip()
-	if err != nil {
-		send(&StageEnd{Report: StageReport{Name: "ship", Duration: time.Since(began)}, Err: err})
-		return rep, nil, err
-	}
-	rep.Ship = StageReport{Name: "ship", Duration: time.Since(began), Summary: summary}
-	send(&StageEnd{Report: rep.Ship})
-	return rep, art, nil
+	out.name(builders[0].name())
+	out.Artifact = art
+	return out, nil
 }
 
 // combine returns the one image, or an OCI index of several, and fills the
-// report's digest and pull size.
-func combine(images []v1.Image, rep *Report) (publish.Artifact, error) {
-	first := rep.Images[0]
-	rep.PullSize = first.PullSize
+// report's digest and pull size; first describes the first platform's
+// image.
+func combine(images []v1.Image, first *imageDesc, rep *Report) (publish.Artifact, error) {
+	rep.PullSize = first.pullSize
 	if len(images) == 1 {
-		rep.Digest, rep.MediaType = first.Digest, first.Manifest.MediaType
+		rep.Digest, rep.MediaType = first.digest, first.manifest.MediaType
 		return images[0], nil
 	}
 	idx, err := assemble.Index(images)

@@ -32,7 +32,7 @@ func TestBuildReproducible(t *testing.T) {
 		old := time.Now().Add(-time.Duration(i+1) * time.Hour)
 		os.Chtimes(filepath.Join(dir, "main.go"), old, old)
 		t.Setenv("GOCACHE", t.TempDir())
-		rep, art, err := Build(ctx, Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard, WorkDir: t.TempDir()})
+		rep, art, err := buildShip(ctx, Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard, WorkDir: t.TempDir()})
 		if err != nil {
 			t.Fatalf("Build: %v", err)
 		}
@@ -61,7 +61,7 @@ func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
 	created := time.Unix(1_700_000_000, 0)
 	static := t.TempDir()
 	testutil.WriteFiles(t, static, map[string]string{"index.html": "<h1>oi</h1>", "css/a.css": "a{}"})
-	rep, art, err := Build(context.Background(), Options{
+	rep, art, err := buildShip(context.Background(), Options{
 		Target: dir, Name: "web", Tag: "1.0",
 		Config: ImageConfig{Created: &created, User: "root", WorkingDir: "/srv",
 			Env: []string{"PATH=/app", "MODE=prod"}, Labels: map[string]string{"team": "leve"}, Ports: []string{"8080"}},
@@ -91,7 +91,7 @@ func TestBuildSourceDateEpochAndOverrides(t *testing.T) {
 func TestBuildErrors(t *testing.T) {
 	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": "package main\nfunc main() { nope() }\n"})
-	_, _, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard})
+	_, _, err := buildShip(context.Background(), Options{Target: dir, Stderr: io.Discard})
 	if !errors.Is(err, compile.ErrCompile) {
 		t.Errorf("Build of broken source: %v, want compile.ErrCompile", err)
 	}
@@ -101,7 +101,7 @@ func TestBuildPlatforms(t *testing.T) {
 	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	platforms := []platform.Platform{{OS: "linux", Arch: "amd64"}, {OS: "linux", Arch: "arm64"}, {OS: "linux", Arch: "arm", Variant: "v7"}}
-	rep, art, err := Build(context.Background(), Options{Target: dir, Platforms: platforms, Stderr: io.Discard, WorkDir: t.TempDir()})
+	rep, art, err := buildShip(context.Background(), Options{Target: dir, Platforms: platforms, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestBuildOnBase(t *testing.T) {
 	needGo(t)
 	ref, base := writeBase(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
-	rep, art, err := Build(context.Background(), Options{Target: dir, Base: ref, Config: ImageConfig{Env: []string{"MODE=prod"}}, Stderr: io.Discard, WorkDir: t.TempDir()})
+	rep, art, err := buildShip(context.Background(), Options{Target: dir, Base: ref, Config: ImageConfig{Env: []string{"MODE=prod"}}, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestBuildOnBase(t *testing.T) {
 		t.Errorf("package summary = %q", rep.Images[0].Stages[3].Summary)
 	}
 
-	if _, _, err := Build(context.Background(), Options{Target: dir, Base: ref, Platforms: []platform.Platform{{OS: "linux", Arch: "arm64"}}, Stderr: io.Discard}); err == nil || !strings.Contains(err.Error(), "not linux/arm64") {
+	if _, _, err := buildShip(context.Background(), Options{Target: dir, Base: ref, Platforms: []platform.Platform{{OS: "linux", Arch: "arm64"}}, Stderr: io.Discard}); err == nil || !strings.Contains(err.Error(), "not linux/arm64") {
 		t.Errorf("arm64 build on an amd64 base: %v", err)
 	}
 }
@@ -232,7 +232,7 @@ func main() {
 func TestBuildRuntimeFiles(t *testing.T) {
 	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": tlsTimeProgram})
-	rep, art, err := Build(context.Background(), Options{Target: dir, Stderr: io.Discard, WorkDir: t.TempDir()})
+	rep, art, err := buildShip(context.Background(), Options{Target: dir, Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestBuildRuntimeFiles(t *testing.T) {
 		t.Errorf("env = %q", env)
 	}
 
-	rep, _, err = Build(context.Background(), Options{Target: dir, Files: FileOptions{CACerts: CASource{Kind: CANone}, TZData: FileNone, NSSwitch: FileNone}, Stderr: io.Discard})
+	rep, _, err = buildShip(context.Background(), Options{Target: dir, Files: FileOptions{CACerts: CASource{Kind: CANone}, TZData: FileNone, NSSwitch: FileNone}, Stderr: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +266,7 @@ func TestBuildRuntimeFiles(t *testing.T) {
 	}
 
 	hello := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
-	rep, _, err = Build(context.Background(), Options{Target: hello, Stderr: io.Discard})
+	rep, _, err = buildShip(context.Background(), Options{Target: hello, Stderr: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +308,7 @@ func TestBuildSBOM(t *testing.T) {
 	needGo(t)
 	dir := testutil.Module(t, map[string]string{"main.go": testutil.Hello})
 	for _, format := range []SBOMFormat{SBOMSPDX, SBOMCycloneDX, SBOMNone} {
-		rep, art, err := Build(context.Background(), Options{Target: dir, SBOM: format, Stderr: io.Discard, WorkDir: t.TempDir()})
+		rep, art, err := buildShip(context.Background(), Options{Target: dir, SBOM: format, Stderr: io.Discard, WorkDir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -322,7 +322,7 @@ func TestBuildPack(t *testing.T) {
 	cache := t.TempDir()
 	var sizes []int64
 	for range 2 {
-		rep, _, err := Build(context.Background(), Options{Target: dir, Pack: true, CacheDir: cache, SBOM: SBOMNone, Stderr: io.Discard})
+		rep, _, err := buildShip(context.Background(), Options{Target: dir, Pack: true, CacheDir: cache, SBOM: SBOMNone, Stderr: io.Discard})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -75,7 +75,7 @@ func TestBuildSuggestsMethodDeadCode(t *testing.T) {
 	dir := t.TempDir()
 	testutil.WriteFiles(t, dir, map[string]string{"go.mod": "module example.com/tmpl\n\ngo 1.26\n",
 		"main.go": "package main\n\nimport (\"os\"; \"text/template\")\n\nfunc main() { template.Must(template.New(\"t\").Parse(\"{{.}}\\n\")).Execute(os.Stdout, os.Args) }\n"})
-	rep, _, err := Build(context.Background(), Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard, WorkDir: t.TempDir()})
+	rep, _, err := buildShip(context.Background(), Options{Target: dir, CacheDir: t.TempDir(), Stderr: io.Discard, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}

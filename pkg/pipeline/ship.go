@@ -9,23 +9,33 @@ import (
 	"github.com/leve-build/leve/pkg/publish"
 )
 
-// ship publishes art to the sinks the options ask for, under the name
-// given or the binary's name, all or nothing for local outputs: the sinks
-// that stage (a tarball, a layout) prepare their output first, the others
-// (registries, the Docker engine) run next, in order, and only when all of
-// them succeeded and ctx is not done are the staged outputs committed. A
-// failure returns a *ShipError that says what was written.
-func ship(ctx context.Context, o Options, art publish.Artifact, rep *Report) (string, error) {
-	name, tag := o.Name, o.Tag
+// imageRef is the name and tag an image ships under: those given, else
+// the repository name of its binary's name and "latest".
+func imageRef(name, tag, bin string) publish.Ref {
 	if name == "" {
-		name = repositoryName(rep.Images[0].Binary.Name)
+		name = repositoryName(bin)
 	}
 	if tag == "" {
 		tag = "latest"
 	}
-	ref := publish.Ref{Name: name, Tag: tag}
-	rep.Name, rep.Tag = name, tag
+	return publish.Ref{Name: name, Tag: tag}
+}
+
+// named records in rep the reference an image of digest rep.Digest ships
+// under.
+func named(rep *Report, ref publish.Ref) {
+	rep.Name, rep.Tag = ref.Name, ref.Tag
 	rep.Reference = ref.String() + "@" + rep.Digest
+}
+
+// ship publishes art to the sinks the options ask for, as ref, all or
+// nothing for local outputs: the sinks that stage (a tarball, a layout)
+// prepare their output first, the others (registries, the Docker engine)
+// run next, in order, and only when all of them succeeded and ctx is not
+// done are the staged outputs committed. A failure returns a *ShipError
+// that says what was written. It records the outputs in rep, whose
+// reference named already wrote.
+func ship(ctx context.Context, o Options, ref publish.Ref, art publish.Artifact, rep *Report) (string, error) {
 	if o.Sinks == nil {
 		return "nowhere (no output requested)", nil
 	}

@@ -193,14 +193,12 @@ func Slim(ctx context.Context, o SlimOptions) (*SlimReport, publish.Artifact, er
 	build.Images[0].Files = s.rep.Files
 	build.Digest, build.MediaType, build.PullSize = b.rep.Digest, b.rep.Manifest.MediaType, b.rep.PullSize
 	s.rep.Image = build
-	name := o.Name
-	if name == "" {
-		name = repositoryName(path.Base(s.prog))
-	}
-	o2 := Options{Name: name, Tag: o.Tag, Sinks: o.Sinks}
+	ref := imageRef(o.Name, o.Tag, path.Base(s.prog))
+	named(build, ref)
+	o2 := Options{Sinks: o.Sinks}
 	o2.Progress = o2.progress() // ship sends push progress: here, nowhere
 	start := time.Now()
-	summary, err := ship(ctx, o2, b.img, build)
+	summary, err := ship(ctx, o2, ref, b.img, build)
 	if err != nil {
 		return s.rep, nil, err
 	}
