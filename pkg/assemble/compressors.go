@@ -69,17 +69,24 @@ func (z Zstd) Compress(ctx context.Context, dst io.Writer, src io.Reader) error 
 	return nil
 }
 
+// LevelOrDefault returns level, or deflate.Default for the zero level: what
+// the zero level means wherever a level is chosen or named.
+func LevelOrDefault(level deflate.Level) deflate.Level {
+	if level == 0 {
+		return deflate.Default
+	}
+	return level
+}
+
 // ChooseCompressor returns the compressor for an algorithm and a level
-// (the zero level is deflate.Default).
+// (the zero level is deflate.Default, LevelOrDefault).
 //
 // gzip is leve's DEFLATE encoder: fast its lazy parser (smaller and faster
 // than gzip -9), default its near-optimal parser, max the near-optimal
 // parser searching harder. zstd is klauspost's encoder at its "default",
 // "better" and "best" levels.
 func ChooseCompressor(algorithm Compression, level deflate.Level) Compressor {
-	if level == 0 {
-		level = deflate.Default
-	}
+	level = LevelOrDefault(level)
 	if algorithm == ZstdCompression {
 		switch level {
 		case deflate.Fast:

@@ -172,3 +172,19 @@ func TestCompressorsStopWithTheirContext(t *testing.T) {
 		}
 	}
 }
+
+// TestLevelOrDefault: the zero level is deflate.Default, for the
+// compressor chosen and for its name alike; other levels are kept.
+func TestLevelOrDefault(t *testing.T) {
+	for in, want := range map[deflate.Level]deflate.Level{0: deflate.Default, deflate.Fast: deflate.Fast, deflate.Default: deflate.Default, deflate.Max: deflate.Max} {
+		if got := LevelOrDefault(in); got != want {
+			t.Errorf("LevelOrDefault(%d) = %v, want %v", in, got, want)
+		}
+	}
+	if ChooseCompressor(GzipCompression, 0) != ChooseCompressor(GzipCompression, deflate.Default) {
+		t.Error("gzip at the zero level is not gzip at deflate.Default")
+	}
+	if ChooseCompressor(ZstdCompression, 0) != ChooseCompressor(ZstdCompression, deflate.Default) {
+		t.Error("zstd at the zero level is not zstd at deflate.Default")
+	}
+}

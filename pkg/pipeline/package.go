@@ -12,7 +12,6 @@ import (
 
 	"github.com/leve-build/leve/internal/span"
 	"github.com/leve-build/leve/pkg/assemble"
-	"github.com/leve-build/leve/pkg/deflate"
 )
 
 func (b *builder) pack(ctx context.Context) (string, error) {
@@ -96,7 +95,7 @@ func (b *builder) pack(ctx context.Context) (string, error) {
 	if b.base != nil {
 		on = b.o.Base
 	}
-	res := &PackageResult{On: on, Compression: b.o.Layers.Compression.String(), Level: levelName(b.o.Layers.Level), Layers: b.desc.layers, SBOM: b.sbomDesc}
+	res := &PackageResult{On: on, Compression: b.o.Layers.Compression.String(), Level: assemble.LevelOrDefault(b.o.Layers.Level).String(), Layers: b.desc.layers, SBOM: b.sbomDesc}
 	b.result = res
 	sbomNote := ""
 	if res.SBOM != nil {
@@ -260,11 +259,3 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// levelName names a compression level for the report, the zero level as
-// "default".
-func levelName(l deflate.Level) string {
-	if l == 0 {
-		l = deflate.Default
-	}
-	return l.String()
-}
