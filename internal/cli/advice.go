@@ -71,6 +71,34 @@ func adviceFor(e error) string {
 	return ""
 }
 
+// warningAdvice rewords, in each image of rep, the library warnings whose
+// fix is a flag: today the read stage's for an architecture pkg/exe does
+// not analyse (pipeline.ReadResult.Basic), which names the flags that
+// add the files leve cannot see the need of.
+func warningAdvice(rep *pipeline.Report) {
+	for i := range rep.Images {
+		img := &rep.Images[i]
+		for _, s := range img.Stages {
+			res, ok := s.Result.(*pipeline.ReadResult)
+			if !ok || !res.Basic {
+				continue
+			}
+			lib := pipeline.BasicArchWarning(res.Arch)
+			for j, w := range img.Warnings {
+				if w == lib {
+					img.Warnings[j] = basicArchAdvice(res.Arch)
+				}
+			}
+		}
+	}
+}
+
+// basicArchAdvice is the command line's wording of
+// pipeline.BasicArchWarning.
+func basicArchAdvice(arch string) string {
+	return fmt.Sprintf("no size analysis or run-time needs for %s binaries: pkg/exe reads amd64, arm64, 386 and arm; if the program needs them, add CA certificates with --ca-certs bundle (or host, or a PEM file), and time zone data or other files with --add SRC:DEST", arch)
+}
+
 // walkErrors calls f for err and every error it wraps, outermost first.
 func walkErrors(err error, f func(error)) {
 	if err == nil {

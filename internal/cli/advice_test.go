@@ -97,3 +97,41 @@ func TestPushUnreachableAdvice(t *testing.T) {
 		}
 	}
 }
+
+// TestWarningAdvice: the read stage's warning for an architecture pkg/exe
+// does not analyse is worded with the flags that add the files; other
+// warnings, and the warning of an image whose read was not basic, stay.
+func TestWarningAdvice(t *testing.T) {
+	basic := func(arch string, isBasic bool, warnings ...string) pipeline.ImageReport {
+		return pipeline.ImageReport{Platform: "linux/" + arch, Warnings: warnings, Stages: []pipeline.StageReport{
+			{Name: "compile"}, {Name: "read", Result: &pipeline.ReadResult{Basic: isBasic, Arch: arch}},
+		}}
+	}
+	for _, tc := range []struct {
+		name string
+		img  pipeline.ImageReport
+		want []string
+	}{
+		{"basic", basic("riscv64", true, pipeline.BasicArchWarning("riscv64")),
+			[]string{"no size analysis or run-time needs for riscv64 binaries: pkg/exe reads amd64, arm64, 386 and arm; if the program needs them, add CA certificates with --ca-certs bundle (or host, or a PEM file), and time zone data or other files with --add SRC:DEST"}},
+		{"basic among others", basic("s390x", true, "cache warning", pipeline.BasicArchWarning("s390x")),
+			[]string{"cache warning", basicArchAdvice("s390x")}},
+		{"not basic", basic("amd64", false, pipeline.BasicArchWarning("amd64")), []string{pipeline.BasicArchWarning("amd64")}},
+		{"no read stage", pipeline.ImageReport{Warnings: []string{pipeline.BasicArchWarning("ppc64le")}}, []string{pipeline.BasicArchWarning("ppc64le")}},
+		{"no warning", basic("mips64", true), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := &pipeline.Report{Images: []pipeline.ImageReport{tc.img}}
+			warningAdvice(rep)
+			got := rep.Images[0].Warnings
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("warnings = %q\nwant %q", got, tc.want)
+			}
+			for _, w := range got {
+				if strings.Contains(tc.name, "basic") && tc.name != "not basic" && strings.HasPrefix(w, "no size") && (!strings.Contains(w, "--ca-certs") || !strings.Contains(w, "--add")) {
+					t.Errorf("advice %q names no flag", w)
+				}
+			}
+		})
+	}
+}

@@ -206,6 +206,7 @@ func buildAll(ctx context.Context, targets []string, o options.Build, flags *pfl
 			progress.Abort(prefix(i))
 			return
 		}
+		warningAdvice(rep)
 		report.Summarize(rep)
 		progress.Finish(prefix(i), report.BuildTail(rep))
 	})

@@ -87,6 +87,7 @@ scalar (| or >), with escapes or over several lines.
 					progress.Abort(ip)
 					return "", fmt.Errorf("leve://%s: %w", ip, err)
 				}
+				warningAdvice(rep)
 				report.Summarize(rep)
 				progress.Finish(ip, report.BuildTail(rep))
 				return strings.TrimSuffix(repo, "/") + "/" + rep.Name + "@" + rep.Digest, nil

@@ -279,7 +279,7 @@ func (b *builder) read(ctx context.Context) (string, error) {
 	top := topPackages(r, 3)
 	b.result = &ReadResult{GoVersion: r.GoVersion, Linking: linking, Needs: needs, Top: top, Basic: b.facts.basic, Arch: b.platform.Arch}
 	if b.facts.basic {
-		b.warnings = append(b.warnings, fmt.Sprintf("no size analysis or run-time needs for %s binaries: pkg/exe reads amd64, arm64, 386 and arm; if the program needs CA certificates, time zone data or other files, add them to the image explicitly: leve cannot see that need", b.platform.Arch))
+		b.warnings = append(b.warnings, BasicArchWarning(b.platform.Arch))
 		return fmt.Sprintf("%s, %s (build info only for %s)", r.GoVersion, linking, b.platform.Arch), nil
 	}
 	return fmt.Sprintf("%s, %s, needs %s", r.GoVersion, linking, orNone(strings.Join(needs, ", "))), nil
@@ -314,6 +314,13 @@ func (b *builder) optimize(ctx context.Context) (string, error) {
 	}
 	b.sizeAfter = int64(len(b.data))
 	return summary, nil
+}
+
+// BasicArchWarning is the read stage's warning for a binary of an
+// architecture pkg/exe does not analyse (ReadResult.Basic): its run-time
+// needs are unknown, so none of its files are added.
+func BasicArchWarning(arch string) string {
+	return fmt.Sprintf("no size analysis or run-time needs for %s binaries: pkg/exe reads amd64, arm64, 386 and arm; if the program needs CA certificates, time zone data or other files, add them to the image explicitly: leve cannot see that need", arch)
 }
 
 func btoi(b bool) int {
