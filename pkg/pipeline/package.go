@@ -258,4 +258,3 @@ func orDefault(s, def string) string {
 	}
 	return s
 }
-
