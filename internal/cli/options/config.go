@@ -74,6 +74,12 @@ func LoadConfig(dir string) (*Config, error) {
 	if err := dec.Decode(c); err != nil {
 		return nil, configError(filepath.Join(root, ConfigFile), err)
 	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err == nil {
+		if p := choiceProblems(&doc); len(p) > 0 {
+			return nil, configProblems(filepath.Join(root, ConfigFile), p)
+		}
+	}
 	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
 	if err != nil {
 		return nil, err

@@ -185,6 +185,9 @@ func TestConfigRefuses(t *testing.T) {
 		{"a list for a map", "defaults:\n  labels: [a]\n", []string{"line 2: a list, want a map of KEY: VALUE"}},
 		{"a list for the defaults", "defaults: [1]\n", []string{"line 1: a list, want a map of settings"}},
 		{"not YAML", "defaults:\n  env: [A\n", []string{"line 2: did not find expected"}},
+		{"a bad sbom in the defaults", "defaults:\n  sbom: spdx3\n", []string{`line 2: sbom "spdx3": want spdx, cyclonedx or none`}},
+		{"bad choices in apps", "defaults:\n  level: max\napps:\n  ./cmd/one:\n    compression: brotli\n  ./cmd/two: {level: 11, sbom: none}\n",
+			[]string{`line 5: compression "brotli": want gzip or zstd`, `line 6: level "11": want fast, default or max`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/leve-build/leve/pkg/assemble"
+	"github.com/leve-build/leve/pkg/pipeline"
 )
 
 var (
@@ -61,7 +64,68 @@ func configError(file string, err error) error {
 	} else {
 		problems = append(problems, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
+	return configProblems(file, problems)
+}
+
+// configProblems is the one-line error of leve.yaml at file with its
+// problems.
+func configProblems(file string, problems []string) error {
 	return fmt.Errorf("%s: %s; leve.yaml holds defaults: and apps:, each with the keys %s (see docs/config.md)", file, strings.Join(problems, "; "), strings.Join(configKeys, ", "))
+}
+
+// choices check leve.yaml's settings that name one of a few values, with
+// the parsers of the flags of the same name: what each wants, or "".
+var choices = map[string]func(string) string{
+	"sbom": func(s string) string {
+		if _, ok := pipeline.ParseSBOMFormat(s); !ok {
+			return "want spdx, cyclonedx or none"
+		}
+		return ""
+	},
+	"compression": func(s string) string {
+		if _, err := assemble.ParseCompression(s); err != nil {
+			return "want gzip or zstd"
+		}
+		return ""
+	},
+	"level": func(s string) string {
+		if _, err := assemble.ParseLevel(s); err != nil {
+			return "want fast, default or max"
+		}
+		return ""
+	},
+}
+
+// choiceProblems returns, with their lines, the settings of defaults: and
+// of each app in leve.yaml's document that name a value their flag
+// refuses; an empty value leaves the setting unset and is not checked.
+func choiceProblems(doc *yaml.Node) []string {
+	var problems []string
+	app := func(m *yaml.Node) {
+		for i := 0; m.Kind == yaml.MappingNode && i+1 < len(m.Content); i += 2 {
+			k, v := m.Content[i], m.Content[i+1]
+			if check, ok := choices[k.Value]; ok && v.Kind == yaml.ScalarNode && v.Value != "" {
+				if want := check(v.Value); want != "" {
+					problems = append(problems, fmt.Sprintf("line %d: %s %q: %s", v.Line, k.Value, v.Value, want))
+				}
+			}
+		}
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil
+	}
+	root := doc.Content[0]
+	for i := 0; root.Kind == yaml.MappingNode && i+1 < len(root.Content); i += 2 {
+		switch k, v := root.Content[i], root.Content[i+1]; k.Value {
+		case "defaults":
+			app(v)
+		case "apps":
+			for j := 1; v.Kind == yaml.MappingNode && j < len(v.Content); j += 2 {
+				app(v.Content[j])
+			}
+		}
+	}
+	return problems
 }
 
 // configKeys are the keys of defaults and of each app.
