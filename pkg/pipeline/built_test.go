@@ -116,3 +116,39 @@ func TestBuildKeepsLayersForShip(t *testing.T) {
 		rc.Close()
 	}
 }
+
+// TestStageEndReports: each stage's end event carries the platform's
+// report as far as the stages have gone, derived from what they handed
+// on: the binary's name and path after compile, its analysis after read,
+// its shipped size after optimize, the files and layers after package.
+func TestStageEndReports(t *testing.T) {
+	type seen struct {
+		name, path string
+		needs      bool
+		sizeAfter  int64
+		files      bool
+		layers     int
+	}
+	got := map[string]seen{}
+	rep, _, _ := buildFake(t, Options{Progress: func(e Event) {
+		if e, ok := e.(*StageEnd); ok && e.Image != nil {
+			b := e.Image.Binary
+			got[e.Report.Name] = seen{b.Name, b.Path, b.Needs != nil, b.SizeAfter, e.Image.Files != nil, len(e.Image.Layers)}
+		}
+	}})
+	final := rep.Images[0]
+	want := map[string]seen{
+		"compile":  {"hello", "/app/hello", false, 0, false, 0},
+		"read":     {"hello", "/app/hello", true, 0, false, 0},
+		"optimize": {"hello", "/app/hello", true, final.Binary.SizeAfter, false, 0},
+		"package":  {"hello", "/app/hello", true, final.Binary.SizeAfter, true, len(final.Layers)},
+	}
+	for stage, w := range want {
+		if got[stage] != w {
+			t.Errorf("after %s: %+v, want %+v", stage, got[stage], w)
+		}
+	}
+	if final.Binary.SizeAfter == 0 || len(final.Layers) == 0 || len(final.Stages) != 4 {
+		t.Errorf("final report %+v", final)
+	}
+}
