@@ -56,7 +56,7 @@ report with --json.`,
 			n, tag, _ := strings.Cut(name, ":")
 			so := pipeline.SlimOptions{
 				Image: args[0], Platform: p, Base: o.Base, Registry: o.Registry(), NoStrip: o.NoStrip, Pack: o.Pack,
-				Keep: keep, Name: n, Tag: tag, Compression: comp, Level: level, CacheDir: cacheDir(),
+				Keep: keep, Name: n, Tag: tag, Layers: pipeline.LayerOptions{Compression: comp, Level: level}, CacheDir: cacheDir(),
 				Sinks: func(ref publish.Ref) ([]publish.Sink, error) { return sinks(o, ref, cmd.ErrOrStderr(), false) },
 			}
 			rep, _, err := pipeline.Slim(cmd.Context(), so)

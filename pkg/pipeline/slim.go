@@ -19,7 +19,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/leve-build/leve/pkg/assemble"
-	"github.com/leve-build/leve/pkg/deflate"
 	"github.com/leve-build/leve/pkg/exe"
 	"github.com/leve-build/leve/pkg/imagefs"
 	"github.com/leve-build/leve/pkg/optimize"
@@ -76,11 +75,10 @@ type SlimOptions struct {
 	Keep []string
 	// Name and Tag name the slimmed image; default "slim", "latest".
 	Name, Tag string
-	// Compression and Level choose the layer compressor (gzip default);
-	// see Options.Compression.
-	Compression assemble.Compression
-	Level       deflate.Level
-	CacheDir    string
+	// Layers choose the layer compressor, as Options.Layers.
+	Layers LayerOptions
+	// CacheDir: see Options.CacheDir.
+	CacheDir string
 	// WorkDir: see Options.WorkDir.
 	WorkDir string
 	// Sinks returns where to ship the image; nil ships nowhere.
@@ -507,7 +505,7 @@ func (s *slimming) libraries(ctx context.Context) error {
 // report is the slimmed image's.
 func (s *slimming) binary(ctx context.Context, tmp string) (*builder, *Report, error) {
 	o, r := s.o, s.facts.rep
-	b := &builder{o: Options{CacheDir: o.CacheDir, Pack: o.Pack, Layers: LayerOptions{Compression: o.Compression, Level: o.Level}, Progress: func(Event) {}}, platform: s.p, tmp: tmp, data: s.data, facts: s.facts}
+	b := &builder{o: Options{CacheDir: o.CacheDir, Pack: o.Pack, Layers: o.Layers, Progress: func(Event) {}}, platform: s.p, tmp: tmp, data: s.data, facts: s.facts}
 	b.bin.Package.Name = path.Base(s.prog)
 	build := &Report{SchemaVersion: SchemaVersion, Outputs: []Output{}, Images: []ImageReport{{Platform: s.p.String()}}}
 	b.rep = &build.Images[0]
@@ -532,7 +530,7 @@ func (s *slimming) binary(ctx context.Context, tmp string) (*builder, *Report, e
 // layers writes the slimmed image's layers: the image's files (closure)
 // with leve's, then the binary bin in a layer of its own.
 func (s *slimming) layers(ctx context.Context, closure []string, tmp string, bin []byte) ([]*assemble.Layer, error) {
-	comp := assemble.ChooseCompressor(s.o.Compression, s.o.Level)
+	comp := assemble.ChooseCompressor(s.o.Layers.Compression, s.o.Layers.Level)
 	inDir := assemble.InDir(filepath.Join(tmp, "layers"))
 	entries, err := imageEntries(ctx, s.ifs, closure, filepath.Join(tmp, "root"), s.prog)
 	if err != nil {
