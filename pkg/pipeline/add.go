@@ -11,7 +11,7 @@ import (
 	"github.com/leve-build/leve/pkg/assemble"
 )
 
-// addEntries turns the host files of Options.Adds into layer entries that
+// addEntries turns the host files of Options.Files.Adds into layer entries that
 // name them: their contents are read while the layer is written, never
 // held in memory. Modes are normalized (0755 for directories and executables, 0644 for
 // other files) so the layer does not depend on the host's umask.

@@ -13,7 +13,7 @@ import (
 // puts the binary.
 var ErrAddShadows = errors.New("it would shadow the binary")
 
-// An AddError is the failure of one of Options.Adds.
+// An AddError is the failure of one of Options.Files.Adds.
 type AddError struct {
 	Add Add
 	Err error

@@ -127,7 +127,7 @@ func readBasic(data []byte) (*facts, error) {
 func linkingError(name string, l exe.Linking) error { return &LinkingError{Name: name, Linking: l} }
 
 // A LinkingError refuses a dynamic binary for an image without the
-// libraries it needs (a scratch base, Options.Libs not LibsCopy), saying
+// libraries it needs (a scratch base, Options.Files.Libs not LibsCopy), saying
 // what it needs and what to change: drop -buildmode=pie for a PIE without
 // cgo, else cgo.
 type LinkingError struct {
@@ -138,7 +138,7 @@ type LinkingError struct {
 // LinkingFixes are the words for the fixes a LinkingError offers.
 type LinkingFixes struct {
 	NoCgo    string // "build without cgo (CGO_ENABLED=0)"
-	CopyLibs string // "copy …" : Options.Libs LibsCopy
+	CopyLibs string // "copy …" : Options.Files.Libs LibsCopy
 	Base     string // "choose a base image": Options.Base
 }
 

@@ -117,7 +117,7 @@ func goRoot(ctx context.Context) (string, error) {
 }
 
 // A LibsArchError refuses to copy the build host's shared libraries
-// (Options.Libs LibsCopy) into an image for another architecture.
+// (Options.Files.Libs LibsCopy) into an image for another architecture.
 type LibsArchError struct {
 	Host     string // the build host's GOARCH
 	Platform platform.Platform
