@@ -25,8 +25,8 @@ import (
 
 // Build runs compile → read → optimize → package for each platform,
 // concurrently, and returns the image (one platform) or the image index
-// (several) with the report of every stage, named but not shipped: Ship
-// ships it, and Close then releases its files. Build returns a Built even
+// (several) with the report of every stage, named but not shipped:
+// Built.Ship ships it, and Built.Close then releases its files. Build returns a Built even
 // when it fails: its Report says how far the stages got, its Artifact is
 // nil, and it holds nothing to release.
 func Build(ctx context.Context, o Options) (*Built, error) {
