@@ -219,7 +219,11 @@ func (l analyzer) load(ctx context.Context, target string) (*loaded, error) {
 	switch a.Input {
 	case pipeline.InputPackage:
 		b := a.Built
-		note := fmt.Sprintf("built %s for %s as leve build does (CGO_ENABLED=%d, -trimpath)", b.ImportPath, b.Platform, btoi(b.Cgo))
+		dwarf := ""
+		if b.Strip != nil && b.Strip.NoDWARF {
+			dwarf = ", -ldflags=-w: no DWARF, --no-strip keeps it"
+		}
+		note := fmt.Sprintf("built %s for %s as leve build does (CGO_ENABLED=%d, -trimpath%s)", b.ImportPath, b.Platform, btoi(b.Cgo), dwarf)
 		if b.Strip != nil {
 			note += fmt.Sprintf(", stripped %s → %s", report.Bytes(b.Strip.Before), report.Bytes(b.Strip.After))
 		}

@@ -188,6 +188,8 @@ func TestSummaryRendersTypedResults(t *testing.T) {
 			"go1.26, static, needs none; top: runtime 800 kB, fmt 60.0 kB"},
 		{pipeline.StageReport{Result: &pipeline.OptimizeResult{Strip: &pipeline.StripResult{Before: 2433214, After: 1608258, Sections: 7}, Pack: &pipeline.PackResult{Before: 1608258, After: 600000, Ratio: 0.373, Duration: 1234567890}}},
 			"strip 2.43 MB → 1.61 MB (-825 kB, 7 sections); pack 1.61 MB → 600 kB (37.3%, 1.235s)"},
+		{pipeline.StageReport{Result: &pipeline.OptimizeResult{Strip: &pipeline.StripResult{Before: 1915000, After: 1608258, Sections: 2, NoDWARF: true}}},
+			"strip 1.92 MB → 1.61 MB (-307 kB, 2 sections; DWARF not linked)"},
 		{pipeline.StageReport{Result: &pipeline.OptimizeResult{Pack: &pipeline.PackResult{Before: 2000, After: 1000, Cached: true}}},
 			"kept symbols and DWARF (--no-strip); pack 2.00 kB → 1.00 kB (cached)"},
 		{pipeline.StageReport{Result: &pipeline.PackageResult{On: "scratch", Compression: "gzip", Level: "default",

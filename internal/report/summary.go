@@ -43,6 +43,9 @@ func Summary(s pipeline.StageReport) string {
 		summary := "kept symbols and DWARF (--no-strip)"
 		if st := res.Strip; st != nil {
 			summary = fmt.Sprintf("strip %s → %s (-%s, %d sections)", Bytes(st.Before), Bytes(st.After), Bytes(st.Before-st.After), st.Sections)
+			if st.NoDWARF {
+				summary = fmt.Sprintf("strip %s → %s (-%s, %d sections; DWARF not linked)", Bytes(st.Before), Bytes(st.After), Bytes(st.Before-st.After), st.Sections)
+			}
 		}
 		if p := res.Pack; p != nil {
 			if p.Cached {

@@ -35,6 +35,12 @@ type Options struct {
 	Platform platform.Platform
 	Settings
 	Strip bool // pass -s -w to the linker
+	// NoDWARF passes -w to the linker: no DWARF, the symbol table kept.
+	// Generating and compressing DWARF is about half of a link's CPU, so
+	// a build whose binary is stripped afterwards should not link it;
+	// the stripped result is the same but for the Go build ID (the
+	// linker flags are part of the link's action ID).
+	NoDWARF bool
 	// DumpDep appends -dumpdep to the linker flags and reads the linker's
 	// dependency dump as it streams into Binary.Deps. The binary is the
 	// same; the link is never skipped.
@@ -89,8 +95,8 @@ func (b Binary) ReadFile(ctx context.Context) ([]byte, error) {
 // output directory, in this process or others, run one at a time under
 // an flock(2) lock on its lock file (pkg/cache.LockDir).
 func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, error) {
-	if o.DumpDep && !o.Strip && len(o.Ldflags) == 0 {
-		// -ldflags=-dumpdep would replace the -ldflags of GOFLAGS: keep them.
+	if (o.DumpDep || o.NoDWARF || o.Strip) && len(o.Ldflags) == 0 {
+		// leve's own -ldflags would replace those of GOFLAGS: keep them.
 		if v := goflagsLdflags(ctx, pkg.Dir); v != "" {
 			o.Ldflags = []string{v}
 		}
@@ -200,8 +206,11 @@ func dropUnverified(ctx context.Context, out string) (warning string, err error)
 // flags returns the go build flags for o, after -trimpath.
 func (o Options) flags() []string {
 	var ld []string
-	if o.Strip {
+	switch {
+	case o.Strip:
 		ld = append(ld, "-s", "-w")
+	case o.NoDWARF:
+		ld = append(ld, "-w")
 	}
 	ld = append(ld, o.Ldflags...)
 	if o.DumpDep {

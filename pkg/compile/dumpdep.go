@@ -3,7 +3,6 @@ package compile
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -170,24 +169,4 @@ func (g *DepGraph) Chain(sym string) (chain []string, certain bool) {
 func isMethodEdge(from, to string) bool {
 	return strings.HasPrefix(from, "type:") && !strings.HasPrefix(to, "type:") && !strings.HasPrefix(to, "go:") &&
 		!strings.HasPrefix(to, "runtime.gcbits.") && !strings.HasSuffix(to, "·f") && !strings.Contains(to, "..")
-}
-
-// goflagsLdflags returns the value of the -ldflags setting of GOFLAGS (from
-// the environment or go env -w), "" when there is none.
-func goflagsLdflags(ctx context.Context, dir string) string {
-	cmd := GoCommand(ctx, "env", "GOFLAGS")
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		return ""
-	}
-	v := ""
-	for _, f := range strings.Fields(string(out)) {
-		for _, p := range []string{"-ldflags=", "--ldflags="} {
-			if rest, ok := strings.CutPrefix(f, p); ok {
-				v = rest // the last one wins, as in go build
-			}
-		}
-	}
-	return v
 }

@@ -62,7 +62,7 @@ type Compiled struct {
 // executable, one packed by pkg/pack, an analysis saved as JSON, or a
 // package (a directory, import path or .go file), which it compiles for
 // the first of o.Platforms with o's tags, flags and cgo setting, as Build
-// does, then strips unless o.NoStrip. Of o it uses the compile options,
+// does (linked without DWARF unless o.NoStrip), then strips unless o.NoStrip. Of o it uses the compile options,
 // NoStrip, CacheDir, WorkDir, Stderr and Compiler. A target it cannot read
 // gives an *AnalyzeError.
 func Analyze(ctx context.Context, o Options) (*Analysis, error) {
@@ -102,8 +102,9 @@ func analyzePackage(ctx context.Context, o Options, target string, missing bool)
 	}
 	// DumpDep: the linker's own chains to the reflect calls that disable
 	// its method dead-code elimination.
+	// NoDWARF as in Build: what is analysed is what Build ships.
 	bin, err := o.compiler().Build(ctx, pkg, dir, compile.Options{
-		Platform: p, Settings: o.Compile, Stderr: o.Stderr, DumpDep: true,
+		Platform: p, Settings: o.Compile, Stderr: o.Stderr, DumpDep: true, NoDWARF: !o.NoStrip,
 	})
 	if err != nil {
 		return nil, err
@@ -119,7 +120,7 @@ func analyzePackage(ctx context.Context, o Options, target string, missing bool)
 			return nil, fmt.Errorf("analyzing %q: %w", target, err)
 		}
 		data = stripped
-		a.Built.Strip = &StripResult{Before: res.Before, After: res.After, Sections: len(res.Removed)}
+		a.Built.Strip = &StripResult{Before: res.Before, After: res.After, Sections: len(res.Removed), NoDWARF: true}
 	}
 	if a.Report, err = readReport(target, bytes.NewReader(data)); err != nil {
 		return nil, err

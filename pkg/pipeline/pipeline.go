@@ -235,8 +235,10 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 	if b.o.CacheDir != "" {
 		dir = filepath.Join(b.o.CacheDir, "bin")
 	}
+	// A binary stripped afterwards is linked without DWARF (-w): the same
+	// shipped bytes but the build ID, for about half the link's CPU.
 	bin, err := b.o.compiler().Build(ctx, pkg, dir, compile.Options{
-		Platform: b.platform, Settings: b.o.Compile, Stderr: b.o.Stderr,
+		Platform: b.platform, Settings: b.o.Compile, Stderr: b.o.Stderr, NoDWARF: !b.o.NoStrip,
 	})
 	if err != nil {
 		return "", err
@@ -244,7 +246,11 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 	bin.Package = pkg
 	b.bin = bin
 	b.warnings = append(b.warnings, bin.Warnings...)
-	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=%d, -trimpath)", pkg.ImportPath, pkg.Name, b.platform, btoi(b.o.Compile.Cgo)), nil
+	nodwarf := ""
+	if !b.o.NoStrip {
+		nodwarf = ", -ldflags=-w"
+	}
+	return fmt.Sprintf("%s → %s (%s, CGO_ENABLED=%d, -trimpath%s)", pkg.ImportPath, pkg.Name, b.platform, btoi(b.o.Compile.Cgo), nodwarf), nil
 }
 
 func (b *builder) read(ctx context.Context) (string, error) {
@@ -296,8 +302,8 @@ func (b *builder) optimize(ctx context.Context) (string, error) {
 		}
 		b.data = out
 		b.stripped = true
-		result.Strip = &StripResult{Before: res.Before, After: res.After, Sections: len(res.Removed)}
-		summary = fmt.Sprintf("strip (%d sections)", len(res.Removed))
+		result.Strip = &StripResult{Before: res.Before, After: res.After, Sections: len(res.Removed), NoDWARF: true}
+		summary = fmt.Sprintf("strip (%d sections; linked without DWARF)", len(res.Removed))
 	}
 	if b.o.Pack {
 		pr, err := b.packBinary(ctx)

@@ -35,6 +35,9 @@ type OptimizeResult struct {
 type StripResult struct {
 	Before, After int64
 	Sections      int // sections removed
+	// NoDWARF is set when the binary was linked without DWARF (-w), so
+	// Before counts only the symbol table that strip removed.
+	NoDWARF bool
 }
 
 // PackResult is the binary's size before and after packing.
