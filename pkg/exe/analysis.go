@@ -41,6 +41,7 @@ type analysis struct {
 	rm        rangeMap
 
 	funcPkg []string          // package of each pclntab function
+	funcMod []string          // module of each funcPkg
 	asmPkg  map[string]string // package of assembly functions named without one
 
 	// From the code reference scan: type addresses referenced by code,
@@ -71,7 +72,17 @@ func (a *analysis) owner(o Owner) int32 {
 }
 
 // pkgOwner returns the owner for a package path; "" is linker-generated.
+// It is called for every function and table: the answer is cached per
+// path (pkgOwnerCached).
 func (a *analysis) pkgOwner(pkg string) int32 {
+	if o, ok := a.pkgOwners[pkg]; ok {
+		return o
+	}
+	return a.pkgOwnerCached(pkg)
+}
+
+// newPkgOwner is pkgOwner without the cache.
+func (a *analysis) newPkgOwner(pkg string) int32 {
 	if pkg == "" {
 		return a.owner(Owner{Kind: OwnerShared, Name: bucketGenerated})
 	}

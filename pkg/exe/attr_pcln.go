@@ -2,7 +2,6 @@ package exe
 
 import (
 	"bytes"
-	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -126,7 +125,7 @@ func (a *analysis) pclnLayer() []claim {
 		fn := &t.funcs[i]
 		for j := range fn.ntables() {
 			if off := t.table(fn, j); off != 0 {
-				refs = append(refs, funcRef{off, int32(i)})
+				refs = append(refs, newFuncRef(off, i))
 			}
 		}
 	}
@@ -177,7 +176,7 @@ func (a *analysis) funcdataClaims() []claim {
 		fn := &t.funcs[i]
 		for j := range int(fn.nfuncdata) {
 			if off := t.funcdata(fn, j); off < limit {
-				refs = append(refs, funcRef{off, int32(i)})
+				refs = append(refs, newFuncRef(off, i))
 			}
 		}
 	}
@@ -196,30 +195,34 @@ func (a *analysis) funcdataClaims() []claim {
 	return cs
 }
 
-// funcRef is a reference from function fn to a table at off.
-type funcRef struct {
-	off uint32
-	fn  int32
-}
+// funcRef is a reference from function fn to a table at off, packed as
+// off<<32 | fn so that sorting the numbers sorts by offset.
+type funcRef uint64
+
+func newFuncRef(off uint32, fn int) funcRef { return funcRef(off)<<32 | funcRef(uint32(fn)) }
+
+func (r funcRef) off() uint32 { return uint32(r >> 32) }
+func (r funcRef) fn() int32   { return int32(uint32(r)) }
 
 // groupRefs sorts refs by offset and calls yield once per distinct offset
 // with the next distinct offset (0 for the last) and the owner of the
 // functions referencing it.
 func (a *analysis) groupRefs(refs []funcRef, bucket string, yield func(off, next uint32, owner int32)) {
-	slices.SortFunc(refs, func(x, y funcRef) int { return cmp.Compare(x.off, y.off) })
+	slices.Sort(refs)
 	for i := 0; i < len(refs); {
 		var u users
+		off := refs[i].off()
 		j := i
-		for ; j < len(refs) && refs[j].off == refs[i].off; j++ {
-			if pkg := a.funcPkg[refs[j].fn]; u.n == 0 || u.pkg != pkg {
-				u.add(pkg, a.mods.module(pkg))
+		for ; j < len(refs) && refs[j].off() == off; j++ {
+			if pkg := a.funcPkg[refs[j].fn()]; u.n == 0 || u.pkg != pkg {
+				u.add(pkg, a.funcMod[refs[j].fn()])
 			}
 		}
 		var next uint32
 		if j < len(refs) {
-			next = refs[j].off
+			next = refs[j].off()
 		}
-		yield(refs[i].off, next, a.ownerOf(&u, bucket))
+		yield(off, next, a.ownerOf(&u, bucket))
 		i = j
 	}
 }
@@ -285,5 +288,9 @@ func (a *analysis) resolveFuncPkgs() {
 			a.funcPkg[i] = u.pkg
 			a.asmPkg[name] = u.pkg
 		}
+	}
+	a.funcMod = make([]string, len(t.funcs))
+	for i, pkg := range a.funcPkg {
+		a.funcMod[i] = a.mods.module(pkg)
 	}
 }

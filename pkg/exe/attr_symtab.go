@@ -78,7 +78,7 @@ func (a *analysis) pkgOwnerCached(pkg string) int32 {
 		return o
 	}
 	pkg = strings.Clone(pkg)
-	o := a.pkgOwner(pkg)
+	o := a.newPkgOwner(pkg)
 	if a.pkgOwners == nil {
 		a.pkgOwners = map[string]int32{}
 	}

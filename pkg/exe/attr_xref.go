@@ -113,13 +113,15 @@ var amd64Op0F = [256]bool{0x10: true, 0x11: true, 0x28: true, 0x29: true, 0x6f: 
 // indexed operands (table lookups) in code.
 func scanAMD64(code []byte, pc uint64, ref func(pc, target uint64)) {
 	for i := 1; i+6 <= len(code); i++ {
-		op := code[i]
 		modrm := code[i+1]
+		if modrm&0xc6 != 0x04 { // mod 00 and r/m 100 (SIB) or 101 (RIP): most bytes stop here
+			continue
+		}
 		sib := modrm&0xc7 == 0x04 && i+7 <= len(code) && code[i+2]&7 == 5
 		if modrm&0xc7 != 0x05 && !sib {
 			continue
 		}
-		prev := code[i-1]
+		op, prev := code[i], code[i-1]
 		switch {
 		case amd64Op[op] && (prev&0xf0 == 0x40 || op == 0x8b || op == 0x89 || op == 0x8d):
 		case prev == 0x0f && amd64Op0F[op]:

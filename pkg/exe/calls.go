@@ -1,6 +1,7 @@
 package exe
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"slices"
@@ -30,7 +31,12 @@ type callScanner struct {
 // package that makes a call into a package at a pc, through inlining.
 func (s *callScanner) scan(i int, code []byte, callerAt func(pc uint64, callee string) string) {
 	fn := &s.a.tab.funcs[i]
+	fs := s.a.tab.funcs
+	lo, hi := fs[0].entry, fs[len(fs)-1].end // what funcAt can find
 	call := func(pc, target uint64) {
+		if target < lo || target >= hi {
+			return
+		}
 		j := s.a.funcAt(target)
 		if j < 0 || s.a.tab.funcs[j].entry != target {
 			return
@@ -51,10 +57,13 @@ func (s *callScanner) scan(i int, code []byte, callerAt func(pc uint64, callee s
 	switch s.a.f.arch.goarch {
 	case "amd64", "386":
 		for k := 0; k+5 <= len(code); k++ {
-			if code[k] == 0xe8 {
-				rel := int32(binary.LittleEndian.Uint32(code[k+1:]))
-				call(fn.entry+uint64(k), uint64(int64(fn.entry)+int64(k)+5+int64(rel)))
+			n := bytes.IndexByte(code[k:len(code)-4], 0xe8)
+			if n < 0 {
+				break
 			}
+			k += n
+			rel := int32(binary.LittleEndian.Uint32(code[k+1:]))
+			call(fn.entry+uint64(k), uint64(int64(fn.entry)+int64(k)+5+int64(rel)))
 		}
 	case "arm64":
 		for k := 0; k+4 <= len(code); k += 4 {
