@@ -112,11 +112,15 @@ var amd64Op0F = [256]bool{0x10: true, 0x11: true, 0x28: true, 0x29: true, 0x6f: 
 // scanAMD64 reports the targets of RIP-relative operands and of absolute
 // indexed operands (table lookups) in code.
 func scanAMD64(code []byte, pc uint64, ref func(pc, target uint64)) {
-	for i := 1; i+6 <= len(code); i++ {
-		modrm := code[i+1]
+	if len(code) < 7 {
+		return
+	}
+	// i is the opcode's index, from 1 to len(code)-6; modrm is code[i+1].
+	for j, modrm := range code[2 : len(code)-4] {
 		if modrm&0xc6 != 0x04 { // mod 00 and r/m 100 (SIB) or 101 (RIP): most bytes stop here
 			continue
 		}
+		i := j + 1
 		sib := modrm&0xc7 == 0x04 && i+7 <= len(code) && code[i+2]&7 == 5
 		if modrm&0xc7 != 0x05 && !sib {
 			continue

@@ -184,20 +184,27 @@ func tableLen(tab []byte, off uint32) uint32 {
 	}
 	p := tab[off:]
 	i := 0
+	// Each entry is a value delta and a pc delta, varints whose one-byte
+	// case (most of them) is decoded here rather than by binary.Uvarint.
 	for first := true; ; first = false {
-		v, w := binary.Uvarint(p[i:])
-		if w <= 0 {
+		var v uint64
+		w := 1
+		if i < len(p) && p[i] < 0x80 {
+			v = uint64(p[i])
+		} else if v, w = binary.Uvarint(p[i:]); w <= 0 {
 			return 0
 		}
 		i += w
 		if v == 0 && !first {
 			return uint32(i)
 		}
-		_, w = binary.Uvarint(p[i:])
-		if w <= 0 {
+		if i < len(p) && p[i] < 0x80 {
+			i++
+		} else if _, w = binary.Uvarint(p[i:]); w <= 0 {
 			return 0
+		} else {
+			i += w
 		}
-		i += w
 	}
 }
 
