@@ -36,7 +36,8 @@ it and what it costs, and which imports and calls pull in each heavy package.
 The argument is a Linux Go binary (stripped or not), a file packed by
 "leve pack" (the original inside is analysed), a result saved with --json, or
 a package directory, import path or .go file, which is first built as "leve
-build" builds it (CGO_ENABLED=0, -trimpath, then stripped unless --no-strip).
+build" builds it (CGO_ENABLED=0, -trimpath, linked without DWARF and then
+stripped unless --no-strip).
 With no argument, the package in the current directory is built.
 
 The report goes to stdout as aligned text, or as JSON with --json (schema
