@@ -25,6 +25,7 @@ type callScanner struct {
 	// callees lists, per function, the functions it calls directly,
 	// sorted and without repeats.
 	callees [][]int32
+	found   []int32 // the callees of the function being scanned, as found
 }
 
 // scan records the calls in the code of function i; callerAt gives the
@@ -41,7 +42,7 @@ func (s *callScanner) scan(i int, code []byte, callerAt func(pc uint64, callee s
 		if j < 0 || s.a.tab.funcs[j].entry != target {
 			return
 		}
-		s.addCallee(i, j)
+		s.found = append(s.found, int32(j))
 		to := s.a.funcPkg[j]
 		from := callerAt(pc, to)
 		if from == to || from == "" || to == "" {
@@ -80,17 +81,22 @@ func (s *callScanner) scan(i int, code []byte, callerAt func(pc uint64, callee s
 			}
 		}
 	}
+	s.addCallees(i)
 }
 
-// addCallee records a direct call from function i to function j.
-func (s *callScanner) addCallee(i, j int) {
+// addCallees adds the callees found in the code of function i (s.found)
+// to its list, sorted and without repeats, and empties s.found.
+func (s *callScanner) addCallees(i int) {
+	if len(s.found) == 0 {
+		return
+	}
 	if s.callees == nil {
 		s.callees = make([][]int32, len(s.a.tab.funcs))
 	}
-	cs := s.callees[i]
-	if k, found := slices.BinarySearch(cs, int32(j)); !found {
-		s.callees[i] = slices.Insert(cs, k, int32(j))
-	}
+	cs := append(s.callees[i], s.found...)
+	slices.Sort(cs)
+	s.callees[i] = slices.Clip(slices.Compact(cs))
+	s.found = s.found[:0]
 }
 
 // funcAt returns the index of the function containing addr, or -1.
