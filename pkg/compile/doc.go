@@ -5,7 +5,8 @@
 // that it is a main package. [ListMains] expands a pattern such as "./..."
 // into its main packages. [Build] runs "go build" for one Linux
 // [platform.Platform] with size-minded, reproducible defaults (CGO_ENABLED=0 unless
-// asked, -trimpath) and returns the [Binary] it wrote. [Imports] lists a
+// asked, -trimpath; -ldflags=-w with [Options].NoDWARF, for a binary that is
+// stripped afterwards) and returns the [Binary] it wrote. [Imports] lists a
 // package's import graph; [GOROOT] says where the toolchain is.
 // [GoCommand] is how each of them runs the go command.
 //
