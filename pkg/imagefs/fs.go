@@ -253,6 +253,19 @@ func (f *FS) Walk(fn func(e Entry) error) error {
 	})
 }
 
+// Files returns the number of regular files of the final tree (hard
+// links not counted) and the sum of their sizes: what Walk would count,
+// without naming every path.
+func (f *FS) Files() (n int, bytes int64) {
+	eachNode(f.root, func(k *node) {
+		if k.e.Type == TypeFile {
+			n++
+			bytes += k.e.Size
+		}
+	})
+	return n, bytes
+}
+
 // UpTo returns the image as it stands after its first n layers: the
 // merged tree, changes and waste of layers [0, n), as if the image ended
 // there. It reads nothing; its Open and Extract stream those layers.

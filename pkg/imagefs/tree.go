@@ -319,3 +319,12 @@ func walkTree(n *node, p string, fn func(string, *node) error) error {
 	}
 	return nil
 }
+
+// eachNode visits n and its subtree in no particular order, building no
+// paths: for what needs every node, not their names.
+func eachNode(n *node, fn func(*node)) {
+	fn(n)
+	for _, k := range n.kids {
+		eachNode(k, fn)
+	}
+}

@@ -238,13 +238,7 @@ func Image(ctx context.Context, ref string, img v1.Image, o Options) (*Result, e
 		r.Waste.PullBytes += l.PullWaste
 	}
 	r.Totals.Layers = len(r.Layers)
-	_ = fsys.Walk(func(e imagefs.Entry) error {
-		if e.Type == imagefs.TypeFile {
-			r.Totals.Files++
-			r.Totals.ContentBytes += e.Size
-		}
-		return nil
-	})
+	r.Totals.Files, r.Totals.ContentBytes = fsys.Files()
 	w := fsys.Waste()
 	r.Waste.StoredBytes, r.Waste.DiskBytes, r.Waste.PullBytesUncompressed = w.StoredBytes, w.DiskBytes, w.PullBytes
 	r.Waste.Efficiency = w.Efficiency()
