@@ -43,7 +43,7 @@ func ReadLayers(ctx context.Context, layers []v1.Layer, opts ...Option) (*FS, er
 	// while the layers above are still being read.
 	merge := func(l *Layer) {
 		f.findings = append(f.findings, l.Findings...)
-		hf := applyLayer(f.root, l)
+		hf := applyLayer(f.root, l, !f.cfg.noChangeLists)
 		l.Findings = append(l.Findings, hf...)
 		f.findings = append(f.findings, hf...)
 		f.layers = append(f.layers, l)
@@ -281,7 +281,7 @@ func (f *FS) UpTo(n int) (*FS, error) {
 		c.Changes = nil
 		// Its hard links and loops were decided by the lower layers alone:
 		// the entries they skipped stay skipped, without new findings.
-		applyLayer(g.root, &c)
+		applyLayer(g.root, &c, !g.cfg.noChangeLists)
 		g.layers = append(g.layers, &c)
 		g.findings = append(g.findings, c.Findings...)
 	}

@@ -32,8 +32,12 @@ type Layer struct {
 	// Findings lists the problems found while reading.
 	Findings []Finding
 
-	// Changes lists the paths the layer adds, changes and removes (FS only).
+	// Changes lists the paths the layer adds, changes and removes, by
+	// path (FS only; nil with WithChangeLists(false)).
 	Changes []Change
+	// Added, Changed and Removed count the layer's changes of each kind,
+	// listed or not (FS only).
+	Added, Changed, Removed int
 	// WastedBytes is the content bytes of this layer that the final file
 	// system does not show (FS only).
 	WastedBytes int64

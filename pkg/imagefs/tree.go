@@ -172,8 +172,9 @@ func plainParents(root *node, p string) bool {
 
 // applyLayer merges l onto the tree: first its whiteouts and opaque
 // markers against the lower layers, then its entries in tar order. It
-// fills l.Changes and returns the findings about hard links.
-func applyLayer(root *node, l *Layer) []Finding {
+// counts l's changes, lists them in l.Changes when lists is set, and
+// returns the findings about hard links.
+func applyLayer(root *node, l *Layer, lists bool) []Finding {
 	var findings []Finding
 	loop := func(e *Entry) {
 		findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingSymlinkLoop})
@@ -223,7 +224,8 @@ func applyLayer(root *node, l *Layer) []Finding {
 			}
 		}
 	}
-	if len(seen) > 0 {
+	l.Changes, l.Added, l.Changed, l.Removed = nil, 0, 0, 0
+	if lists && len(seen) > 0 {
 		l.Changes = make([]Change, 0, len(seen))
 	}
 	for i := range l.Entries {
@@ -289,13 +291,21 @@ func applyLayer(root *node, l *Layer) []Finding {
 			kind := ChangeAdded
 			if st&wasBelow != 0 {
 				kind = ChangeChanged
+				l.Changed++
+			} else {
+				l.Added++
 			}
-			l.Changes = append(l.Changes, Change{Path: e.Path, Kind: kind, Type: e.Type})
+			if lists {
+				l.Changes = append(l.Changes, Change{Path: e.Path, Kind: kind, Type: e.Type})
+			}
 		}
 	}
 	for p, t := range removed {
 		if seen[p]&listed == 0 {
-			l.Changes = append(l.Changes, Change{Path: p, Kind: ChangeRemoved, Type: t})
+			l.Removed++
+			if lists {
+				l.Changes = append(l.Changes, Change{Path: p, Kind: ChangeRemoved, Type: t})
+			}
 		}
 	}
 	sort.SliceStable(l.Changes, func(i, j int) bool { return l.Changes[i].Path < l.Changes[j].Path })
