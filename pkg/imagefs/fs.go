@@ -175,9 +175,18 @@ func (f *FS) stat(op, p string, follow bool) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
-	e := *n.e
+	e := f.entryOf(n)
 	e.Path = r
 	return e, nil
+}
+
+// entryOf is the Entry of node n: a hard link's has its target's digest.
+func (f *FS) entryOf(n *node) Entry {
+	var d v1.Hash
+	if n.ref != noCopy {
+		d = f.layers[n.ref.layer].digestOf(n.ref.index)
+	}
+	return n.e.entry(d)
 }
 
 func (f *FS) node(op, p string, follow bool) (*node, string, error) {
@@ -247,7 +256,7 @@ func (f *FS) LookPath(name, pathEnv, dir string) (string, error) {
 // root (".") first. An error from fn stops the walk and is returned.
 func (f *FS) Walk(fn func(e Entry) error) error {
 	return walkTree(f.root, ".", func(p string, n *node) error {
-		e := *n.e
+		e := f.entryOf(n)
 		e.Path = p
 		return fn(e)
 	})
@@ -276,7 +285,7 @@ func (f *FS) UpTo(n int) (*FS, error) {
 	g := &FS{src: f.src[:n], root: newDir(".", -1), cfg: f.cfg}
 	for _, l := range f.layers[:n] {
 		c := *l
-		c.Entries = append([]Entry(nil), l.Entries...)
+		c.recs = l.recs.clone() // merging marks entries: the copy's, not l's
 		c.Findings = append([]Finding(nil), l.Findings...)
 		c.Changes = nil
 		// Its hard links and loops were decided by the lower layers alone:

@@ -221,7 +221,7 @@ func TestUpTo(t *testing.T) {
 		t.Errorf("UpTo(1).Stat(app) = %v, %v; want mode 0644", e.Mode, err)
 	}
 	// In the first layer alone both files show; in the image neither does.
-	if g0, f0 := g.Layers()[0].Entries, f.Layers()[0].Entries; !g0[0].Visible || !g0[1].Visible || f0[0].Visible || f0[1].Visible {
+	if g0, f0 := g.Layers()[0].AllEntries(), f.Layers()[0].AllEntries(); !g0[0].Visible || !g0[1].Visible || f0[0].Visible || f0[1].Visible {
 		t.Errorf("Visible: UpTo(1) %v %v, the image %v %v; want true true, false false", g0[0].Visible, g0[1].Visible, f0[0].Visible, f0[1].Visible)
 	}
 	if _, err := f.UpTo(4); !errors.Is(err, ErrNoSuchLayer) {

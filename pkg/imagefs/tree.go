@@ -51,7 +51,7 @@ var noCopy = copyRef{-1, -1}
 
 // node is one path of the merged tree.
 type node struct {
-	e     *Entry
+	e     *rec
 	layer int
 	ref   copyRef // the stored copy holding a file's content
 	src   copyRef // the entry that put this node here
@@ -59,7 +59,7 @@ type node struct {
 }
 
 func newDir(p string, layer int) *node {
-	return &node{e: &Entry{Path: p, Type: TypeDir, Mode: fs.ModeDir | 0o755, Index: -1}, layer: layer, ref: noCopy, src: noCopy, kids: map[string]*node{}}
+	return &node{e: &rec{Path: p, Type: TypeDir, Mode: fs.ModeDir | 0o755, Index: -1}, layer: layer, ref: noCopy, src: noCopy, kids: map[string]*node{}}
 }
 
 func (n *node) isDir() bool { return n.e.Type == TypeDir }
@@ -176,7 +176,7 @@ func plainParents(root *node, p string) bool {
 // returns the findings about hard links.
 func applyLayer(root *node, l *Layer, lists bool) []Finding {
 	var findings []Finding
-	loop := func(e *Entry) {
+	loop := func(e *rec) {
 		findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingSymlinkLoop})
 		if e.Type != TypeWhiteout && e.Type != TypeOpaque {
 			e.Skipped = true // markers stay, for extraction to meet the loop too
@@ -185,9 +185,9 @@ func applyLayer(root *node, l *Layer, lists bool) []Finding {
 	// seen holds, per path the layer stores, whether it was present
 	// below (wasBelow) and whether its change is listed (listed).
 	const wasBelow, listed = 1, 2
-	seen := make(map[string]uint8, len(l.Entries))
-	for i := range l.Entries {
-		e := &l.Entries[i]
+	seen := make(map[string]uint8, l.Len())
+	for i := range l.Len() {
+		e := l.recs.at(i)
 		if !e.Skipped && e.Type != TypeWhiteout && e.Type != TypeOpaque {
 			p, _ := place(root, e.Path)
 			if lookup(root, p) != nil {
@@ -198,8 +198,8 @@ func applyLayer(root *node, l *Layer, lists bool) []Finding {
 		}
 	}
 	removed := map[string]Type{}
-	for i := range l.Entries {
-		e := &l.Entries[i]
+	for i := range l.Len() {
+		e := l.recs.at(i)
 		switch {
 		case e.Skipped:
 		case e.Type == TypeWhiteout:
@@ -228,8 +228,8 @@ func applyLayer(root *node, l *Layer, lists bool) []Finding {
 	if lists && len(seen) > 0 {
 		l.Changes = make([]Change, 0, len(seen))
 	}
-	for i := range l.Entries {
-		e := &l.Entries[i]
+	for i := range l.Len() {
+		e := l.recs.at(i)
 		if e.Skipped || e.Type == TypeWhiteout || e.Type == TypeOpaque {
 			continue
 		}

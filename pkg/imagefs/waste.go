@@ -39,18 +39,18 @@ func (w Waste) Efficiency() float64 {
 // account fills the layers' waste fields from the final tree.
 func account(root *node, layers []*Layer) Waste {
 	for _, l := range layers {
-		for i := range l.Entries {
-			l.Entries[i].Visible = false
+		for i := range l.Len() {
+			l.recs.at(i).Visible = false
 		}
 	}
 	// For an entry storing content (Size > 0, a regular file), Visible
 	// says exactly that a node shows the copy: its own or a hard link's.
 	eachNode(root, func(n *node) {
 		if n.ref != noCopy {
-			layers[n.ref.layer].Entries[n.ref.index].Visible = true
+			layers[n.ref.layer].recs.at(n.ref.index).Visible = true
 		}
 		if n.src != noCopy {
-			layers[n.src.layer].Entries[n.src.index].Visible = true
+			layers[n.src.layer].recs.at(n.src.index).Visible = true
 		}
 	})
 	var w Waste
@@ -60,13 +60,13 @@ func account(root *node, layers []*Layer) Waste {
 	first := map[string]int{}
 	for _, l := range layers {
 		l.WastedBytes, l.PullWastedBytes, l.SameAs = 0, 0, -1
-		if f, ok := first[l.DiffID.String()]; ok && len(layers[f].Entries) == len(l.Entries) {
+		if f, ok := first[l.DiffID.String()]; ok && layers[f].Len() == l.Len() {
 			l.SameAs = f
 		} else {
 			first[l.DiffID.String()] = l.Index
 		}
-		for i := range l.Entries {
-			e := &l.Entries[i]
+		for i := range l.Len() {
+			e := l.recs.at(i)
 			w.StoredBytes += e.Size
 			if e.Size == 0 || e.Visible {
 				continue
@@ -80,8 +80,8 @@ func account(root *node, layers []*Layer) Waste {
 		if l.SameAs >= 0 {
 			continue
 		}
-		for i := range l.Entries {
-			e := &l.Entries[i]
+		for i := range l.Len() {
+			e := l.recs.at(i)
 			if e.Size == 0 || shownByAny(layers, l.Index, i) {
 				continue
 			}
@@ -120,11 +120,11 @@ func mergePaths(ps []PathWaste) []PathWaste {
 // shownByAny reports whether entry i of the blob first read as layer f is
 // visible through f or any later layer with the same blob.
 func shownByAny(layers []*Layer, f, i int) bool {
-	if layers[f].Entries[i].Visible {
+	if layers[f].recs.at(i).Visible {
 		return true
 	}
 	for _, l := range layers[f+1:] {
-		if l.SameAs == f && l.Entries[i].Visible {
+		if l.SameAs == f && l.recs.at(i).Visible {
 			return true
 		}
 	}
