@@ -38,7 +38,7 @@ func Read(ctx context.Context, img v1.Image, opts ...Option) (*FS, error) {
 // against the layer's diff_id, and merges them into one tree, bottom
 // first. Memory is O(entries): see the package doc.
 func ReadLayers(ctx context.Context, layers []v1.Layer, opts ...Option) (*FS, error) {
-	f := &FS{src: layers, root: newDir(".", -1), cfg: newConfig(opts)}
+	f := &FS{src: layers, root: newDir("."), cfg: newConfig(opts)}
 	// Each layer is merged as soon as it and those below it are read,
 	// while the layers above are still being read.
 	merge := func(l *Layer) {
@@ -184,7 +184,7 @@ func (f *FS) stat(op, p string, follow bool) (Entry, error) {
 func (f *FS) entryOf(n *node) Entry {
 	var d v1.Hash
 	if n.ref != noCopy {
-		d = f.layers[n.ref.layer].digestOf(n.ref.index)
+		d = f.layers[n.ref.layer].digestOf(int(n.ref.index))
 	}
 	return n.e.entry(d)
 }
@@ -282,7 +282,7 @@ func (f *FS) UpTo(n int) (*FS, error) {
 	if n < 0 || n > len(f.layers) {
 		return nil, fmt.Errorf("merging the first %d layers of %d: %w", n, len(f.layers), ErrNoSuchLayer)
 	}
-	g := &FS{src: f.src[:n], root: newDir(".", -1), cfg: f.cfg}
+	g := &FS{src: f.src[:n], root: newDir("."), cfg: f.cfg}
 	for _, l := range f.layers[:n] {
 		c := *l
 		c.recs = l.recs.clone() // merging marks entries: the copy's, not l's

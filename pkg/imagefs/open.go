@@ -28,8 +28,8 @@ func (f *FS) Open(ctx context.Context, p string) (io.ReadCloser, error) {
 		return nil, &fs.PathError{Op: "open", Path: p, Err: ErrNotRegular}
 	}
 	l := f.layers[n.ref.layer]
-	e := l.recs.at(n.ref.index)
-	digest := l.digestOf(n.ref.index)
+	e := l.recs.at(int(n.ref.index))
+	digest := l.digestOf(int(n.ref.index))
 	rc, err := f.src[n.ref.layer].Uncompressed()
 	if err != nil {
 		return nil, fmt.Errorf("opening layer %d for %s: %w", l.Index, p, err)
@@ -39,7 +39,7 @@ func (f *FS) Open(ctx context.Context, p string) (io.ReadCloser, error) {
 		whole.h = sha256.New()
 	}
 	tr := tar.NewReader(bufio.NewReaderSize(whole, readBuffer))
-	for i := 0; i <= n.ref.index; i++ {
+	for i := 0; i <= int(n.ref.index); i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, errors.Join(err, rc.Close())
 		}

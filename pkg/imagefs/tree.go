@@ -45,21 +45,24 @@ type Change struct {
 }
 
 // copyRef names one stored copy of a file: entry index of layer.
-type copyRef struct{ layer, index int }
+type copyRef struct{ layer, index int32 }
+
+// refTo is the copyRef of entry i of layer l (both fit: scanStream and
+// ReadLayers bound them).
+func refTo(l, i int) copyRef { return copyRef{int32(l), int32(i)} }
 
 var noCopy = copyRef{-1, -1}
 
 // node is one path of the merged tree.
 type node struct {
-	e     *rec
-	layer int
-	ref   copyRef // the stored copy holding a file's content
-	src   copyRef // the entry that put this node here
-	kids  map[string]*node
+	e    *rec
+	ref  copyRef // the stored copy holding a file's content
+	src  copyRef // the entry that put this node here
+	kids map[string]*node
 }
 
-func newDir(p string, layer int) *node {
-	return &node{e: &rec{Path: p, Type: TypeDir, Mode: fs.ModeDir | 0o755, Index: -1}, layer: layer, ref: noCopy, src: noCopy, kids: map[string]*node{}}
+func newDir(p string) *node {
+	return &node{e: &rec{Path: p, Type: TypeDir, Mode: fs.ModeDir | 0o755, Index: -1}, ref: noCopy, src: noCopy, kids: map[string]*node{}}
 }
 
 func (n *node) isDir() bool { return n.e.Type == TypeDir }
@@ -84,7 +87,7 @@ func lookup(root *node, p string) *node {
 
 // ensureDir returns the directory p, creating missing directories and
 // replacing non-directories on the way, as an upper layer hides them.
-func ensureDir(root *node, p string, layer int) *node {
+func ensureDir(root *node, p string) *node {
 	n := root
 	if p == "." {
 		return n
@@ -99,7 +102,7 @@ func ensureDir(root *node, p string, layer int) *node {
 		c := p[start:end]
 		k := n.kids[c]
 		if k == nil || !k.isDir() {
-			k = newDir(path.Clean(p[:end]), layer)
+			k = newDir(path.Clean(p[:end]))
 			n.kids[c] = k
 		}
 		n = k
@@ -241,12 +244,12 @@ func applyLayer(root *node, l *Layer, lists bool) []Finding {
 		if old := lookup(root, p); old != nil && old.e.Path == e.Path {
 			e.Path = old.e.Path // one string for a path stored again, not one per layer
 		}
-		n := &node{e: e, layer: l.Index, ref: noCopy, src: copyRef{l.Index, i}}
+		n := &node{e: e, ref: noCopy, src: refTo(l.Index, i)}
 		var t *node // a hard link's target
 		var tp string
 		switch e.Type {
 		case TypeFile:
-			n.ref = copyRef{l.Index, i}
+			n.ref = refTo(l.Index, i)
 		case TypeHardlink:
 			tp, _ = place(root, e.Linkname)
 			t = lookup(root, tp)
@@ -269,9 +272,9 @@ func applyLayer(root *node, l *Layer, lists bool) []Finding {
 			n.kids = map[string]*node{}
 		}
 		if e.Path == "." {
-			root.e, root.layer, root.src = e, l.Index, n.src
+			root.e, root.src = e, n.src
 		} else {
-			parent := ensureDir(root, parentOf(p), l.Index)
+			parent := ensureDir(root, parentOf(p))
 			if t != nil && lookup(root, tp) != t {
 				// Making the link's parents replaced its target. The entry
 				// is not marked skipped: that replacement must happen
@@ -281,7 +284,7 @@ func applyLayer(root *node, l *Layer, lists bool) []Finding {
 			}
 			base := path.Base(p)
 			if old := parent.kids[base]; old != nil && old.isDir() && e.Type == TypeDir {
-				old.e, old.layer, old.src = e, l.Index, n.src
+				old.e, old.src = e, n.src
 			} else {
 				parent.kids[base] = n
 			}

@@ -47,10 +47,10 @@ func account(root *node, layers []*Layer) Waste {
 	// says exactly that a node shows the copy: its own or a hard link's.
 	eachNode(root, func(n *node) {
 		if n.ref != noCopy {
-			layers[n.ref.layer].recs.at(n.ref.index).Visible = true
+			layers[n.ref.layer].recs.at(int(n.ref.index)).Visible = true
 		}
 		if n.src != noCopy {
-			layers[n.src.layer].recs.at(n.src.index).Visible = true
+			layers[n.src.layer].recs.at(int(n.src.index)).Visible = true
 		}
 	})
 	var w Waste
