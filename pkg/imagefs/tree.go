@@ -127,7 +127,7 @@ func treeLinks(root *node) linkFunc {
 		if n == nil || n.e.Type != TypeSymlink {
 			return "", false, nil
 		}
-		return n.e.Linkname, true, nil
+		return n.e.link(), true, nil
 	}
 }
 
@@ -251,7 +251,7 @@ func applyLayer(root *node, l *Layer, lists bool) []Finding {
 		case TypeFile:
 			n.ref = refTo(l.Index, i)
 		case TypeHardlink:
-			tp, _ = place(root, e.Linkname)
+			tp, _ = place(root, e.link())
 			t = lookup(root, tp)
 			if tp == p {
 				t = root // a link to itself names nothing: invalid
@@ -261,12 +261,13 @@ func applyLayer(root *node, l *Layer, lists bool) []Finding {
 				if t != nil {
 					k = FindingHardlinkInvalid
 				}
-				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: k, Detail: e.Linkname})
+				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: k, Detail: e.link()})
 				e.Skipped = true
 				continue
 			}
 			le := *t.e
-			le.Path, le.Type, le.Linkname, le.Index = e.Path, TypeHardlink, e.Linkname, e.Index
+			le.Path, le.Type, le.Index = e.Path, TypeHardlink, e.Index
+			le.setLink(e.link())
 			n.e, n.ref = &le, t.ref
 		case TypeDir:
 			n.kids = map[string]*node{}
@@ -279,7 +280,7 @@ func applyLayer(root *node, l *Layer, lists bool) []Finding {
 				// Making the link's parents replaced its target. The entry
 				// is not marked skipped: that replacement must happen
 				// again when the layer is merged again (UpTo).
-				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingHardlinkMissing, Detail: e.Linkname})
+				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingHardlinkMissing, Detail: e.link()})
 				continue
 			}
 			base := path.Base(p)
