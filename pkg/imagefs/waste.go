@@ -55,8 +55,16 @@ func account(root *node, layers []*Layer) Waste {
 	})
 	var w Waste
 	// One record per hidden copy, merged per path below: no map and no
-	// record per path beside them.
-	var paths []PathWaste
+	// record per path beside them, in a slice of the exact length.
+	hidden := 0
+	for _, l := range layers {
+		for i := range l.Len() {
+			if e := l.recs.at(i); e.Size > 0 && !e.Visible {
+				hidden++
+			}
+		}
+	}
+	paths := make([]PathWaste, 0, hidden)
 	first := map[string]int{}
 	for _, l := range layers {
 		l.WastedBytes, l.PullWastedBytes, l.SameAs = 0, 0, -1
