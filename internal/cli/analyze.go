@@ -103,8 +103,7 @@ failing rule on stderr, 0 when every rule passes.`,
 // (mapped from its file, outside the heap), so that the peak RSS stays near
 // the live heap for the CPU time of the default: on the go command, 49 MiB
 // and 322 ms against 59 MiB with GOGC=25 and the file read into the heap.
-// leve inspect sets it too, for its merged tree: on the 1.19 GB archive of
-// its benchmark, about 55 MiB instead of 69 MiB for the same user+sys time.
+// leve inspect sets its own, lower one (inspectGC).
 // GOGC, when set, wins.
 func lowerGC() {
 	if _, ok := os.LookupEnv("GOGC"); !ok {

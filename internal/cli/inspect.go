@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,7 +126,7 @@ func runInspect(cmd *cobra.Command, o inspectOptions, ref string) (err error) {
 	if err != nil {
 		return err
 	}
-	lowerGC() // the merged tree of a large image is most of the heap, live to the end
+	inspectGC()
 	ctx := cmd.Context()
 	src, err := pull.Open(ctx, ref, pull.Options{Registry: regopts.Options{Insecure: o.insecure, CAFiles: o.registryCAs}})
 	if err != nil {
@@ -173,6 +174,17 @@ func runInspect(cmd *cobra.Command, o inspectOptions, ref string) (err error) {
 		fmt.Fprintf(cmd.ErrOrStderr(), "gates passed: %d rules\n", len(gates))
 	}
 	return nil
+}
+
+// inspectGC sets the collector's heap growth target to a quarter of the
+// default (GOGC=25) for leve inspect, whose heap is mostly the merged
+// tree, live to the end and allocated once: on the 1.19 GB archive of
+// its benchmark, a peak RSS about 4 MiB lower than with GOGC=50 (39 MiB)
+// for about 0.1 s more CPU time. GOGC, when set, wins.
+func inspectGC() {
+	if _, ok := os.LookupEnv("GOGC"); !ok {
+		debug.SetGCPercent(25)
+	}
 }
 
 // inspectGates reads the gate flags and the dive CI file into rules.

@@ -34,7 +34,7 @@ func (f *FS) Closure(paths ...string) ([]string, error) {
 		}
 		keep[r] = true
 		if n.e.Type == TypeHardlink {
-			keep[n.e.Linkname] = true
+			keep[n.e.link()] = true
 		}
 	}
 	out := make([]string, 0, len(keep))

@@ -205,8 +205,8 @@ func (x *extractor) xattrs(e *Entry, target string) {
 // markers applies a layer's whiteouts and opaque directories to what
 // the lower layers left on disk, resolving their paths inside the root.
 func (x *extractor) markers(l *Layer) error {
-	for i := range l.Entries {
-		e := &l.Entries[i]
+	for i := range l.Len() {
+		e := l.recs.at(i)
 		if e.Skipped || (e.Type != TypeWhiteout && e.Type != TypeOpaque) {
 			continue
 		}

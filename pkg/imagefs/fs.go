@@ -38,12 +38,12 @@ func Read(ctx context.Context, img v1.Image, opts ...Option) (*FS, error) {
 // against the layer's diff_id, and merges them into one tree, bottom
 // first. Memory is O(entries): see the package doc.
 func ReadLayers(ctx context.Context, layers []v1.Layer, opts ...Option) (*FS, error) {
-	f := &FS{src: layers, root: newDir(".", -1), cfg: newConfig(opts)}
+	f := &FS{src: layers, root: newDir("."), cfg: newConfig(opts)}
 	// Each layer is merged as soon as it and those below it are read,
 	// while the layers above are still being read.
 	merge := func(l *Layer) {
 		f.findings = append(f.findings, l.Findings...)
-		hf := applyLayer(f.root, l)
+		hf := applyLayer(f.root, l, !f.cfg.noChangeLists)
 		l.Findings = append(l.Findings, hf...)
 		f.findings = append(f.findings, hf...)
 		f.layers = append(f.layers, l)
@@ -175,9 +175,18 @@ func (f *FS) stat(op, p string, follow bool) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
-	e := *n.e
+	e := f.entryOf(n)
 	e.Path = r
 	return e, nil
+}
+
+// entryOf is the Entry of node n: a hard link's has its target's digest.
+func (f *FS) entryOf(n *node) Entry {
+	var d v1.Hash
+	if n.ref != noCopy {
+		d = f.layers[n.ref.layer].digestOf(int(n.ref.index))
+	}
+	return n.e.entry(d)
 }
 
 func (f *FS) node(op, p string, follow bool) (*node, string, error) {
@@ -247,10 +256,23 @@ func (f *FS) LookPath(name, pathEnv, dir string) (string, error) {
 // root (".") first. An error from fn stops the walk and is returned.
 func (f *FS) Walk(fn func(e Entry) error) error {
 	return walkTree(f.root, ".", func(p string, n *node) error {
-		e := *n.e
+		e := f.entryOf(n)
 		e.Path = p
 		return fn(e)
 	})
+}
+
+// Files returns the number of regular files of the final tree (hard
+// links not counted) and the sum of their sizes: what Walk would count,
+// without naming every path.
+func (f *FS) Files() (n int, bytes int64) {
+	eachNode(f.root, func(k *node) {
+		if k.e.Type == TypeFile {
+			n++
+			bytes += k.e.Size
+		}
+	})
+	return n, bytes
 }
 
 // UpTo returns the image as it stands after its first n layers: the
@@ -260,15 +282,15 @@ func (f *FS) UpTo(n int) (*FS, error) {
 	if n < 0 || n > len(f.layers) {
 		return nil, fmt.Errorf("merging the first %d layers of %d: %w", n, len(f.layers), ErrNoSuchLayer)
 	}
-	g := &FS{src: f.src[:n], root: newDir(".", -1), cfg: f.cfg}
+	g := &FS{src: f.src[:n], root: newDir("."), cfg: f.cfg}
 	for _, l := range f.layers[:n] {
 		c := *l
-		c.Entries = append([]Entry(nil), l.Entries...)
+		c.recs = l.recs.clone() // merging marks entries: the copy's, not l's
 		c.Findings = append([]Finding(nil), l.Findings...)
 		c.Changes = nil
 		// Its hard links and loops were decided by the lower layers alone:
 		// the entries they skipped stay skipped, without new findings.
-		applyLayer(g.root, &c)
+		applyLayer(g.root, &c, !g.cfg.noChangeLists)
 		g.layers = append(g.layers, &c)
 		g.findings = append(g.findings, c.Findings...)
 	}

@@ -221,10 +221,36 @@ func TestUpTo(t *testing.T) {
 		t.Errorf("UpTo(1).Stat(app) = %v, %v; want mode 0644", e.Mode, err)
 	}
 	// In the first layer alone both files show; in the image neither does.
-	if g0, f0 := g.Layers()[0].Entries, f.Layers()[0].Entries; !g0[0].Visible || !g0[1].Visible || f0[0].Visible || f0[1].Visible {
+	if g0, f0 := g.Layers()[0].AllEntries(), f.Layers()[0].AllEntries(); !g0[0].Visible || !g0[1].Visible || f0[0].Visible || f0[1].Visible {
 		t.Errorf("Visible: UpTo(1) %v %v, the image %v %v; want true true, false false", g0[0].Visible, g0[1].Visible, f0[0].Visible, f0[1].Visible)
 	}
 	if _, err := f.UpTo(4); !errors.Is(err, ErrNoSuchLayer) {
 		t.Errorf("UpTo(4) of 3 layers: error = %v, want ErrNoSuchLayer", err)
+	}
+}
+
+// TestFiles checks that Files counts what Walk shows: regular files of the
+// final tree, overwritten and deleted copies out, hard links not counted.
+func TestFiles(t *testing.T) {
+	f, err := ReadLayers(context.Background(), layers(t,
+		[]te{dir("a"), file("a/one", 0o644, "1"), file("a/two", 0o644, "22"), file("gone", 0o644, "4444"), symlink("s", "a/one")},
+		[]te{file("a/two", 0o644, "333"), hardlink("a/three", "a/one"), {name: ".wh.gone", mode: 0o644}},
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	var size int64
+	if err := f.Walk(func(e Entry) error {
+		if e.Type == TypeFile {
+			n++
+			size += e.Size
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if gn, gs := f.Files(); gn != n || gs != size || n != 2 || size != 4 {
+		t.Errorf("Files() = %d, %d; Walk counts %d, %d; want 2 files, 4 bytes", gn, gs, n, size)
 	}
 }

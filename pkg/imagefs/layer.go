@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"path"
 	"strings"
 
@@ -27,13 +28,19 @@ type Layer struct {
 	Size int64
 	// ContentBytes is the sum of the entries' Size.
 	ContentBytes int64
-	// Entries holds every tar entry, skipped ones included.
+	// Entries holds every tar entry, skipped ones included, as ReadLayer
+	// and WalkLayer return them; nil in an FS's layers, which keep them
+	// compactly: see Len, Entry and AllEntries, which work for both.
 	Entries []Entry
 	// Findings lists the problems found while reading.
 	Findings []Finding
 
-	// Changes lists the paths the layer adds, changes and removes (FS only).
+	// Changes lists the paths the layer adds, changes and removes, by
+	// path (FS only; nil with WithChangeLists(false)).
 	Changes []Change
+	// Added, Changed and Removed count the layer's changes of each kind,
+	// listed or not (FS only).
+	Added, Changed, Removed int
 	// WastedBytes is the content bytes of this layer that the final file
 	// system does not show (FS only).
 	WastedBytes int64
@@ -43,6 +50,9 @@ type Layer struct {
 	// PullWastedBytes is the content bytes of this layer's blob that no
 	// layer using the blob shows; 0 when SameAs >= 0 (FS only).
 	PullWastedBytes int64
+
+	recs    recList      // the entries
+	digests []fileDigest // the digests of those that have one, by index
 }
 
 // WalkFunc is called for each entry of a layer in tar order. content
@@ -60,7 +70,12 @@ func ReadLayer(ctx context.Context, r io.Reader, opts ...Option) (*Layer, error)
 // WalkLayer is ReadLayer calling fn for each entry (fn may be nil).
 func WalkLayer(ctx context.Context, r io.Reader, fn WalkFunc, opts ...Option) (*Layer, error) {
 	cfg := newConfig(opts)
-	return scanLayer(ctx, r, 0, &budget{cfg: &cfg}, fn)
+	l, err := scanLayer(ctx, r, 0, &budget{cfg: &cfg}, fn)
+	if err != nil {
+		return nil, err
+	}
+	l.Entries = l.AllEntries()
+	return l, nil
 }
 
 // streamCounter hashes (unless h is nil) and counts the uncompressed
@@ -144,10 +159,10 @@ func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkF
 		if err != nil {
 			return nil, wrapRead(err, "reading layer %d entry %d: %w", index, i)
 		}
-		if b.entries.Add(1) > int64(b.cfg.maxEntries) {
+		if b.entries.Add(1) > int64(b.cfg.maxEntries) || i > math.MaxInt32 {
 			return nil, &LimitError{Limit: LimitEntries, Max: int64(b.cfg.maxEntries), Layer: index, Path: hdr.Name}
 		}
-		e := list.next()
+		e := list.next(l)
 		*e = entryOf(hdr, i)
 		l.Findings = append(l.Findings, classify(e, hdr.Name, hdr.Typeflag, index)...)
 		if e.Size > 0 {
@@ -189,7 +204,7 @@ func scanStream(ctx context.Context, r io.Reader, index int, b *budget, fn WalkF
 			e.Digest = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.h.Sum(nil))}
 		}
 	}
-	l.Entries = list.slice()
+	list.flush(l)
 	// The tar end marker may be followed by padding: it is part of the
 	// diff_id, and the read that ends a verified stream checks it.
 	if _, err := drain(br); err != nil {
@@ -337,45 +352,38 @@ func climbs(dir, target string) bool {
 	return false
 }
 
-// entryChunk is how many entries an entryList holds per chunk.
+// entryChunk is how many entries an entryList holds before they are
+// turned into the layer's recs.
 const entryChunk = 256
 
-// entryList gathers a layer's entries in chunks, so that growing it
-// copies nothing, and hands them over as one slice of their exact
-// length: the entries a layer keeps cost their size and no slack.
+// entryList gathers a layer's entries as WalkFuncs see them, and hands
+// them to the layer as recs a chunk at a time, once every entry of the
+// chunk is complete (its digest set): a layer holds its entries in the
+// compact form, and only one chunk in the full one.
 type entryList struct {
-	full [][]Entry
-	cur  []Entry
-	n    int
+	cur []Entry
 }
 
-// next returns a new zero entry at the end of the list.
-func (l *entryList) next() *Entry {
-	if len(l.cur) == cap(l.cur) {
-		if l.cur != nil {
-			l.full = append(l.full, l.cur)
+// next returns a new zero entry at the end of the list, first moving a
+// full chunk into l.
+func (el *entryList) next(l *Layer) *Entry {
+	if len(el.cur) == cap(el.cur) {
+		el.flush(l)
+		// A new chunk: a WalkFunc may hold an entry of the last one.
+		el.cur = make([]Entry, 0, entryChunk)
+	}
+	el.cur = el.cur[:len(el.cur)+1]
+	return &el.cur[len(el.cur)-1]
+}
+
+// flush moves the chunk's entries into l.
+func (el *entryList) flush(l *Layer) {
+	for i := range el.cur {
+		r, d, ok := toRec(&el.cur[i])
+		l.recs.add(r)
+		if ok {
+			l.digests = append(l.digests, d)
 		}
-		l.cur = make([]Entry, 0, entryChunk)
 	}
-	l.cur = l.cur[:len(l.cur)+1]
-	l.n++
-	return &l.cur[len(l.cur)-1]
-}
-
-// slice returns the entries in order; nil when there are none.
-func (l *entryList) slice() []Entry {
-	if l.n == 0 {
-		return nil
-	}
-	if len(l.full) == 0 && len(l.cur) == cap(l.cur) {
-		return l.cur
-	}
-	out := make([]Entry, 0, l.n)
-	for i, c := range l.full {
-		out = append(out, c...)
-		l.full[i] = nil // garbage for the next collection, not held to the end
-	}
-	out = append(out, l.cur...)
-	l.full, l.cur = nil, nil
-	return out
+	el.cur = el.cur[:0]
 }

@@ -28,17 +28,18 @@ func (f *FS) Open(ctx context.Context, p string) (io.ReadCloser, error) {
 		return nil, &fs.PathError{Op: "open", Path: p, Err: ErrNotRegular}
 	}
 	l := f.layers[n.ref.layer]
-	e := l.Entries[n.ref.index]
+	e := l.recs.at(int(n.ref.index))
+	digest := l.digestOf(int(n.ref.index))
 	rc, err := f.src[n.ref.layer].Uncompressed()
 	if err != nil {
 		return nil, fmt.Errorf("opening layer %d for %s: %w", l.Index, p, err)
 	}
 	whole := &hashingReader{r: io.LimitReader(rc, l.Size+1)}
-	if e.Digest.Hex == "" && !selfVerifying(f.src[n.ref.layer]) {
+	if digest.Hex == "" && !selfVerifying(f.src[n.ref.layer]) {
 		whole.h = sha256.New()
 	}
 	tr := tar.NewReader(bufio.NewReaderSize(whole, readBuffer))
-	for i := 0; i <= n.ref.index; i++ {
+	for i := 0; i <= int(n.ref.index); i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, errors.Join(err, rc.Close())
 		}
@@ -46,8 +47,8 @@ func (f *FS) Open(ctx context.Context, p string) (io.ReadCloser, error) {
 			return nil, errors.Join(fmt.Errorf("reading layer %d for %s: %w", l.Index, p, err), rc.Close())
 		}
 	}
-	v := &verifier{r: io.LimitReader(tr, e.Size), c: rc, h: sha256.New(), want: e.Digest.Hex, size: e.Size, path: p}
-	if e.Digest.Hex == "" {
+	v := &verifier{r: io.LimitReader(tr, e.Size), c: rc, h: sha256.New(), want: digest.Hex, size: e.Size, path: p}
+	if digest.Hex == "" {
 		v.h, v.rest, v.layer = nil, whole, l
 	}
 	return v, nil

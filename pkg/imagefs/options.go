@@ -91,6 +91,7 @@ type config struct {
 	devices, setuid    bool
 	only               []string
 	noDigests          bool
+	noChangeLists      bool
 	digestsFor         func(p string) bool
 	concurrency        int
 	tee                func(layer int) io.WriteCloser
@@ -144,6 +145,12 @@ func WithOnly(paths ...string) Option {
 // what it streams by reading the rest of the file's layer and comparing
 // its diff_id.
 func WithFileDigests(on bool) Option { return func(c *config) { c.noDigests = !on } }
+
+// WithChangeLists makes an FS list each layer's changes in
+// Layer.Changes. Default true. Without them Layer.Changes is nil and only
+// their numbers (Layer.Added, Layer.Changed, Layer.Removed) are kept:
+// the memory of one Change per entry is spared when only they are shown.
+func WithChangeLists(on bool) Option { return func(c *config) { c.noChangeLists = !on } }
 
 // WithFileDigestsFor makes reading without file digests
 // (WithFileDigests(false)) still hash the content of the regular files

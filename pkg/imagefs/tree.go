@@ -45,21 +45,24 @@ type Change struct {
 }
 
 // copyRef names one stored copy of a file: entry index of layer.
-type copyRef struct{ layer, index int }
+type copyRef struct{ layer, index int32 }
+
+// refTo is the copyRef of entry i of layer l (both fit: scanStream and
+// ReadLayers bound them).
+func refTo(l, i int) copyRef { return copyRef{int32(l), int32(i)} }
 
 var noCopy = copyRef{-1, -1}
 
 // node is one path of the merged tree.
 type node struct {
-	e     *Entry
-	layer int
-	ref   copyRef // the stored copy holding a file's content
-	src   copyRef // the entry that put this node here
-	kids  map[string]*node
+	e    *rec
+	ref  copyRef // the stored copy holding a file's content
+	src  copyRef // the entry that put this node here
+	kids map[string]*node
 }
 
-func newDir(p string, layer int) *node {
-	return &node{e: &Entry{Path: p, Type: TypeDir, Mode: fs.ModeDir | 0o755, Index: -1}, layer: layer, ref: noCopy, src: noCopy, kids: map[string]*node{}}
+func newDir(p string) *node {
+	return &node{e: &rec{Path: p, Type: TypeDir, Mode: fs.ModeDir | 0o755, Index: -1}, ref: noCopy, src: noCopy, kids: map[string]*node{}}
 }
 
 func (n *node) isDir() bool { return n.e.Type == TypeDir }
@@ -84,7 +87,7 @@ func lookup(root *node, p string) *node {
 
 // ensureDir returns the directory p, creating missing directories and
 // replacing non-directories on the way, as an upper layer hides them.
-func ensureDir(root *node, p string, layer int) *node {
+func ensureDir(root *node, p string) *node {
 	n := root
 	if p == "." {
 		return n
@@ -99,7 +102,7 @@ func ensureDir(root *node, p string, layer int) *node {
 		c := p[start:end]
 		k := n.kids[c]
 		if k == nil || !k.isDir() {
-			k = newDir(path.Clean(p[:end]), layer)
+			k = newDir(path.Clean(p[:end]))
 			n.kids[c] = k
 		}
 		n = k
@@ -124,7 +127,7 @@ func treeLinks(root *node) linkFunc {
 		if n == nil || n.e.Type != TypeSymlink {
 			return "", false, nil
 		}
-		return n.e.Linkname, true, nil
+		return n.e.link(), true, nil
 	}
 }
 
@@ -172,10 +175,11 @@ func plainParents(root *node, p string) bool {
 
 // applyLayer merges l onto the tree: first its whiteouts and opaque
 // markers against the lower layers, then its entries in tar order. It
-// fills l.Changes and returns the findings about hard links.
-func applyLayer(root *node, l *Layer) []Finding {
+// counts l's changes, lists them in l.Changes when lists is set, and
+// returns the findings about hard links.
+func applyLayer(root *node, l *Layer, lists bool) []Finding {
 	var findings []Finding
-	loop := func(e *Entry) {
+	loop := func(e *rec) {
 		findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingSymlinkLoop})
 		if e.Type != TypeWhiteout && e.Type != TypeOpaque {
 			e.Skipped = true // markers stay, for extraction to meet the loop too
@@ -184,9 +188,9 @@ func applyLayer(root *node, l *Layer) []Finding {
 	// seen holds, per path the layer stores, whether it was present
 	// below (wasBelow) and whether its change is listed (listed).
 	const wasBelow, listed = 1, 2
-	seen := make(map[string]uint8, len(l.Entries))
-	for i := range l.Entries {
-		e := &l.Entries[i]
+	seen := make(map[string]uint8, l.Len())
+	for i := range l.Len() {
+		e := l.recs.at(i)
 		if !e.Skipped && e.Type != TypeWhiteout && e.Type != TypeOpaque {
 			p, _ := place(root, e.Path)
 			if lookup(root, p) != nil {
@@ -197,8 +201,8 @@ func applyLayer(root *node, l *Layer) []Finding {
 		}
 	}
 	removed := map[string]Type{}
-	for i := range l.Entries {
-		e := &l.Entries[i]
+	for i := range l.Len() {
+		e := l.recs.at(i)
 		switch {
 		case e.Skipped:
 		case e.Type == TypeWhiteout:
@@ -223,11 +227,12 @@ func applyLayer(root *node, l *Layer) []Finding {
 			}
 		}
 	}
-	if len(seen) > 0 {
+	l.Changes, l.Added, l.Changed, l.Removed = nil, 0, 0, 0
+	if lists && len(seen) > 0 {
 		l.Changes = make([]Change, 0, len(seen))
 	}
-	for i := range l.Entries {
-		e := &l.Entries[i]
+	for i := range l.Len() {
+		e := l.recs.at(i)
 		if e.Skipped || e.Type == TypeWhiteout || e.Type == TypeOpaque {
 			continue
 		}
@@ -239,14 +244,14 @@ func applyLayer(root *node, l *Layer) []Finding {
 		if old := lookup(root, p); old != nil && old.e.Path == e.Path {
 			e.Path = old.e.Path // one string for a path stored again, not one per layer
 		}
-		n := &node{e: e, layer: l.Index, ref: noCopy, src: copyRef{l.Index, i}}
+		n := &node{e: e, ref: noCopy, src: refTo(l.Index, i)}
 		var t *node // a hard link's target
 		var tp string
 		switch e.Type {
 		case TypeFile:
-			n.ref = copyRef{l.Index, i}
+			n.ref = refTo(l.Index, i)
 		case TypeHardlink:
-			tp, _ = place(root, e.Linkname)
+			tp, _ = place(root, e.link())
 			t = lookup(root, tp)
 			if tp == p {
 				t = root // a link to itself names nothing: invalid
@@ -256,30 +261,31 @@ func applyLayer(root *node, l *Layer) []Finding {
 				if t != nil {
 					k = FindingHardlinkInvalid
 				}
-				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: k, Detail: e.Linkname})
+				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: k, Detail: e.link()})
 				e.Skipped = true
 				continue
 			}
 			le := *t.e
-			le.Path, le.Type, le.Linkname, le.Index = e.Path, TypeHardlink, e.Linkname, e.Index
+			le.Path, le.Type, le.Index = e.Path, TypeHardlink, e.Index
+			le.setLink(e.link())
 			n.e, n.ref = &le, t.ref
 		case TypeDir:
 			n.kids = map[string]*node{}
 		}
 		if e.Path == "." {
-			root.e, root.layer, root.src = e, l.Index, n.src
+			root.e, root.src = e, n.src
 		} else {
-			parent := ensureDir(root, parentOf(p), l.Index)
+			parent := ensureDir(root, parentOf(p))
 			if t != nil && lookup(root, tp) != t {
 				// Making the link's parents replaced its target. The entry
 				// is not marked skipped: that replacement must happen
 				// again when the layer is merged again (UpTo).
-				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingHardlinkMissing, Detail: e.Linkname})
+				findings = append(findings, Finding{Layer: l.Index, Path: e.Path, Kind: FindingHardlinkMissing, Detail: e.link()})
 				continue
 			}
 			base := path.Base(p)
 			if old := parent.kids[base]; old != nil && old.isDir() && e.Type == TypeDir {
-				old.e, old.layer, old.src = e, l.Index, n.src
+				old.e, old.src = e, n.src
 			} else {
 				parent.kids[base] = n
 			}
@@ -289,13 +295,21 @@ func applyLayer(root *node, l *Layer) []Finding {
 			kind := ChangeAdded
 			if st&wasBelow != 0 {
 				kind = ChangeChanged
+				l.Changed++
+			} else {
+				l.Added++
 			}
-			l.Changes = append(l.Changes, Change{Path: e.Path, Kind: kind, Type: e.Type})
+			if lists {
+				l.Changes = append(l.Changes, Change{Path: e.Path, Kind: kind, Type: e.Type})
+			}
 		}
 	}
 	for p, t := range removed {
 		if seen[p]&listed == 0 {
-			l.Changes = append(l.Changes, Change{Path: p, Kind: ChangeRemoved, Type: t})
+			l.Removed++
+			if lists {
+				l.Changes = append(l.Changes, Change{Path: p, Kind: ChangeRemoved, Type: t})
+			}
 		}
 	}
 	sort.SliceStable(l.Changes, func(i, j int) bool { return l.Changes[i].Path < l.Changes[j].Path })
@@ -318,4 +332,13 @@ func walkTree(n *node, p string, fn func(string, *node) error) error {
 		}
 	}
 	return nil
+}
+
+// eachNode visits n and its subtree in no particular order, building no
+// paths: for what needs every node, not their names.
+func eachNode(n *node, fn func(*node)) {
+	fn(n)
+	for _, k := range n.kids {
+		eachNode(k, fn)
+	}
 }

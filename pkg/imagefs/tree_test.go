@@ -96,6 +96,25 @@ func TestMerge(t *testing.T) {
 			if d := cmp.Diff(tc.changes, changes(f.Layers()[1])); d != "" {
 				t.Errorf("layer 1 changes (-want +got):\n%s", d)
 			}
+			// Without lists, the same numbers of each kind.
+			g, err := ReadLayers(context.Background(), layers(t, base, tc.upper), WithChangeLists(false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[ChangeKind]int{}
+			for _, c := range f.Layers()[1].Changes {
+				want[c.Kind]++
+			}
+			for i, l := range g.Layers() {
+				if l.Changes != nil {
+					t.Errorf("layer %d lists %d changes with WithChangeLists(false)", i, len(l.Changes))
+				}
+			}
+			if l := g.Layers()[1]; l.Added != want[ChangeAdded] || l.Changed != want[ChangeChanged] || l.Removed != want[ChangeRemoved] ||
+				f.Layers()[1].Added != l.Added || f.Layers()[1].Changed != l.Changed || f.Layers()[1].Removed != l.Removed {
+				t.Errorf("layer 1 counts %d added, %d changed, %d removed (with lists %d, %d, %d); want %v",
+					l.Added, l.Changed, l.Removed, f.Layers()[1].Added, f.Layers()[1].Changed, f.Layers()[1].Removed, want)
+			}
 		})
 	}
 }

@@ -116,7 +116,7 @@ func TestFileDigestsFor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range f.Layers()[0].Entries {
+	for _, e := range f.Layers()[0].AllEntries() {
 		if (e.Digest != v1.Hash{}) != (e.Path == "bin/app") {
 			t.Errorf("%s: digest %q, want one for bin/app only", e.Path, e.Digest)
 		}

@@ -39,46 +39,48 @@ func (w Waste) Efficiency() float64 {
 // account fills the layers' waste fields from the final tree.
 func account(root *node, layers []*Layer) Waste {
 	for _, l := range layers {
-		for i := range l.Entries {
-			l.Entries[i].Visible = false
+		for i := range l.Len() {
+			l.recs.at(i).Visible = false
 		}
 	}
-	visible := map[copyRef]bool{}
-	_ = walkTree(root, ".", func(_ string, n *node) error {
+	// For an entry storing content (Size > 0, a regular file), Visible
+	// says exactly that a node shows the copy: its own or a hard link's.
+	eachNode(root, func(n *node) {
 		if n.ref != noCopy {
-			visible[n.ref] = true
+			layers[n.ref.layer].recs.at(int(n.ref.index)).Visible = true
 		}
 		if n.src != noCopy {
-			layers[n.src.layer].Entries[n.src.index].Visible = true
+			layers[n.src.layer].recs.at(int(n.src.index)).Visible = true
 		}
-		return nil
 	})
-	for r := range visible {
-		layers[r.layer].Entries[r.index].Visible = true
-	}
 	var w Waste
-	byPath := map[string]*PathWaste{}
+	// One record per hidden copy, merged per path below: no map and no
+	// record per path beside them, in a slice of the exact length.
+	hidden := 0
+	for _, l := range layers {
+		for i := range l.Len() {
+			if e := l.recs.at(i); e.Size > 0 && !e.Visible {
+				hidden++
+			}
+		}
+	}
+	paths := make([]PathWaste, 0, hidden)
 	first := map[string]int{}
 	for _, l := range layers {
 		l.WastedBytes, l.PullWastedBytes, l.SameAs = 0, 0, -1
-		if f, ok := first[l.DiffID.String()]; ok && len(layers[f].Entries) == len(l.Entries) {
+		if f, ok := first[l.DiffID.String()]; ok && layers[f].Len() == l.Len() {
 			l.SameAs = f
 		} else {
 			first[l.DiffID.String()] = l.Index
 		}
-		for i, e := range l.Entries {
+		for i := range l.Len() {
+			e := l.recs.at(i)
 			w.StoredBytes += e.Size
-			if e.Size == 0 || visible[copyRef{l.Index, i}] {
+			if e.Size == 0 || e.Visible {
 				continue
 			}
 			l.WastedBytes += e.Size
-			pw := byPath[e.Path]
-			if pw == nil {
-				pw = &PathWaste{Path: e.Path}
-				byPath[e.Path] = pw
-			}
-			pw.Bytes += e.Size
-			pw.Copies++
+			paths = append(paths, PathWaste{Path: e.Path, Bytes: e.Size, Copies: 1})
 		}
 		w.DiskBytes += l.WastedBytes
 	}
@@ -86,17 +88,16 @@ func account(root *node, layers []*Layer) Waste {
 		if l.SameAs >= 0 {
 			continue
 		}
-		for i, e := range l.Entries {
-			if e.Size == 0 || shownByAny(visible, layers, l.Index, i) {
+		for i := range l.Len() {
+			e := l.recs.at(i)
+			if e.Size == 0 || shownByAny(layers, l.Index, i) {
 				continue
 			}
 			l.PullWastedBytes += e.Size
 		}
 		w.PullBytes += l.PullWastedBytes
 	}
-	for _, pw := range byPath {
-		w.Paths = append(w.Paths, *pw)
-	}
+	w.Paths = mergePaths(paths)
 	sort.Slice(w.Paths, func(i, j int) bool {
 		if w.Paths[i].Bytes != w.Paths[j].Bytes {
 			return w.Paths[i].Bytes > w.Paths[j].Bytes
@@ -106,14 +107,32 @@ func account(root *node, layers []*Layer) Waste {
 	return w
 }
 
+// mergePaths adds up the records of the same path, in place.
+func mergePaths(ps []PathWaste) []PathWaste {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Path < ps[j].Path })
+	out := ps[:0]
+	for _, p := range ps {
+		if n := len(out); n > 0 && out[n-1].Path == p.Path {
+			out[n-1].Bytes += p.Bytes
+			out[n-1].Copies += p.Copies
+			continue
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
 // shownByAny reports whether entry i of the blob first read as layer f is
 // visible through f or any later layer with the same blob.
-func shownByAny(visible map[copyRef]bool, layers []*Layer, f, i int) bool {
-	if visible[copyRef{f, i}] {
+func shownByAny(layers []*Layer, f, i int) bool {
+	if layers[f].recs.at(i).Visible {
 		return true
 	}
 	for _, l := range layers[f+1:] {
-		if l.SameAs == f && visible[copyRef{l.Index, i}] {
+		if l.SameAs == f && l.recs.at(i).Visible {
 			return true
 		}
 	}

@@ -167,7 +167,7 @@ func TestVisible(t *testing.T) {
 	var got [][]string
 	for _, l := range f.Layers() {
 		var vs []string
-		for _, e := range l.Entries {
+		for _, e := range l.AllEntries() {
 			vs = append(vs, fmt.Sprintf("%s=%v", e.Path, e.Visible))
 		}
 		got = append(got, vs)

@@ -244,14 +244,12 @@ func analyse(ctx context.Context, fsys *imagefs.FS, ep *Entrypoint, o Options) e
 		g.Needs = append(g.Needs, Need{Kind: n.Kind, Files: n.Files, Detail: n.Detail})
 	}
 	ep.Go = g
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+	b, release, err := programBytes(tmp, st.Size)
+	if err != nil {
 		return fmt.Errorf("reading %s: %w", ep.File, err)
 	}
-	b := make([]byte, st.Size)
-	if _, err := io.ReadFull(tmp, b); err != nil {
-		return fmt.Errorf("reading %s: %w", ep.File, err)
-	}
-	stripped, sr, err := optimize.StripInPlace(b) // one copy of the program in memory, not two
+	defer release()
+	stripped, sr, err := optimize.StripInPlace(b) // one copy of the program, not two
 	if err != nil {
 		return fmt.Errorf("stripping %s: %w", ep.File, err)
 	}
@@ -261,6 +259,25 @@ func analyse(ctx context.Context, fsys *imagefs.FS, ep *Entrypoint, o Options) e
 		g.PackSaves = sr.After - est.Size
 	}
 	return nil
+}
+
+// programBytes returns the first n bytes of the copied program f to be
+// stripped in place: mapped copy-on-write where the system can, so that
+// only the pages the strip writes and the pack estimate samples are
+// resident, and only while they are read; else read into memory.
+// release ends the mapping.
+func programBytes(f *os.File, n int64) (b []byte, release func(), err error) {
+	if b, unmap, ok := mapCopy(f, n); ok {
+		return b, func() { _ = unmap() }, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, nil, err
+	}
+	b = make([]byte, n)
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, nil, err
+	}
+	return b, func() {}, nil
 }
 
 // findLibrary looks for a DT_NEEDED library where the dynamic loaders of

@@ -154,7 +154,7 @@ type Options struct {
 	// system's temporary directory when empty).
 	TempDir string
 	// FS options, such as limits, passed to imagefs.Read (after Inspect's
-	// own: file digests off, one layer per CPU at once, and a stream tee
+	// own: file digests and change lists off, one layer per CPU at once, and a stream tee
 	// measuring the compressed size estimates, which they may not replace).
 	FS []imagefs.Option
 	// Slim, when set, fills Result.Slim.
@@ -219,16 +219,7 @@ func Image(ctx context.Context, ref string, img v1.Image, o Options) (*Result, e
 		if li.Digest != (v1.Hash{}) {
 			l.Digest = li.Digest.String()
 		}
-		for _, c := range fl[i].Changes {
-			switch c.Kind {
-			case imagefs.ChangeAdded:
-				l.Added++
-			case imagefs.ChangeRemoved:
-				l.Removed++
-			default:
-				l.Changed++
-			}
-		}
+		l.Added, l.Changed, l.Removed = fl[i].Added, fl[i].Changed, fl[i].Removed
 		r.Layers = append(r.Layers, l)
 		r.Totals.Size += li.Size
 		if li.RepeatOf < 0 {
@@ -238,13 +229,7 @@ func Image(ctx context.Context, ref string, img v1.Image, o Options) (*Result, e
 		r.Waste.PullBytes += l.PullWaste
 	}
 	r.Totals.Layers = len(r.Layers)
-	_ = fsys.Walk(func(e imagefs.Entry) error {
-		if e.Type == imagefs.TypeFile {
-			r.Totals.Files++
-			r.Totals.ContentBytes += e.Size
-		}
-		return nil
-	})
+	r.Totals.Files, r.Totals.ContentBytes = fsys.Files()
 	w := fsys.Waste()
 	r.Waste.StoredBytes, r.Waste.DiskBytes, r.Waste.PullBytesUncompressed = w.StoredBytes, w.DiskBytes, w.PullBytes
 	r.Waste.Efficiency = w.Efficiency()

@@ -42,7 +42,8 @@ func readLayers(ctx context.Context, img v1.Image, c *v1.Config, opts []imagefs.
 		ests[i] = &estimate{e: e}
 		return ests[i]
 	}
-	all := []imagefs.Option{imagefs.WithFileDigests(false), imagefs.WithConcurrency(runtime.GOMAXPROCS(0))}
+	// Only the numbers of changes are shown: no lists of them.
+	all := []imagefs.Option{imagefs.WithFileDigests(false), imagefs.WithChangeLists(false), imagefs.WithConcurrency(runtime.GOMAXPROCS(0))}
 	if base := programBase(c); base != "" {
 		// The entrypoint is read back to be analysed: with its digest,
 		// that read stops at its end.
