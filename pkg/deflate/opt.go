@@ -55,7 +55,7 @@ const (
 	costPad = 512
 	// cacheSlack bounds what one step of the parse adds: the matches of
 	// a position to the cache, or the positions of a skipped match.
-	cacheSlack = max(maxFound, maxMatch)
+	cacheSlack = max(len(foundBuf{}), maxMatch)
 	// primeDepth bounds the tree search while inserting the history
 	// before a chunk: its matches are never recorded, so a shallow tree
 	// there costs little.
@@ -145,14 +145,15 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 				continue
 			}
 			nice := min(cfg.nice, maxLen)
-			nm := p.mf.find(pos, maxLen, nice, cfg.depth)
+			// find writes into the cache's spare capacity (see
+			// cacheSlack).
+			nc := len(cache)
+			found := (*foundBuf)(cache[nc : nc+len(foundBuf{})])
+			nm := p.mf.find(found, pos, maxLen, nice, cfg.depth)
 			bestLen := 0
 			if nm > 0 {
-				found := p.mf.found[:nm]
-				bestLen = int(found[nm-1]>>16) & 0x1ff
-				for _, m := range found {
-					cache = append(cache, m)
-				}
+				bestLen = int(found[(nm-1)&31]>>16) & 0x1ff
+				cache = cache[:nc+nm]
 			}
 			if pos >= nextObs {
 				if bestLen >= 4 {
