@@ -133,20 +133,24 @@ func (f *btFinder) find(found *foundBuf, pos, maxLen, nice, depth int) int {
 			w.best = l
 			w.n = addMatch(w.found, w.n, pos-node, l)
 		}
+		// Link node on its side and go on to its child towards pos;
+		// the branches differ in as little as possible, so that they
+		// join without moving the walk's state between registers.
 		s := 2 * (node & windowMask)
+		var next *int32
 		if less {
 			*lt = int32(node)
 			lt = &ch[s+1]
-			node = int(*lt)
+			next = lt
 			bestLt = l
-			l = min(l, bestGt)
 		} else {
 			*gt = int32(node)
 			gt = &ch[s]
-			node = int(*gt)
+			next = gt
 			bestGt = l
-			l = min(l, bestLt)
 		}
+		node = int(*next)
+		l = min(bestLt, bestGt)
 		depth--
 		if pos-node >= windowSize || depth == 0 {
 			*lt, *gt = noPos, noPos
@@ -213,19 +217,20 @@ func (f *btFinder) skip(pos, nice, depth int) {
 			return
 		}
 		s := 2 * (node & windowMask)
+		var next *int32
 		if byte(a>>(sh&63)) < byte(b>>(sh&63)) {
 			*lt = int32(node)
 			lt = &ch[s+1]
-			node = int(*lt)
+			next = lt
 			bestLt = l
-			l = min(l, bestGt)
 		} else {
 			*gt = int32(node)
 			gt = &ch[s]
-			node = int(*gt)
+			next = gt
 			bestGt = l
-			l = min(l, bestLt)
 		}
+		node = int(*next)
+		l = min(bestLt, bestGt)
 		depth--
 		if pos-node >= windowSize || depth == 0 {
 			*lt, *gt = noPos, noPos
