@@ -104,7 +104,7 @@ func (f *btFinder) find(found *foundBuf, pos, maxLen, nice, depth int) int {
 	// What only a new longest match needs is kept in f.walk, so that
 	// the walk's own state stays in registers.
 	w := &f.walk
-	w.found, w.n, w.best, w.nice, w.maxLen = found, n, 3, nice, maxLen
+	w.found, w.n, w.best, w.nice, w.maxLen, w.cutoff, w.depth = found, n, 3, nice, maxLen, cutoff, depth
 	bestLt, bestGt, l := 0, 0, 0
 	for {
 		// Compare 8 bytes at a time from l; l never exceeds best here,
@@ -151,8 +151,8 @@ func (f *btFinder) find(found *foundBuf, pos, maxLen, nice, depth int) int {
 		}
 		node = int(*next)
 		l = min(bestLt, bestGt)
-		depth--
-		if pos-node >= windowSize || depth == 0 {
+		w.depth--
+		if node <= w.cutoff || w.depth == 0 {
 			*lt, *gt = noPos, noPos
 			return w.n
 		}
@@ -166,6 +166,8 @@ type walkState struct {
 	n            int // matches in found
 	best         int // the longest match so far
 	nice, maxLen int
+	cutoff       int // nodes at or before it are out of the window
+	depth        int // nodes left to visit
 }
 
 // foundBuf holds the matches of one position; maxFound of its entries are
