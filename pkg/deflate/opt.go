@@ -88,6 +88,10 @@ type optParser struct {
 	saveBlocks []blockSpan
 
 	havePrev bool
+	// prevCheck and prevCheckCache are where the block being scanned
+	// was last found alike in its statistics, and the cache entries
+	// then in use.
+	prevCheck, prevCheckCache int
 	// stop, when set, abandons the parse: its chunk's output is not used.
 	stop   *atomic.Bool
 	prices prices
@@ -117,9 +121,10 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			p.mf.skip(i, min(cfg.nice, maxLen), min(cfg.depth, primeDepth))
 		}
 	}
-	// The cache rarely grows within a block: a block ends once it holds
-	// cacheMax entries with its positions, or softMaxBlock positions, and
-	// one step adds at most cacheSlack.
+	// Neither buffer grows within a block (scan writes them by index):
+	// a block ends once it holds cacheMax entries with its positions, or
+	// softMaxBlock positions, and one step adds at most cacheSlack to
+	// either.
 	if cap(p.cache) < cacheMax+cacheSlack {
 		p.cache = make([]uint32, 0, cacheMax+cacheSlack)
 		p.first = make([]int32, 0, softMaxBlock+cacheSlack+1)
@@ -127,73 +132,20 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 	cache, first := p.cache[:0], p.first[:0]
 	blockStart, pos := start, start
 	for blockStart < end && !p.stopped() {
-		p.split.reset()
-		prevCheck, prevCheckCache := -1, 0
-		changed := false
-		nextObs := pos
-		for pos < end {
-			if pos&4095 == 0 && p.stopped() {
-				return
-			}
-			maxLen := min(maxMatch, end-pos)
-			first = append(first, int32(len(cache)))
-			if maxLen < 4 {
-				if pos >= nextObs {
-					p.split.literal(src[pos])
-				}
-				pos++
-				continue
-			}
-			nice := min(cfg.nice, maxLen)
-			// find writes into the cache's spare capacity (see
-			// cacheSlack).
-			nc := len(cache)
-			found := (*foundBuf)(cache[nc : nc+len(foundBuf{})])
-			nm := p.mf.find(found, pos, maxLen, nice, cfg.depth)
-			bestLen := 0
-			if nm > 0 {
-				bestLen = int(found[(nm-1)&31]>>16) & 0x1ff
-				cache = cache[:nc+nm]
-			}
-			if pos >= nextObs {
-				if bestLen >= 4 {
-					p.split.match(bestLen)
-					nextObs = pos + bestLen
-				} else {
-					p.split.literal(src[pos])
-					nextObs = pos + 1
-				}
-			}
-			pos++
-			if bestLen >= cfg.skip {
-				// Skip over a long match: its positions get no matches
-				// of their own, which costs little and saves much time.
-				for stop := pos + bestLen - 1; pos < stop; pos++ {
-					if ml := min(maxMatch, end-pos); ml >= 4 {
-						p.mf.skip(pos, min(cfg.nice, ml), cfg.depth)
-					}
-					first = append(first, int32(len(cache)))
-				}
-			}
-			if pos-blockStart >= softMaxBlock || len(cache)+len(first) >= cacheMax {
-				break
-			}
-			if p.split.ready(blockStart, pos, end) {
-				if p.split.endBlock(pos - blockStart) {
-					changed = true
-					break
-				}
-				prevCheck, prevCheckCache = pos, len(cache)
-			}
+		var changed, stopped bool
+		nc, nf := len(cache), len(first)
+		pos, nc, nf, changed, stopped = p.scan(src, blockStart, pos, end, nc, nf)
+		if stopped {
+			return
 		}
-		p.cache, p.first = cache, first
-		blockEnd, cacheEnd := pos, len(cache)
-		if changed && prevCheck > blockStart {
+		cache, first = p.cache[:nc], p.first[:nf]
+		blockEnd, cacheEnd := pos, nc
+		if changed && p.prevCheck > blockStart {
 			// End the block before the data that differs from it; the
 			// matches already found there start the next block.
-			blockEnd, cacheEnd = prevCheck, prevCheckCache
+			blockEnd, cacheEnd = p.prevCheck, p.prevCheckCache
 		} else {
-			first = append(first, int32(len(cache)))
+			first = append(first, int32(nc))
 		}
 		m := matches{first[:blockEnd-blockStart+1], cache[:cacheEnd]}
 		switch {
@@ -205,7 +157,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			p.emit(src, blockStart, blockEnd, m, nil, r, cfg.verify.levels)
 		}
 		// Keep what the next block starts with.
-		cache = p.cache[:copy(p.cache, cache[cacheEnd:])]
+		cache = p.cache[:copy(p.cache[:cap(p.cache)], cache[cacheEnd:])]
 		rest := first[blockEnd-blockStart : pos-blockStart]
 		first = p.first[:len(rest)]
 		for i, ci := range rest {
@@ -213,6 +165,78 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 		}
 		blockStart = blockEnd
 	}
+}
+
+// scan caches the matches of the positions from pos on, for the block
+// that starts at blockStart and of which nc cache and nf first entries are
+// in use, until the block is to end. It returns the position reached, the
+// entries then in use, whether the block ends because the symbol
+// statistics changed (p.prevCheck and p.prevCheckCache are then where
+// they were last checked alike, or -1), and whether the chunk was
+// abandoned. The block's state is kept in few variables, apart from the
+// rest of parse, so that the loop around each search keeps it in
+// registers.
+func (p *optParser) scan(src []byte, blockStart, pos, end, nc, nf int) (int, int, int, bool, bool) {
+	// The loop writes through indices into the whole of both buffers.
+	cache, first := p.cache[:cap(p.cache)], p.first[:cap(p.first)]
+	p.split.reset()
+	p.prevCheck, p.prevCheckCache = -1, 0
+	nextObs := pos
+	for pos < end {
+		if pos&4095 == 0 && p.stopped() {
+			return pos, nc, nf, false, true
+		}
+		maxLen := min(maxMatch, end-pos)
+		first[nf] = int32(nc)
+		nf++
+		if maxLen < 4 {
+			if pos >= nextObs {
+				p.split.literal(src[pos])
+			}
+			pos++
+			continue
+		}
+		// find writes into the cache's spare capacity (see
+		// cacheSlack).
+		found := (*foundBuf)(cache[nc : nc+len(foundBuf{})])
+		nm := p.mf.find(found, pos, maxLen, min(p.cfg.nice, maxLen), p.cfg.depth)
+		bestLen := 0
+		if nm > 0 {
+			bestLen = int(found[(nm-1)&31]>>16) & 0x1ff
+			nc += nm
+		}
+		if pos >= nextObs {
+			if bestLen >= 4 {
+				p.split.match(bestLen)
+				nextObs = pos + bestLen
+			} else {
+				p.split.literal(src[pos])
+				nextObs = pos + 1
+			}
+		}
+		pos++
+		if bestLen >= p.cfg.skip {
+			// Skip over a long match: its positions get no matches
+			// of their own, which costs little and saves much time.
+			for stop := pos + bestLen - 1; pos < stop; pos++ {
+				if ml := min(maxMatch, end-pos); ml >= 4 {
+					p.mf.skip(pos, min(p.cfg.nice, ml), p.cfg.depth)
+				}
+				first[nf] = int32(nc)
+				nf++
+			}
+		}
+		if pos-blockStart >= softMaxBlock || nc+nf >= cacheMax {
+			break
+		}
+		if p.split.ready(blockStart, pos, end) {
+			if p.split.endBlock(pos - blockStart) {
+				return pos, nc, nf, true, false
+			}
+			p.prevCheck, p.prevCheckCache = pos, nc
+		}
+	}
+	return pos, nc, nf, false, false
 }
 
 // matches are the cached matches of a run of positions: those of position
