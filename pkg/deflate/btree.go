@@ -101,8 +101,9 @@ func (f *btFinder) find(found *foundBuf, pos, maxLen, nice, depth int) int {
 		*lt, *gt = noPos, noPos
 		return n
 	}
-	// What only a new longest match needs is kept in f.walk, so that
-	// the walk's own state stays in registers.
+	// What the walk reads once per node at most, or only for a new
+	// longest match, is kept in f.walk, so that the nodes, links and
+	// prefix lengths stay in registers.
 	w := &f.walk
 	w.found, w.n, w.best, w.nice, w.maxLen, w.cutoff, w.depth = found, n, 3, nice, maxLen, cutoff, depth
 	bestLt, bestGt, l := 0, 0, 0
