@@ -134,7 +134,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 	for blockStart < end && !p.stopped() {
 		var changed, stopped bool
 		nc, nf := len(cache), len(first)
-		pos, nc, nf, changed, stopped = p.scan(src, blockStart, pos, end, nc, nf)
+		pos, nc, nf, changed, stopped = p.scan(blockStart, pos, end, nc, nf)
 		if stopped {
 			return
 		}
@@ -176,13 +176,18 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 // abandoned. The block's state is kept in few variables, apart from the
 // rest of parse, so that the loop around each search keeps it in
 // registers.
-func (p *optParser) scan(src []byte, blockStart, pos, end, nc, nf int) (int, int, int, bool, bool) {
+func (p *optParser) scan(blockStart, pos, end, nc, nf int) (int, int, int, bool, bool) {
 	// The loop writes through indices into the whole of both buffers.
 	cache, first := p.cache[:cap(p.cache)], p.first[:cap(p.first)]
 	p.split.reset()
 	p.prevCheck, p.prevCheckCache = -1, 0
 	nextObs := pos
-	for pos < end {
+	// The block ends at the chunk's end or after softMaxBlock positions,
+	// whichever comes first; the input's bytes are read from the
+	// finder's copy.
+	limit := min(end, blockStart+softMaxBlock)
+	buf := &p.mf.buf
+	for pos < limit {
 		if pos&4095 == 0 && p.stopped() {
 			return pos, nc, nf, false, true
 		}
@@ -191,7 +196,7 @@ func (p *optParser) scan(src []byte, blockStart, pos, end, nc, nf int) (int, int
 		nf++
 		if maxLen < 4 {
 			if pos >= nextObs {
-				p.split.literal(src[pos])
+				p.split.literal(buf[pos&btBufMask])
 			}
 			pos++
 			continue
@@ -210,7 +215,7 @@ func (p *optParser) scan(src []byte, blockStart, pos, end, nc, nf int) (int, int
 				p.split.match(bestLen)
 				nextObs = pos + bestLen
 			} else {
-				p.split.literal(src[pos])
+				p.split.literal(buf[pos&btBufMask])
 				nextObs = pos + 1
 			}
 		}
@@ -226,7 +231,7 @@ func (p *optParser) scan(src []byte, blockStart, pos, end, nc, nf int) (int, int
 				nf++
 			}
 		}
-		if pos-blockStart >= softMaxBlock || nc+nf >= cacheMax {
+		if pos >= limit || nc+nf >= cacheMax {
 			break
 		}
 		if p.split.ready(blockStart, pos, end) {
