@@ -32,7 +32,7 @@ type btFinder struct {
 	// child holds the left and right child of window slot s at 2s and
 	// 2s+1.
 	child [2 * windowSize]int32
-	found [maxFound]uint32 // the matches of the last find
+	walk  walkState
 	// buf holds the input (see reset); the 8 bytes past the mask keep
 	// an 8-byte load at any masked index inside the array.
 	buf [btMaxInput + 8]byte
@@ -63,7 +63,7 @@ func (f *btFinder) load64(i int) uint64 {
 	return binary.LittleEndian.Uint64(f.buf[i&btBufMask:])
 }
 
-// find inserts pos into the match finder and leaves in f.found, returning
+// find inserts pos into the match finder and leaves in found, returning
 // how many, every match that is longer than all before it, as
 // slot<<25 | length<<16 | offset, in increasing length, at most maxLen long,
 // keeping only the longest of those that share an offset slot: the parser
@@ -71,12 +71,15 @@ func (f *btFinder) load64(i int) uint64 {
 // less. It stops at the first match of nice bytes or after depth tree
 // nodes. The caller guarantees 4 <= maxLen, nice <= maxLen and that
 // pos+maxLen is at most the input's length.
-func (f *btFinder) find(pos, maxLen, nice, depth int) int {
+//
+// The tree's nodes are visited from the newest to the oldest, so offsets
+// grow along the walk and at most one match per slot, plus the one of
+// length 3, is ever kept: found never overflows.
+func (f *btFinder) find(found *foundBuf, pos, maxLen, nice, depth int) int {
 	seq := uint32(f.load64(pos))
 	h3 := (seq & 0xffffff) * 0x1E35A7BD >> (32 - btHash3Bits)
 	h4 := seq * 0x1E35A7BD >> (32 - btHash4Bits)
 	cutoff := pos - windowSize
-	found := &f.found
 	n := 0
 
 	node := int(f.hash3[h3])
@@ -98,7 +101,12 @@ func (f *btFinder) find(pos, maxLen, nice, depth int) int {
 		*lt, *gt = noPos, noPos
 		return n
 	}
-	best, bestLt, bestGt, l := 3, 0, 0, 0
+	// What the walk reads once per node at most, or only for a new
+	// longest match, is kept in f.walk, so that the nodes, links and
+	// prefix lengths stay in registers.
+	w := &f.walk
+	w.found, w.n, w.best, w.nice, w.maxLen, w.cutoff, w.depth = found, n, 3, nice, maxLen, cutoff, depth
+	bestLt, bestGt, l := 0, 0, 0
 	for {
 		// Compare 8 bytes at a time from l; l never exceeds best here,
 		// so only a longer common prefix is a new match. Bytes past
@@ -106,53 +114,79 @@ func (f *btFinder) find(pos, maxLen, nice, depth int) int {
 		// measured again within maxLen, and a shorter one ends inside
 		// the input.
 		a, b := f.load64(node+l), f.load64(pos+l)
-		for a == b && l+8 < nice {
+		for a == b && l+8 < w.nice {
 			l += 8
 			a, b = f.load64(node+l), f.load64(pos+l)
 		}
 		// With a == b, l+8 reaches nice and sh is 64.
 		sh := uint(bits.TrailingZeros64(a^b)) &^ 7
 		l += int(sh >> 3)
-		if l > best {
-			if l >= nice {
-				l = f.commonLen(node, pos, nice, maxLen)
-			}
-			best = l
-			d := uint16(pos - node)
-			e := uint32(distSlot[d])<<25 | uint32(l)<<16 | uint32(d)
-			if n > 0 && found[n-1]>>25 == e>>25 {
-				found[n-1] = e
-			} else if n < len(found) {
-				found[n] = e
-				n++
-			}
-			if l >= nice {
+		// The bytes at l, when they differ, order node and pos.
+		less := byte(a>>(sh&63)) < byte(b>>(sh&63))
+		if l > w.best {
+			if l >= w.nice {
+				l = f.commonLen(node, pos, w.nice, w.maxLen)
+				n := addMatch(w.found, w.n, pos-node, l)
 				s := 2 * (node & windowMask)
 				*lt, *gt = ch[s], ch[s+1]
 				return n
 			}
+			w.best = l
+			w.n = addMatch(w.found, w.n, pos-node, l)
 		}
-		// The bytes at l differ: they order node and pos.
+		// Link node on its side and go on to its child towards pos;
+		// the branches differ in as little as possible, so that they
+		// join without moving the walk's state between registers.
 		s := 2 * (node & windowMask)
-		if byte(a>>(sh&63)) < byte(b>>(sh&63)) {
+		var next *int32
+		if less {
 			*lt = int32(node)
 			lt = &ch[s+1]
-			node = int(*lt)
+			next = lt
 			bestLt = l
-			l = min(l, bestGt)
 		} else {
 			*gt = int32(node)
 			gt = &ch[s]
-			node = int(*gt)
+			next = gt
 			bestGt = l
-			l = min(l, bestLt)
 		}
-		depth--
-		if pos-node >= windowSize || depth == 0 {
+		node = int(*next)
+		l = min(bestLt, bestGt)
+		w.depth--
+		if node <= w.cutoff || w.depth == 0 {
 			*lt, *gt = noPos, noPos
-			return n
+			return w.n
 		}
 	}
+}
+
+// walkState is what find keeps of a tree walk besides its position in
+// the tree.
+type walkState struct {
+	found        *foundBuf
+	n            int // matches in found
+	best         int // the longest match so far
+	nice, maxLen int
+	cutoff       int // nodes at or before it are out of the window
+	depth        int // nodes left to visit
+}
+
+// foundBuf holds the matches of one position; maxFound of its entries are
+// ever used, and its power-of-two size lets indices be masked instead of
+// checked.
+type foundBuf = [32]uint32
+
+// addMatch appends the match of length l at offset d to the n matches in
+// found, replacing the last one when it has the same offset slot, and
+// returns how many there are.
+func addMatch(found *foundBuf, n, d, l int) int {
+	e := uint32(distSlot[uint16(d)])<<25 | uint32(l)<<16 | uint32(uint16(d))
+	if n > 0 && found[(n-1)&31]>>25 == e>>25 {
+		found[(n-1)&31] = e
+		return n
+	}
+	found[n&31] = e
+	return n + 1
 }
 
 // skip inserts pos into the match finder as find does, without recording
@@ -186,19 +220,20 @@ func (f *btFinder) skip(pos, nice, depth int) {
 			return
 		}
 		s := 2 * (node & windowMask)
+		var next *int32
 		if byte(a>>(sh&63)) < byte(b>>(sh&63)) {
 			*lt = int32(node)
 			lt = &ch[s+1]
-			node = int(*lt)
+			next = lt
 			bestLt = l
-			l = min(l, bestGt)
 		} else {
 			*gt = int32(node)
 			gt = &ch[s]
-			node = int(*gt)
+			next = gt
 			bestGt = l
-			l = min(l, bestLt)
 		}
+		node = int(*next)
+		l = min(bestLt, bestGt)
 		depth--
 		if pos-node >= windowSize || depth == 0 {
 			*lt, *gt = noPos, noPos

@@ -59,8 +59,13 @@
 // skip under -short. On a shared machine instruction counts are steadier
 // than time: run valgrind --tool=callgrind on a test binary that
 // compresses one input once, with GODEBUG=asyncpreemptoff=1 (callgrind
-// does not cope with Go's preemption signals). Check CPU time as well
-// (user time of several runs, alternating old and new): the tree walk
-// waits on memory and on its branches, so fewer instructions there can
-// take longer, as a branch-free walk did.
+// does not cope with Go's preemption signals) and GOGC=off (collections
+// otherwise move the count by a few percent from run to run). Check CPU
+// time as well (user time of several runs, alternating old and new): the
+// tree walk waits on memory and on its branches, so fewer instructions
+// there can take longer, as a branch-free walk did. Much of what the hot
+// loops cost is the compiler moving their state between registers and
+// the stack (each call clobbers every register): keeping a loop's
+// variables few, and what it reads rarely in memory, paid more than
+// removing work.
 package deflate

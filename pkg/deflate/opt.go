@@ -55,7 +55,7 @@ const (
 	costPad = 512
 	// cacheSlack bounds what one step of the parse adds: the matches of
 	// a position to the cache, or the positions of a skipped match.
-	cacheSlack = max(maxFound, maxMatch)
+	cacheSlack = max(len(foundBuf{}), maxMatch)
 	// primeDepth bounds the tree search while inserting the history
 	// before a chunk: its matches are never recorded, so a shallow tree
 	// there costs little.
@@ -88,6 +88,10 @@ type optParser struct {
 	saveBlocks []blockSpan
 
 	havePrev bool
+	// prevCheck and prevCheckCache are where the block being scanned
+	// was last found alike in its statistics, and the cache entries
+	// then in use.
+	prevCheck, prevCheckCache int
 	// stop, when set, abandons the parse: its chunk's output is not used.
 	stop   *atomic.Bool
 	prices prices
@@ -117,9 +121,10 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			p.mf.skip(i, min(cfg.nice, maxLen), min(cfg.depth, primeDepth))
 		}
 	}
-	// The cache rarely grows within a block: a block ends once it holds
-	// cacheMax entries with its positions, or softMaxBlock positions, and
-	// one step adds at most cacheSlack.
+	// Neither buffer grows within a block (scan writes them by index):
+	// a block ends once it holds cacheMax entries with its positions, or
+	// softMaxBlock positions, and one step adds at most cacheSlack to
+	// either.
 	if cap(p.cache) < cacheMax+cacheSlack {
 		p.cache = make([]uint32, 0, cacheMax+cacheSlack)
 		p.first = make([]int32, 0, softMaxBlock+cacheSlack+1)
@@ -127,72 +132,20 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 	cache, first := p.cache[:0], p.first[:0]
 	blockStart, pos := start, start
 	for blockStart < end && !p.stopped() {
-		p.split.reset()
-		prevCheck, prevCheckCache := -1, 0
-		changed := false
-		nextObs := pos
-		for pos < end {
-			if pos&4095 == 0 && p.stopped() {
-				return
-			}
-			maxLen := min(maxMatch, end-pos)
-			first = append(first, int32(len(cache)))
-			if maxLen < 4 {
-				if pos >= nextObs {
-					p.split.literal(src[pos])
-				}
-				pos++
-				continue
-			}
-			nice := min(cfg.nice, maxLen)
-			nm := p.mf.find(pos, maxLen, nice, cfg.depth)
-			bestLen := 0
-			if nm > 0 {
-				found := p.mf.found[:nm]
-				bestLen = int(found[nm-1]>>16) & 0x1ff
-				for _, m := range found {
-					cache = append(cache, m)
-				}
-			}
-			if pos >= nextObs {
-				if bestLen >= 4 {
-					p.split.match(bestLen)
-					nextObs = pos + bestLen
-				} else {
-					p.split.literal(src[pos])
-					nextObs = pos + 1
-				}
-			}
-			pos++
-			if bestLen >= cfg.skip {
-				// Skip over a long match: its positions get no matches
-				// of their own, which costs little and saves much time.
-				for stop := pos + bestLen - 1; pos < stop; pos++ {
-					if ml := min(maxMatch, end-pos); ml >= 4 {
-						p.mf.skip(pos, min(cfg.nice, ml), cfg.depth)
-					}
-					first = append(first, int32(len(cache)))
-				}
-			}
-			if pos-blockStart >= softMaxBlock || len(cache)+len(first) >= cacheMax {
-				break
-			}
-			if p.split.ready(blockStart, pos, end) {
-				if p.split.endBlock(pos - blockStart) {
-					changed = true
-					break
-				}
-				prevCheck, prevCheckCache = pos, len(cache)
-			}
+		var changed, stopped bool
+		nc, nf := len(cache), len(first)
+		pos, nc, nf, changed, stopped = p.scan(blockStart, pos, end, nc, nf)
+		if stopped {
+			return
 		}
-		p.cache, p.first = cache, first
-		blockEnd, cacheEnd := pos, len(cache)
-		if changed && prevCheck > blockStart {
+		cache, first = p.cache[:nc], p.first[:nf]
+		blockEnd, cacheEnd := pos, nc
+		if changed && p.prevCheck > blockStart {
 			// End the block before the data that differs from it; the
 			// matches already found there start the next block.
-			blockEnd, cacheEnd = prevCheck, prevCheckCache
+			blockEnd, cacheEnd = p.prevCheck, p.prevCheckCache
 		} else {
-			first = append(first, int32(len(cache)))
+			first = append(first, int32(nc))
 		}
 		m := matches{first[:blockEnd-blockStart+1], cache[:cacheEnd]}
 		switch {
@@ -204,7 +157,7 @@ func (p *optParser) parse(src []byte, start, end int, r *chunkResult) {
 			p.emit(src, blockStart, blockEnd, m, nil, r, cfg.verify.levels)
 		}
 		// Keep what the next block starts with.
-		cache = p.cache[:copy(p.cache, cache[cacheEnd:])]
+		cache = p.cache[:copy(p.cache[:cap(p.cache)], cache[cacheEnd:])]
 		rest := first[blockEnd-blockStart : pos-blockStart]
 		first = p.first[:len(rest)]
 		for i, ci := range rest {

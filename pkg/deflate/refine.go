@@ -117,21 +117,21 @@ type histogram struct {
 // inc counts one more sym.
 func (h *histogram) inc(sym int) {
 	f := h.f[sym]
+	h.f[sym] = f + 1
+	h.sum += flogDelta(f)
 	if f == 0 {
 		h.used++
 	}
-	h.f[sym] = f + 1
-	h.sum = h.sum - flog(f) + flog(f+1)
 }
 
 // dec counts one less sym.
 func (h *histogram) dec(sym int) {
 	f := h.f[sym] - 1
+	h.f[sym] = f
+	h.sum -= flogDelta(f)
 	if f == 0 {
 		h.used--
 	}
-	h.f[sym] = f
-	h.sum = h.sum - flog(f+1) + flog(f)
 }
 
 // count sets h to the statistics of toks and the end of block, summing
@@ -164,9 +164,11 @@ func (h *histogram) bits() float64 {
 
 var (
 	flogOnce sync.Once
-	// flogTable holds f·log2(f) for the counts most blocks reach;
-	// splitPoint fills it before use.
-	flogTable [1 << 16]float64
+	// flogTable holds f·log2(f) for the counts most blocks reach, and
+	// flogDeltas (f+1)·log2(f+1) - f·log2(f), what one more count adds;
+	// splitPoint fills them before use.
+	flogTable  [1 << 16]float64
+	flogDeltas [1<<16 - 1]float64
 )
 
 func initFlog() {
@@ -174,8 +176,22 @@ func initFlog() {
 		for i := 1; i < len(flogTable); i++ {
 			flogTable[i] = float64(i) * math.Log2(float64(i))
 		}
+		for i := range flogDeltas {
+			flogDeltas[i] = flogTable[i+1] - flogTable[i]
+		}
 	})
 }
+
+// flogDelta returns flog(f+1) - flog(f).
+func flogDelta(f uint32) float64 {
+	if f < uint32(len(flogDeltas)) {
+		return flogDeltas[f]
+	}
+	return flogDeltaBig(f)
+}
+
+//go:noinline
+func flogDeltaBig(f uint32) float64 { return flogBig(f+1) - flogBig(f) }
 
 // flog returns f·log2(f), 0 for 0.
 func flog(f uint32) float64 {
