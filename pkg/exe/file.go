@@ -9,6 +9,8 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+
+	"github.com/leve-build/leve/internal/mmapfile"
 )
 
 // maxFileSize bounds how much of a reader without a size is probed, and
@@ -222,7 +224,7 @@ func extent(ef *elf.File, r io.ReaderAt, size int64) int64 {
 // regular file (unmap releases them), else read into memory.
 func load(r io.ReaderAt, n int64) (data []byte, unmap func() error, err error) {
 	if osf, ok := r.(*os.File); ok {
-		if data, unmap, ok := mapFile(osf, n); ok {
+		if data, unmap, ok := mmapfile.Map(osf, n, mmapfile.ReadOnly); ok {
 			return data, unmap, nil
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/leve-build/leve/internal/mmapfile"
 	"github.com/leve-build/leve/pkg/exe"
 	"github.com/leve-build/leve/pkg/imagefs"
 	"github.com/leve-build/leve/pkg/optimize"
@@ -267,7 +268,7 @@ func analyse(ctx context.Context, fsys *imagefs.FS, ep *Entrypoint, o Options) e
 // resident, and only while they are read; else read into memory.
 // release ends the mapping.
 func programBytes(f *os.File, n int64) (b []byte, release func(), err error) {
-	if b, unmap, ok := mapCopy(f, n); ok {
+	if b, unmap, ok := mmapfile.Map(f, n, mmapfile.CopyOnWrite); ok {
 		return b, func() { _ = unmap() }, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
