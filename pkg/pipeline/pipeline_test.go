@@ -17,6 +17,7 @@ import (
 	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/assemble"
 	"github.com/leve-build/leve/pkg/compile"
+	"github.com/leve-build/leve/pkg/deflate"
 	"github.com/leve-build/leve/pkg/platform"
 	"github.com/leve-build/leve/pkg/publish"
 )
@@ -142,7 +143,7 @@ func writeBase(t *testing.T) (string, v1.Image) {
 		{Path: "/etc/passwd", Mode: 0o644, Data: passwd},
 		{Path: "/etc/group", Mode: 0o644, Data: []byte("root:x:0:\nwww:x:33:\n")},
 		{Path: "/bin/tool", Mode: 0o755, Data: []byte("#!/bin/sh\n")},
-	}, assemble.Gzip{Level: 1}, nil, "base files")
+	}, assemble.Deflate{Level: deflate.Fast}, nil, "base files")
 	if err != nil {
 		t.Fatal(err)
 	}
