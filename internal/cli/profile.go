@@ -39,6 +39,9 @@ func startProfiles(stderr io.Writer) func() {
 		if mem != "" {
 			f, err := os.Create(mem)
 			if err == nil {
+				// The profile holds what the last collection published:
+				// collect once so that the allocations since count too.
+				runtime.GC()
 				err = pprof.Lookup("allocs").WriteTo(f, 0)
 				if cerr := f.Close(); err == nil {
 					err = cerr
