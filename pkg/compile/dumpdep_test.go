@@ -93,16 +93,7 @@ func TestBuildDumpDepKeepsGOFLAGS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("links a program with -dumpdep; skipped in -short mode")
 	}
-	mod := testutil.Module(t, map[string]string{
-		"main.go": "package main\nvar version = \"dev\"\nfunc main() { println(version) }\n",
-	})
-	t.Chdir(mod)
-	t.Setenv("GOFLAGS", "-ldflags=-X=main.version=fromgoflags")
-	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, pkg := stampedByGOFLAGS(t)
 	bin, err := Build(ctx, pkg, t.TempDir(), Options{Platform: platform.Default, DumpDep: true})
 	if err != nil {
 		t.Fatal(err)

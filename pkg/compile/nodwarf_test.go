@@ -37,16 +37,7 @@ func TestOptionsFlagsDWARF(t *testing.T) {
 // symbol table, and keeps the -ldflags of GOFLAGS that its own -ldflags
 // would otherwise replace.
 func TestBuildNoDWARF(t *testing.T) {
-	mod := testutil.Module(t, map[string]string{
-		"main.go": "package main\nvar version = \"dev\"\nfunc main() { println(version) }\n",
-	})
-	t.Chdir(mod)
-	t.Setenv("GOFLAGS", "-ldflags=-X=main.version=fromgoflags")
-	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, pkg := stampedByGOFLAGS(t)
 	out := t.TempDir()
 	for _, noDWARF := range []bool{false, true} {
 		bin, err := Build(ctx, pkg, out, Options{Platform: platform.Default, NoDWARF: noDWARF})
@@ -69,4 +60,22 @@ func TestBuildNoDWARF(t *testing.T) {
 			t.Errorf("Build(NoDWARF: %v) under GOFLAGS=-ldflags=-X=…: not stamped, want GOFLAGS' -ldflags kept", noDWARF)
 		}
 	}
+}
+
+// stampedByGOFLAGS makes the current directory a module whose main prints
+// a version that GOFLAGS=-ldflags=-X=main.version=fromgoflags stamps, sets
+// that GOFLAGS, and resolves the module's package.
+func stampedByGOFLAGS(t *testing.T) (context.Context, Package) {
+	t.Helper()
+	mod := testutil.Module(t, map[string]string{
+		"main.go": "package main\nvar version = \"dev\"\nfunc main() { println(version) }\n",
+	})
+	t.Chdir(mod)
+	t.Setenv("GOFLAGS", "-ldflags=-X=main.version=fromgoflags")
+	ctx := context.Background()
+	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, pkg
 }
