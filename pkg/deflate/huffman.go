@@ -6,6 +6,7 @@ import "slices"
 // package-merge algorithm. Its buffers are reused between calls so building
 // codes allocates nothing once warmed up.
 type huffBuilder struct {
+	keys   []uint64 // used symbols as frequency<<16 | symbol, sorted
 	syms   []uint16 // used symbols sorted by (frequency, symbol)
 	leafW  []uint64
 	levels [maxCodeLen][]item
@@ -28,16 +29,19 @@ func (h *huffBuilder) build(freq []uint32, lens []uint8, maxBits int) {
 	for i := range lens {
 		lens[i] = 0
 	}
-	h.syms = h.syms[:0]
+	// Sorting packed (frequency, symbol) keys orders the symbols as
+	// comparing both would, without a comparison function per step.
+	keys := h.keys[:0]
 	for i, f := range freq {
 		if f != 0 {
-			h.syms = append(h.syms, uint16(i))
+			keys = append(keys, uint64(f)<<16|uint64(i))
 		}
 	}
-	if len(h.syms) < 2 {
+	h.keys = keys
+	if len(keys) < 2 {
 		a := 0
-		if len(h.syms) == 1 {
-			a = int(h.syms[0])
+		if len(keys) == 1 {
+			a = int(keys[0] & 0xffff)
 		}
 		b := 0
 		if a == 0 {
@@ -46,20 +50,12 @@ func (h *huffBuilder) build(freq []uint32, lens []uint8, maxBits int) {
 		lens[a], lens[b] = 1, 1
 		return
 	}
-	slices.SortFunc(h.syms, func(a, b uint16) int {
-		fa, fb := freq[a], freq[b]
-		if fa != fb {
-			if fa < fb {
-				return -1
-			}
-			return 1
-		}
-		return int(a) - int(b)
-	})
-	n := len(h.syms)
-	h.leafW = h.leafW[:0]
-	for _, s := range h.syms {
-		h.leafW = append(h.leafW, uint64(freq[s]))
+	slices.Sort(keys)
+	n := len(keys)
+	h.syms, h.leafW = h.syms[:0], h.leafW[:0]
+	for _, k := range keys {
+		h.syms = append(h.syms, uint16(k))
+		h.leafW = append(h.leafW, k>>16)
 	}
 	if h.huffman(lens, maxBits) {
 		return
