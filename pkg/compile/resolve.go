@@ -51,7 +51,9 @@ type Query struct {
 // Resolve finds what target names: a package directory or import path in a
 // module, a lone .go file, or a directory of .go files with no go.mod. It
 // checks that the target is one main package that builds (without cgo,
-// unless q.Cgo).
+// unless q.Cgo). A package directory of a module that plainly is one is
+// resolved from its go.mod and files without running go list; every other
+// target, and every refusal, is go list's answer.
 func Resolve(ctx context.Context, target string, q Query) (Package, error) {
 	p, tags := q.Platform, q.Tags
 	if target == "" {
