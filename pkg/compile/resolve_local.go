@@ -34,7 +34,8 @@ var resolveInProcess = true
 // whose files are selected by any dotted tag (go1.N, goexperiment.X,
 // arch.vN) is left to go list, as are settings go list reads that leve
 // does not model: a workspace, GO111MODULE=off, -tags or -mod* in
-// GOFLAGS, a go.mod that needs a newer go, or one that does not parse.
+// GOFLAGS, a symlink in the directory's path, a vendor directory, a go.mod that needs a newer
+// go, has godebug or ignore directives, or does not parse.
 func resolveLocal(ctx context.Context, abs, root string, q Query) (pkg Package, ok bool) {
 	if !resolveInProcess || !plainGoEnv(ctx, abs) || inWorkspace(abs) {
 		return Package{}, false
@@ -120,17 +121,21 @@ func plainModuleDir(rel string) bool {
 	return true
 }
 
-// plainModule returns the path of the module rooted at root, when its
-// go.mod parses strictly, has no ignore directive, and needs no newer go
-// than the go command's.
+// plainModule returns the path of the module rooted at root, when it has
+// no vendor directory and its go.mod parses strictly, has no ignore or godebug directive (which the go
+// command checks against its own lists), and needs no newer go than the
+// go command's.
 func plainModule(ctx context.Context, root string) (string, bool) {
+	if _, err := os.Lstat(filepath.Join(root, "vendor")); err == nil {
+		return "", false // go list checks vendor/modules.txt against go.mod
+	}
 	gomod := filepath.Join(root, "go.mod")
 	data, err := os.ReadFile(gomod)
 	if err != nil {
 		return "", false
 	}
 	f, err := modfile.Parse(gomod, data, nil)
-	if err != nil || f.Module == nil || len(f.Ignore) > 0 {
+	if err != nil || f.Module == nil || len(f.Ignore) > 0 || len(f.Godebug) > 0 {
 		return "", false
 	}
 	env, _ := readGoEnv(ctx, root) // remembered by plainGoEnv

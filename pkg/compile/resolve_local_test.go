@@ -64,6 +64,9 @@ func TestResolveInProcess(t *testing.T) {
 		{name: "GO111MODULE off", dir: ".", files: mod("example.com/m", map[string]string{"main.go": mainGo}), env: map[string]string{"GO111MODULE": "off"}},
 		{name: "newer go", dir: ".", files: map[string]string{"go.mod": "module example.com/m\n\ngo 1.99\n", "main.go": mainGo}, env: map[string]string{"GOTOOLCHAIN": "local"}},
 		{name: "symlinked dir", dir: "cmd/app", link: "app", files: mod("example.com/m", map[string]string{"cmd/app/main.go": mainGo})},
+		{name: "godebug", dir: ".", files: map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n\ngodebug nosuchsetting=1\n", "main.go": mainGo}},
+		{name: "ignore", dir: "cmd/app", files: map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n\nignore ./cmd\n", "cmd/app/main.go": mainGo}},
+		{name: "vendor", dir: ".", files: mod("example.com/m", map[string]string{"main.go": mainGo, "vendor/modules.txt": "# example.com/x v1.0.0\n## explicit\nexample.com/x\n"})},
 		{name: "bad go.mod", dir: ".", files: map[string]string{"go.mod": "module example.com/m\n\nrequire\n", "main.go": mainGo}},
 	}
 	for _, tc := range tests {
