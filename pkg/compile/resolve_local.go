@@ -34,8 +34,9 @@ var resolveInProcess = true
 // whose files are selected by any dotted tag (go1.N, goexperiment.X,
 // arch.vN) is left to go list, as are settings go list reads that leve
 // does not model: a workspace, GO111MODULE=off, -tags or -mod* in
-// GOFLAGS, a symlink in the directory's path, a vendor directory, a go.mod that needs a newer
-// go, has godebug or ignore directives, or does not parse.
+// GOFLAGS, a symlink in the directory's path, a vendor directory, and a
+// go.mod that needs a newer go, has godebug or ignore directives, or does
+// not parse.
 func resolveLocal(ctx context.Context, abs, root string, q Query) (pkg Package, ok bool) {
 	if !resolveInProcess || !plainGoEnv(ctx, abs) || inWorkspace(abs) {
 		return Package{}, false
