@@ -14,8 +14,9 @@ import (
 )
 
 // TestInterrupted interrupts a build while leve runs "go list" (resolving
-// the target) and while it runs "go build" (a cold GOCACHE keeps each long
-// enough), and wants leve to stop with an error that says it was
+// the target, given as an import path: a package directory is resolved
+// without go list) and while it runs "go build" (a cold GOCACHE keeps each
+// long enough), and wants leve to stop with an error that says it was
 // interrupted, leaving the previous output in the same -o directory
 // untouched.
 func TestInterrupted(t *testing.T) {
@@ -34,8 +35,12 @@ func interrupt(t *testing.T, goCmd string) {
 	copyTree(t, good, out)
 	before := hashTree(t, parent)
 
-	cmd := exec.Command(bin, "build", "-t", "hello:latest", "-o", out, filepath.Join(repoRoot, "examples", "hello"))
+	hello := filepath.Join(repoRoot, "examples", "hello")
+	cmd := exec.Command(bin, "build", "-t", "hello:latest", "-o", out, hello)
 	cmd.Dir = t.TempDir()
+	if goCmd == "list" {
+		cmd.Args[len(cmd.Args)-1], cmd.Dir = "example.com/hello", hello
+	}
 	cmd.Env = append(os.Environ(), "GOCACHE="+t.TempDir(), "LEVE_CACHE="+t.TempDir())
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -51,7 +51,9 @@ type Query struct {
 // Resolve finds what target names: a package directory or import path in a
 // module, a lone .go file, or a directory of .go files with no go.mod. It
 // checks that the target is one main package that builds (without cgo,
-// unless q.Cgo).
+// unless q.Cgo). A package directory of a module that plainly is one is
+// resolved from its go.mod and files without running go list; every other
+// target, and every refusal, is go list's answer.
 func Resolve(ctx context.Context, target string, q Query) (Package, error) {
 	p, tags := q.Platform, q.Tags
 	if target == "" {
@@ -69,8 +71,12 @@ func Resolve(ctx context.Context, target string, q Query) (Package, error) {
 		if err != nil {
 			return Package{}, fmt.Errorf("resolving %q: %w", target, err)
 		}
-		if findModuleRoot(abs) == "" {
+		root := findModuleRoot(abs)
+		if root == "" {
 			return resolveLoneDir(target, abs, p, tags, q.Cgo)
+		}
+		if pkg, ok := resolveLocal(ctx, abs, root, q); ok {
+			return pkg, nil
 		}
 		return resolveInModule(ctx, target, abs, abs, p, tags, q.Cgo)
 	case errors.Is(err, fs.ErrNotExist) && looksLikePath(target):
@@ -92,18 +98,7 @@ func looksLikePath(s string) bool {
 
 // findModuleRoot returns the nearest directory at or above dir holding a
 // go.mod, or "" if there is none.
-func findModuleRoot(dir string) string {
-	for {
-		if fi, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil && !fi.IsDir() {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
+func findModuleRoot(dir string) string { return findUp(dir, "go.mod") }
 
 // resolveFile handles a single .go file, the seed's "app.go" case.
 func resolveFile(target string, cgo bool) (Package, error) {
