@@ -11,14 +11,14 @@ const (
 	// btBufBits sizes the finder's copy of its input, the window before
 	// a chunk and the chunk: indices are masked to it, so that loads
 	// need no bounds checks.
-	btBufBits = 19
+	btBufBits = 20
 	btBufMask = 1<<btBufBits - 1
 	// btMaxInput is the longest input the finder takes.
 	btMaxInput = 1 << btBufBits
 )
 
 // The finder holds a whole chunk with the window before it.
-const _ = uint(btMaxInput - windowSize - chunkSize)
+const _ = uint(btMaxInput - windowSize - max(chunkSize, optChunkSize))
 
 // btFinder is a binary-tree match finder over a 32 KiB window, as in
 // libdeflate: a 3-byte hash table remembers the latest position for
