@@ -1,0 +1,8 @@
+//go:build !amd64 || purego
+
+package deflate
+
+// find is findGo where there is no assembly walk.
+func (f *btFinder) find(found *foundBuf, pos, maxLen, nice, depth int) int {
+	return f.findGo(found, pos, maxLen, nice, depth)
+}
