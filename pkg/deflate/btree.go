@@ -192,9 +192,10 @@ func addMatch(found *foundBuf, n, d, l int) int {
 	return n + 1
 }
 
-// skip inserts pos into the match finder as find does, without recording
-// matches.
-func (f *btFinder) skip(pos, nice, depth int) {
+// skipGo inserts pos into the match finder as findGo does, without
+// recording matches; skip is skipGo, or on amd64 the same walk in
+// assembly.
+func (f *btFinder) skipGo(pos, nice, depth int) {
 	seq := uint32(f.load64(pos))
 	h3 := (seq & 0xffffff) * 0x1E35A7BD >> (32 - btHash3Bits)
 	h4 := seq * 0x1E35A7BD >> (32 - btHash4Bits)

@@ -2,21 +2,22 @@
 
 package deflate
 
-// find does what findGo does with the tree walk in assembly, where all of
-// the walk's state stays in registers; the rare end of a walk at a match
-// of nice bytes is finished here.
+// find is findGo with the tree walk in assembly, where all of the walk's
+// state stays in registers.
 func (f *btFinder) find(found *foundBuf, pos, maxLen, nice, depth int) int {
-	n, hit := findAsm(f, found, pos, nice, depth)
-	if hit < 0 {
-		return n
-	}
-	return addMatch(found, n, pos-hit, f.commonLen(hit, pos, nice, maxLen))
+	return findAsm(f, found, pos, maxLen, nice, depth)
 }
 
-// findAsm inserts pos into the finder as findGo does and returns the
-// matches it left in found, except when the walk reaches a node hit (>= 0)
-// whose common prefix with pos is at least nice bytes: then the tree is
-// linked as findGo links it, and that match is not yet in found.
+// skip inserts pos into the match finder as find does, without recording
+// matches.
+func (f *btFinder) skip(pos, nice, depth int) { skipAsm(f, pos, nice, depth) }
+
+// findAsm is findGo in assembly.
 //
 //go:noescape
-func findAsm(f *btFinder, found *foundBuf, pos, nice, depth int) (n, hit int)
+func findAsm(f *btFinder, found *foundBuf, pos, maxLen, nice, depth int) (n int)
+
+// skipAsm is skipGo in assembly.
+//
+//go:noescape
+func skipAsm(f *btFinder, pos, nice, depth int)

@@ -39,7 +39,8 @@ func walkInputs(t *testing.T) map[string][]byte {
 	return m
 }
 
-// TestFindMatchesFindGo runs find and findGo side by side over every
+// TestFindMatchesFindGo runs find and findGo (and skip and skipGo)
+// side by side over every
 // position of each input, with skip between them after long matches as
 // the parser does, and requires the same matches at every position and the
 // same hash tables and tree at the end.
@@ -66,7 +67,7 @@ func TestFindMatchesFindGo(t *testing.T) {
 						pos++
 						if ml := min(maxMatch, len(in)-pos); ml >= 4 {
 							a.skip(pos, min(cfg.nice, ml), cfg.depth)
-							b.skip(pos, min(cfg.nice, ml), cfg.depth)
+							b.skipGo(pos, min(cfg.nice, ml), cfg.depth)
 						}
 					}
 				}
