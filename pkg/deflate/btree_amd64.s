@@ -27,6 +27,19 @@ TEXT ·findAsm(SB), NOSPLIT, $32-56
 	SHRL $(32-const_btHash4Bits), R10 // h4
 	LEAQ -const_windowSize(SI), R11
 	MOVQ R11, cutoff-32(SP)
+	// Fetch the next position's hash table entries while this one's
+	// walk runs: the tables' loads wait on memory.
+	LEAQ 1(SI), BX
+	ANDQ $const_btBufMask, BX
+	MOVL btFinder_buf(AX)(BX*1), BX
+	MOVL BX, R12
+	ANDL $0xffffff, R12
+	IMUL3L $0x1E35A7BD, R12, R12
+	SHRL $(32-const_btHash3Bits), R12
+	PREFETCHT0 btFinder_hash3(AX)(R12*4)
+	IMUL3L $0x1E35A7BD, BX, BX
+	SHRL $(32-const_btHash4Bits), BX
+	PREFETCHT0 btFinder_hash4(AX)(BX*4)
 	MOVLQSX btFinder_hash3(AX)(R9*4), R8
 	MOVL SI, btFinder_hash3(AX)(R9*4)
 	CMPQ R8, R11
@@ -271,6 +284,17 @@ TEXT ·skipAsm(SB), NOSPLIT, $0-32
 	IMUL3L $0x1E35A7BD, DX, R10
 	SHRL $(32-const_btHash4Bits), R10 // h4
 	LEAQ -const_windowSize(SI), DI // cutoff
+	LEAQ 1(SI), BX
+	ANDQ $const_btBufMask, BX
+	MOVL btFinder_buf(AX)(BX*1), BX
+	MOVL BX, R12
+	ANDL $0xffffff, R12
+	IMUL3L $0x1E35A7BD, R12, R12
+	SHRL $(32-const_btHash3Bits), R12
+	PREFETCHT0 btFinder_hash3(AX)(R12*4)
+	IMUL3L $0x1E35A7BD, BX, BX
+	SHRL $(32-const_btHash4Bits), BX
+	PREFETCHT0 btFinder_hash4(AX)(BX*4)
 	MOVL SI, btFinder_hash3(AX)(R9*4)
 	MOVLQSX btFinder_hash4(AX)(R10*4), R8
 	MOVL SI, btFinder_hash4(AX)(R10*4)
