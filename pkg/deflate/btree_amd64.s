@@ -27,9 +27,11 @@ TEXT ·findAsm(SB), NOSPLIT, $32-56
 	SHRL $(32-const_btHash4Bits), R10 // h4
 	LEAQ -const_windowSize(SI), R11
 	MOVQ R11, cutoff-32(SP)
-	// Fetch the next position's hash table entries while this one's
-	// walk runs: the tables' loads wait on memory.
-	LEAQ 1(SI), BX
+	// Fetch the hash table entries of the position after next while
+	// this one's walk runs, and the bytes and links of the next
+	// position's first node (whose entry was fetched before): these
+	// loads wait on memory.
+	LEAQ 2(SI), BX
 	ANDQ $const_btBufMask, BX
 	MOVL btFinder_buf(AX)(BX*1), BX
 	MOVL BX, R12
@@ -40,6 +42,17 @@ TEXT ·findAsm(SB), NOSPLIT, $32-56
 	IMUL3L $0x1E35A7BD, BX, BX
 	SHRL $(32-const_btHash4Bits), BX
 	PREFETCHT0 btFinder_hash4(AX)(BX*4)
+	LEAQ 1(SI), BX
+	ANDQ $const_btBufMask, BX
+	MOVL btFinder_buf(AX)(BX*1), BX
+	IMUL3L $0x1E35A7BD, BX, BX
+	SHRL $(32-const_btHash4Bits), BX
+	MOVLQSX btFinder_hash4(AX)(BX*4), BX
+	MOVQ BX, R12
+	ANDQ $const_btBufMask, BX
+	PREFETCHT0 btFinder_buf(AX)(BX*1)
+	ANDQ $const_windowMask, R12
+	PREFETCHT0 btFinder_child(AX)(R12*8)
 	MOVLQSX btFinder_hash3(AX)(R9*4), R8
 	MOVL SI, btFinder_hash3(AX)(R9*4)
 	CMPQ R8, R11
