@@ -5,15 +5,20 @@
 
 // func minCostsAsm(block *byte, n int, cost *uint32, choice *token, first *int32, cache *uint32, pr *prices)
 //
-// Registers: CX the position i, R10 cache, R11 pr, R12 the end of i's
-// matches in cache, R13 &cost[i], AX the cheapest cost, BX its length
-// (0: the literal), DX the match index, SI the length l, R8 a match's
-// longest length, R9 its offset slot's price, DI scratch.
+// Registers: CX the position i, R10 the cost from i+1 (the previous
+// position's, kept so that the next position need not wait for its
+// store), R11 pr, R12 the end of i's matches in cache, R13 &cost[i], AX
+// the cheapest cost, BX its length (0: the literal), DX the match, SI
+// the length l, R8 a match's longest length, R9 its offset slot's price,
+// DI scratch.
 TEXT ·minCostsAsm(SB), NOSPLIT, $0-56
 	MOVQ n+8(FP), CX
 	MOVQ first+32(FP), R9
 	MOVLQSX (R9)(CX*4), R12
-	MOVQ cache+40(FP), R10
+	MOVQ cache+40(FP), DI
+	LEAQ (DI)(R12*4), R12
+	MOVQ cost+16(FP), DI
+	MOVL (DI)(CX*4), R10
 	MOVQ pr+48(FP), R11
 
 pos:
@@ -24,16 +29,18 @@ pos:
 	MOVQ block+0(FP), SI
 	MOVBLZX (SI)(CX*1), AX
 	MOVL prices_lit(R11)(AX*4), AX
-	ADDL 4(R13), AX
+	ADDL R10, AX
 	XORL BX, BX
 	MOVQ first+32(FP), R9
 	MOVLQSX (R9)(CX*4), DX
+	MOVQ cache+40(FP), DI
+	LEAQ (DI)(DX*4), DX
 	CMPQ DX, R12
-	JGE store
+	JCC store
 	MOVL $const_minMatch, SI
 
 match:
-	MOVL (R10)(DX*4), R8
+	MOVL (DX), R8
 	MOVL R8, R9
 	SHRL $25, R9
 	ANDL $31, R9
@@ -55,25 +62,27 @@ length:
 	JLS length
 
 nextMatch:
-	INCQ DX
+	ADDQ $4, DX
 	CMPQ DX, R12
-	JLT match
+	JCS match
 	// The next position's matches end where these start; the cheapest
 	// length is in the first match at least that long.
 	MOVQ first+32(FP), R9
 	MOVLQSX (R9)(CX*4), DX
+	MOVQ cache+40(FP), DI
+	LEAQ (DI)(DX*4), DX
 	MOVQ DX, R12
 	TESTQ BX, BX
 	JEQ store
 
 which:
-	MOVL (R10)(DX*4), R8
+	MOVL (DX), R8
 	MOVL R8, R9
 	SHRL $16, R9
 	ANDL $(const_costPad-1), R9
 	CMPQ R9, BX
 	JCC token
-	INCQ DX
+	ADDQ $4, DX
 	JMP which
 
 token:
@@ -83,6 +92,7 @@ token:
 
 store:
 	MOVL AX, (R13)
+	MOVL AX, R10
 	MOVQ choice+24(FP), R8
 	MOVL BX, (R8)(CX*4)
 	JMP pos
