@@ -11,14 +11,14 @@ const (
 	// btBufBits sizes the finder's copy of its input, the window before
 	// a chunk and the chunk: indices are masked to it, so that loads
 	// need no bounds checks.
-	btBufBits = 19
+	btBufBits = 20
 	btBufMask = 1<<btBufBits - 1
 	// btMaxInput is the longest input the finder takes.
 	btMaxInput = 1 << btBufBits
 )
 
 // The finder holds a whole chunk with the window before it.
-const _ = uint(btMaxInput - windowSize - chunkSize)
+const _ = uint(btMaxInput - windowSize - max(chunkSize, optChunkSize))
 
 // btFinder is a binary-tree match finder over a 32 KiB window, as in
 // libdeflate: a 3-byte hash table remembers the latest position for
@@ -63,7 +63,7 @@ func (f *btFinder) load64(i int) uint64 {
 	return binary.LittleEndian.Uint64(f.buf[i&btBufMask:])
 }
 
-// find inserts pos into the match finder and leaves in found, returning
+// findGo inserts pos into the match finder and leaves in found, returning
 // how many, every match that is longer than all before it, as
 // slot<<25 | length<<16 | offset, in increasing length, at most maxLen long,
 // keeping only the longest of those that share an offset slot: the parser
@@ -75,7 +75,10 @@ func (f *btFinder) load64(i int) uint64 {
 // The tree's nodes are visited from the newest to the oldest, so offsets
 // grow along the walk and at most one match per slot, plus the one of
 // length 3, is ever kept: found never overflows.
-func (f *btFinder) find(found *foundBuf, pos, maxLen, nice, depth int) int {
+//
+// find is findGo, or on amd64 an assembly walk that gives the same
+// results and leaves the finder in the same state.
+func (f *btFinder) findGo(found *foundBuf, pos, maxLen, nice, depth int) int {
 	seq := uint32(f.load64(pos))
 	h3 := (seq & 0xffffff) * 0x1E35A7BD >> (32 - btHash3Bits)
 	h4 := seq * 0x1E35A7BD >> (32 - btHash4Bits)
@@ -189,9 +192,10 @@ func addMatch(found *foundBuf, n, d, l int) int {
 	return n + 1
 }
 
-// skip inserts pos into the match finder as find does, without recording
-// matches.
-func (f *btFinder) skip(pos, nice, depth int) {
+// skipGo inserts pos into the match finder as findGo does, without
+// recording matches; skip is skipGo, or on amd64 the same walk in
+// assembly.
+func (f *btFinder) skipGo(pos, nice, depth int) {
 	seq := uint32(f.load64(pos))
 	h3 := (seq & 0xffffff) * 0x1E35A7BD >> (32 - btHash3Bits)
 	h4 := seq * 0x1E35A7BD >> (32 - btHash4Bits)

@@ -24,9 +24,18 @@
 // matches start, so a block or any part of one is optimized without
 // re-indexing.
 //
-// Large inputs are cut into fixed-size chunks that are parsed concurrently;
-// each chunk sees the 32 KiB before it as a dictionary, so matches still
-// cross chunk boundaries. Chunk boundaries depend only on the input length
+// On amd64 the match finder's tree walk (find, skip) and the backward
+// pass of the minimum-cost path (minCosts) are assembly, which keeps
+// their state in registers and fetches the hash entries and first tree
+// node of the positions ahead; findGo, skipGo and minCostsGo are the same
+// code in Go, used elsewhere and with the purego tag, and
+// TestFindMatchesFindGo and TestMinCostsMatchesGo require both to give
+// identical results, so the output never depends on the architecture.
+//
+// Large inputs are cut into fixed-size chunks (512 KiB at Default, 256
+// KiB at the other levels) that are parsed concurrently; each chunk sees
+// the 32 KiB before it as a dictionary, so matches still cross chunk
+// boundaries. Chunk boundaries depend only on the input length
 // and the level, never on the number of CPUs, and the gzip header carries no
 // name and a zero MTIME: the same input and level always give the same bytes.
 // [GzipStream] reads and writes those chunks as they come, in bounded memory

@@ -256,8 +256,29 @@ func (p *optParser) minCostPath(block []byte, m matches) {
 	n := len(block)
 	cost := p.cost[:n+costPad]
 	choice := p.choice[:n]
-	first, cache := m.first[:n+1], m.cache
-	pr := &p.prices
+	minCosts(block, cost, choice, m.first[:n+1], m.cache, &p.prices)
+	path := p.path[:0]
+	for i := 0; i < n; {
+		if ch := choice[i]; ch != 0 {
+			path = append(path, ch)
+			i += int(ch >> 16)
+		} else {
+			path = append(path, token(block[i]))
+			i++
+		}
+	}
+	p.path = path
+}
+
+// minCostsGo sets cost[i] to the cheapest cost from position i of block
+// to its end under the prices pr, for every position from the last to
+// the first, and choice[i] to the match token that starts that path, or 0
+// for a literal; cost[len(block)] is 0 and the costPad-1 entries after it
+// are infCost. first and cache are the block's matches. minCosts is
+// minCostsGo, or on amd64 the same loop in assembly.
+func minCostsGo(block []byte, cost []uint32, choice []token, first []int32, cache []uint32, pr *prices) {
+	n := len(block)
+	cost, choice, first = cost[:n+costPad], choice[:n], first[:n+1]
 	end := first[n]
 	for i := n - 1; i >= 0; i-- {
 		// c[k] is the cost from i+k to the block end; match lengths
@@ -274,17 +295,6 @@ func (p *optParser) minCostPath(block []byte, m matches) {
 		c[0] = best
 		choice[i] = ch
 	}
-	path := p.path[:0]
-	for i := 0; i < n; {
-		if ch := choice[i]; ch != 0 {
-			path = append(path, ch)
-			i += int(ch >> 16)
-		} else {
-			path = append(path, token(block[i]))
-			i++
-		}
-	}
-	p.path = path
 }
 
 // cheapestMatch returns the lower of best and the cheapest cost of the

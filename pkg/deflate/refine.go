@@ -114,23 +114,20 @@ type histogram struct {
 	used int
 }
 
-// inc counts one more sym.
-func (h *histogram) inc(sym int) {
-	f := h.f[sym]
-	h.f[sym] = f + 1
-	h.sum += flogDelta(f)
+// moveSym moves one count of sym from right to left, updating both
+// entropy sums; one call for both sides costs less than two.
+func moveSym(left, right *histogram, sym int) {
+	f := left.f[sym]
+	left.f[sym] = f + 1
+	left.sum += flogDelta(f)
 	if f == 0 {
-		h.used++
+		left.used++
 	}
-}
-
-// dec counts one less sym.
-func (h *histogram) dec(sym int) {
-	f := h.f[sym] - 1
-	h.f[sym] = f
-	h.sum -= flogDelta(f)
-	if f == 0 {
-		h.used--
+	g := right.f[sym] - 1
+	right.f[sym] = g
+	right.sum -= flogDelta(g)
+	if g == 0 {
+		right.used--
 	}
 }
 
@@ -219,15 +216,12 @@ func splitPoint(toks []token, start, end int, sp *splitParams) (int, int) {
 		left.tl++
 		right.tl--
 		if t < 256 {
-			left.inc(int(t))
-			right.dec(int(t))
+			moveSym(&left, &right, int(t))
 			pos++
 		} else {
 			ls, ds := firstLenSym+int(lengthSlot[t>>16]), numLitLen+int(distSlot[t&0xffff])
-			left.inc(ls)
-			left.inc(ds)
-			right.dec(ls)
-			right.dec(ds)
+			moveSym(&left, &right, ls)
+			moveSym(&left, &right, ds)
 			left.td++
 			right.td--
 			pos += int(t >> 16)

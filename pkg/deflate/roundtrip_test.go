@@ -37,7 +37,7 @@ func inputs(t testing.TB) map[string][]byte {
 	}
 	var text strings.Builder
 	words := strings.Fields("leve builds minimal OCI images for Go programs and explains every byte it ships the image layers are gzip")
-	for text.Len() < 400_000 {
+	for text.Len() < 600_000 {
 		text.WriteString(words[rng.IntN(len(words))])
 		if rng.IntN(9) == 0 {
 			text.WriteString(".\n")
@@ -56,7 +56,7 @@ func inputs(t testing.TB) map[string][]byte {
 		"mixed":   append(append([]byte(text.String()[:100_000]), random[:70_000]...), make([]byte, 200_000)...),
 		"storedx": random[:storedMaxBlock+1],
 	}
-	for _, n := range []int{1<<16 - 1, 1 << 16, 1<<16 + 1, 1<<18 - 1, 1 << 18, 1<<18 + 1, 1<<18 + 3, 1<<18 + 300} {
+	for _, n := range []int{1<<16 - 1, 1 << 16, 1<<16 + 1, 1<<18 - 1, 1 << 18, 1<<18 + 1, 1<<18 + 3, 1<<18 + 300, 1<<19 - 1, 1 << 19, 1<<19 + 1} {
 		m["len"+itoa(n)] = []byte(text.String()[:n])
 	}
 	if b := helloBinary(t); b != nil {

@@ -15,7 +15,7 @@ import (
 // GzipStream writes to dst what src holds, compressed as a single gzip
 // member: exactly the bytes [Gzip] returns for the same input and level.
 //
-// It reads src one chunk (256 KiB) at a time, parses up to GOMAXPROCS
+// It reads src one chunk (256 KiB, 512 KiB at Default) at a time, parses up to GOMAXPROCS
 // chunks concurrently and writes each chunk's blocks as soon as the chunks
 // before it are written, so it holds a few MiB per goroutine whatever the
 // input size. It checks ctx between chunks and returns ctx's error, with
