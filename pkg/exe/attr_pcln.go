@@ -2,7 +2,6 @@ package exe
 
 import (
 	"bytes"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -208,7 +207,7 @@ func (r funcRef) fn() int32   { return int32(uint32(r)) }
 // with the next distinct offset (0 for the last) and the owner of the
 // functions referencing it.
 func (a *analysis) groupRefs(refs []funcRef, bucket string, yield func(off, next uint32, owner int32)) {
-	slices.Sort(refs)
+	radixSort(refs)
 	for i := 0; i < len(refs); {
 		var u users
 		off := refs[i].off()

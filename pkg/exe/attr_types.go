@@ -1,10 +1,6 @@
 package exe
 
-import (
-	"encoding/binary"
-	"slices"
-	"sort"
-)
+import "encoding/binary"
 
 // Type kinds and flags of internal/abi.
 const (
@@ -295,7 +291,7 @@ func (w *typeWalker) claims(itabs []uint64) []claim {
 			addrs = append(addrs, addr)
 		}
 	}
-	sort.Slice(addrs, func(i, j int) bool { return addrs[i] < addrs[j] })
+	radixSort(addrs)
 	for _, addr := range addrs {
 		t := w.types[addr]
 		if t.named && t.pkg != "" {
@@ -352,7 +348,7 @@ func (w *typeWalker) claims(itabs []uint64) []claim {
 	for addr := range nameUsers {
 		nameAddrs = append(nameAddrs, addr)
 	}
-	slices.Sort(nameAddrs)
+	radixSort(nameAddrs)
 	for _, addr := range nameAddrs {
 		u := nameUsers[addr]
 		if _, n, ok := w.nameBytes(addr); ok {

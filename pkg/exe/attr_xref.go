@@ -4,7 +4,6 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"math/bits"
-	"slices"
 	"sort"
 )
 
@@ -241,7 +240,7 @@ func (a *analysis) xrefLayer() []claim {
 		for t := range x.users {
 			starts = append(starts, t)
 		}
-		slices.Sort(starts)
+		radixSort(starts)
 		ends := make([]uint64, len(starts))
 		ri := 0
 		for i, s := range starts {
