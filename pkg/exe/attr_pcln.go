@@ -119,7 +119,11 @@ func (a *analysis) pclnLayer() []claim {
 
 	// pc-value tables, shared between functions when their content is equal.
 	pctab := t.pctab()
-	var refs []funcRef
+	ntables := 0
+	for i := range t.funcs {
+		ntables += t.funcs[i].ntables()
+	}
+	refs := make([]funcRef, 0, ntables)
 	for i := range t.funcs {
 		fn := &t.funcs[i]
 		for j := range fn.ntables() {
@@ -170,7 +174,11 @@ func (a *analysis) funcdataClaims() []claim {
 		return nil
 	}
 	limit := uint32(min(end-md.gofunc, 1<<31))
-	var refs []funcRef
+	nfuncdata := 0
+	for i := range t.funcs {
+		nfuncdata += int(t.funcs[i].nfuncdata)
+	}
+	refs := make([]funcRef, 0, nfuncdata)
 	for i := range t.funcs {
 		fn := &t.funcs[i]
 		for j := range int(fn.nfuncdata) {
