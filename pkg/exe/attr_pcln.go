@@ -132,19 +132,20 @@ func (a *analysis) pclnLayer() []claim {
 			}
 		}
 	}
-	a.groupRefs(refs, bucketPclnShared, func(off, _ uint32, owner int32) {
+	a.groupRefs(refs, bucketPclnShared, funcOwner, func(off, _ uint32, owner int32) {
 		if n := tableLen(pctab, off); n > 0 {
 			add(t.pctabOff+uint64(off), uint64(n), owner, ClassPcln)
 		}
 	})
-	cs = append(cs, a.funcdataClaims()...)
+	cs = append(cs, a.funcdataClaims(funcOwner)...)
 	cs = append(cs, a.findfuncClaims(funcOwner)...)
 	return cs
 }
 
 // funcdataClaims attributes go:func.*: each funcdata extends to the next
 // one; shared funcdata (equal stack maps) goes to its users' module.
-func (a *analysis) funcdataClaims() []claim {
+// funcOwner is the owner of each function's package (see groupRefs).
+func (a *analysis) funcdataClaims(funcOwner []int32) []claim {
 	md, t := a.md, a.tab
 	if md == nil || md.gofunc == 0 {
 		return nil
@@ -188,7 +189,7 @@ func (a *analysis) funcdataClaims() []claim {
 		}
 	}
 	var cs []claim
-	a.groupRefs(refs, bucketFuncdata, func(off, next uint32, owner int32) {
+	a.groupRefs(refs, bucketFuncdata, funcOwner, func(off, next uint32, owner int32) {
 		if next == 0 {
 			next = limit
 			if !exact {
@@ -213,8 +214,9 @@ func (r funcRef) fn() int32   { return int32(uint32(r)) }
 
 // groupRefs sorts refs by offset and calls yield once per distinct offset
 // with the next distinct offset (0 for the last) and the owner of the
-// functions referencing it.
-func (a *analysis) groupRefs(refs []funcRef, bucket string, yield func(off, next uint32, owner int32)) {
+// functions referencing it. funcOwner[i] is the owner of function i's
+// package, the owner of an offset that only one package references.
+func (a *analysis) groupRefs(refs []funcRef, bucket string, funcOwner []int32, yield func(off, next uint32, owner int32)) {
 	radixSort(refs)
 	for i := 0; i < len(refs); {
 		var u users
@@ -229,7 +231,11 @@ func (a *analysis) groupRefs(refs []funcRef, bucket string, yield func(off, next
 		if j < len(refs) {
 			next = refs[j].off()
 		}
-		yield(off, next, a.ownerOf(&u, bucket))
+		owner := funcOwner[refs[i].fn()] // what ownerOf gives for one package
+		if u.multiPkg {
+			owner = a.ownerOf(&u, bucket)
+		}
+		yield(off, next, owner)
 		i = j
 	}
 }
