@@ -81,6 +81,10 @@ func (c *Cache) entryDir(diffID v1.Hash, comp Compressor) string {
 // for the leftover of a process that was killed, and removed.
 const staleTemp = time.Hour
 
+// disabled reports whether c keeps nothing: a nil Cache or one without a
+// directory.
+func (c *Cache) disabled() bool { return c == nil || c.dir == "" }
+
 // compress returns tb compressed by comp, with its digest: from the cache
 // when a verified entry exists, else compressed into a new entry, or into
 // dir (see spool) without a cache or when the cache cannot be written.
@@ -93,7 +97,7 @@ func (c *Cache) compress(ctx context.Context, tb content, diffID v1.Hash, comp C
 		defer rc.Close()
 		return comp.Compress(ctx, w, rc)
 	}
-	if c == nil || c.dir == "" {
+	if c.disabled() {
 		return spool(dir, "blob", fill)
 	}
 	edir := c.entryDir(diffID, comp)

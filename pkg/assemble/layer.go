@@ -54,7 +54,8 @@ func NewLayer(entries []Entry, c Compressor, cache *Cache, createdBy string, opt
 // NewLayerContext builds a layer from entries, compressed by c. The tar is
 // written once while it is hashed (the diff ID), then compressed while the
 // result is hashed (the digest), both streaming: with [InDir], memory does
-// not grow with the size of the files. The compressed bytes come from
+// not grow with the size of the files. Without a cache or sharing, which
+// need the diff ID first, the compressor reads the tar as it is written. The compressed bytes come from
 // cache, verified against their digest, when the same tar was compressed
 // before by the same compressor. Writing, hashing and compressing stop
 // with ctx's error once ctx is done.
@@ -62,6 +63,17 @@ func NewLayerContext(ctx context.Context, entries []Entry, c Compressor, cache *
 	var o layerOptions
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if o.shared == nil && cache.disabled() {
+		// Nothing looks the diff ID up before compressing: one pass, one
+		// compress span (the tar is written as it is compressed).
+		endCompress := span.Start(ctx, "compress")
+		tb, diffID, compressed, digest, err := tarAndCompress(ctx, o.dir, entries, c)
+		endCompress()
+		if err != nil {
+			return nil, err
+		}
+		return &Layer{tarball: tb, compressed: compressed, digest: digest, diffID: diffID, mediaType: c.MediaType(), CreatedBy: createdBy}, nil
 	}
 	endTar := span.Start(ctx, "tar")
 	tb, diffID, err := spool(o.dir, "tar", func(w io.Writer) error { return WriteTar(ctx, w, entries) })

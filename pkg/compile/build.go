@@ -62,13 +62,24 @@ type Binary struct {
 	// Warnings say what Build had to repair, such as a damaged binary
 	// left by an earlier build, which it removed and linked again.
 	Warnings []string
+	// data is the binary as Build read and hashed it, under the lock it
+	// linked it with, until ReadFile hands it over.
+	data []byte
 }
 
 // ReadFile returns the binary's bytes once checked against b.Digest,
 // under the shared lock of its directory, so that no concurrent build of
 // the same package can rewrite it while it is read. Bytes that differ
 // from what go build wrote are an error wrapping cache.ErrMismatch.
-func (b Binary) ReadFile(ctx context.Context) ([]byte, error) {
+//
+// The first call after Build returns the bytes Build read and hashed
+// while it held the directory's exclusive lock, without reading the file
+// again, and lets go of them; later calls read the file.
+func (b *Binary) ReadFile(ctx context.Context) ([]byte, error) {
+	if data := b.data; data != nil {
+		b.data = nil
+		return data, nil
+	}
 	l, err := cache.LockDir(ctx, filepath.Dir(b.Path), false)
 	if err != nil {
 		return nil, fmt.Errorf("reading binary %s: %w", b.Path, err)
@@ -165,8 +176,13 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 	if err != nil {
 		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
 	}
+	// The binary is read once, here: ReadFile hands these bytes over.
 	endHash := span.Start(ctx, "hash binary")
-	digest, err := cache.HashFile(ctx, out)
+	data, err := os.ReadFile(out)
+	var digest string
+	if err == nil {
+		digest = cache.Digest(data)
+	}
 	endHash()
 	if err != nil {
 		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
@@ -175,7 +191,7 @@ func Build(ctx context.Context, pkg Package, outDir string, o Options) (Binary, 
 		return Binary{}, fmt.Errorf("compiling %s: %w", pkg.Name, err)
 	}
 	cache.Touch(out) // used now, for leve cache prune, even when go build skipped the link
-	return Binary{Package: pkg, Platform: o.Platform, Path: out, Size: fi.Size(), Duration: took, Digest: digest, Warnings: warnings, Deps: deps}, nil
+	return Binary{Package: pkg, Platform: o.Platform, Path: out, Size: fi.Size(), Duration: took, Digest: digest, Warnings: warnings, Deps: deps, data: data}, nil
 }
 
 // dropUnverified removes the binary at out unless it matches the digest

@@ -2,7 +2,6 @@ package exe
 
 import (
 	"bytes"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -120,7 +119,11 @@ func (a *analysis) pclnLayer() []claim {
 
 	// pc-value tables, shared between functions when their content is equal.
 	pctab := t.pctab()
-	var refs []funcRef
+	ntables := 0
+	for i := range t.funcs {
+		ntables += t.funcs[i].ntables()
+	}
+	refs := make([]funcRef, 0, ntables)
 	for i := range t.funcs {
 		fn := &t.funcs[i]
 		for j := range fn.ntables() {
@@ -129,19 +132,20 @@ func (a *analysis) pclnLayer() []claim {
 			}
 		}
 	}
-	a.groupRefs(refs, bucketPclnShared, func(off, _ uint32, owner int32) {
+	a.groupRefs(refs, bucketPclnShared, funcOwner, func(off, _ uint32, owner int32) {
 		if n := tableLen(pctab, off); n > 0 {
 			add(t.pctabOff+uint64(off), uint64(n), owner, ClassPcln)
 		}
 	})
-	cs = append(cs, a.funcdataClaims()...)
+	cs = append(cs, a.funcdataClaims(funcOwner)...)
 	cs = append(cs, a.findfuncClaims(funcOwner)...)
 	return cs
 }
 
 // funcdataClaims attributes go:func.*: each funcdata extends to the next
 // one; shared funcdata (equal stack maps) goes to its users' module.
-func (a *analysis) funcdataClaims() []claim {
+// funcOwner is the owner of each function's package (see groupRefs).
+func (a *analysis) funcdataClaims(funcOwner []int32) []claim {
 	md, t := a.md, a.tab
 	if md == nil || md.gofunc == 0 {
 		return nil
@@ -171,7 +175,11 @@ func (a *analysis) funcdataClaims() []claim {
 		return nil
 	}
 	limit := uint32(min(end-md.gofunc, 1<<31))
-	var refs []funcRef
+	nfuncdata := 0
+	for i := range t.funcs {
+		nfuncdata += int(t.funcs[i].nfuncdata)
+	}
+	refs := make([]funcRef, 0, nfuncdata)
 	for i := range t.funcs {
 		fn := &t.funcs[i]
 		for j := range int(fn.nfuncdata) {
@@ -181,7 +189,7 @@ func (a *analysis) funcdataClaims() []claim {
 		}
 	}
 	var cs []claim
-	a.groupRefs(refs, bucketFuncdata, func(off, next uint32, owner int32) {
+	a.groupRefs(refs, bucketFuncdata, funcOwner, func(off, next uint32, owner int32) {
 		if next == 0 {
 			next = limit
 			if !exact {
@@ -206,9 +214,10 @@ func (r funcRef) fn() int32   { return int32(uint32(r)) }
 
 // groupRefs sorts refs by offset and calls yield once per distinct offset
 // with the next distinct offset (0 for the last) and the owner of the
-// functions referencing it.
-func (a *analysis) groupRefs(refs []funcRef, bucket string, yield func(off, next uint32, owner int32)) {
-	slices.Sort(refs)
+// functions referencing it. funcOwner[i] is the owner of function i's
+// package, the owner of an offset that only one package references.
+func (a *analysis) groupRefs(refs []funcRef, bucket string, funcOwner []int32, yield func(off, next uint32, owner int32)) {
+	radixSort(refs)
 	for i := 0; i < len(refs); {
 		var u users
 		off := refs[i].off()
@@ -222,7 +231,11 @@ func (a *analysis) groupRefs(refs []funcRef, bucket string, yield func(off, next
 		if j < len(refs) {
 			next = refs[j].off()
 		}
-		yield(off, next, a.ownerOf(&u, bucket))
+		owner := funcOwner[refs[i].fn()] // what ownerOf gives for one package
+		if u.multiPkg {
+			owner = a.ownerOf(&u, bucket)
+		}
+		yield(off, next, owner)
 		i = j
 	}
 }

@@ -1,10 +1,6 @@
 package exe
 
-import (
-	"encoding/binary"
-	"slices"
-	"sort"
-)
+import "encoding/binary"
 
 // Type kinds and flags of internal/abi.
 const (
@@ -295,9 +291,14 @@ func (w *typeWalker) claims(itabs []uint64) []claim {
 			addrs = append(addrs, addr)
 		}
 	}
-	sort.Slice(addrs, func(i, j int) bool { return addrs[i] < addrs[j] })
-	for _, addr := range addrs {
-		t := w.types[addr]
+	radixSort(addrs)
+	// ts[i] is the type at addrs[i], looked up once for the loops below.
+	ts := make([]*rtype, len(addrs))
+	for i, addr := range addrs {
+		ts[i] = w.types[addr]
+	}
+	for i, addr := range addrs {
+		t := ts[i]
 		if t.named && t.pkg != "" {
 			// A named type belongs to its package, whoever uses it.
 			t.users.add(t.pkg, a.mods.module(t.pkg))
@@ -311,8 +312,7 @@ func (w *typeWalker) claims(itabs []uint64) []claim {
 	// until nothing changes (bounded: the graph is finite).
 	for changed, round := true, 0; changed && round < 8; round++ {
 		changed = false
-		for _, addr := range addrs {
-			t := w.types[addr]
+		for _, t := range ts {
 			if t.users.n == 0 {
 				continue
 			}
@@ -331,8 +331,7 @@ func (w *typeWalker) claims(itabs []uint64) []claim {
 	}
 	var cs []claim
 	nameUsers := map[uint64]*users{}
-	for _, addr := range addrs {
-		t := w.types[addr]
+	for _, t := range ts {
 		t.owner = a.ownerOf(&t.users, bucketTypes)
 		for _, p := range t.pieces {
 			if c, ok := a.fileClaim(p[0], p[1]-p[0], t.owner, ClassData); ok {
@@ -352,7 +351,7 @@ func (w *typeWalker) claims(itabs []uint64) []claim {
 	for addr := range nameUsers {
 		nameAddrs = append(nameAddrs, addr)
 	}
-	slices.Sort(nameAddrs)
+	radixSort(nameAddrs)
 	for _, addr := range nameAddrs {
 		u := nameUsers[addr]
 		if _, n, ok := w.nameBytes(addr); ok {

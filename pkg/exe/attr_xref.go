@@ -4,7 +4,6 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"math/bits"
-	"slices"
 	"sort"
 )
 
@@ -25,11 +24,14 @@ type dataRange struct {
 // literal pool words on arm. Type descriptor targets become roots of the
 // type walker.
 func (a *analysis) scanXrefs() *xref {
-	x := &xref{users: map[uint64]users{}}
+	// Sized for what Go programs reference: about two data addresses and
+	// half a type per function.
+	nf := len(a.tab.funcs)
+	x := &xref{users: make(map[uint64]users, 2*nf)}
 	a.calls = &callScanner{a: a, edges: map[[2]string]*callEdge{}}
 	ranges := a.dataRanges()
 	in := func(addr uint64) bool { return referable(ranges, addr) }
-	a.typeUsers = map[uint64][]string{}
+	a.typeUsers = make(map[uint64][]string, nf/2)
 	add := func(target uint64, pkg string) {
 		if !in(target) {
 			return
@@ -241,7 +243,7 @@ func (a *analysis) xrefLayer() []claim {
 		for t := range x.users {
 			starts = append(starts, t)
 		}
-		slices.Sort(starts)
+		radixSort(starts)
 		ends := make([]uint64, len(starts))
 		ri := 0
 		for i, s := range starts {

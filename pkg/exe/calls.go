@@ -26,6 +26,45 @@ type callScanner struct {
 	// sorted and without repeats.
 	callees [][]int32
 	found   []int32 // the callees of the function being scanned, as found
+	// entries are the entry addresses that funcAt maps to the function
+	// they start, sorted, and entryFn those functions: a call's target is
+	// looked up in them rather than searched for among the functions.
+	entries []uint64
+	entryFn []int32
+}
+
+// indexEntries fills s.entries and s.entryFn.
+func (s *callScanner) indexEntries() {
+	fs := s.a.tab.funcs
+	s.entries, s.entryFn = make([]uint64, 0, len(fs)), make([]int32, 0, len(fs))
+	sorted := true
+	for i := range fs {
+		if e := fs[i].entry; s.a.funcAt(e) == i {
+			sorted = sorted && (len(s.entries) == 0 || s.entries[len(s.entries)-1] < e)
+			s.entries, s.entryFn = append(s.entries, e), append(s.entryFn, int32(i))
+		}
+	}
+	if !sorted {
+		idx := make([]int, len(s.entries))
+		for k := range idx {
+			idx[k] = k
+		}
+		slices.SortFunc(idx, func(x, y int) int { return cmp.Compare(s.entries[x], s.entries[y]) })
+		es, fns := make([]uint64, len(idx)), make([]int32, len(idx))
+		for k, x := range idx {
+			es[k], fns[k] = s.entries[x], s.entryFn[x]
+		}
+		s.entries, s.entryFn = es, fns
+	}
+}
+
+// funcStarting returns the function that funcAt finds at addr when addr
+// is its entry, else -1.
+func (s *callScanner) funcStarting(addr uint64) int {
+	if k, ok := slices.BinarySearch(s.entries, addr); ok {
+		return int(s.entryFn[k])
+	}
+	return -1
 }
 
 // scan records the calls in the code of function i; callerAt gives the
@@ -34,12 +73,15 @@ func (s *callScanner) scan(i int, code []byte, callerAt func(pc uint64, callee s
 	fn := &s.a.tab.funcs[i]
 	fs := s.a.tab.funcs
 	lo, hi := fs[0].entry, fs[len(fs)-1].end // what funcAt can find
+	if s.entries == nil {
+		s.indexEntries()
+	}
 	call := func(pc, target uint64) {
 		if target < lo || target >= hi {
 			return
 		}
-		j := s.a.funcAt(target)
-		if j < 0 || s.a.tab.funcs[j].entry != target {
+		j := s.funcStarting(target)
+		if j < 0 {
 			return
 		}
 		s.found = append(s.found, int32(j))

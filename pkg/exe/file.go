@@ -82,6 +82,19 @@ func NewFile(r io.ReaderAt) (*File, error) {
 	return f, nil
 }
 
+// NewFileBytes reads the Go executable in data without copying it: the
+// File reads data in place, so the caller must not modify data while the
+// File is in use. Its [Report] and [Range] values do not refer to data and
+// stay valid afterwards. It is [NewFile] for an executable already in
+// memory, which would otherwise be copied.
+func NewFileBytes(data []byte) (*File, error) {
+	f, err := newFile(sliceReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("reading Go executable: %w", err)
+	}
+	return f, nil
+}
+
 // Close releases the memory of the file and closes the file opened by
 // [Open]. The File must not be used afterwards; its [Report] and [Range]
 // values stay valid.
@@ -220,9 +233,13 @@ func extent(ef *elf.File, r io.ReaderAt, size int64) int64 {
 	return int64(min(end, uint64(size)))
 }
 
-// load returns the first n bytes of r: mapped read-only when r is a
-// regular file (unmap releases them), else read into memory.
+// load returns the first n bytes of r: the bytes themselves for a
+// sliceReader, mapped read-only when r is a regular file (unmap releases
+// them), else read into memory.
 func load(r io.ReaderAt, n int64) (data []byte, unmap func() error, err error) {
+	if s, ok := r.(sliceReader); ok && n <= int64(len(s)) {
+		return s[:n:n], nil, nil
+	}
 	if osf, ok := r.(*os.File); ok {
 		if data, unmap, ok := mmapfile.Map(osf, n, mmapfile.ReadOnly); ok {
 			return data, unmap, nil
@@ -279,6 +296,9 @@ func readerSize(r io.ReaderAt) (int64, error) {
 
 // sliceReader reads a byte slice as an io.ReaderAt.
 type sliceReader []byte
+
+// Size returns the number of bytes.
+func (s sliceReader) Size() int64 { return int64(len(s)) }
 
 // ReadAt implements io.ReaderAt over the bytes.
 func (s sliceReader) ReadAt(p []byte, off int64) (int, error) {

@@ -46,7 +46,7 @@ func (a *analysis) methodTables() []methodEntry {
 			addrs = append(addrs, addr)
 		}
 	}
-	slices.Sort(addrs)
+	radixSort(addrs)
 	fnAt := func(off uint32) int {
 		if off == ^uint32(0) {
 			return -1

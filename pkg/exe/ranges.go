@@ -102,6 +102,9 @@ func (m *rangeMap) add(layer []claim) {
 		return cmp.Compare(x.owner, y.owner)
 	})
 	pieces := m.pieces[:0]
+	if cap(pieces) < len(layer) {
+		pieces = make([]claim, 0, len(layer)) // most claims stay one piece
+	}
 	ci := 0
 	var layerEnd int64
 	for _, c := range layer {
@@ -138,6 +141,9 @@ func (m *rangeMap) add(layer []claim) {
 		return
 	}
 	merged := m.spare[:0]
+	if n := len(m.covered) + len(pieces); cap(merged) < n {
+		merged = make([]claim, 0, n) // the most the merge can hold
+	}
 	i, j := 0, 0
 	for i < len(m.covered) || j < len(pieces) {
 		var c claim

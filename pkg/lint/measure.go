@@ -27,7 +27,7 @@ func measure(ctx context.Context, dir string) (*Facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(bin.Path)
+	data, err := bin.ReadFile(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("measuring %s: %w", dir, err)
 	}

@@ -296,7 +296,9 @@ func (b *builder) optimize(ctx context.Context) (string, error) {
 	b.result = result
 	summary := "kept symbols and DWARF"
 	if !b.o.NoStrip {
-		out, res, err := optimize.Strip(b.data)
+		// The unstripped bytes are b's alone (the analysis is done with
+		// them): strip them where they are rather than into a copy.
+		out, res, err := optimize.StripInPlace(b.data)
 		if err != nil {
 			return "", err
 		}

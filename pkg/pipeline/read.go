@@ -24,9 +24,10 @@ type facts struct {
 }
 
 // read analyses a binary with pkg/exe: build info, linking, the bytes per
-// package and what it needs at run time.
+// package and what it needs at run time. The analysis reads data in place:
+// the report it returns does not refer to data.
 func read(data []byte) (*facts, error) {
-	f, err := exe.NewFile(bytes.NewReader(data))
+	f, err := exe.NewFileBytes(data)
 	if errors.Is(err, exe.ErrUnsupportedArch) {
 		return readBasic(data)
 	}
