@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,7 @@ type manyAppsRow struct {
 // builds in one module at a time; each example is its own module). Every
 // row runs once, untimed, first, so the Go build cache is warm for all;
 // leve's own cache is off (LEVE_CACHE=) except in the row that says so.
-// It prints the Markdown table of docs/benchmarks.md.
+// Each row's time is the median of manyAppsRounds timed runs. It prints the Markdown table of docs/benchmarks.md.
 func BenchmarkManyApps(b *testing.B) {
 	bin := buildTools(b)
 	leve, ko, crane := filepath.Join(bin, "leve"), filepath.Join(bin, "ko"), filepath.Join(bin, "crane")
@@ -82,9 +83,19 @@ func BenchmarkManyApps(b *testing.B) {
 	for _, r := range rows {
 		runSteps(b, r.steps)
 	}
+	// Every row runs once per round, rows interleaved, and each row's
+	// time is its median over the rounds: a slow moment of the machine
+	// then weighs on one run of every row rather than on all runs of one.
+	runs := make([][]time.Duration, len(rows))
+	for range manyAppsRounds {
+		for i, r := range rows {
+			runs[i] = append(runs[i], runSteps(b, r.steps))
+		}
+	}
 	times := make([]time.Duration, len(rows))
-	for i, r := range rows {
-		times[i] = runSteps(b, r.steps)
+	for i := range rows {
+		slices.Sort(runs[i])
+		times[i] = runs[i][len(runs[i])/2]
 	}
 	for b.Loop() {
 	}
@@ -96,6 +107,10 @@ func BenchmarkManyApps(b *testing.B) {
 	}
 	fmt.Fprint(os.Stdout, "\n", t.String())
 }
+
+// manyAppsRounds is how many timed runs of each row BenchmarkManyApps
+// takes the median of.
+const manyAppsRounds = 3
 
 // runSteps runs steps one after the other and returns their total wall time.
 func runSteps(b *testing.B, steps []manyAppsStep) time.Duration {

@@ -12,7 +12,7 @@ import (
 
 // traceStages are the spans of LEVE_TRACE that BenchmarkColdTrace adds up,
 // in pipeline order (docs/cli.md lists them).
-var traceStages = []string{"go list", "go build", "hash binary", "read file", "analyze", "optimize", "tar", "compress", "sbom", "ship"}
+var traceStages = []string{"resolve", "go build", "hash binary", "read file", "analyze", "optimize", "tar", "compress", "sbom", "ship"}
 
 // BenchmarkColdTrace builds hello, api, cli and dbclient for linux/amd64
 // and linux/arm64 in one command with LEVE_TRACE, leve's cache off and the

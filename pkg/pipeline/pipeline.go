@@ -222,7 +222,7 @@ func (b *builder) compile(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer release()
-	endList := span.Start(ctx, "go list")
+	endList := span.Start(ctx, "resolve")
 	pkg, err := b.o.compiler().Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Settings: b.o.Compile})
 	endList()
 	if err != nil {
