@@ -18,6 +18,10 @@ import (
 // interruptRounds is how many builds BenchmarkInterruptPackageMax stops.
 const interruptRounds = 3
 
+// interruptDelay is how long after the app layer's tar passes 4 MB the
+// signal is sent.
+const interruptDelay = 250 * time.Millisecond
+
 // interruptLimit is how soon leve must exit after SIGINT.
 const interruptLimit = time.Second
 
@@ -29,9 +33,11 @@ var packageStop struct {
 
 // BenchmarkInterruptPackageMax builds the Go toolchain's go command with
 // "leve build --level max" (no leve cache, so the package stage compresses
-// its 14 MB layer, for tens of seconds) and sends SIGINT two seconds into
-// the package stage, when the build's temporary directory holds the app
-// layer's tar; it reports the time from the signal to leve's exit.
+// its 14 MB layer, for seconds) and sends SIGINT a quarter of a second
+// after the app layer's tar in the build's temporary directory passes
+// 4 MB: without a cache the tar is compressed as it is written, so the
+// compression is then under way. It reports the time from the signal to
+// leve's exit.
 func BenchmarkInterruptPackageMax(b *testing.B) {
 	goBin := needTool(b, "go")
 	packageStop.once.Do(func() { packageStop.times = measurePackageStop(b, goBin) })
@@ -96,7 +102,7 @@ func measurePackageStop(b *testing.B, goBin string) []time.Duration {
 				b.Fatalf("leve build reached no package stage in %v", cmdTimeout)
 			}
 		}
-		time.Sleep(2 * time.Second)
+		time.Sleep(interruptDelay)
 		sent := time.Now()
 		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 			b.Fatal(err)
