@@ -6,7 +6,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/leve-build/leve/internal/testutil"
 	"github.com/leve-build/leve/pkg/cache"
 	"github.com/leve-build/leve/pkg/platform"
 )
@@ -16,13 +15,8 @@ import (
 // file damaged meanwhile does not show), and that the next ReadFile reads
 // and checks the file.
 func TestReadFileHandsOverBuildBytes(t *testing.T) {
-	mod := testutil.Module(t, map[string]string{"main.go": "package main\nfunc main() { println(\"hi\") }\n"})
-	t.Chdir(mod)
 	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkg := hiPackage(t)
 	bin, err := Build(ctx, pkg, t.TempDir(), Options{Platform: platform.Default})
 	if err != nil {
 		t.Fatal(err)

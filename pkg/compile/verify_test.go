@@ -16,17 +16,24 @@ import (
 	"github.com/leve-build/leve/pkg/platform"
 )
 
+// hiPackage makes the working directory a module whose main package
+// prints "hi", and returns it resolved for the default platform.
+func hiPackage(t *testing.T) Package {
+	t.Helper()
+	t.Chdir(testutil.Module(t, map[string]string{"main.go": "package main\nfunc main() { println(\"hi\") }\n"}))
+	pkg, err := Resolve(context.Background(), ".", Query{Platform: platform.Default})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkg
+}
+
 // TestBuildDamagedOutput checks that a binary damaged after go build wrote
 // it (same size, same build ID, a few bytes changed) is not trusted: the
 // next Build warns, links it again, and gives go build's original bytes.
 func TestBuildDamagedOutput(t *testing.T) {
-	mod := testutil.Module(t, map[string]string{"main.go": "package main\nfunc main() { println(\"hi\") }\n"})
-	t.Chdir(mod)
 	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkg := hiPackage(t)
 	out := t.TempDir()
 	o := Options{Platform: platform.Default}
 	first, err := Build(ctx, pkg, out, o)
@@ -109,13 +116,8 @@ func TestBuildDamagedOutput(t *testing.T) {
 // TestBuildConcurrent checks that concurrent builds into one output
 // directory all succeed with the same bytes.
 func TestBuildConcurrent(t *testing.T) {
-	mod := testutil.Module(t, map[string]string{"main.go": "package main\nfunc main() { println(\"hi\") }\n"})
-	t.Chdir(mod)
 	ctx := context.Background()
-	pkg, err := Resolve(ctx, ".", Query{Platform: platform.Default})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkg := hiPackage(t)
 	out := t.TempDir()
 	var wg sync.WaitGroup
 	digests := make([]string, 4)
