@@ -3,6 +3,45 @@
 #include "go_asm.h"
 #include "textflag.h"
 
+// LOAD8(p, r) loads into r the 8 input bytes at p+l (l in CX).
+#define LOAD8(p, r) \
+	LEAQ (p)(CX*1), r; \
+	ANDQ $const_btBufMask, r; \
+	MOVQ btFinder_buf(AX)(r*1), r
+
+// HASH3(r) turns the 4 bytes in r into the hash3 index of their first 3.
+#define HASH3(r) \
+	ANDL $0xffffff, r; \
+	IMUL3L $0x1E35A7BD, r, r; \
+	SHRL $(32-const_btHash3Bits), r
+
+// HASH4(src, r) sets r to the hash4 index of the 4 bytes in src.
+#define HASH4(src, r) \
+	IMUL3L $0x1E35A7BD, src, r; \
+	SHRL $(32-const_btHash4Bits), r
+
+// CHILDREN(r) sets r to the address of node's two links (node in R8).
+#define CHILDREN(r) \
+	MOVQ R8, r; \
+	ANDQ $const_windowMask, r; \
+	LEAQ btFinder_child(AX)(r*8), r
+
+// MATCH() sets BX to the entry slot<<25 | l<<16 | d of the match of
+// length l (CX) at offset d = pos-node (SI-R8), and DI to its slot;
+// DX is overwritten.
+#define MATCH() \
+	MOVQ SI, DX; \
+	SUBQ R8, DX; \
+	MOVWQZX DX, DX; \
+	LEAQ ·distSlot(SB), DI; \
+	MOVBQZX (DI)(DX*1), DI; \
+	MOVL CX, BX; \
+	SHLL $16, BX; \
+	ORL DX, BX; \
+	MOVL DI, DX; \
+	SHLL $25, DX; \
+	ORL DX, BX
+
 // func findAsm(f *btFinder, found *foundBuf, pos, maxLen, nice, depth int) (n int)
 //
 // Registers: AX f, SI pos, R8 node, CX l, R9 bestLt, R10 bestGt,
@@ -20,11 +59,8 @@ TEXT ·findAsm(SB), NOSPLIT, $32-56
 	ANDQ $const_btBufMask, BX
 	MOVL btFinder_buf(AX)(BX*1), DX // seq
 	MOVL DX, R9
-	ANDL $0xffffff, R9
-	IMUL3L $0x1E35A7BD, R9, R9
-	SHRL $(32-const_btHash3Bits), R9 // h3
-	IMUL3L $0x1E35A7BD, DX, R10
-	SHRL $(32-const_btHash4Bits), R10 // h4
+	HASH3(R9) // h3
+	HASH4(DX, R10) // h4
 	LEAQ -const_windowSize(SI), R11
 	MOVQ R11, cutoff-32(SP)
 	// Fetch the hash table entries of the position after next while
@@ -35,18 +71,14 @@ TEXT ·findAsm(SB), NOSPLIT, $32-56
 	ANDQ $const_btBufMask, BX
 	MOVL btFinder_buf(AX)(BX*1), BX
 	MOVL BX, R12
-	ANDL $0xffffff, R12
-	IMUL3L $0x1E35A7BD, R12, R12
-	SHRL $(32-const_btHash3Bits), R12
+	HASH3(R12)
 	PREFETCHT0 btFinder_hash3(AX)(R12*4)
-	IMUL3L $0x1E35A7BD, BX, BX
-	SHRL $(32-const_btHash4Bits), BX
+	HASH4(BX, BX)
 	PREFETCHT0 btFinder_hash4(AX)(BX*4)
 	LEAQ 1(SI), BX
 	ANDQ $const_btBufMask, BX
 	MOVL btFinder_buf(AX)(BX*1), BX
-	IMUL3L $0x1E35A7BD, BX, BX
-	SHRL $(32-const_btHash4Bits), BX
+	HASH4(BX, BX)
 	MOVLQSX btFinder_hash4(AX)(BX*4), BX
 	MOVQ BX, R12
 	ANDQ $const_btBufMask, BX
@@ -92,12 +124,8 @@ nohash3:
 	MOVQ $3, R13
 
 loop:
-	LEAQ (R8)(CX*1), BX
-	ANDQ $const_btBufMask, BX
-	MOVQ btFinder_buf(AX)(BX*1), BX
-	LEAQ (SI)(CX*1), DX
-	ANDQ $const_btBufMask, DX
-	MOVQ btFinder_buf(AX)(DX*1), DX
+	LOAD8(R8, BX)
+	LOAD8(SI, DX)
 	CMPQ BX, DX
 	JEQ equal
 
@@ -117,9 +145,7 @@ differ:
 	JGT longer
 
 link:
-	MOVQ R8, DI
-	ANDQ $const_windowMask, DI
-	LEAQ btFinder_child(AX)(DI*8), DI
+	CHILDREN(DI)
 	TESTB BL, BL
 	JEQ greater
 	MOVL R8, (R11)
@@ -161,12 +187,8 @@ equal:
 	CMPQ DI, nice+32(FP)
 	JGE equalEnd
 	MOVQ DI, CX
-	LEAQ (R8)(CX*1), BX
-	ANDQ $const_btBufMask, BX
-	MOVQ btFinder_buf(AX)(BX*1), BX
-	LEAQ (SI)(CX*1), DX
-	ANDQ $const_btBufMask, DX
-	MOVQ btFinder_buf(AX)(DX*1), DX
+	LOAD8(R8, BX)
+	LOAD8(SI, DX)
 	CMPQ BX, DX
 	JEQ equal
 	JMP differ
@@ -180,18 +202,7 @@ longer:
 	JGE nice
 	MOVQ CX, R13
 	MOVQ BX, less-24(SP)
-	// e = slot<<25 | l<<16 | d
-	MOVQ SI, DX
-	SUBQ R8, DX
-	MOVWQZX DX, DX
-	LEAQ ·distSlot(SB), DI
-	MOVBQZX (DI)(DX*1), DI
-	MOVL CX, BX
-	SHLL $16, BX
-	ORL DX, BX
-	MOVL DI, DX
-	SHLL $25, DX
-	ORL DX, BX
+	MATCH()
 	MOVQ next-8(SP), DX
 	CMPQ DI, last-16(SP)
 	JEQ replace
@@ -210,9 +221,7 @@ replace:
 nice:
 	// Link the tree as the walk ends, then measure the match within
 	// maxLen, from nice on, and add it.
-	MOVQ R8, DI
-	ANDQ $const_windowMask, DI
-	LEAQ btFinder_child(AX)(DI*8), DI
+	CHILDREN(DI)
 	MOVL (DI), DX
 	MOVL DX, (R11)
 	MOVL 4(DI), DX
@@ -224,12 +233,8 @@ measure:
 	LEAQ 8(CX), DI
 	CMPQ DI, R9
 	JGT measureBytes
-	LEAQ (R8)(CX*1), BX
-	ANDQ $const_btBufMask, BX
-	MOVQ btFinder_buf(AX)(BX*1), BX
-	LEAQ (SI)(CX*1), DX
-	ANDQ $const_btBufMask, DX
-	MOVQ btFinder_buf(AX)(DX*1), DX
+	LOAD8(R8, BX)
+	LOAD8(SI, DX)
 	XORQ DX, BX
 	JNE measured8
 	MOVQ DI, CX
@@ -256,17 +261,7 @@ measureBytes:
 	JMP measureBytes
 
 addNice:
-	MOVQ SI, DX
-	SUBQ R8, DX
-	MOVWQZX DX, DX
-	LEAQ ·distSlot(SB), DI
-	MOVBQZX (DI)(DX*1), DI
-	MOVL CX, BX
-	SHLL $16, BX
-	ORL DX, BX
-	MOVL DI, DX
-	SHLL $25, DX
-	ORL DX, BX
+	MATCH()
 	MOVQ next-8(SP), DX
 	CMPQ DI, last-16(SP)
 	JEQ replaceNice
@@ -291,22 +286,16 @@ TEXT ·skipAsm(SB), NOSPLIT, $0-32
 	ANDQ $const_btBufMask, BX
 	MOVL btFinder_buf(AX)(BX*1), DX // seq
 	MOVL DX, R9
-	ANDL $0xffffff, R9
-	IMUL3L $0x1E35A7BD, R9, R9
-	SHRL $(32-const_btHash3Bits), R9 // h3
-	IMUL3L $0x1E35A7BD, DX, R10
-	SHRL $(32-const_btHash4Bits), R10 // h4
+	HASH3(R9) // h3
+	HASH4(DX, R10) // h4
 	LEAQ -const_windowSize(SI), DI // cutoff
 	LEAQ 1(SI), BX
 	ANDQ $const_btBufMask, BX
 	MOVL btFinder_buf(AX)(BX*1), BX
 	MOVL BX, R12
-	ANDL $0xffffff, R12
-	IMUL3L $0x1E35A7BD, R12, R12
-	SHRL $(32-const_btHash3Bits), R12
+	HASH3(R12)
 	PREFETCHT0 btFinder_hash3(AX)(R12*4)
-	IMUL3L $0x1E35A7BD, BX, BX
-	SHRL $(32-const_btHash4Bits), BX
+	HASH4(BX, BX)
 	PREFETCHT0 btFinder_hash4(AX)(BX*4)
 	MOVL SI, btFinder_hash3(AX)(R9*4)
 	MOVLQSX btFinder_hash4(AX)(R10*4), R8
@@ -322,12 +311,8 @@ TEXT ·skipAsm(SB), NOSPLIT, $0-32
 	XORQ R10, R10
 
 sloop:
-	LEAQ (R8)(CX*1), BX
-	ANDQ $const_btBufMask, BX
-	MOVQ btFinder_buf(AX)(BX*1), BX
-	LEAQ (SI)(CX*1), DX
-	ANDQ $const_btBufMask, DX
-	MOVQ btFinder_buf(AX)(DX*1), DX
+	LOAD8(R8, BX)
+	LOAD8(SI, DX)
 	CMPQ BX, DX
 	JEQ sequal
 
@@ -341,9 +326,7 @@ sdiffer:
 	JGE snice
 	BSWAPQ BX
 	BSWAPQ DX
-	MOVQ R8, R13
-	ANDQ $const_windowMask, R13
-	LEAQ btFinder_child(AX)(R13*8), R13
+	CHILDREN(R13)
 	CMPQ BX, DX
 	JCC sgreater
 	MOVL R8, (R11)
@@ -377,20 +360,14 @@ sequal:
 	CMPQ R13, nice+16(FP)
 	JGE snice
 	MOVQ R13, CX
-	LEAQ (R8)(CX*1), BX
-	ANDQ $const_btBufMask, BX
-	MOVQ btFinder_buf(AX)(BX*1), BX
-	LEAQ (SI)(CX*1), DX
-	ANDQ $const_btBufMask, DX
-	MOVQ btFinder_buf(AX)(DX*1), DX
+	LOAD8(R8, BX)
+	LOAD8(SI, DX)
 	CMPQ BX, DX
 	JEQ sequal
 	JMP sdiffer
 
 snice:
-	MOVQ R8, R13
-	ANDQ $const_windowMask, R13
-	LEAQ btFinder_child(AX)(R13*8), R13
+	CHILDREN(R13)
 	MOVL (R13), DX
 	MOVL DX, (R11)
 	MOVL 4(R13), DX
