@@ -55,9 +55,9 @@ func NewLayer(entries []Entry, c Compressor, cache *Cache, createdBy string, opt
 // written once while it is hashed (the diff ID), then compressed while the
 // result is hashed (the digest), both streaming: with [InDir], memory does
 // not grow with the size of the files. Without a cache or sharing, which
-// need the diff ID first, the compressor reads the tar as it is written. The compressed bytes come from
-// cache, verified against their digest, when the same tar was compressed
-// before by the same compressor. Writing, hashing and compressing stop
+// need the diff ID first, the compressor reads the tar as it is written.
+// The compressed bytes come from cache, verified against their digest,
+// when the same tar was compressed before by the same compressor. Writing, hashing and compressing stop
 // with ctx's error once ctx is done.
 func NewLayerContext(ctx context.Context, entries []Entry, c Compressor, cache *Cache, createdBy string, opts ...LayerOption) (*Layer, error) {
 	var o layerOptions

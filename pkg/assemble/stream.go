@@ -28,7 +28,7 @@ func tarAndCompress(ctx context.Context, dir string, entries []Entry, c Compress
 		pr.CloseWithError(errCompressorDone)
 	}()
 	tb, diffID, err = spool(dir, "tar", func(w io.Writer) error { return WriteTar(ctx, io.MultiWriter(w, pw), entries) })
-	pw.CloseWithError(err) // nil: the end of the tar
+	pw.CloseWithError(err) // with a nil err, the end of the tar
 	<-done
 	switch {
 	case err != nil && !errors.Is(err, errCompressorDone):

@@ -88,11 +88,7 @@ func NewFile(r io.ReaderAt) (*File, error) {
 // stay valid afterwards. It is [NewFile] for an executable already in
 // memory, which would otherwise be copied.
 func NewFileBytes(data []byte) (*File, error) {
-	f, err := newFile(sliceReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("reading Go executable: %w", err)
-	}
-	return f, nil
+	return NewFile(sliceReader(data)) // load takes a sliceReader's bytes in place
 }
 
 // Close releases the memory of the file and closes the file opened by
