@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -17,8 +19,11 @@ const editRounds = 3
 // change of its source (a string the program prints, so the binary
 // changes: go build relinks, leve strips and compresses the new layer) with
 // leve (default level, its cache on) and with ko v0.19.1, each after a
-// first untimed build, and reports the medians in seconds as
-// cpuN-leve-s and cpuN-ko-s (N the CPUs the process may use).
+// first untimed build. Two kinds of change: the string one byte longer
+// each time, which moves the read-only data after it and so the code that
+// refers to it, and then the string changed at the same length. It reports
+// the medians in seconds as cpuN-TOOL-s and cpuN-TOOL-same-s (N the CPUs
+// the process may use).
 func BenchmarkAPIEdit(b *testing.B) {
 	bin := buildTools(b)
 	leve, ko, crane := filepath.Join(bin, "leve"), filepath.Join(bin, "ko"), filepath.Join(bin, "crane")
@@ -41,24 +46,39 @@ func BenchmarkAPIEdit(b *testing.B) {
 		{"ko", koEnv, ko, []string{"build", "--bare", "--push=false", "--platform=linux/amd64", "--oci-layout-path", filepath.Join(out, "ko"), "."}},
 	}
 	edit := filepath.Join(src, "edit_bench.go")
+	change := func(id, text string) {
+		writeFile(b, edit, fmt.Appendf(nil, "package main\n\nfunc init() { println(%q) }\n", id+" edit "+text))
+	}
 	for _, t := range tools {
+		change(t.id, "+")
 		mustRun(b, src, t.env, t.name, t.args...)
 	}
+	kinds := []struct {
+		suffix string
+		text   func(round int) string
+	}{
+		{"", func(round int) string { return strings.Repeat("+", round+2) }},
+		// The length of the last text of the first kind.
+		{"-same", func(round int) string { return strings.Repeat("+", editRounds) + strconv.Itoa(round) }},
+	}
 	times := map[string][]float64{}
-	for round := range editRounds {
-		for _, t := range tools {
-			// The one-line change: a string printed at start-up.
-			writeFile(b, edit, fmt.Appendf(nil, "package main\n\nfunc init() { println(%q) }\n", fmt.Sprintf("%s edit %d", t.id, round)))
-			start := time.Now()
-			mustRun(b, src, t.env, t.name, t.args...)
-			times[t.id] = append(times[t.id], time.Since(start).Seconds())
+	for _, k := range kinds {
+		for round := range editRounds {
+			for _, t := range tools {
+				change(t.id, k.text(round))
+				start := time.Now()
+				mustRun(b, src, t.env, t.name, t.args...)
+				times[t.id+k.suffix] = append(times[t.id+k.suffix], time.Since(start).Seconds())
+			}
 		}
 	}
 	for b.Loop() {
 	}
-	for _, t := range tools {
-		b.ReportMetric(medianOf(times[t.id]), fmt.Sprintf("cpu%d-%s-s", runtime.NumCPU(), t.id))
+	for _, k := range kinds {
+		for _, t := range tools {
+			b.ReportMetric(medianOf(times[t.id+k.suffix]), fmt.Sprintf("cpu%d-%s%s-s", runtime.NumCPU(), t.id, k.suffix))
+		}
 	}
-	fmt.Fprintf(os.Stdout, "\none-line change of examples/api, rebuild (median of %d): leve %.2f s, ko %.2f s\n",
-		editRounds, medianOf(times["leve"]), medianOf(times["ko"]))
+	fmt.Fprintf(os.Stdout, "\none-line change of examples/api, rebuild (median of %d): one byte longer: leve %.2f s, ko %.2f s; same length: leve %.2f s, ko %.2f s\n",
+		editRounds, medianOf(times["leve"]), medianOf(times["ko"]), medianOf(times["leve-same"]), medianOf(times["ko-same"]))
 }

@@ -24,7 +24,7 @@ const defaultPruneAge = 7 * 24 * time.Hour
 const cacheMaxEnv = "LEVE_CACHE_MAX"
 
 // cacheKindNames are what "leve cache" calls each kind of entry.
-var cacheKindNames = map[string]string{cache.KindBinaries: "binaries", cache.KindPacked: "packed", cache.KindLayers: "layers"}
+var cacheKindNames = map[string]string{cache.KindBinaries: "binaries", cache.KindPacked: "packed", cache.KindLayers: "layers", cache.KindChunks: "chunks"}
 
 func newCacheCmd() *cobra.Command {
 	var asJSON bool

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/leve-build/leve/internal/atomicfile"
+	"github.com/leve-build/leve/pkg/cache"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -32,7 +33,9 @@ type Compressor interface {
 }
 
 // Cache stores compressed layers by the digest of their tar and the
-// compressor's name, so an unchanged binary is not compressed again.
+// compressor's name, so an unchanged binary is not compressed again, and
+// the parses of the chunks leve's DEFLATE encoder compressed (chunks/),
+// so a changed layer is parsed again only where its bytes changed.
 // A nil *Cache compresses every time.
 //
 // An entry is the file layers/sha256/DIFFID/COMPRESSOR/DIGEST: its name is
@@ -95,6 +98,9 @@ func (c *Cache) compress(ctx context.Context, tb content, diffID v1.Hash, comp C
 			return err
 		}
 		defer rc.Close()
+		if cc, ok := comp.(chunkCompressor); ok && !c.disabled() {
+			return cc.compressChunks(ctx, w, rc, chunkStore{filepath.Join(c.dir, cache.KindChunks)})
+		}
 		return comp.Compress(ctx, w, rc)
 	}
 	if c.disabled() {

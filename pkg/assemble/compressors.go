@@ -30,7 +30,12 @@ func (d Deflate) MediaType() types.MediaType { return types.OCILayer }
 // Compress gzips src into dst with leve's encoder, streaming: the bytes
 // are those of deflate.Gzip on all of src.
 func (d Deflate) Compress(ctx context.Context, dst io.Writer, src io.Reader) error {
-	if err := deflate.GzipStream(ctx, dst, src, d.Level); err != nil {
+	return d.compressChunks(ctx, dst, src, nil)
+}
+
+// compressChunks is Compress with the parses of chunks kept in chunks.
+func (d Deflate) compressChunks(ctx context.Context, dst io.Writer, src io.Reader, chunks deflate.ChunkCache) error {
+	if err := deflate.GzipStreamCache(ctx, dst, src, d.Level, chunks); err != nil {
 		return fmt.Errorf("gzip: %w", err)
 	}
 	return nil

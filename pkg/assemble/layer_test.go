@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,6 +155,72 @@ type countingDeflate struct {
 func (c countingDeflate) Compress(ctx context.Context, dst io.Writer, src io.Reader) error {
 	*c.n++
 	return c.Deflate.Compress(ctx, dst, src)
+}
+
+func (c countingDeflate) compressChunks(ctx context.Context, dst io.Writer, src io.Reader, chunks deflate.ChunkCache) error {
+	*c.n++
+	return c.Deflate.compressChunks(ctx, dst, src, chunks)
+}
+
+// chunkFiles returns the chunk parses in the cache at dir.
+func chunkFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "chunks", "*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestCacheReusesChunkParses checks that a changed layer takes the parses
+// of its unchanged chunks from the cache, damaged or not, and has the
+// digest of a build without a cache.
+func TestCacheReusesChunkParses(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var data []byte
+	for len(data) < 1_200_000 {
+		data = fmt.Appendf(data, "%08x leve %d ", rng.Uint32()%4096, rng.IntN(50))
+	}
+	comp := ChooseCompressor(GzipCompression, deflate.Default)
+	digest := func(data []byte, c *Cache) v1.Hash {
+		t.Helper()
+		l, err := NewLayer([]Entry{{Path: "/app/x", Mode: 0o755, Data: data}}, comp, c, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c != nil {
+			if w := c.Warnings(); len(w) > 0 {
+				t.Errorf("warnings: %q", w)
+			}
+		}
+		d, _ := l.Digest()
+		return d
+	}
+	dir := t.TempDir()
+	digest(data, NewCache(dir))
+	first := len(chunkFiles(t, dir))
+	if first < 3 {
+		t.Fatalf("the cache holds %d chunk parses, want one per chunk (3)", first)
+	}
+	// An edit near the end changes the last chunk's parse only.
+	edited := bytes.Clone(data)
+	copy(edited[len(edited)-1000:], "an edit")
+	if got, want := digest(edited, NewCache(dir)), digest(edited, nil); got != want {
+		t.Errorf("edited layer from the cache: %s, without a cache: %s", got, want)
+	}
+	if n := len(chunkFiles(t, dir)); n != first+1 {
+		t.Errorf("after an edit of the last chunk the cache holds %d chunk parses, want %d", n, first+1)
+	}
+	// Damaged parses are parsed again and rewritten.
+	for _, p := range chunkFiles(t, dir) {
+		b, _ := os.ReadFile(p)
+		b[len(b)/2] ^= 1
+		os.WriteFile(p, b, 0o644)
+	}
+	copy(edited[len(edited)-2000:], "another edit")
+	if got, want := digest(edited, NewCache(dir)), digest(edited, nil); got != want {
+		t.Errorf("layer from damaged chunk parses: %s, without a cache: %s", got, want)
+	}
 }
 
 func TestCacheSharedByConcurrentBuilds(t *testing.T) {

@@ -150,6 +150,8 @@ func fakeCache(t *testing.T, now time.Time) string {
 		{"layers/sha256/bb.gzip", 600, 2 * 24 * time.Hour},
 		{"layers/sha256/" + atomicfile.TempPrefix + "old", 50, time.Hour},
 		{"layers/sha256/" + atomicfile.TempPrefix + "young", 60, time.Second},
+		{"chunks/ab/ab01", 700, 9 * 24 * time.Hour},
+		{"chunks/cd/cd02", 800, time.Minute},
 		{"notes.txt", 10, 365 * 24 * time.Hour}, // not leve's: never removed
 	}
 	for _, f := range files {
@@ -178,6 +180,7 @@ func TestMeasure(t *testing.T) {
 		{KindBinaries, filepath.Join(dir, "bin"), 2, 1000 + 72 + 2000 + 72},
 		{KindPacked, filepath.Join(dir, "packed"), 2, 300 + 72 + 400 + 72},
 		{KindLayers, filepath.Join(dir, "layers"), 4, 500 + 600 + 50 + 60},
+		{KindChunks, filepath.Join(dir, "chunks"), 2, 700 + 800},
 	}
 	var total int64
 	for i, k := range want {
@@ -189,8 +192,8 @@ func TestMeasure(t *testing.T) {
 	if u.Bytes != total || u.Dir != dir {
 		t.Errorf("Measure = %s, %d bytes; want %s, %d", u.Dir, u.Bytes, dir, total)
 	}
-	if u, err := Measure(context.Background(), filepath.Join(dir, "missing")); err != nil || u.Bytes != 0 || len(u.Kinds) != 3 {
-		t.Errorf("Measure of a missing cache = %+v, %v; want three empty kinds", u, err)
+	if u, err := Measure(context.Background(), filepath.Join(dir, "missing")); err != nil || u.Bytes != 0 || len(u.Kinds) != len(Kinds) {
+		t.Errorf("Measure of a missing cache = %+v, %v; want %d empty kinds", u, err, len(Kinds))
 	}
 }
 
@@ -208,7 +211,7 @@ func exists(t *testing.T, dir string, paths ...string) map[string]bool {
 func TestPrune(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
-	all := []string{"bin/old", "bin/new", "packed/old", "packed/old.sha256", "packed/new", "layers/sha256/aa.gzip", "layers/sha256/bb.gzip", "layers/sha256/" + atomicfile.TempPrefix + "old", "layers/sha256/" + atomicfile.TempPrefix + "young", "notes.txt"}
+	all := []string{"bin/old", "bin/new", "packed/old", "packed/old.sha256", "packed/new", "layers/sha256/aa.gzip", "layers/sha256/bb.gzip", "layers/sha256/" + atomicfile.TempPrefix + "old", "layers/sha256/" + atomicfile.TempPrefix + "young", "chunks/ab/ab01", "chunks/cd/cd02", "notes.txt"}
 	tests := []struct {
 		name   string
 		o      PruneOptions
@@ -217,14 +220,14 @@ func TestPrune(t *testing.T) {
 		busy   int
 		remove int
 	}{
-		{name: "older than a week", o: PruneOptions{OlderThan: 7 * 24 * time.Hour}, gone: []string{"bin/old", "packed/old", "packed/old.sha256", "layers/sha256/aa.gzip"}, remove: 3},
-		{name: "older than a day", o: PruneOptions{OlderThan: 24 * time.Hour}, gone: []string{"bin/old", "packed/old", "packed/old.sha256", "layers/sha256/aa.gzip", "layers/sha256/bb.gzip"}, remove: 4},
-		{name: "older than two minutes spares young temporary files", o: PruneOptions{OlderThan: 2 * time.Minute}, gone: []string{"bin/old", "bin/new", "packed/old", "packed/old.sha256", "layers/sha256/aa.gzip", "layers/sha256/bb.gzip", "layers/sha256/" + atomicfile.TempPrefix + "old"}, remove: 6},
-		{name: "all", o: PruneOptions{All: true}, gone: []string{"bin/old", "bin/new", "packed/old", "packed/old.sha256", "packed/new", "layers/sha256/aa.gzip", "layers/sha256/bb.gzip", "layers/sha256/" + atomicfile.TempPrefix + "old"}, remove: 7},
-		{name: "locked binaries are kept", o: PruneOptions{All: true}, lock: "bin/old", gone: []string{"bin/new", "packed/old", "packed/old.sha256", "packed/new", "layers/sha256/aa.gzip", "layers/sha256/bb.gzip", "layers/sha256/" + atomicfile.TempPrefix + "old"}, remove: 6, busy: 1},
-		// 5,198 bytes in all: dropping the oldest (bin/old 1,072, then
-		// packed/old 372) reaches 3,754 ≤ 4,000.
-		{name: "max bytes, oldest first", o: PruneOptions{OlderThan: 365 * 24 * time.Hour, MaxBytes: 4000}, gone: []string{"bin/old", "packed/old", "packed/old.sha256"}, remove: 2},
+		{name: "older than a week", o: PruneOptions{OlderThan: 7 * 24 * time.Hour}, gone: []string{"bin/old", "packed/old", "packed/old.sha256", "layers/sha256/aa.gzip", "chunks/ab/ab01"}, remove: 4},
+		{name: "older than a day", o: PruneOptions{OlderThan: 24 * time.Hour}, gone: []string{"bin/old", "packed/old", "packed/old.sha256", "layers/sha256/aa.gzip", "layers/sha256/bb.gzip", "chunks/ab/ab01"}, remove: 5},
+		{name: "older than two minutes spares young temporary files", o: PruneOptions{OlderThan: 2 * time.Minute}, gone: []string{"bin/old", "bin/new", "packed/old", "packed/old.sha256", "layers/sha256/aa.gzip", "layers/sha256/bb.gzip", "layers/sha256/" + atomicfile.TempPrefix + "old", "chunks/ab/ab01"}, remove: 7},
+		{name: "all", o: PruneOptions{All: true}, gone: []string{"bin/old", "bin/new", "packed/old", "packed/old.sha256", "packed/new", "layers/sha256/aa.gzip", "layers/sha256/bb.gzip", "layers/sha256/" + atomicfile.TempPrefix + "old", "chunks/ab/ab01", "chunks/cd/cd02"}, remove: 9},
+		{name: "locked binaries are kept", o: PruneOptions{All: true}, lock: "bin/old", gone: []string{"bin/new", "packed/old", "packed/old.sha256", "packed/new", "layers/sha256/aa.gzip", "layers/sha256/bb.gzip", "layers/sha256/" + atomicfile.TempPrefix + "old", "chunks/ab/ab01", "chunks/cd/cd02"}, remove: 8, busy: 1},
+		// 6,698 bytes in all: dropping the oldest (bin/old 1,072, then
+		// packed/old 372) reaches 5,254 ≤ 5,500.
+		{name: "max bytes, oldest first", o: PruneOptions{OlderThan: 365 * 24 * time.Hour, MaxBytes: 5500}, gone: []string{"bin/old", "packed/old", "packed/old.sha256"}, remove: 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

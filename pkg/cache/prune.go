@@ -19,10 +19,11 @@ const (
 	KindBinaries = "bin"    // linked binaries, one directory per package and flag set
 	KindPacked   = "packed" // packed binaries (leve build --pack)
 	KindLayers   = "layers" // compressed layers
+	KindChunks   = "chunks" // parses of the chunks of compressed layers
 )
 
 // Kinds lists the kinds of entries in the order "leve cache" shows them.
-var Kinds = []string{KindBinaries, KindPacked, KindLayers}
+var Kinds = []string{KindBinaries, KindPacked, KindLayers, KindChunks}
 
 // TempGrace is how long a temporary file must have gone unmodified before
 // Prune removes it, even with All: a younger one may be another leve

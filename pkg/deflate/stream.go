@@ -23,6 +23,14 @@ import (
 // at that moment are abandoned, so it returns within a fraction of a second
 // even at Max.
 func GzipStream(ctx context.Context, dst io.Writer, src io.Reader, level Level) error {
+	return GzipStreamCache(ctx, dst, src, level, nil)
+}
+
+// GzipStreamCache is [GzipStream] with the parse of each chunk taken from
+// cache when it holds it, and stored there when it did not, at Default and
+// Max, whose parse costs far more than a lookup; Fast parses every chunk.
+// The output is exactly GzipStream's. A nil cache is GzipStream.
+func GzipStreamCache(ctx context.Context, dst io.Writer, src io.Reader, level Level, cache ChunkCache) error {
 	p, ok := levels[level]
 	if !ok {
 		return fmt.Errorf("compressing with deflate level %d: %w", int(level), ErrLevel)
@@ -32,6 +40,9 @@ func GzipStream(ctx context.Context, dst io.Writer, src io.Reader, level Level) 
 		xfl = 4
 	}
 	s := &streamer{ctx: ctx, dst: dst, p: p, bw: newBlockWriter(), crc: crc32.NewIEEE()}
+	if level != Fast {
+		s.cache, s.level = cache, level
+	}
 	s.bw.bw.out = append(make([]byte, 0, 64<<10), 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 255)
 	if err := s.run(src); err != nil {
 		return err
@@ -51,6 +62,9 @@ type streamer struct {
 	n   int64 // bytes read from src
 	// stop abandons the chunks being parsed once the call fails.
 	stop atomic.Bool
+	// cache, when set, holds the parses of chunks at level.
+	cache ChunkCache
+	level Level
 }
 
 type hashWriter interface {
@@ -109,9 +123,7 @@ func (s *streamer) run(src io.Reader) error {
 			window = append(window[:0], c.buf[max(0, len(c.buf)-windowSize):]...)
 			pending = append(pending, c)
 			go func() {
-				ps := s.p.pool.Get().(parser)
-				ps.parse(c.buf, len(c.buf)-len(data), len(c.buf), c.r)
-				s.p.pool.Put(ps)
+				s.parse(c, len(c.buf)-len(data))
 				close(c.done)
 			}()
 		}
@@ -139,6 +151,30 @@ func (s *streamer) run(src io.Reader) error {
 	s.bw.bw.align()
 	return nil
 }
+
+// parse parses the chunk c.buf[start:], or takes its parse from the
+// cache.
+func (s *streamer) parse(c *streamChunk, start int) {
+	var key ChunkKey
+	if s.cache != nil {
+		key = chunkKey(s.level, c.buf, start)
+		if e := s.cache.Load(key); e != nil && readChunkEntry(e, c.buf, start, c.r) == nil {
+			return
+		}
+	}
+	ps := s.p.pool.Get().(parser)
+	ps.parse(c.buf, start, len(c.buf), c.r)
+	s.p.pool.Put(ps)
+	if s.cache != nil && !s.stop.Load() {
+		bp := entryBufs.Get().(*[]byte)
+		*bp = appendChunkEntry((*bp)[:0], c.r, c.buf, start)
+		s.cache.Store(key, *bp)
+		entryBufs.Put(bp)
+	}
+}
+
+// entryBufs recycles the buffers chunk entries are encoded in.
+var entryBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // read reads the next chunk of src after window, or returns nil at the end
 // of the input.

@@ -56,7 +56,7 @@ var suites = []suite{
 			{args: goBench("./bench/", "^Benchmark(ManyApps|APIEdit)$", "1x", "90m"), cpus: "0"},
 			{args: goBench("./bench/", "^Benchmark(ManyApps|APIEdit)$", "1x", "90m"), cpus: "0,1"},
 		},
-		want:  []string{"bench.ManyApps:cpu1-several-s", "bench.ManyApps:cpu2-several-s", "bench.APIEdit:cpu1-leve-s", "bench.APIEdit:cpu2-ko-s"},
+		want:  []string{"bench.ManyApps:cpu1-several-s", "bench.ManyApps:cpu2-several-s", "bench.APIEdit:cpu1-leve-s", "bench.APIEdit:cpu2-ko-s", "bench.APIEdit:cpu1-leve-same-s"},
 		tools: []string{"taskset:util-linux"},
 	},
 	{
