@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -149,4 +150,69 @@ func TestCacheSharedByConcurrentBuilds(t *testing.T) {
 	if len(temps) > 0 {
 		t.Errorf("temporary files left in the cache: %v", temps)
 	}
+}
+
+// chunkEntries returns the chunk parses of the leve cache in dir.
+func chunkEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "chunks", "*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestCacheChunksAfterEdit rebuilds a program after edits with
+// $LEVE_CACHE: the unchanged chunks of its binary's layer are not parsed
+// again (no new entry in chunks/), and each image has the digest of a
+// build without a cache, also once every chunk entry is damaged.
+func TestCacheChunksAfterEdit(t *testing.T) {
+	root := t.TempDir()
+	src := filepath.Join(root, "hello")
+	if err := os.CopyFS(src, os.DirFS(filepath.Join(repoRoot, "examples", "hello"))); err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(root, "cache")
+	if err := os.Mkdir(filepath.Join(root, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	build := func(text, cacheDir string) imageRef {
+		t.Helper()
+		edit := "package main\n\nfunc init() { println(" + strconv.Quote(text) + ") }\n"
+		if err := os.WriteFile(filepath.Join(src, "edit.go"), []byte(edit), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		r := runLeve(t, src, []string{"LEVE_CACHE=" + cacheDir, "XDG_CACHE_HOME=" + filepath.Join(root, "xdg")}, "build", "-o", filepath.Join(root, "out", strconv.Itoa(n)))
+		if r.code != 0 || strings.Contains(r.stderr, "warning") {
+			t.Fatalf("leve build: %s", r)
+		}
+		return parseRef(t, r)
+	}
+	same := func(text string) {
+		t.Helper()
+		if got, want := build(text, cache), build(text, ""); got.digest != want.digest {
+			t.Errorf("%q: the build with the cache gave %s, without %s", text, got.digest, want.digest)
+		}
+	}
+	same("first")
+	before := len(chunkEntries(t, cache))
+	if before < 4 {
+		t.Fatalf("the cache holds %d chunk entries after a first build, want one per chunk of each layer", before)
+	}
+	// At the same length only a few bytes of the binary change.
+	same("fixed")
+	if added := len(chunkEntries(t, cache)) - before; added < 1 || added > before-2 {
+		t.Errorf("an edit of a few bytes added %d chunk entries to %d: want the changed chunks only", added, before)
+	}
+	for i, p := range chunkEntries(t, cache) {
+		if i%2 == 0 {
+			damage(t, p, 4)
+		} else if err := os.Truncate(p, int64(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same("fixes")
+	same("a longer string")
 }
