@@ -11,11 +11,12 @@ import (
 // next. [GzipStreamCache] parses a chunk only when the cache holds no
 // parse of the same bytes after the same window, at the same level and
 // [Version]: when a binary is rebuilt after an edit that moves bytes in
-// some places only, the chunks that did not change cost a lookup. The
-// output is the same with or without a cache, and whatever the cache
-// returns: an entry is used only once it is checked to encode exactly the
-// chunk's bytes (see [ErrChunkEntry]); any other entry is parsed again and
-// stored anew.
+// some places only, the chunks that did not change cost a lookup. With the
+// entries GzipStreamCache stored, the output is the same as without a
+// cache. An entry is used only once it is checked to encode exactly the
+// chunk's bytes (see [ErrChunkEntry]), so whatever else the cache returns,
+// damaged or cut short or stored for other bytes, the chunk is parsed
+// again and its entry stored anew.
 //
 // Load and Store are called from several goroutines at once.
 type ChunkCache interface {
@@ -129,6 +130,7 @@ func readChunkEntry(entry []byte, buf []byte, start int, r *chunkResult) error {
 	return nil
 }
 
+// fillChunk is readChunkEntry without the clearing on error.
 func fillChunk(entry []byte, buf []byte, start int, r *chunkResult) error {
 	if len(entry) < 8 || [4]byte(entry[:4]) != chunkMagic ||
 		binary.LittleEndian.Uint32(entry[4:]) != crc32.Checksum(entry[8:], castagnoli) {

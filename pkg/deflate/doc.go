@@ -38,6 +38,17 @@
 // boundaries. Chunk boundaries depend only on the input length
 // and the level, never on the number of CPUs, and the gzip header carries no
 // name and a zero MTIME: the same input and level always give the same bytes.
+//
+// Because a chunk's parse depends only on its bytes and the window before
+// it, [GzipStreamCache] can keep each parse in a [ChunkCache] and take it
+// back when the same chunk comes again: a binary rebuilt after an edit is
+// parsed again only in the chunks its changed bytes fall in. An entry
+// lists each block's length and, per match, the literals before it, its
+// length and offset; it is used only once every match is checked against
+// the chunk's bytes, so that an entry damaged, cut short or stored for
+// other bytes is parsed again, and the output is always a gzip of the
+// input: with the entries GzipStreamCache stored, the same bytes as
+// without a cache.
 // [GzipStream] reads and writes those chunks as they come, in bounded memory
 // and checking a context between chunks, and gives the bytes [Gzip] gives.
 //
