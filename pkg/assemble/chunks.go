@@ -47,7 +47,9 @@ func (s chunkStore) Load(k deflate.ChunkKey) []byte {
 
 // Store writes the entry of k to a temporary file renamed into place, so
 // that concurrent builds never read half an entry; failures are ignored,
-// since a missing entry only costs a parse.
+// since a missing entry only costs a parse. Unlike atomicfile.WriteFile it
+// does not sync: an entry a crash leaves damaged is detected and parsed
+// again, and a layer has tens of entries.
 func (s chunkStore) Store(k deflate.ChunkKey, entry []byte) {
 	p := s.path(k)
 	dir := filepath.Dir(p)

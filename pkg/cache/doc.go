@@ -7,6 +7,6 @@
 // bin/KEY/ holds one linked binary (go build's output, its digest in
 // NAME.sha256 and a lock file), packed/ holds packed binaries (FILE and
 // FILE.sha256), layers/ holds compressed layers, chunks/ the parses of
-// their chunks (checked by the encoder against the chunk's bytes). Nothing outside these
-// directories is ever removed.
+// their chunks (checked by the encoder against the chunk's bytes).
+// Nothing outside these directories is ever removed.
 package cache

@@ -62,12 +62,12 @@ func chunkKey(level Level, buf []byte, start int) ChunkKey {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// appendChunkEntry appends to dst the entry of r, the parse of
-// buf[start:]: the magic, a CRC-32C of what follows, then per block its
-// length in bytes and its number of matches, then per match the literals
-// before it, its length and its offset, all as uvarints. Literals are not
-// stored: they are the chunk's bytes.
-func appendChunkEntry(dst []byte, r *chunkResult, buf []byte, start int) []byte {
+// appendChunkEntry appends to dst the entry of r, the parse of a chunk:
+// the magic, a CRC-32C of what follows, then per block its length in
+// bytes and its number of matches, then per match the literals before it,
+// its length and its offset, all as uvarints. Literals are not stored:
+// they are the chunk's bytes.
+func appendChunkEntry(dst []byte, r *chunkResult) []byte {
 	dst = append(dst, chunkMagic[:]...)
 	crcAt := len(dst)
 	dst = append(dst, 0, 0, 0, 0)

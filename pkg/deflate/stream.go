@@ -167,7 +167,7 @@ func (s *streamer) parse(c *streamChunk, start int) {
 	s.p.pool.Put(ps)
 	if s.cache != nil && !s.stop.Load() {
 		bp := entryBufs.Get().(*[]byte)
-		*bp = appendChunkEntry((*bp)[:0], c.r, c.buf, start)
+		*bp = appendChunkEntry((*bp)[:0], c.r)
 		s.cache.Store(key, *bp)
 		entryBufs.Put(bp)
 	}
