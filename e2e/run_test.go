@@ -439,6 +439,111 @@ func TestRunPodmanSignal(t *testing.T) {
 	}
 }
 
+// A SIGTERM at any moment of a podman run, while the image loads, as
+// the container is created or once it runs, ends the container and leve
+// with it: the program's own status when its handler ran (42), else the
+// signal's (143), and no container is left behind.
+func TestRunPodmanSignalAnyTime(t *testing.T) {
+	env := podmanEnv(t)
+	removeContainers(t, env)
+	_, fix := runRefs(t)
+	podman := func(args ...string) string {
+		cmd := exec.Command("podman", args...)
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("podman %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	for i, when := range []string{"loading", "created", "ready"} {
+		name := fmt.Sprintf("leve-signal-%d", i)
+		cmd := exec.Command(leve(t), "run", "--rm", "--engine", "podman", "--name", name, "--network", "none", fix, "--", "signal")
+		cmd.Env = append(os.Environ(), env...)
+		out := &syncBuffer{}
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill() })
+		switch when {
+		case "loading":
+			time.Sleep(200 * time.Millisecond)
+		case "created":
+			until(t, func() bool { return podman("ps", "-a", "-q", "--filter", "name="+name) != "" })
+		case "ready":
+			until(t, func() bool { return strings.Contains(out.String(), "ready") })
+		}
+		cmd.Process.Signal(syscall.SIGTERM)
+		code := exitOf(t, cmd, 30*time.Second)
+		if !(code == 42 && strings.Contains(out.String(), "got SIGTERM")) && code != 143 {
+			t.Errorf("SIGTERM when %s: exit %d, want 42 with got SIGTERM or 143\n%s", when, code, out.String())
+		}
+		until(t, func() bool { return podman("ps", "-a", "-q") == "" })
+	}
+}
+
+// A second SIGTERM stops a podman container that ignores the first, at
+// once, and removes it (--rm).
+func TestRunPodmanStop(t *testing.T) {
+	env := podmanEnv(t)
+	removeContainers(t, env)
+	_, fix := runRefs(t)
+	cmd, out := startRun(t, env, "run", "--rm", "--engine", "podman", "--network", "none", fix, "--", "ignore")
+	cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := exitOf(t, cmd, 10*time.Second); code != 143 {
+		t.Errorf("ignoring fixture after two SIGTERMs: exit %d, want 143\n%s", code, out.stderr.String())
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the second SIGTERM took %v to stop the container", d)
+	}
+	until(t, func() bool {
+		ps := exec.Command("podman", "ps", "-a", "-q")
+		ps.Env = append(os.Environ(), env...)
+		b, err := ps.Output()
+		return err == nil && len(strings.TrimSpace(string(b))) == 0
+	})
+}
+
+// removeContainers removes, when the test ends, every container left in
+// the podman storage of env, so that a failure leaves no process behind.
+func removeContainers(t *testing.T, env []string) {
+	t.Cleanup(func() {
+		rm := exec.Command("podman", "rm", "-f", "-a")
+		rm.Env = append(os.Environ(), env...)
+		rm.Run()
+	})
+}
+
+// until polls cond for up to 30 seconds.
+func until(t *testing.T, cond func() bool) {
+	t.Helper()
+	if err := waitFor(30*time.Second, nil, cond); err != nil {
+		t.Fatalf("waiting: %v", err)
+	}
+}
+
+// syncBuffer is output that one goroutine writes while another reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // Ctrl-C at a terminal, without -t, reaches the container's process
 // through leve (the runtime is not in the terminal's process group), and
 // the program's status is leve's. (Had runc got it too, the kernel would

@@ -7,14 +7,21 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/leve-build/leve/pkg/publish"
 )
 
 // Podman runs images with "podman run": the image is written as a
 // docker-archive tarball in a private temporary directory, loaded with
-// "podman load", and run with leve's flags mapped to podman's.
+// "podman load", and run with leve's flags mapped to podman's. Signals go
+// to the container with "podman kill", by the ID podman writes to a
+// cidfile, rather than through podman's own proxy, which a signal that
+// comes before podman has set it up would end, leaving the container
+// running.
 type Podman struct {
 	// Binary is "podman" or a path to it.
 	Binary string
@@ -27,9 +34,10 @@ var _ Engine = Podman{}
 // Name is "podman".
 func (Podman) Name() string { return "podman" }
 
-// Args returns podman run's arguments for spec and the loaded tag.
-func (p Podman) Args(spec Spec, tag string) []string {
-	a := []string{"run"}
+// Args returns podman run's arguments for spec, the loaded tag and the
+// file podman is to write the container's ID to.
+func (p Podman) Args(spec Spec, tag, cidFile string) []string {
+	a := []string{"run", "--sig-proxy=false", "--cidfile", cidFile}
 	if spec.Interactive {
 		a = append(a, "-i")
 	}
@@ -79,7 +87,8 @@ func (p Podman) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	if out, err := exec.CommandContext(ctx, bin, "load", "-q", "-i", tar).CombinedOutput(); err != nil {
 		return ExitStatus{}, engineErr("podman load: %v: %s", err, firstLine(out))
 	}
-	cmd := exec.Command(bin, p.Args(spec, tag)...)
+	cidFile := filepath.Join(dir, "cid")
+	cmd := exec.Command(bin, p.Args(spec, tag, cidFile)...)
 	cmd.Stdout, cmd.Stderr = spec.Stdout, spec.Stderr
 	if spec.Interactive {
 		cmd.Stdin = spec.Stdin
@@ -92,8 +101,13 @@ func (p Podman) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	stopped := make(chan syscall.Signal, 1)
 	go func() {
 		stopped <- forwardSignals(spec.Signals, done,
-			func(s syscall.Signal) { cmd.Process.Signal(s) },
-			func() { cmd.Process.Signal(syscall.SIGKILL) })
+			func(s syscall.Signal) { go killContainer(bin, cidFile, s, done, time.Time{}) },
+			func() {
+				// Kill the container, then podman, which may not
+				// have created it yet.
+				killContainer(bin, cidFile, syscall.SIGKILL, done, time.Now().Add(killGiveUp))
+				cmd.Process.Signal(syscall.SIGKILL)
+			})
 	}()
 	werr := cmd.Wait()
 	close(done)
@@ -108,6 +122,34 @@ func (p Podman) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 		return ExitStatus{}, engineErr("running podman: %w", werr)
 	}
 	return ExitStatus{}, nil
+}
+
+// killRetry is how long killContainer waits before it tries again, and
+// killGiveUp how long it goes on trying to stop a container.
+const (
+	killRetry  = 50 * time.Millisecond
+	killGiveUp = 2 * time.Second
+)
+
+// killContainer sends s to the container whose ID podman writes to
+// cidFile, with "podman kill": once podman has created it, trying again
+// while the container is not running yet, until done is closed or, unless
+// it is zero, the deadline.
+func killContainer(bin, cidFile string, s syscall.Signal, done <-chan struct{}, deadline time.Time) {
+	for deadline.IsZero() || time.Now().Before(deadline) {
+		id, err := os.ReadFile(cidFile)
+		if id := strings.TrimSpace(string(id)); err == nil && len(id) == 64 {
+			kill := exec.Command(bin, "kill", "--signal", strconv.Itoa(int(s)), id)
+			if kill.Run() == nil {
+				return
+			}
+		}
+		select {
+		case <-done:
+			return
+		case <-time.After(killRetry):
+		}
+	}
 }
 
 func (p Podman) binary() string {
