@@ -12,15 +12,17 @@ import (
 	"github.com/leve-build/leve/pkg/assemble"
 )
 
-// targetsAtOnce is how many builds per CPU BuildAll runs at once.
-const targetsAtOnce = 4
+// targetsAtOnce is how many builds per CPU BuildAll runs at once: more
+// would not link sooner (the go commands have a slot per CPU) and would
+// only share the CPUs' caches between more compressions.
+const targetsAtOnce = 1
 
 // BuildAll builds, ships (Build, Built.Ship, Built.Close) each of opts
 // (one per target) concurrently and returns the reports in opts' order, nil for a build that did not end
-// well. The go commands take a process-wide slot per CPU, so more builds
-// than CPUs run at once: one target's read, strip and compression fill the
-// CPUs while another links; the bound keeps the binaries held in memory
-// in proportion to the CPUs. The small layers the images have in common
+// well. As many builds as CPUs run at once, and their go commands take a
+// process-wide slot per CPU: one target's read, strip and compression fill
+// the CPUs while another links; the bound keeps the binaries held in
+// memory in proportion to the CPUs. The small layers the images have in common
 // (leve's system files, run-time files) are compressed once for all of
 // them. With several targets each
 // build's trace spans are in a lane named by its Target.
