@@ -447,15 +447,6 @@ func TestRunPodmanSignalAnyTime(t *testing.T) {
 	env := podmanEnv(t)
 	removeContainers(t, env)
 	_, fix := runRefs(t)
-	podman := func(args ...string) string {
-		cmd := exec.Command("podman", args...)
-		cmd.Env = append(os.Environ(), env...)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("podman %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
 	for i, when := range []string{"loading", "created", "ready"} {
 		name := fmt.Sprintf("leve-signal-%d", i)
 		cmd := exec.Command(leve(t), "run", "--rm", "--engine", "podman", "--name", name, "--network", "none", fix, "--", "signal")
@@ -470,7 +461,7 @@ func TestRunPodmanSignalAnyTime(t *testing.T) {
 		case "loading":
 			time.Sleep(200 * time.Millisecond)
 		case "created":
-			until(t, func() bool { return podman("ps", "-a", "-q", "--filter", "name="+name) != "" })
+			until(t, func() bool { return podmanOut(t, env, "ps", "-a", "-q", "--filter", "name="+name) != "" })
 		case "ready":
 			until(t, func() bool { return strings.Contains(out.String(), "ready") })
 		}
@@ -479,7 +470,7 @@ func TestRunPodmanSignalAnyTime(t *testing.T) {
 		if !(code == 42 && strings.Contains(out.String(), "got SIGTERM")) && code != 143 {
 			t.Errorf("SIGTERM when %s: exit %d, want 42 with got SIGTERM or 143\n%s", when, code, out.String())
 		}
-		until(t, func() bool { return podman("ps", "-a", "-q") == "" })
+		until(t, func() bool { return podmanOut(t, env, "ps", "-a", "-q") == "" })
 	}
 }
 
@@ -500,12 +491,20 @@ func TestRunPodmanStop(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("the second SIGTERM took %v to stop the container", d)
 	}
-	until(t, func() bool {
-		ps := exec.Command("podman", "ps", "-a", "-q")
-		ps.Env = append(os.Environ(), env...)
-		b, err := ps.Output()
-		return err == nil && len(strings.TrimSpace(string(b))) == 0
-	})
+	until(t, func() bool { return podmanOut(t, env, "ps", "-a", "-q") == "" })
+}
+
+// podmanOut runs podman with args in the storage of env and returns its
+// output, trimmed.
+func podmanOut(t *testing.T, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("podman", args...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("podman %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // removeContainers removes, when the test ends, every container left in
