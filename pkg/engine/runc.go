@@ -126,11 +126,14 @@ func (r Runtime) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	}
 	var ee *exec.ExitError
 	if errors.As(werr, &ee) {
-		code := ee.ExitCode()
-		if code < 0 {
-			code = ExitEngine
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			// A signal forwarded before the runtime could pass it on
+			// ended the runtime itself: the run ends as that signal's,
+			// with no container left behind.
+			exec.Command(bin, "--root", state, "delete", "--force", id).Run()
+			return ExitStatus{Code: 128 + int(ws.Signal())}, nil
 		}
-		return ExitStatus{Code: code}, nil
+		return ExitStatus{Code: ee.ExitCode()}, nil
 	}
 	if werr != nil && !errors.Is(werr, exec.ErrWaitDelay) {
 		return ExitStatus{}, engineErr("running %s: %w", r.Name(), werr)
