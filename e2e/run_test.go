@@ -246,10 +246,10 @@ func exitOf(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
 }
 
 // A SIGTERM in the first moments of a runc run, as leve starts, while the
-// image is extracted, as runc starts or as the program does, ends the run
-// as the signal's (143), or the program's (2: the Go runtime's default
-// before the program's handler; 42: the handler's), never as leve's own
-// failure, and leaves no container process behind.
+// image is extracted, as runc starts or as the program does, is not lost:
+// the run ends at once, as the signal's (143) or the program's (2: the Go
+// runtime's default before the program's handler; 42: the handler's),
+// never as leve's own failure, and leaves no container process behind.
 func TestRunSignalEarlyRunc(t *testing.T) {
 	needRunc(t)
 	_, fix := runRefs(t)
@@ -263,7 +263,11 @@ func TestRunSignalEarlyRunc(t *testing.T) {
 		t.Cleanup(func() { cmd.Process.Kill() })
 		time.Sleep(after * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGTERM)
+		sent := time.Now()
 		code := exitOf(t, cmd, 30*time.Second)
+		if d := time.Since(sent); d > 5*time.Second {
+			t.Errorf("SIGTERM %v ms after the start: the run took %v to end, so the signal was lost and leve stopped the container\n%s", int(after), d, out.String())
+		}
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM {
 			code = 143 // before leve's own handler: the shell's status for it
 		}
@@ -483,8 +487,8 @@ func TestRunPodmanSignal(t *testing.T) {
 }
 
 // A SIGTERM at any moment of a podman run, while the image loads, as
-// the container is created or once it runs, ends the container and leve
-// with it: the program's own status when its handler ran (42), the Go
+// the container is created or once it runs, is not lost: it ends the
+// container and leve with it at once: the program's own status when its handler ran (42), the Go
 // runtime's before it (2), else the signal's (143), and no container is
 // left behind.
 func TestRunPodmanSignalAnyTime(t *testing.T) {
@@ -510,7 +514,11 @@ func TestRunPodmanSignalAnyTime(t *testing.T) {
 			until(t, func() bool { return strings.Contains(out.String(), "ready") })
 		}
 		cmd.Process.Signal(syscall.SIGTERM)
+		sent := time.Now()
 		code := exitOf(t, cmd, 30*time.Second)
+		if d := time.Since(sent); d > 5*time.Second {
+			t.Errorf("SIGTERM when %s: the run took %v to end, so the signal was lost and leve stopped the container", when, d)
+		}
 		if !(code == 42 && strings.Contains(out.String(), "got SIGTERM")) && code != 143 && code != 2 {
 			t.Errorf("SIGTERM when %s: exit %d, want 42 with got SIGTERM, 2 or 143\n%s", when, code, out.String())
 		}

@@ -18,10 +18,10 @@ import (
 // Podman runs images with "podman run": the image is written as a
 // docker-archive tarball in a private temporary directory, loaded with
 // "podman load", and run with leve's flags mapped to podman's. Signals go
-// to the container with "podman kill", by the ID podman writes to a
-// cidfile, rather than through podman's own proxy, which a signal that
-// comes before podman has set it up would end, leaving the container
-// running.
+// to the container's process once it catches them (signalWhenCaught), by
+// the ID podman writes to a cidfile, rather than through podman's own
+// proxy, which a signal that comes before podman has set it up would end,
+// leaving the container running.
 type Podman struct {
 	// Binary is "podman" or a path to it.
 	Binary string
@@ -101,7 +101,19 @@ func (p Podman) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	stopped := make(chan syscall.Signal, 1)
 	go func() {
 		stopped <- forwardSignals(spec.Signals, done,
-			func(s syscall.Signal) { go killContainer(bin, cidFile, s, done, time.Time{}) },
+			func(s syscall.Signal) {
+				go func() {
+					kill := func(p int) error { return syscall.Kill(p, s) }
+					if signalWhenCaught(podmanPid(bin, cidFile), s, kill, done) {
+						return
+					}
+					select {
+					case <-done:
+					default: // not allowed to signal it: podman is
+						killContainer(bin, cidFile, s, done, time.Time{})
+					}
+				}()
+			},
 			func() {
 				// Kill the container, then podman, which may not
 				// have created it yet.
@@ -149,6 +161,24 @@ func killContainer(bin, cidFile string, s syscall.Signal, done <-chan struct{}, 
 			return
 		case <-time.After(killRetry):
 		}
+	}
+}
+
+// podmanPid returns a function that gives the host PID of the process of
+// the container whose ID podman writes to cidFile once it runs, else 0.
+func podmanPid(bin, cidFile string) func() int {
+	return func() int {
+		b, err := os.ReadFile(cidFile)
+		id := strings.TrimSpace(string(b))
+		if err != nil || len(id) != 64 {
+			return 0
+		}
+		out, err := exec.Command(bin, "inspect", "--format", "{{.State.Status}} {{.State.Pid}}", id).Output()
+		if f := strings.Fields(string(out)); err == nil && len(f) == 2 && f[0] == "running" {
+			pid, _ := strconv.Atoi(f[1])
+			return pid
+		}
+		return 0
 	}
 }
 

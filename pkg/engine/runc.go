@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -110,7 +111,9 @@ func (r Runtime) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	stopped := make(chan syscall.Signal, 1)
 	go func() {
 		stopped <- forwardSignals(spec.Signals, done,
-			func(s syscall.Signal) { cmd.Process.Signal(s) },
+			func(s syscall.Signal) {
+				go signalWhenCaught(runcPid(bin, state, id), s, func(p int) error { return syscall.Kill(p, s) }, done)
+			},
 			func() {
 				exec.Command(bin, "--root", state, "kill", id, "KILL").Run()
 				cmd.Process.Signal(syscall.SIGKILL)
@@ -127,9 +130,9 @@ func (r Runtime) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	var ee *exec.ExitError
 	if errors.As(werr, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			// A signal forwarded before the runtime could pass it on
-			// ended the runtime itself: the run ends as that signal's,
-			// with no container left behind.
+			// A signal ended the runtime itself (leve signals the
+			// container's process, not it): the run ends as that
+			// signal's, with no container left behind.
 			exec.Command(bin, "--root", state, "delete", "--force", id).Run()
 			return ExitStatus{Code: 128 + int(ws.Signal())}, nil
 		}
@@ -139,6 +142,25 @@ func (r Runtime) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 		return ExitStatus{}, engineErr("running %s: %w", r.Name(), werr)
 	}
 	return ExitStatus{Code: 0}, nil
+}
+
+// runcPid returns a function that gives the host PID of container id's
+// process once runc reports it running (its program started), else 0.
+func runcPid(bin, state, id string) func() int {
+	return func() int {
+		out, err := exec.Command(bin, "--root", state, "state", id).Output()
+		if err != nil {
+			return 0
+		}
+		var st struct {
+			Pid    int    `json:"pid"`
+			Status string `json:"status"`
+		}
+		if json.Unmarshal(out, &st) != nil || st.Status != "running" {
+			return 0
+		}
+		return st.Pid
+	}
 }
 
 // ownGroup runs cmd in a process group of its own unless tty: then leve
