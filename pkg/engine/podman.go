@@ -102,17 +102,13 @@ func (p Podman) Run(ctx context.Context, spec Spec) (ExitStatus, error) {
 	go func() {
 		stopped <- forwardSignals(spec.Signals, done,
 			func(s syscall.Signal) {
-				go func() {
-					kill := func(p int) error { return syscall.Kill(p, s) }
-					if signalWhenCaught(podmanPid(bin, cidFile), s, kill, done) {
-						return
-					}
-					select {
-					case <-done:
-					default: // not allowed to signal it: podman is
+				send := func(pid int) error {
+					if syscall.Kill(pid, s) != nil { // not allowed to signal it: podman is
 						killContainer(bin, cidFile, s, done, time.Time{})
 					}
-				}()
+					return nil
+				}
+				go signalWhenCaught(podmanPid(bin, cidFile), s, send, done)
 			},
 			func() {
 				// Kill the container, then podman, which may not
@@ -149,8 +145,7 @@ const (
 // it is zero, the deadline.
 func killContainer(bin, cidFile string, s syscall.Signal, done <-chan struct{}, deadline time.Time) {
 	for deadline.IsZero() || time.Now().Before(deadline) {
-		id, err := os.ReadFile(cidFile)
-		if id := strings.TrimSpace(string(id)); err == nil && len(id) == 64 {
+		if id := readCID(cidFile); id != "" {
 			kill := exec.Command(bin, "kill", "--signal", strconv.Itoa(int(s)), id)
 			if kill.Run() == nil {
 				return
@@ -168,9 +163,8 @@ func killContainer(bin, cidFile string, s syscall.Signal, done <-chan struct{}, 
 // the container whose ID podman writes to cidFile once it runs, else 0.
 func podmanPid(bin, cidFile string) func() int {
 	return func() int {
-		b, err := os.ReadFile(cidFile)
-		id := strings.TrimSpace(string(b))
-		if err != nil || len(id) != 64 {
+		id := readCID(cidFile)
+		if id == "" {
 			return 0
 		}
 		out, err := exec.Command(bin, "inspect", "--format", "{{.State.Status}} {{.State.Pid}}", id).Output()
@@ -180,6 +174,16 @@ func podmanPid(bin, cidFile string) func() int {
 		}
 		return 0
 	}
+}
+
+// readCID returns the container ID podman wrote to cidFile, or "" while
+// there is none whole.
+func readCID(cidFile string) string {
+	b, err := os.ReadFile(cidFile)
+	if id := strings.TrimSpace(string(b)); err == nil && len(id) == 64 {
+		return id
+	}
+	return ""
 }
 
 func (p Podman) binary() string {
