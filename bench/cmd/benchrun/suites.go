@@ -122,6 +122,13 @@ var suites = []suite{
 		want:  []string{"bench.InterruptPackageMax:median-ms"},
 	},
 	{
+		name:  "run",
+		about: "what leve run --engine runc adds to plain runc run of the same bundle (examples/hello)",
+		steps: []step{{args: goBench("./bench/", "^BenchmarkRunOverhead$", "1x", "10m")}},
+		want:  []string{"bench.RunOverhead:runc-ms", "bench.RunOverhead:leve-run-ms", "bench.RunOverhead:overhead-ms"},
+		tools: []string{"runc:runc"},
+	},
+	{
 		name:  "rss",
 		about: "peak RSS of leve build --add of a 512 MiB file",
 		steps: []step{{args: goBench("./bench/", "^BenchmarkAddLargeFileRSS$", "1x", "30m")}},
