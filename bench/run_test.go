@@ -22,7 +22,8 @@ const runRounds = 15
 // plain "runc run" of the same bundle, on examples/hello with empty
 // stdin: leve opens and checks the image, extracts it into a new bundle,
 // writes config.json, runs runc and removes the bundle. The target is at
-// most 100 ms more (docs/cli.md, leve run). Needs root and runc.
+// most 100 ms more (docs/benchmarks.md, "leve run start-up"). Needs root
+// and runc.
 func BenchmarkRunOverhead(b *testing.B) {
 	runc := needTool(b, "runc")
 	if os.Geteuid() != 0 {

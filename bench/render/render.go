@@ -51,7 +51,7 @@ func Files(root string, res *benchrec.Results) ([]File, error) {
 
 // BlockFiles are the documents, relative to the repository root, whose
 // bench blocks Files renders.
-var BlockFiles = []string{"README.md", "docs/slim.md"}
+var BlockFiles = []string{"README.md", "docs/slim.md", "docs/cli.md"}
 
 // Template renders the text/template file at path with the figures of res
 // (see Funcs).
