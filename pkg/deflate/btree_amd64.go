@@ -21,3 +21,12 @@ func findAsm(f *btFinder, found *foundBuf, pos, maxLen, nice, depth int) (n int)
 //
 //go:noescape
 func skipAsm(f *btFinder, pos, nice, depth int)
+
+// runScan is runScanGo with the loop in assembly, calling findAsm and
+// skipAsm without going through Go.
+func runScan(r *scanRun) int { return runScanAsm(r) }
+
+// runScanAsm is runScanGo in assembly.
+//
+//go:noescape
+func runScanAsm(r *scanRun) (ev int)

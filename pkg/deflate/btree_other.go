@@ -9,3 +9,6 @@ func (f *btFinder) find(found *foundBuf, pos, maxLen, nice, depth int) int {
 
 // skip is skipGo where there is no assembly walk.
 func (f *btFinder) skip(pos, nice, depth int) { f.skipGo(pos, nice, depth) }
+
+// runScan is runScanGo where there is no assembly loop.
+func runScan(r *scanRun) int { return runScanGo(r) }

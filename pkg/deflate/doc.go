@@ -24,13 +24,16 @@
 // matches start, so a block or any part of one is optimized without
 // re-indexing.
 //
-// On amd64 the match finder's tree walk (find, skip) and the backward
-// pass of the minimum-cost path (minCosts) are assembly, which keeps
-// their state in registers and fetches the hash entries and first tree
-// node of the positions ahead; findGo, skipGo and minCostsGo are the same
-// code in Go, used elsewhere and with the purego tag, and
-// TestFindMatchesFindGo and TestMinCostsMatchesGo require both to give
-// identical results, so the output never depends on the architecture.
+// On amd64 the match finder's tree walk (find, skip), the loop that runs
+// it over the positions of a block and observes them for the block split
+// (runScan), and the backward pass of the minimum-cost path (minCosts)
+// are assembly, which keeps their state in registers, calls the walk
+// without going through Go, and fetches the hash entries and first tree
+// node of the positions ahead; findGo, skipGo, runScanGo and minCostsGo
+// are the same code in Go, used elsewhere and with the purego tag, and
+// TestFindMatchesFindGo, TestRunScanMatchesGo and TestMinCostsMatchesGo
+// require both to give identical results, so the output never depends on
+// the architecture.
 //
 // Large inputs are cut into fixed-size chunks (512 KiB at Default, 256
 // KiB at the other levels) that are parsed concurrently; each chunk sees

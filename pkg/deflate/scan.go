@@ -6,9 +6,10 @@ package deflate
 // entries then in use, whether the block ends because the symbol
 // statistics changed (p.prevCheck and p.prevCheckCache are then where
 // they were last checked alike, or -1), and whether the chunk was
-// abandoned. The block's state is kept in few variables, apart from the
-// rest of parse, so that the loop around each search keeps it in
-// registers.
+// abandoned. Where a match may be maxMatch long, which is all but the
+// chunk's last positions, runScan runs the loop many positions at a time
+// and scan only looks at the block's end; elsewhere scan takes each
+// position itself, with the same steps.
 func (p *optParser) scan(blockStart, pos, end, nc, nf int) (int, int, int, bool, bool) {
 	// The loop writes through indices into the whole of both buffers.
 	cache, first := p.cache[:cap(p.cache)], p.first[:cap(p.first)]
@@ -20,9 +21,30 @@ func (p *optParser) scan(blockStart, pos, end, nc, nf int) (int, int, int, bool,
 	// finder's copy.
 	limit := min(end, blockStart+softMaxBlock)
 	buf := &p.mf.buf
+	// Where a match may be maxMatch long, runScan takes the positions
+	// many at a time.
+	r := scanRun{mf: &p.mf, split: &p.split, cache: cache, first: first,
+		stop: min(limit, end-maxMatch+1), limit: limit, end: end,
+		readyFrom: blockStart + minBlockLength, readyTo: end - minBlockLength,
+		nice: min(p.cfg.nice, maxMatch), depth: p.cfg.depth, skip: p.cfg.skip}
 	for pos < limit {
 		if pos&4095 == 0 && p.stopped() {
 			return pos, nc, nf, false, true
+		}
+		if pos < r.stop && r.room(nc, nf) {
+			r.pos, r.nc, r.nf, r.nextObs = pos, nc, nf, nextObs
+			ev := runScan(&r)
+			pos, nc, nf, nextObs = r.pos, r.nc, r.nf, r.nextObs
+			switch ev {
+			case runBreak:
+				return pos, nc, nf, false, false
+			case runReady:
+				if p.split.endBlock(pos - blockStart) {
+					return pos, nc, nf, true, false
+				}
+				p.prevCheck, p.prevCheckCache = pos, nc
+			}
+			continue
 		}
 		maxLen := min(maxMatch, end-pos)
 		first[nf] = int32(nc)
