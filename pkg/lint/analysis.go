@@ -17,7 +17,8 @@ type analysis struct {
 	meta     map[string]string
 	stages   []*stageInfo
 	findings []Finding
-	current  string // the ID of the rule running
+	current  string            // the ID of the rule running
+	reached  map[reachKey]bool // what reaches found, by stage and path
 }
 
 // stageInfo is what lint derives about one stage.
@@ -47,9 +48,12 @@ type step struct {
 type goBuild struct {
 	step     *step
 	leve     bool
+	install  bool   // go install
 	output   string // -o, "" when not given
 	stripped bool
 	cgo      string // CGO_ENABLED as set, "" when unset
+	env      map[string]string
+	pkgs     []string // the package arguments
 }
 
 func analyse(f *dockerfile.File, o Options, facts *Facts) *analysis {
@@ -194,6 +198,7 @@ func parseBuild(s *step, c command) (goBuild, bool) {
 	tool, verb := base(c.args[0]), c.args[1]
 	switch {
 	case tool == "go" && (verb == "build" || verb == "install"):
+		g.install = verb == "install"
 	case tool == "leve" && verb == "build":
 		g.leve, g.stripped, g.cgo = true, true, "0"
 	default:
@@ -203,18 +208,20 @@ func parseBuild(s *step, c command) (goBuild, bool) {
 	for i := 2; i < len(c.args); i++ {
 		name, val, hasVal := strings.Cut(strings.TrimPrefix(c.args[i], "-"), "=")
 		if !strings.HasPrefix(c.args[i], "-") {
+			g.pkgs = append(g.pkgs, c.args[i])
 			continue
 		}
-		if !hasVal && i+1 < len(c.args) && (name == "o" || name == "ldflags" || name == "-rootfs") {
+		name = strings.TrimPrefix(name, "-")
+		if !hasVal && i+1 < len(c.args) && (goValueFlags[name] || g.leve && name == "rootfs") {
 			i++
 			val = c.args[i]
 		}
 		switch {
-		case name == "o" && !g.leve, name == "-rootfs" && g.leve:
+		case name == "o" && !g.leve, name == "rootfs" && g.leve:
 			g.output = val
 		case name == "ldflags":
 			ldflags = append(ldflags, strings.Fields(val)...)
-		case name == "-no-strip" && g.leve:
+		case name == "no-strip" && g.leve:
 			g.stripped = false
 		}
 	}
@@ -230,7 +237,16 @@ func parseBuild(s *step, c command) (goBuild, bool) {
 	if !g.leve {
 		g.cgo = env["CGO_ENABLED"]
 	}
+	g.env = env
 	return g, true
+}
+
+// goValueFlags are the go build flags whose value may be the next word.
+var goValueFlags = map[string]bool{
+	"o": true, "ldflags": true, "gcflags": true, "asmflags": true, "gccgoflags": true,
+	"tags": true, "mod": true, "modfile": true, "p": true, "pkgdir": true, "overlay": true,
+	"pgo": true, "buildmode": true, "compiler": true, "installsuffix": true, "toolexec": true,
+	"C": true, "exec": true, "covermode": true, "coverpkg": true,
 }
 
 // resolve returns p made absolute against the working directory wd.

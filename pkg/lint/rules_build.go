@@ -28,7 +28,7 @@ func checkOutputNamedSource(a *analysis) {
 func checkUnstripped(a *analysis) {
 	for _, si := range a.feeding() {
 		for _, g := range si.builds {
-			if g.stripped || stripsLater(si, g.step) {
+			if g.stripped || stripsLater(si, g.step) || !a.shipped(si, g) {
 				continue
 			}
 			var bytes int64
@@ -92,7 +92,7 @@ func checkCgo(a *analysis) {
 			continue // no C compiler there: go build turns cgo off by itself
 		}
 		for _, g := range si.builds {
-			if g.leve || g.cgo == "0" {
+			if g.leve || g.cgo == "0" || !a.shipped(si, g) {
 				continue
 			}
 			state := "left on (the golang image's default)"
