@@ -265,15 +265,24 @@ func within(p, dir string) bool {
 	return p == dir || dir == "/" || strings.HasPrefix(p, dir+"/")
 }
 
-// report records a finding of the running rule at in.
+// report records a finding of the running rule at in, with the rule's fix.
 func (a *analysis) report(in *dockerfile.Instruction, sev Severity, msg string, bytes int64, what string) {
+	a.reportFix(in, sev, msg, "", bytes, what)
+}
+
+// reportFix is report with a fix written for this finding ("" for the
+// rule's own).
+func (a *analysis) reportFix(in *dockerfile.Instruction, sev Severity, msg, fix string, bytes int64, what string) {
 	r := ruleByID[a.current]
 	if bytes <= 0 {
 		bytes, what = 0, ""
 	}
+	if fix == "" {
+		fix = r.Fix
+	}
 	a.findings = append(a.findings, Finding{
 		Rule: r.ID, Severity: sev, Line: in.Line, EndLine: in.EndLine,
-		Message: msg, Fix: r.Fix, Bytes: bytes, BytesWhat: what,
+		Message: msg, Fix: fix, Bytes: bytes, BytesWhat: what,
 	})
 }
 

@@ -30,6 +30,27 @@ func parseRef(s string) imageRef {
 	return r
 }
 
+// name is the reference as written without its tag and digest.
+func (r imageRef) name() string {
+	n, _, _ := strings.Cut(r.raw, "@")
+	if r.tag != "" {
+		n = strings.TrimSuffix(n, ":"+r.tag)
+	}
+	return n
+}
+
+// versionExample names an exact version of the images leve knows, as
+// ", e.g. alpine:3.20.3", or "".
+func (r imageRef) versionExample() string {
+	switch r.repo {
+	case "golang":
+		return ", e.g. golang:1.26.8-bookworm"
+	case "alpine":
+		return ", e.g. alpine:3.20.3"
+	}
+	return ""
+}
+
 // short is the last element of the repository: "gcr.io/distroless/static" is "static".
 func (r imageRef) short() string { return base(r.repo) }
 

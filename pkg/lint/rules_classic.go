@@ -87,14 +87,15 @@ func (a *analysis) images() []imageUse {
 func checkUnpinned(a *analysis) {
 	for _, u := range a.images() {
 		r := u.ref
+		fix := fmt.Sprintf("pin an exact version tag: %s%s:<version>%s", u.how, r.name(), r.versionExample())
 		switch {
 		case r.pinned():
 		case r.tag == "":
-			a.report(u.in, Warning, fmt.Sprintf("%s%s has no tag: it means %s:latest, whatever that is on the day of the build", u.how, r.raw, r.raw), 0, "")
+			a.reportFix(u.in, Warning, fmt.Sprintf("%s%s has no tag: it means %s:latest, whatever that is on the day of the build", u.how, r.raw, r.raw), fix, 0, "")
 		case r.tag == "latest":
-			a.report(u.in, Warning, fmt.Sprintf("%s%s: latest moves with every release", u.how, r.raw), 0, "")
+			a.reportFix(u.in, Warning, fmt.Sprintf("%s%s: latest moves with every release", u.how, r.raw), fix, 0, "")
 		default:
-			a.report(u.in, Warning, fmt.Sprintf("%s%s: the tag %q is not an exact version, so it moves with each release", u.how, r.raw, r.tag), 0, "")
+			a.reportFix(u.in, Warning, fmt.Sprintf("%s%s: the tag %q is not an exact version, so it moves with each release", u.how, r.raw, r.tag), fix, 0, "")
 		}
 	}
 }
@@ -102,7 +103,8 @@ func checkUnpinned(a *analysis) {
 func checkPinDigest(a *analysis) {
 	for _, u := range a.images() {
 		if u.ref.pinned() && u.ref.digest == "" {
-			a.report(u.in, Info, fmt.Sprintf("%s%s is pinned by tag only; a digest would make it immutable", u.how, u.ref.raw), 0, "")
+			fix := fmt.Sprintf("add the digest: %s%s@sha256:<digest> (docker buildx imagetools inspect %s shows it)", u.how, u.ref.raw, u.ref.raw)
+			a.reportFix(u.in, Info, fmt.Sprintf("%s%s is pinned by tag only; a digest would make it immutable", u.how, u.ref.raw), fix, 0, "")
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
@@ -29,11 +30,15 @@ func checkShellEntrypoint(a *analysis) {
 		return
 	}
 	final := a.final()
+	fix := ""
+	if argv, ok := execForm(in); ok {
+		fix = fmt.Sprintf("use the exec form: %s %s", in.Command, argv)
+	}
 	if final.known && final.ref.shellLess() {
-		a.report(in, Error, fmt.Sprintf("shell-form %s on %s, which has no /bin/sh: the container cannot start", in.Command, final.ref.raw), 0, "")
+		a.reportFix(in, Error, fmt.Sprintf("shell-form %s on %s, which has no /bin/sh: the container cannot start", in.Command, final.ref.raw), fix, 0, "")
 		return
 	}
-	a.report(in, Warning, fmt.Sprintf("shell-form %s runs the program under /bin/sh -c: it needs a shell in the image, does not get SIGTERM and ignores docker run's arguments", in.Command), 0, "")
+	a.reportFix(in, Warning, fmt.Sprintf("shell-form %s runs the program under /bin/sh -c: it needs a shell in the image, does not get SIGTERM and ignores docker run's arguments", in.Command), fix, 0, "")
 }
 
 func checkUserRoot(a *analysis) {
@@ -258,7 +263,8 @@ func checkCopyBuildDir(a *analysis) {
 							}
 						}
 						n := a.contextBytes(ctxSrcs)
-						a.report(cp.step.in, Warning, fmt.Sprintf("COPY --from=%s %s copies the stage's work or source directory %s into the final image: the sources ship with the binary", cp.from.label(), p, d), n, "the sources copied from the build context")
+						fix := fmt.Sprintf("write the binary to a directory of its own (go build -o /out/app) and copy only that: COPY --from=%s /out/app /app", cp.from.label())
+						a.reportFix(cp.step.in, Warning, fmt.Sprintf("COPY --from=%s %s copies the stage's work or source directory %s into the final image: the sources ship with the binary", cp.from.label(), p, d), fix, n, "the sources copied from the build context")
 						continue copies
 					}
 				}
@@ -283,4 +289,23 @@ func (si *stageInfo) label() string {
 		return si.st.Name
 	}
 	return fmt.Sprint(si.st.Index)
+}
+
+// execForm returns the JSON (exec) form of a shell-form instruction whose
+// script is one plain command: no variables, operators, redirections or
+// quotes the shell would interpret.
+func execForm(in *dockerfile.Instruction) (string, bool) {
+	script := strings.Join(in.Args, " ")
+	if strings.ContainsAny(script, "$`|&;<>()*?[]{}~\\\"'#\n") {
+		return "", false
+	}
+	words := strings.Fields(script)
+	if len(words) == 0 || strings.Contains(words[0], "=") {
+		return "", false
+	}
+	b, err := json.Marshal(words)
+	if err != nil {
+		return "", false
+	}
+	return strings.ReplaceAll(string(b), `","`, `", "`), true
 }
