@@ -15,6 +15,10 @@ var ErrEmpty = errors.New("no instructions")
 // ErrNoStage means the input has instructions but no FROM.
 var ErrNoStage = errors.New("no FROM instruction")
 
+// ErrBinary means the input is not text: a Dockerfile has no NUL bytes
+// and is UTF-8.
+var ErrBinary = errors.New("not a text file")
+
 // ParseError is a syntax error at a line of the input.
 type ParseError struct {
 	Line int   // the line, from 1; 0 when unknown
@@ -43,8 +47,12 @@ var known = map[string]bool{
 // Parse reads a Dockerfile with BuildKit's parser and returns its model.
 // A syntax error is a *ParseError with the line; input with no
 // instruction wraps ErrEmpty, and instructions without a FROM ErrNoStage.
-// Parse never panics on its input.
+// Parse never panics on its input; input that is not text (see
+// checkText) wraps ErrBinary.
 func Parse(src []byte) (*File, error) {
+	if err := checkText(src); err != nil {
+		return nil, &ParseError{Err: err}
+	}
 	res, err := parser.Parse(bytes.NewReader(src))
 	if err != nil {
 		return nil, parseError(err)
@@ -110,7 +118,7 @@ func instruction(n *parser.Node) (Instruction, error) {
 		Comments: n.PrevComment,
 	}
 	if !known[in.Command] {
-		return in, &ParseError{Line: in.Line, Err: fmt.Errorf("unknown instruction %q", n.Value)}
+		return in, &ParseError{Line: in.Line, Err: fmt.Errorf("unknown instruction %q", clip(n.Value, 40))}
 	}
 	for _, h := range n.Heredocs {
 		in.Heredocs = append(in.Heredocs, Heredoc{Name: h.Name, Content: h.Content, Expand: h.Expand})
@@ -178,4 +186,34 @@ func splitLines(src []byte) []string {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
 	return lines
+}
+
+// checkText returns an error wrapping ErrBinary, naming the format when it
+// knows it, when src starts like a compressed file, an archive or an
+// executable, or has a NUL byte in its first 8 KiB. (Text in another
+// encoding than UTF-8 is read as BuildKit reads it.)
+func checkText(src []byte) error {
+	for _, m := range []struct{ magic, name string }{
+		{"\x1f\x8b", "gzip data"}, {"\x28\xb5\x2f\xfd", "zstd data"}, {"\xfd7zXZ\x00", "xz data"},
+		{"BZh", "bzip2 data"}, {"PK\x03\x04", "a zip archive"}, {"\x7fELF", "an ELF executable"},
+	} {
+		if bytes.HasPrefix(src, []byte(m.magic)) {
+			return fmt.Errorf("%w (it is %s)", ErrBinary, m.name)
+		}
+	}
+	if len(src) > 262 && string(src[257:262]) == "ustar" {
+		return fmt.Errorf("%w (it is a tar archive)", ErrBinary)
+	}
+	if bytes.IndexByte(src[:min(len(src), 8192)], 0) >= 0 {
+		return ErrBinary
+	}
+	return nil
+}
+
+// clip returns s cut to n bytes, with "…" when it was longer.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

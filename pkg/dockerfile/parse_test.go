@@ -118,6 +118,10 @@ func TestParseErrors(t *testing.T) {
 		{"unterminated heredoc", "FROM a\nRUN <<EOF\necho\n", 2, nil, "unterminated heredoc"},
 		{"onbuild onbuild", "FROM a\nONBUILD ONBUILD RUN x\n", 2, nil, "not allowed"},
 		{"env without value", "FROM a\nENV A\n", 2, nil, "ENV must have two arguments"},
+		{"long unknown", "FROM a\n" + strings.Repeat("X", 5000) + " y\n", 2, nil, `unknown instruction "` + strings.Repeat("X", 40) + `…"`},
+		{"gzip", "\x1f\x8b\x08\x00FROM a\n", 0, ErrBinary, "not a text file (it is gzip data)"},
+		{"ELF", "\x7fELF\x02\x01\x01", 0, ErrBinary, "not a text file (it is an ELF executable)"},
+		{"NUL", "FROM a\nRUN x\x00y\n", 0, ErrBinary, "not a text file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.src))
