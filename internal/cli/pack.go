@@ -78,8 +78,9 @@ The packed file is written to IN.packed, or to -o OUT, never over IN, through
 a temporary file in the same directory (mode 0755). A report goes to stderr;
 --json prints the statistics on stdout.
 
-Dynamic executables (cgo, or -buildmode=pie), other architectures, non-ELF
-files and inputs larger than 1 GiB (the packed program is decompressed into
+Dynamic executables (cgo, or -buildmode=pie), segments at different distances
+from their file offsets (lld's layout), other architectures, non-ELF files and
+inputs larger than 1 GiB (the packed program is decompressed into
 memory at start-up) are refused with the reason, before anything is written. A packed file that is corrupt or truncated exits with status
 126 and one line on stderr.`,
 		Example: `  # The seed's app.go, stripped and packed

@@ -94,8 +94,11 @@ func checkSegments(f *elf.File, b []byte, o *original) error {
 			delta = d
 		}
 		loads++
-		if d != delta || delta%segAlign != 0 {
-			return fmt.Errorf("segment at offset %#x is not at the same distance from its address as the others (%#x, want %#x, a multiple of %#x)", p.Off, d, delta, segAlign)
+		if delta%segAlign != 0 {
+			return fmt.Errorf("the first segment is loaded %#x bytes from its file offset, not a multiple of %#x: leve pack maps the file as one block at that distance", delta, segAlign)
+		}
+		if d != delta {
+			return fmt.Errorf("its segments lie at different distances from their file offsets (%#x for the first, %#x for the one at offset %#x), as lld lays them out: leve pack maps the file as one block; link it with Go's own linker (cgo off) or GNU ld", delta, d, p.Off)
 		}
 		if p.Flags&elf.PF_X != 0 && p.Filesz > 0 {
 			lo, hi = min(lo, p.Off), max(hi, p.Off+p.Filesz)

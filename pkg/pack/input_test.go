@@ -1,7 +1,10 @@
 package pack
 
 import (
+	"bytes"
 	"context"
+	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"os"
 	"os/exec"
@@ -98,5 +101,37 @@ func TestPackRefusesPIE(t *testing.T) {
 	}
 	if msg := err.Error(); !strings.Contains(msg, "-buildmode=pie") || !strings.Contains(msg, "GOFLAGS=") || strings.Contains(msg, "CGO_ENABLED") {
 		t.Errorf("Pack(PIE) = %q: want it named a -buildmode=pie executable with the GOFLAGS fix, not blamed on cgo", msg)
+	}
+}
+
+// TestPackRefusesSplitSegments checks that an executable whose segments
+// lie at different distances from their file offsets, as lld lays them
+// out, is refused with that reason.
+func TestPackRefusesSplitSegments(t *testing.T) {
+	b, err := os.ReadFile(goBinary(t, "hello", helloSource, "amd64"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.NewFile(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Move the second PT_LOAD one page further from its offset: p_vaddr
+	// and p_paddr of the 64-bit program header.
+	phoff := binary.LittleEndian.Uint64(b[32:])
+	loads := 0
+	for i, p := range f.Progs {
+		if p.Type != elf.PT_LOAD {
+			continue
+		}
+		if loads++; loads == 2 {
+			h := b[phoff+uint64(i)*56:]
+			binary.LittleEndian.PutUint64(h[16:], p.Vaddr+0x1000)
+			binary.LittleEndian.PutUint64(h[24:], p.Paddr+0x1000)
+		}
+	}
+	_, err = inspect(b)
+	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "different distances") {
+		t.Errorf("inspect(segments at two distances) = %v, want ErrUnsupported naming the layout", err)
 	}
 }
