@@ -79,7 +79,7 @@ a temporary file in the same directory (mode 0755). A report goes to stderr;
 --json prints the statistics on stdout.
 
 Dynamic executables (cgo, or -buildmode=pie), segments at different distances
-from their file offsets (lld's layout), other architectures, non-ELF files and
+from their file offsets (some external linkers' layout), other architectures, non-ELF files and
 inputs larger than 1 GiB (the packed program is decompressed into
 memory at start-up) are refused with the reason, before anything is written. A packed file that is corrupt or truncated exits with status
 126 and one line on stderr.`,

@@ -98,7 +98,7 @@ func checkSegments(f *elf.File, b []byte, o *original) error {
 			return fmt.Errorf("the first segment is loaded %#x bytes from its file offset, not a multiple of %#x: leve pack maps the file as one block at that distance", delta, segAlign)
 		}
 		if d != delta {
-			return fmt.Errorf("its segments lie at different distances from their file offsets (%#x for the first, %#x for the one at offset %#x), as lld lays them out: leve pack maps the file as one block; link it with Go's own linker (cgo off) or GNU ld", delta, d, p.Off)
+			return fmt.Errorf("its segments lie at different distances from their file offsets (%#x for the first, %#x for the one at offset %#x), as external linkers (GNU ld, lld) may lay them out: leve pack maps the file as one block; link it with Go's own linker (CGO_ENABLED=0)", delta, d, p.Off)
 		}
 		if p.Flags&elf.PF_X != 0 && p.Filesz > 0 {
 			lo, hi = min(lo, p.Off), max(hi, p.Off+p.Filesz)

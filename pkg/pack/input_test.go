@@ -135,3 +135,4 @@ func TestPackRefusesSplitSegments(t *testing.T) {
 		t.Errorf("inspect(segments at two distances) = %v, want ErrUnsupported naming the layout", err)
 	}
 }
+
