@@ -44,6 +44,7 @@ func TestResolve(t *testing.T) {
 		{name: "empty", dir: mod, target: "./empty", wantErr: ErrNoGoFiles},
 		{name: "missing path", dir: mod, target: "./nope", wantErr: ErrNotFound},
 		{name: "missing import path", dir: mod, target: "example.com/m/nope", wantErr: ErrNotFound},
+		{name: "path at version", dir: mod, target: "golang.org/x/tools/cmd/stringer@latest", wantErr: ErrNotFound},
 		{name: "many", dir: mod, target: "./...", wantErr: ErrMultiple},
 		{name: "lone file", dir: lone, target: "app.go", want: Package{Name: "app", ImportPath: "command-line-arguments", Args: []string{"app.go"}}},
 		{name: "lone dir", dir: lone, target: ".", want: Package{Name: filepath.Base(lone), ImportPath: "command-line-arguments", Args: []string{"app.go", "hi_linux.go"}}},

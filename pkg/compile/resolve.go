@@ -79,6 +79,8 @@ func Resolve(ctx context.Context, target string, q Query) (Package, error) {
 			return pkg, nil
 		}
 		return resolveInModule(ctx, target, abs, abs, p, tags, q.Cgo)
+	case errors.Is(err, fs.ErrNotExist) && strings.Contains(target, "@"):
+		return Package{}, fmt.Errorf("resolving %q: %w: a target is a directory, a .go file or a package of the module in the working directory, not PATH@VERSION; check the module out (git clone, or go mod download -json MODULE@VERSION, whose Dir holds it) and build its directory", target, ErrNotFound)
 	case errors.Is(err, fs.ErrNotExist) && looksLikePath(target):
 		return Package{}, fmt.Errorf("resolving %q: %w: no such file or directory; give a package directory, an import path or a .go file", target, ErrNotFound)
 	case errors.Is(err, fs.ErrNotExist):
