@@ -6,95 +6,43 @@ package deflate
 // entries then in use, whether the block ends because the symbol
 // statistics changed (p.prevCheck and p.prevCheckCache are then where
 // they were last checked alike, or -1), and whether the chunk was
-// abandoned. Where a match may be maxMatch long, which is all but the
-// chunk's last positions, runScan runs the loop many positions at a time
-// and scan only looks at the block's end; elsewhere scan takes each
-// position itself, with the same steps.
+// abandoned. runScan takes the positions many at a time where a match may
+// be maxMatch long, which is all but the chunk's last positions, and
+// runScanGo the rest; scan only looks at where the block ends and whether
+// the chunk was abandoned.
 func (p *optParser) scan(blockStart, pos, end, nc, nf int) (int, int, int, bool, bool) {
-	// The loop writes through indices into the whole of both buffers.
-	cache, first := p.cache[:cap(p.cache)], p.first[:cap(p.first)]
 	p.split.reset()
 	p.prevCheck, p.prevCheckCache = -1, 0
-	nextObs := pos
 	// The block ends at the chunk's end or after softMaxBlock positions,
-	// whichever comes first; the input's bytes are read from the
-	// finder's copy.
+	// whichever comes first. The loop writes through indices into the
+	// whole of both buffers.
 	limit := min(end, blockStart+softMaxBlock)
-	buf := &p.mf.buf
-	// Where a match may be maxMatch long, runScan takes the positions
-	// many at a time.
-	r := scanRun{mf: &p.mf, split: &p.split, cache: cache, first: first,
-		stop: min(limit, end-maxMatch+1), limit: limit, end: end,
+	fast := min(limit, end-maxMatch+1)
+	r := scanRun{mf: &p.mf, split: &p.split, cache: p.cache[:cap(p.cache)], first: p.first[:cap(p.first)],
+		pos: pos, nc: nc, nf: nf, nextObs: pos, limit: limit, end: end,
 		readyFrom: blockStart + minBlockLength, readyTo: end - minBlockLength,
 		nice: min(p.cfg.nice, maxMatch), depth: p.cfg.depth, skip: p.cfg.skip}
-	for pos < limit {
-		if pos&4095 == 0 && p.stopped() {
-			return pos, nc, nf, false, true
+	for r.pos < limit {
+		if r.pos&4095 == 0 && p.stopped() {
+			return r.pos, r.nc, r.nf, false, true
 		}
-		if pos < r.stop && r.room(nc, nf) {
-			r.pos, r.nc, r.nf, r.nextObs = pos, nc, nf, nextObs
-			ev := runScan(&r)
-			pos, nc, nf, nextObs = r.pos, r.nc, r.nf, r.nextObs
-			switch ev {
-			case runBreak:
-				return pos, nc, nf, false, false
-			case runReady:
-				if p.split.endBlock(pos - blockStart) {
-					return pos, nc, nf, true, false
-				}
-				p.prevCheck, p.prevCheckCache = pos, nc
+		var ev int
+		if r.pos < fast && r.room(r.nc, r.nf) {
+			r.stop = fast
+			ev = runScan(&r)
+		} else {
+			r.stop = limit
+			ev = runScanGo(&r)
+		}
+		switch ev {
+		case runBreak:
+			return r.pos, r.nc, r.nf, false, false
+		case runReady:
+			if p.split.endBlock(r.pos - blockStart) {
+				return r.pos, r.nc, r.nf, true, false
 			}
-			continue
-		}
-		maxLen := min(maxMatch, end-pos)
-		first[nf] = int32(nc)
-		nf++
-		if maxLen < 4 {
-			if pos >= nextObs {
-				p.split.literal(buf[pos&btBufMask])
-			}
-			pos++
-			continue
-		}
-		// find writes into the cache's spare capacity (see
-		// cacheSlack).
-		found := (*foundBuf)(cache[nc : nc+len(foundBuf{})])
-		nm := p.mf.find(found, pos, maxLen, min(p.cfg.nice, maxLen), p.cfg.depth)
-		bestLen := 0
-		if nm > 0 {
-			bestLen = int(found[(nm-1)&31]>>16) & 0x1ff
-			nc += nm
-		}
-		if pos >= nextObs {
-			if bestLen >= 4 {
-				p.split.match(bestLen)
-				nextObs = pos + bestLen
-			} else {
-				p.split.literal(buf[pos&btBufMask])
-				nextObs = pos + 1
-			}
-		}
-		pos++
-		if bestLen >= p.cfg.skip {
-			// Skip over a long match: its positions get no matches
-			// of their own, which costs little and saves much time.
-			for stop := pos + bestLen - 1; pos < stop; pos++ {
-				if ml := min(maxMatch, end-pos); ml >= 4 {
-					p.mf.skip(pos, min(p.cfg.nice, ml), p.cfg.depth)
-				}
-				first[nf] = int32(nc)
-				nf++
-			}
-		}
-		if pos >= limit || nc+nf >= cacheMax {
-			break
-		}
-		if p.split.ready(blockStart, pos, end) {
-			if p.split.endBlock(pos - blockStart) {
-				return pos, nc, nf, true, false
-			}
-			p.prevCheck, p.prevCheckCache = pos, nc
+			p.prevCheck, p.prevCheckCache = r.pos, r.nc
 		}
 	}
-	return pos, nc, nf, false, false
+	return r.pos, r.nc, r.nf, false, false
 }

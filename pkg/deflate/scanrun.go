@@ -1,9 +1,9 @@
 package deflate
 
-// scanRun is the state of scan's loop over the positions where a match
-// may be maxMatch long, which runScan advances many positions at a time:
-// scan sets every field, runScan updates pos, nc, nf and nextObs (and the
-// finder, the split statistics and the buffers).
+// scanRun is the state of scan's loop, which runScan and runScanGo
+// advance many positions at a time: scan sets every field, they update
+// pos, nc, nf and nextObs (and the finder, the split statistics and the
+// buffers).
 type scanRun struct {
 	mf    *btFinder
 	split *splitStats
@@ -13,7 +13,7 @@ type scanRun struct {
 	pos, nc, nf int
 	nextObs     int // the next position the split statistics observe
 
-	stop               int // run while pos < stop (end-maxMatch+1 at most)
+	stop               int // run while pos < stop (for runScan, end-maxMatch+1 at most)
 	limit              int // the block ends at limit
 	end                int // the chunk's end
 	readyFrom, readyTo int // where the split statistics may end the block
@@ -29,7 +29,8 @@ const (
 
 // runScanGo advances r over at least one position as scan's loop does,
 // from r.pos < r.stop, and returns why it stopped; runScan is runScanGo or,
-// on amd64, the same loop in assembly.
+// on amd64, the same loop in assembly, which takes only positions before
+// end-maxMatch+1.
 //
 // Each position first gets its matches (find), is observed by the split
 // statistics unless a match observed before covers it, and after a match
@@ -43,10 +44,28 @@ func runScanGo(r *scanRun) int {
 	cache, first := r.cache, r.first
 	pos, nc, nf, nextObs := r.pos, r.nc, r.nf, r.nextObs
 	for {
+		maxLen := min(maxMatch, r.end-pos)
 		first[nf] = int32(nc)
 		nf++
+		if maxLen < 4 {
+			// The input's last bytes: literals, without a search.
+			if pos >= nextObs {
+				r.split.literal(r.mf.buf[pos&btBufMask])
+			}
+			pos++
+			if pos >= r.limit || pos >= r.stop || pos&4095 == 0 {
+				r.pos, r.nc, r.nf, r.nextObs = pos, nc, nf, nextObs
+				if pos >= r.limit {
+					return runBreak
+				}
+				return runStop
+			}
+			continue
+		}
+		// find writes into the cache's spare capacity (see
+		// cacheSlack).
 		found := (*foundBuf)(cache[nc : nc+len(foundBuf{})])
-		nm := r.mf.find(found, pos, maxMatch, r.nice, r.depth)
+		nm := r.mf.find(found, pos, maxLen, min(r.nice, maxLen), r.depth)
 		bestLen := 0
 		if nm > 0 {
 			bestLen = int(found[(nm-1)&31]>>16) & 0x1ff
