@@ -73,10 +73,10 @@ func BenchmarkManyApps(b *testing.B) {
 	}
 	rows := []manyAppsRow{
 		{"several", "leve, several targets in one command (+ cgo)", "leve build --platform linux/amd64,linux/arm64 -o OUT ./hello ./api ./cli ./dbclient; leve build --cgo --libs=copy -o OUT/cgo ./cgo", several(noCache, "default")},
-		{"onebyone", "leve, one app per command", "leve build --platform linux/amd64,linux/arm64 -o OUT/NAME ./NAME (×4); leve build --cgo --libs=copy … ./cgo", oneByOne},
-		{"fast", "leve --level fast, several targets (+ cgo)", "leve build --level fast … (both commands of the first row)", several(noCache, "fast")},
-		{"max", "leve --level max, several targets (+ cgo)", "leve build --level max … (both commands of the first row)", several(noCache, "max")},
 		{"ko", "ko v0.19.1, one app per command", "ko build --bare --push=false --platform=linux/amd64,linux/arm64 --oci-layout-path OUT . (×4; cgo: CGO_ENABLED=1, linux/amd64)", koSteps},
+		{"fast", "leve --level fast, several targets (+ cgo)", "leve build --level fast … (both commands of the first row)", several(noCache, "fast")},
+		{"onebyone", "leve, one app per command", "leve build --platform linux/amd64,linux/arm64 -o OUT/NAME ./NAME (×4); leve build --cgo --libs=copy … ./cgo", oneByOne},
+		{"max", "leve --level max, several targets (+ cgo)", "leve build --level max … (both commands of the first row)", several(noCache, "max")},
 		{"cached", "leve, several targets, leve's cache warm (no change)", "LEVE_CACHE=DIR, the first row run twice; the second run timed", several(withCache, "default")},
 	}
 	// Warm the Go build cache (and, for the last row, leve's) for every row.
@@ -86,6 +86,7 @@ func BenchmarkManyApps(b *testing.B) {
 	// Every row runs once per round, rows interleaved, and each row's
 	// time is its median over the rounds: a slow moment of the machine
 	// then weighs on one run of every row rather than on all runs of one.
+	// leve's default and ko, whose ratio is the target, run back to back.
 	runs := make([][]time.Duration, len(rows))
 	for range manyAppsRounds {
 		for i, r := range rows {
@@ -110,7 +111,7 @@ func BenchmarkManyApps(b *testing.B) {
 
 // manyAppsRounds is how many timed runs of each row BenchmarkManyApps
 // takes the median of.
-const manyAppsRounds = 3
+const manyAppsRounds = 5
 
 // runSteps runs steps one after the other and returns their total wall time.
 func runSteps(b *testing.B, steps []manyAppsStep) time.Duration {
