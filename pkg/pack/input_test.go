@@ -135,4 +135,3 @@ func TestPackRefusesSplitSegments(t *testing.T) {
 		t.Errorf("inspect(segments at two distances) = %v, want ErrUnsupported naming the layout", err)
 	}
 }
-
