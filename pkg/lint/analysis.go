@@ -17,8 +17,9 @@ type analysis struct {
 	meta     map[string]string
 	stages   []*stageInfo
 	findings []Finding
-	current  string            // the ID of the rule running
-	reached  map[reachKey]bool // what reaches found, by stage and path
+	current  string                      // the ID of the rule running
+	reached  map[reachKey]bool           // what reaches found, by stage and path
+	copied   map[*stageInfo][]copyRecord // what copies found, by stage
 }
 
 // stageInfo is what lint derives about one stage.

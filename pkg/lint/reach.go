@@ -127,40 +127,35 @@ func buildTarget(si *stageInfo, g goBuild) (string, bool) {
 		return resolve(wd, g.output), true
 	case g.output != "":
 		return resolve(wd, g.output), true
-	case !g.install:
-		// go build writes into the working directory, the binary named
-		// after its one package.
-		if len(g.pkgs) == 1 {
-			if name := binaryName(g.pkgs[0]); name != "" {
-				return resolve(wd, name), true
+	}
+	// go build writes into the working directory, go install into GOBIN
+	// or GOPATH/bin, the binary named after its one package.
+	dir := ""
+	if g.install {
+		dir = g.env["GOBIN"]
+		if dir == "" {
+			gopath := g.env["GOPATH"]
+			if gopath == "" && si.ref.short() == "golang" {
+				gopath = "/go" // the golang image's GOPATH
+			}
+			if gopath == "" || strings.Contains(gopath, ":") {
+				return "", false
+			}
+			dir = path.Join(gopath, "bin")
+			if g.env["GOOS"] != "" || g.env["GOARCH"] != "" {
+				// a cross-compiled install goes into bin/GOOS_GOARCH
+				return resolve(wd, dir), true
 			}
 		}
-		return resolve(wd, ""), true
-	}
-	dir := g.env["GOBIN"]
-	if dir == "" {
-		gopath := g.env["GOPATH"]
-		if gopath == "" && si.ref.short() == "golang" {
-			gopath = "/go" // the golang image's GOPATH
-		}
-		if gopath == "" || strings.Contains(gopath, ":") {
+		if strings.Contains(dir, "$") {
 			return "", false
 		}
-		dir = path.Join(gopath, "bin")
-		if g.env["GOOS"] != "" || g.env["GOARCH"] != "" {
-			// a cross-compiled install goes into bin/GOOS_GOARCH
-			return resolve(wd, dir), true
-		}
-	}
-	if strings.Contains(dir, "$") {
-		return "", false
 	}
 	dir = resolve(wd, dir)
-	if len(g.pkgs) != 1 {
-		return dir, true
-	}
-	if name := binaryName(g.pkgs[0]); name != "" {
-		return path.Join(dir, name), true
+	if len(g.pkgs) == 1 {
+		if name := binaryName(g.pkgs[0]); name != "" {
+			return path.Join(dir, name), true
+		}
 	}
 	return dir, true
 }

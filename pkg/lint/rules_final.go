@@ -79,8 +79,22 @@ type copyRecord struct {
 	srcs []string
 }
 
-// copies returns the COPY and ADD steps of si with their destinations.
+// copies returns the COPY and ADD steps of si with their destinations,
+// found once per stage.
 func (a *analysis) copies(si *stageInfo) []copyRecord {
+	if out, ok := a.copied[si]; ok {
+		return out
+	}
+	if a.copied == nil {
+		a.copied = map[*stageInfo][]copyRecord{}
+	}
+	out := a.findCopies(si)
+	a.copied[si] = out
+	return out
+}
+
+// findCopies is copies for a stage not looked at before.
+func (a *analysis) findCopies(si *stageInfo) []copyRecord {
 	var out []copyRecord
 	for i := range si.steps {
 		s := &si.steps[i]
