@@ -15,8 +15,8 @@ var ErrEmpty = errors.New("no instructions")
 // ErrNoStage means the input has instructions but no FROM.
 var ErrNoStage = errors.New("no FROM instruction")
 
-// ErrBinary means the input is not text: a Dockerfile has no NUL bytes
-// and is UTF-8.
+// ErrBinary means the input is not text: it starts like a compressed
+// file, an archive or an executable, or has NUL bytes (see checkText).
 var ErrBinary = errors.New("not a text file")
 
 // ParseError is a syntax error at a line of the input.

@@ -92,11 +92,11 @@ func checkSegments(f *elf.File, b []byte, o *original) error {
 		d := p.Vaddr - p.Off
 		if loads == 0 {
 			delta = d
+			if delta%segAlign != 0 {
+				return fmt.Errorf("the first segment is loaded %#x bytes from its file offset, not a multiple of %#x: leve pack maps the file as one block at that distance", delta, segAlign)
+			}
 		}
 		loads++
-		if delta%segAlign != 0 {
-			return fmt.Errorf("the first segment is loaded %#x bytes from its file offset, not a multiple of %#x: leve pack maps the file as one block at that distance", delta, segAlign)
-		}
 		if d != delta {
 			return fmt.Errorf("its segments lie at different distances from their file offsets (%#x for the first, %#x for the one at offset %#x), as external linkers (GNU ld, lld) may lay them out: leve pack maps the file as one block; link it with Go's own linker (CGO_ENABLED=0)", delta, d, p.Off)
 		}

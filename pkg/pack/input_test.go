@@ -105,8 +105,8 @@ func TestPackRefusesPIE(t *testing.T) {
 }
 
 // TestPackRefusesSplitSegments checks that an executable whose segments
-// lie at different distances from their file offsets, as lld lays them
-// out, is refused with that reason.
+// lie at different distances from their file offsets, as external
+// linkers may lay them out, is refused with that reason.
 func TestPackRefusesSplitSegments(t *testing.T) {
 	b, err := os.ReadFile(goBinary(t, "hello", helloSource, "amd64"))
 	if err != nil {
