@@ -45,8 +45,8 @@
 // func findAsm(f *btFinder, found *foundBuf, pos, maxLen, nice, depth int) (n int)
 //
 // Registers: AX f, SI pos, R8 node, CX l, R9 bestLt, R10 bestGt,
-// R11 lt and R12 gt (addresses of the links to set), R13 best;
-// BX, DX, DI scratch. Locals: next-8 the address of the next entry of
+// R11 lt and R12 gt (addresses of the links to set), R13 best, R14 and
+// R15 node's lesser and greater links; BX, DX, DI scratch. Locals: next-8 the address of the next entry of
 // found, last-16 the offset slot of the entry before it (-1 for none),
 // less-24 BX saved while adding a match, cutoff-32.
 TEXT ·findAsm(SB), NOSPLIT, $32-56
@@ -124,6 +124,24 @@ nohash3:
 	MOVQ $3, R13
 
 loop:
+	// Load node's links and fetch the bytes and links of both
+	// children while node is compared: the walk steps to one of them,
+	// and which one is known only after the compare.
+	CHILDREN(R14)
+	MOVLQSX 4(R14), R15
+	MOVLQSX (R14), R14
+	LEAQ (R14)(CX*1), BX
+	ANDQ $const_btBufMask, BX
+	PREFETCHT0 btFinder_buf(AX)(BX*1)
+	LEAQ (R15)(CX*1), BX
+	ANDQ $const_btBufMask, BX
+	PREFETCHT0 btFinder_buf(AX)(BX*1)
+	MOVQ R14, BX
+	ANDQ $const_windowMask, BX
+	PREFETCHT0 btFinder_child(AX)(BX*8)
+	MOVQ R15, BX
+	ANDQ $const_windowMask, BX
+	PREFETCHT0 btFinder_child(AX)(BX*8)
 	LOAD8(R8, BX)
 	LOAD8(SI, DX)
 	CMPQ BX, DX
@@ -145,20 +163,22 @@ differ:
 	JGT longer
 
 link:
+	// Node below pos (BL set) links at lt and the walk goes on to its
+	// greater child; else at gt and on to its lesser child. The moves
+	// are conditional: which way the walk goes is random to a branch
+	// predictor.
 	CHILDREN(DI)
+	MOVQ R12, DX
 	TESTB BL, BL
-	JEQ greater
-	MOVL R8, (R11)
-	LEAQ 4(DI), R11
-	MOVQ CX, R9
-	MOVLQSX (R11), R8
-	JMP step
-
-greater:
-	MOVL R8, (R12)
-	MOVQ DI, R12
-	MOVQ CX, R10
-	MOVLQSX (R12), R8
+	CMOVQNE R11, DX
+	MOVL R8, (DX)
+	LEAQ 4(DI), DX
+	CMOVQNE DX, R11
+	CMOVQEQ DI, R12
+	CMOVQNE CX, R9
+	CMOVQEQ CX, R10
+	MOVQ R14, R8
+	CMOVQNE R15, R8
 
 step:
 	MOVQ R9, CX
