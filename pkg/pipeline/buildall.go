@@ -13,16 +13,17 @@ import (
 )
 
 // targetsAtOnce is how many builds per CPU BuildAll runs at once: more
-// would not link sooner (the go commands have a slot per CPU) and would
-// only share the CPUs' caches between more compressions.
+// would not end sooner (their stages take a slot per CPU, cpuSlots) and
+// would only hold more binaries in memory.
 const targetsAtOnce = 1
 
 // BuildAll builds, ships (Build, Built.Ship, Built.Close) each of opts
 // (one per target) concurrently and returns the reports in opts' order, nil for a build that did not end
-// well. As many builds as CPUs run at once, and their go commands take a
-// process-wide slot per CPU: one target's read, strip and compression fill
-// the CPUs while another links; the bound keeps the binaries held in
-// memory in proportion to the CPUs. The small layers the images have in common
+// well. As many builds as CPUs run at once, and each stage of theirs
+// (compile, read, optimize, package) takes a process-wide slot per CPU:
+// one platform's read, strip and compression take a CPU while another
+// links, and no two stages take turns on one CPU; the bound keeps the
+// binaries held in memory in proportion to the CPUs. The small layers the images have in common
 // (leve's system files, run-time files) are compressed once for all of
 // them. With several targets each
 // build's trace spans are in a lane named by its Target.

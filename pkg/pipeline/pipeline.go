@@ -75,8 +75,8 @@ func Build(ctx context.Context, o Options) (*Built, error) {
 	if o.WorkDir == "" {
 		out.tmp = tmp
 	}
-	// Platforms are not limited here: the go commands they run take a
-	// process-wide slot (goSlots).
+	// Platforms are not limited here: each stage they run takes a
+	// process-wide slot (cpuSlots).
 	g, gctx := errgroup.WithContext(ctx)
 	for i, p := range o.Platforms {
 		g.Go(func() error {
@@ -197,11 +197,16 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 	}
 	platform := b.platform.String()
 	for _, s := range steps {
+		release, err := cpuSlot(ctx)
+		if err != nil {
+			return nil, err
+		}
 		b.o.Progress(&StageStart{Platform: platform, Stage: s.name})
 		start := time.Now()
 		end := span.Start(ctx, s.name)
 		summary, err := s.run(ctx)
 		end()
+		release()
 		if err != nil {
 			b.fill()
 			b.o.Progress(&StageEnd{Platform: platform, Report: StageReport{Name: s.name, Duration: time.Since(start)}, Image: b.rep, Err: err})
@@ -217,11 +222,6 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 }
 
 func (b *builder) compile(ctx context.Context) (string, error) {
-	release, err := goSlot(ctx)
-	if err != nil {
-		return "", err
-	}
-	defer release()
 	endList := span.Start(ctx, "resolve")
 	pkg, err := b.o.compiler().Resolve(ctx, b.o.Target, compile.Query{Platform: b.platform, Settings: b.o.Compile})
 	endList()
