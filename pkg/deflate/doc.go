@@ -60,9 +60,9 @@
 // when re-optimizing both halves makes them smaller.
 //
 // On the stripped hello binary of examples/hello as a layer tar, Default
-// is within 0.05 % of libdeflate-gzip -12 and 6 % smaller than Go's and
-// klauspost's gzip -9; Max is smaller than libdeflate-gzip -12 and within
-// 0.03 % of zopfli. docs/benchmarks.md has the figures.
+// comes close to libdeflate-gzip -12 and is about 6 % smaller than Go's
+// and klauspost's gzip -9; Max is smaller than libdeflate-gzip -12 and
+// close to zopfli. docs/benchmarks.md has the figures of the last run.
 //
 // # Hot-path benchmarks
 //
