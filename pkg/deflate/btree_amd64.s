@@ -46,9 +46,10 @@
 //
 // Registers: AX f, SI pos, R8 node, CX l, R9 bestLt, R10 bestGt,
 // R11 lt and R12 gt (addresses of the links to set), R13 best, R14 and
-// R15 node's lesser and greater links; BX, DX, DI scratch. Locals: next-8 the address of the next entry of
-// found, last-16 the offset slot of the entry before it (-1 for none),
-// less-24 BX saved while adding a match, cutoff-32.
+// R15 node's lesser and greater links; BX, DX, DI scratch. Locals:
+// next-8 the address of the next entry of found, last-16 the offset slot
+// of the entry before it (-1 for none), less-24 BX saved while adding a
+// match, cutoff-32.
 TEXT ·findAsm(SB), NOSPLIT, $32-56
 	MOVQ f+0(FP), AX
 	MOVQ found+8(FP), DI

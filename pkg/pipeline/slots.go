@@ -10,8 +10,7 @@ import (
 // at once, over every target and platform, to one per CPU. More would not
 // end sooner: they would take turns on the CPUs, each turn refilling the
 // caches the other had emptied (a compression's match finder and a link
-// each fill a core's L2 cache), which on one CPU cost ≈ 3 % of a cold
-// build of several targets.
+// each fill a core's L2 cache).
 var cpuSlots = make(chan struct{}, max(1, runtime.NumCPU()))
 
 // cpuSlot waits for a free slot and returns the function that frees it, or
