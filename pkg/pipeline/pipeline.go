@@ -195,30 +195,39 @@ func (b *builder) run(ctx context.Context) (v1.Image, error) {
 		{"optimize", b.optimize},
 		{"package", b.pack},
 	}
-	platform := b.platform.String()
 	for _, s := range steps {
-		release, err := cpuSlot(ctx)
-		if err != nil {
+		if err := b.stage(ctx, s.name, s.run); err != nil {
 			return nil, err
 		}
-		b.o.Progress(&StageStart{Platform: platform, Stage: s.name})
-		start := time.Now()
-		end := span.Start(ctx, s.name)
-		summary, err := s.run(ctx)
-		end()
-		release()
-		if err != nil {
-			b.fill()
-			b.o.Progress(&StageEnd{Platform: platform, Report: StageReport{Name: s.name, Duration: time.Since(start)}, Image: b.rep, Err: err})
-			return nil, err
-		}
-		sr := StageReport{Name: s.name, Duration: time.Since(start), Summary: summary, Result: b.result}
-		b.stages = append(b.stages, sr)
-		b.result = nil
-		b.fill()
-		b.o.Progress(&StageEnd{Platform: platform, Report: sr, Image: b.rep})
 	}
 	return b.img, nil
+}
+
+// stage runs one stage in a CPU slot (cpuSlots), between its StageStart
+// and StageEnd events.
+func (b *builder) stage(ctx context.Context, name string, run func(context.Context) (string, error)) error {
+	release, err := cpuSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	platform := b.platform.String()
+	b.o.Progress(&StageStart{Platform: platform, Stage: name})
+	start := time.Now()
+	end := span.Start(ctx, name)
+	summary, err := run(ctx)
+	end()
+	if err != nil {
+		b.fill()
+		b.o.Progress(&StageEnd{Platform: platform, Report: StageReport{Name: name, Duration: time.Since(start)}, Image: b.rep, Err: err})
+		return err
+	}
+	sr := StageReport{Name: name, Duration: time.Since(start), Summary: summary, Result: b.result}
+	b.stages = append(b.stages, sr)
+	b.result = nil
+	b.fill()
+	b.o.Progress(&StageEnd{Platform: platform, Report: sr, Image: b.rep})
+	return nil
 }
 
 func (b *builder) compile(ctx context.Context) (string, error) {
