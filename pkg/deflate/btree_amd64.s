@@ -240,13 +240,10 @@ replace:
 	JMP link
 
 nice:
-	// Link the tree as the walk ends, then measure the match within
-	// maxLen, from nice on, and add it.
-	CHILDREN(DI)
-	MOVL (DI), DX
-	MOVL DX, (R11)
-	MOVL 4(DI), DX
-	MOVL DX, (R12)
+	// Link the tree as the walk ends (node's links, loaded at loop),
+	// then measure the match within maxLen, from nice on, and add it.
+	MOVL R14, (R11)
+	MOVL R15, (R12)
 	MOVQ nice+32(FP), CX
 	MOVQ maxLen+24(FP), R9
 
